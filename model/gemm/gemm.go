@@ -1,0 +1,104 @@
+// Package gemm multiplies float32 matrices: C = alpha·op(A)·op(B) + beta·C.
+//
+// Matrices are row-major slices with a leading dimension: element (i, j) of
+// an r×c matrix M with leading dimension ldm (ldm >= c) is M[i*ldm+j].
+// op(X) is X or its transpose Xᵀ, chosen by the trans flags.
+//
+// An Engine holds the worker count and reusable packing buffers; it is safe
+// for concurrent use. The pure-Go kernel is always available (it is the one
+// the WebAssembly build runs); faster kernels are selected at run time where
+// the CPU supports them and are tested against the pure-Go reference loop.
+package gemm
+
+import "runtime"
+
+// Engine multiplies matrices with a fixed number of worker goroutines.
+type Engine struct {
+	threads int
+}
+
+// New returns an Engine that uses up to threads goroutines per
+// multiplication; threads <= 0 means runtime.GOMAXPROCS(0).
+func New(threads int) *Engine {
+	if threads <= 0 {
+		threads = runtime.GOMAXPROCS(0)
+	}
+	return &Engine{threads: threads}
+}
+
+// Threads reports how many goroutines the Engine uses per multiplication.
+func (e *Engine) Threads() int { return e.threads }
+
+// Gemm computes C = alpha·op(A)·op(B) + beta·C where op(A) is m×k, op(B) is
+// k×n and C is m×n. If transA is false A is m×k with leading dimension lda,
+// otherwise A is k×m; likewise B is k×n (transB false) or n×k. When beta is
+// 0, C is overwritten without being read (NaNs in C do not propagate).
+//
+// Gemm panics with a "gemm: " message if a slice is too short for its shape.
+func (e *Engine) Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	checkShapes(transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
+	reference(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+func checkShapes(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
+	if m < 0 || n < 0 || k < 0 {
+		panic("gemm: negative dimension")
+	}
+	ar, ac := m, k
+	if transA {
+		ar, ac = k, m
+	}
+	br, bc := k, n
+	if transB {
+		br, bc = n, k
+	}
+	need := func(name string, s []float32, rows, cols, ld int) {
+		if rows == 0 || cols == 0 {
+			return
+		}
+		if ld < cols {
+			panic("gemm: leading dimension of " + name + " smaller than its column count")
+		}
+		if len(s) < (rows-1)*ld+cols {
+			panic("gemm: slice " + name + " too short for its shape")
+		}
+	}
+	need("A", a, ar, ac, lda)
+	need("B", b, br, bc, ldb)
+	need("C", c, m, n, ldc)
+}
+
+// reference is the plain triple loop every kernel is tested against:
+//
+//	C[i][j] = alpha * Σ_p op(A)[i][p]·op(B)[p][j] + beta * C[i][j]
+func reference(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	for i := 0; i < m; i++ {
+		row := c[i*ldc : i*ldc+n]
+		if beta == 0 {
+			clear(row)
+		} else if beta != 1 {
+			for j := range row {
+				row[j] *= beta
+			}
+		}
+		for p := 0; p < k; p++ {
+			var av float32
+			if transA {
+				av = a[p*lda+i]
+			} else {
+				av = a[i*lda+p]
+			}
+			av *= alpha
+			if transB {
+				for j := range row {
+					row[j] += av * b[j*ldb+p]
+				}
+			} else {
+				brow := b[p*ldb : p*ldb+n]
+				for j, bv := range brow {
+					row[j] += av * bv
+				}
+			}
+		}
+	}
+}
