@@ -1,33 +1,48 @@
-// Package gemm multiplies float32 matrices: C = alpha·op(A)·op(B) + beta·C.
-//
-// Matrices are row-major slices with a leading dimension: element (i, j) of
-// an r×c matrix M with leading dimension ldm (ldm >= c) is M[i*ldm+j].
-// op(X) is X or its transpose Xᵀ, chosen by the trans flags.
-//
-// An Engine holds the worker count and reusable packing buffers; it is safe
-// for concurrent use. The pure-Go kernel is always available (it is the one
-// the WebAssembly build runs); faster kernels are selected at run time where
-// the CPU supports them and are tested against the pure-Go reference loop.
 package gemm
 
-import "runtime"
+import (
+	"runtime"
+	"sync"
+)
 
 // Engine multiplies matrices with a fixed number of worker goroutines.
 type Engine struct {
 	threads int
+	kern    *kernel
+
+	// split forces a partition strategy (splitAuto, splitGrid, splitK);
+	// tests use it to cover both paths on every shape.
+	split int
+	// forcePacked disables the direct path so tests reach the packed
+	// path (and its edge handling) with small shapes.
+	forcePacked bool
+
+	wsPool  sync.Pool // *workspace, one per running part
+	jobPool sync.Pool // *job, one per packed call
+
+	startOnce sync.Once
+	tasks     chan task
 }
 
 // New returns an Engine that uses up to threads goroutines per
 // multiplication; threads <= 0 means runtime.GOMAXPROCS(0).
-func New(threads int) *Engine {
+func New(threads int) *Engine { return newEngine(threads, bestKernel()) }
+
+func newEngine(threads int, k *kernel) *Engine {
 	if threads <= 0 {
 		threads = runtime.GOMAXPROCS(0)
 	}
-	return &Engine{threads: threads}
+	e := &Engine{threads: threads, kern: k}
+	e.wsPool.New = func() any { return new(workspace) }
+	e.jobPool.New = func() any { return new(job) }
+	return e
 }
 
 // Threads reports how many goroutines the Engine uses per multiplication.
 func (e *Engine) Threads() int { return e.threads }
+
+// Kernel names the micro-kernel the Engine runs ("avx512", "avx2" or "go").
+func (e *Engine) Kernel() string { return e.kern.name }
 
 // Gemm computes C = alpha·op(A)·op(B) + beta·C where op(A) is m×k, op(B) is
 // k×n and C is m×n. If transA is false A is m×k with leading dimension lda,
@@ -37,7 +52,18 @@ func (e *Engine) Threads() int { return e.threads }
 // Gemm panics with a "gemm: " message if a slice is too short for its shape.
 func (e *Engine) Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	checkShapes(transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
-	reference(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	if m == 0 || n == 0 {
+		return
+	}
+	if k == 0 || alpha == 0 {
+		scaleC(m, n, beta, c, ldc)
+		return
+	}
+	if !e.forcePacked && useDirect(m, n, k) {
+		direct(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	e.packed(args{transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc})
 }
 
 func checkShapes(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {

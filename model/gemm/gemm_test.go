@@ -1,0 +1,319 @@
+package gemm
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sync"
+	"testing"
+)
+
+// mat is a row-major test matrix whose padding (columns past the width) is
+// filled with NaN, so a kernel that reads past a row's end is caught.
+func mat(rng *rand.Rand, rows, cols, ld int) []float32 {
+	s := make([]float32, max(0, (rows-1)*ld+cols))
+	if rows == 0 || cols == 0 {
+		return s
+	}
+	for i := range s {
+		if i%ld < cols {
+			s[i] = rng.Float32()*2 - 1
+		} else {
+			s[i] = float32(math.NaN())
+		}
+	}
+	return s
+}
+
+type shape struct {
+	m, n, k        int
+	transA, transB bool
+}
+
+func (s shape) String() string {
+	t := func(b bool) string {
+		if b {
+			return "T"
+		}
+		return "N"
+	}
+	return fmt.Sprintf("%dx%dx%d_%s%s", s.m, s.n, s.k, t(s.transA), t(s.transB))
+}
+
+// checkCase runs one product on e and compares C with reference. Errors are
+// measured against alpha·|A|·|B| + |beta·C|, the scale float32 rounding
+// works at, so the tolerance does not depend on cancellation.
+func checkCase(t *testing.T, e *Engine, rng *rand.Rand, s shape, alpha, beta float32, pad int) {
+	t.Helper()
+	m, n, k := s.m, s.n, s.k
+	ar, ac := m, k
+	if s.transA {
+		ar, ac = k, m
+	}
+	br, bc := k, n
+	if s.transB {
+		br, bc = n, k
+	}
+	lda, ldb, ldc := ac+pad, bc+2*pad, n+pad
+	a := mat(rng, ar, ac, lda)
+	b := mat(rng, br, bc, ldb)
+	c0 := mat(rng, m, n, ldc)
+	if beta == 0 {
+		for i := range c0 {
+			c0[i] = float32(math.NaN())
+		}
+	}
+	// Sentinel padding in C must survive.
+	for i := range c0 {
+		if i%ldc >= n {
+			c0[i] = 12345
+		}
+	}
+	got := append([]float32(nil), c0...)
+	want := append([]float32(nil), c0...)
+	e.Gemm(s.transA, s.transB, m, n, k, alpha, a, lda, b, ldb, beta, got, ldc)
+	reference(s.transA, s.transB, m, n, k, alpha, a, lda, b, ldb, beta, want, ldc)
+
+	abs := func(x []float32) []float32 {
+		y := make([]float32, len(x))
+		for i, v := range x {
+			y[i] = float32(math.Abs(float64(v)))
+			if v != v {
+				y[i] = 0
+			}
+		}
+		return y
+	}
+	bound := abs(c0)
+	bb := beta
+	if beta == 0 {
+		bb = 1
+	}
+	reference(s.transA, s.transB, m, n, k, float32(math.Abs(float64(alpha))), abs(a), lda, abs(b), ldb, float32(math.Abs(float64(bb))), bound, ldc)
+	tol := 2e-6*math.Sqrt(float64(k)) + 1e-6
+	bad := 0
+	for i := 0; i < m; i++ {
+		for j := 0; j < ldc && i*ldc+j < len(got); j++ {
+			idx := i*ldc + j
+			g, w := got[idx], want[idx]
+			if j >= n {
+				if g != 12345 {
+					t.Fatalf("%v: C padding (%d,%d) overwritten: %v", s, i, j, g)
+				}
+				continue
+			}
+			if g != g || math.IsInf(float64(g), 0) || math.Abs(float64(g-w)) > tol*float64(bound[idx])+1e-30 {
+				if bad < 5 {
+					t.Errorf("%v alpha=%v beta=%v pad=%d: C[%d,%d] = %v, want %v (bound %v)", s, alpha, beta, pad, i, j, g, w, bound[idx])
+				}
+				bad++
+			}
+		}
+	}
+	if bad > 0 {
+		t.Fatalf("%v: %d wrong elements", s, bad)
+	}
+}
+
+var alphaBeta = [][2]float32{{1, 0}, {1, 1}, {-0.5, 0.25}, {2, -1}, {0.75, 0}}
+
+// trainingShapes are the products of one training step at batch 128, with
+// the transposes the layers use; the convolution ones are scaled down in
+// short mode.
+func trainingShapes(short bool) []shape {
+	conv := 128
+	if short {
+		conv = 8
+	}
+	return []shape{
+		{128, 256, 784, false, true}, // MLP forward
+		{128, 256, 256, false, true},
+		{128, 10, 256, false, true},
+		{128, 784, 256, false, false}, // dX
+		{128, 256, 10, false, false},
+		{256, 784, 128, true, false}, // dW
+		{10, 256, 128, true, false},
+		{conv * 26 * 26, 16, 9, false, true}, // conv forward
+		{conv * 11 * 11, 32, 144, false, true},
+		{conv * 3 * 3, 48, 288, false, true},
+		{16, 9, conv * 26 * 26, true, false}, // conv dW
+		{32, 144, conv * 11 * 11, true, false},
+		{48, 288, conv * 3 * 3, true, false},
+		{conv * 26 * 26, 9, 16, false, false}, // conv dCols
+		{conv * 11 * 11, 144, 32, false, false},
+		{conv * 3 * 3, 288, 48, false, false},
+	}
+}
+
+func oddShapes() []shape {
+	dims := []int{1, 3, 7, 17, 33}
+	var out []shape
+	for _, m := range dims {
+		for _, n := range dims {
+			for _, k := range dims {
+				for tr := 0; tr < 4; tr++ {
+					out = append(out, shape{m, n, k, tr&1 != 0, tr&2 != 0})
+				}
+			}
+		}
+	}
+	for _, d := range [][3]int{{65, 65, 65}, {129, 31, 70}, {29, 129, 300}, {57, 47, 600}, {300, 20, 5}, {64, 64, 0}, {0, 5, 5}, {5, 0, 5}} {
+		for tr := 0; tr < 4; tr++ {
+			out = append(out, shape{d[0], d[1], d[2], tr&1 != 0, tr&2 != 0})
+		}
+	}
+	return out
+}
+
+func testEngines(kr *kernel) []*Engine {
+	var es []*Engine
+	for _, th := range []int{1, 2, 3} {
+		for _, sp := range []int{splitAuto, splitGrid, splitK} {
+			if th == 1 && sp != splitAuto {
+				continue
+			}
+			e := newEngine(th, kr)
+			e.split = sp
+			e.forcePacked = true
+			es = append(es, e)
+		}
+	}
+	return es
+}
+
+func TestKernels(t *testing.T) {
+	for _, kr := range kernels() {
+		t.Run(kr.name, func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(1, 2))
+			for ei, e := range testEngines(kr) {
+				for si, s := range oddShapes() {
+					ab := alphaBeta[(si+ei)%len(alphaBeta)]
+					checkCase(t, e, rng, s, ab[0], ab[1], (si+ei)%2*3)
+				}
+			}
+		})
+	}
+}
+
+func TestDirect(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	e := New(1)
+	for si, s := range oddShapes() {
+		if !useDirect(s.m, s.n, s.k) {
+			continue
+		}
+		ab := alphaBeta[si%len(alphaBeta)]
+		checkCase(t, e, rng, s, ab[0], ab[1], si%2*2)
+	}
+}
+
+func TestTrainingShapes(t *testing.T) {
+	for _, kr := range kernels() {
+		t.Run(kr.name, func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(5, 6))
+			for ti, th := range []int{1, 2} {
+				e := newEngine(th, kr)
+				for si, s := range trainingShapes(testing.Short()) {
+					ab := alphaBeta[(si+ti)%len(alphaBeta)]
+					checkCase(t, e, rng, s, ab[0], ab[1], 0)
+					// The same shape inside larger buffers, with the other
+					// transposes, exercises every packing routine at scale.
+					s2 := s
+					s2.transA, s2.transB = !s.transA, !s.transB
+					checkCase(t, e, rng, s2, ab[1]+0.5, ab[0], 5)
+				}
+			}
+		})
+	}
+}
+
+func TestBetaZeroIgnoresNaN(t *testing.T) {
+	for _, kr := range kernels() {
+		e := newEngine(2, kr)
+		m, n, k := 70, 45, 33
+		a := make([]float32, m*k)
+		b := make([]float32, k*n)
+		c := make([]float32, m*n)
+		for i := range c {
+			c[i] = float32(math.NaN())
+		}
+		e.Gemm(false, false, m, n, k, 1, a, k, b, n, 0, c, n)
+		for i, v := range c {
+			if v != 0 {
+				t.Fatalf("%s: c[%d] = %v, want 0", kr.name, i, v)
+			}
+		}
+		for i := range c {
+			c[i] = float32(math.NaN())
+		}
+		e.Gemm(false, false, m, n, 0, 1, a, k, b, n, 0, c, n)
+		for i, v := range c {
+			if v != 0 {
+				t.Fatalf("%s: k=0: c[%d] = %v, want 0", kr.name, i, v)
+			}
+		}
+	}
+}
+
+func TestShapePanics(t *testing.T) {
+	e := New(1)
+	defer func() {
+		if r := recover(); r == nil {
+			t.Fatal("short slice did not panic")
+		}
+	}()
+	e.Gemm(false, false, 4, 4, 4, 1, make([]float32, 15), 4, make([]float32, 16), 4, 0, make([]float32, 16), 4)
+}
+
+// TestConcurrent shares one Engine between goroutines that run different
+// shapes at once; with -race it checks the pools and the worker hand-off.
+func TestConcurrent(t *testing.T) {
+	e := New(2)
+	shapes := []shape{{64, 48, 40, false, true}, {33, 70, 65, true, false}, {128, 16, 9, false, true}, {16, 9, 2000, true, false}}
+	iters := 20
+	if testing.Short() {
+		iters = 4
+	}
+	var wg sync.WaitGroup
+	for g := 0; g < 8; g++ {
+		wg.Add(1)
+		go func(g int) {
+			defer wg.Done()
+			rng := rand.New(rand.NewPCG(uint64(g), 9))
+			for it := 0; it < iters; it++ {
+				checkCase(t, e, rng, shapes[(g+it)%len(shapes)], 1, float32(it%2), 0)
+			}
+		}(g)
+	}
+	wg.Wait()
+}
+
+func TestNoAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector makes sync.Pool drop items")
+	}
+	for _, kr := range kernels() {
+		for _, th := range []int{1, 2} {
+			e := newEngine(th, kr)
+			for _, s := range []shape{{128, 256, 300, false, true}, {16, 9, 20000, true, false}} {
+				rng := rand.New(rand.NewPCG(1, 1))
+				a := mat(rng, s.m, s.k, s.k)
+				b := mat(rng, s.k, s.n, s.n)
+				c := make([]float32, s.m*s.n)
+				lda, ldb := s.k, s.n
+				if s.transA {
+					lda = s.m
+				}
+				if s.transB {
+					ldb = s.k
+				}
+				allocs := testing.AllocsPerRun(20, func() {
+					e.Gemm(s.transA, s.transB, s.m, s.n, s.k, 1, a, lda, b, ldb, 0, c, s.n)
+				})
+				if allocs != 0 {
+					t.Errorf("%s threads=%d %v: %v allocs per call", kr.name, th, s, allocs)
+				}
+			}
+		}
+	}
+}
