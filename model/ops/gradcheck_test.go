@@ -159,7 +159,7 @@ func TestGradientsMatchFiniteDifferences(t *testing.T) {
 			},
 		},
 		{
-			name: "max-pool 2x2 over an odd 5x5 map with 3 channels",
+			name:   "max-pool 2x2 over an odd 5x5 map with 3 channels",
 			shapes: [][2]int{{2, 5 * 5 * 3}},
 			prepare: func(in [][]float32) {
 				spreadOut(rand.New(rand.NewPCG(3, 4)), in[0], 0.05)

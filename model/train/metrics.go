@@ -73,12 +73,12 @@ type Divergence struct {
 // History is everything a run records: its configuration, the per-epoch
 // log, the final test evaluation, and how it ended.
 type History struct {
-	Config     model.Config `json:"config"`
-	Settings   Settings     `json:"settings"`
-	Params     int          `json:"params"`
-	Epochs     []Epoch      `json:"epochs"`
-	Test       *Evaluation  `json:"test,omitempty"`
-	Diverged   *Divergence  `json:"diverged,omitempty"`
-	Saturated  bool         `json:"saturated"` // some step had an all-zero gradient from the clamp
-	Finished   bool         `json:"finished"`
+	Config    model.Config `json:"config"`
+	Settings  Settings     `json:"settings"`
+	Params    int          `json:"params"`
+	Epochs    []Epoch      `json:"epochs"`
+	Test      *Evaluation  `json:"test,omitempty"`
+	Diverged  *Divergence  `json:"diverged,omitempty"`
+	Saturated bool         `json:"saturated"` // some step had an all-zero gradient from the clamp
+	Finished  bool         `json:"finished"`
 }
