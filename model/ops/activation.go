@@ -1,0 +1,128 @@
+package ops
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/nlpodyssey/spago/ag"
+	"github.com/nlpodyssey/spago/mat"
+)
+
+// ActivationKind names an element-wise non-linearity.
+type ActivationKind int
+
+// The activations of the homework's networks.
+const (
+	ReLU ActivationKind = iota
+	Tanh
+	Sigmoid
+)
+
+// String returns the activation's name as used in configurations.
+func (k ActivationKind) String() string {
+	switch k {
+	case ReLU:
+		return "relu"
+	case Tanh:
+		return "tanh"
+	case Sigmoid:
+		return "sigmoid"
+	}
+	return fmt.Sprintf("ActivationKind(%d)", int(k))
+}
+
+// ParseActivation returns the activation called name (relu, tanh, sigmoid).
+func ParseActivation(name string) (ActivationKind, error) {
+	switch name {
+	case "relu":
+		return ReLU, nil
+	case "tanh":
+		return Tanh, nil
+	case "sigmoid":
+		return Sigmoid, nil
+	}
+	return 0, fmt.Errorf("ops: unknown activation %q (want relu, tanh or sigmoid)", name)
+}
+
+// Activation applies an element-wise non-linearity to a whole batch. Its
+// backward pass uses the output only, so it keeps no copy of the input.
+type Activation struct {
+	x    mat.Tensor
+	kind ActivationKind
+	ws   *Workspace
+	y    []float32
+}
+
+// NewActivation returns the op kind(x).
+func NewActivation(ws *Workspace, kind ActivationKind, x mat.Tensor) *Activation {
+	return &Activation{x: x, kind: kind, ws: ws}
+}
+
+// Activate adds kind(x) to the graph.
+func Activate(ws *Workspace, kind ActivationKind, x mat.Tensor) mat.Tensor {
+	return ag.NewOperator(NewActivation(ws, kind, x)).Run()
+}
+
+// Operands returns x.
+func (a *Activation) Operands() []mat.Tensor { return []mat.Tensor{a.x} }
+
+// Forward applies the activation.
+func (a *Activation) Forward() (mat.Tensor, error) {
+	rows, cols := rowsCols(a.x)
+	x := data(a.x)
+	y := a.ws.Floats("act.y", len(x))
+	switch a.kind {
+	case ReLU:
+		for i, v := range x {
+			// v > 0 is false for NaN: keep NaN visible instead of hiding it as 0.
+			if v > 0 || v != v {
+				y[i] = v
+			} else {
+				y[i] = 0
+			}
+		}
+	case Tanh:
+		for i, v := range x {
+			y[i] = float32(math.Tanh(float64(v)))
+		}
+	case Sigmoid:
+		for i, v := range x {
+			y[i] = float32(1 / (1 + math.Exp(-float64(v))))
+		}
+	default:
+		return nil, fmt.Errorf("ops: unknown activation %v", a.kind)
+	}
+	a.y = y
+	return NewValue(y, rows, cols), nil
+}
+
+// Backward propagates gy through the activation.
+func (a *Activation) Backward(gy mat.Tensor) error {
+	if !a.x.RequiresGrad() {
+		return nil
+	}
+	rows, cols := rowsCols(a.x)
+	g := data(gy)
+	gx := a.ws.Floats("act.gx", len(g))
+	y := a.y
+	switch a.kind {
+	case ReLU:
+		for i, v := range y {
+			if v > 0 {
+				gx[i] = g[i]
+			} else {
+				gx[i] = 0
+			}
+		}
+	case Tanh:
+		for i, v := range y {
+			gx[i] = g[i] * (1 - v*v)
+		}
+	case Sigmoid:
+		for i, v := range y {
+			gx[i] = g[i] * v * (1 - v)
+		}
+	}
+	a.x.AccGrad(Matrix(gx, rows, cols))
+	return nil
+}

@@ -1,0 +1,204 @@
+package ops
+
+import (
+	"fmt"
+
+	"github.com/nlpodyssey/spago/ag"
+	"github.com/nlpodyssey/spago/mat"
+
+	"fashionlab/model/gemm"
+)
+
+// ConvGeometry describes a 2-D convolution over square kernels on
+// channels-last feature maps.
+type ConvGeometry struct {
+	InH, InW, InC int // input height, width, channels
+	OutC          int // output channels
+	Kernel        int // kernel height and width
+	Stride        int // step between kernel positions (>= 1)
+	Padding       int // zeros added on every side
+}
+
+// OutH returns the output height: (InH + 2·Padding − Kernel)/Stride + 1.
+func (g ConvGeometry) OutH() int { return (g.InH+2*g.Padding-g.Kernel)/g.Stride + 1 }
+
+// OutW returns the output width.
+func (g ConvGeometry) OutW() int { return (g.InW+2*g.Padding-g.Kernel)/g.Stride + 1 }
+
+// PatchSize returns InC·Kernel², the length of one im2col row.
+func (g ConvGeometry) PatchSize() int { return g.InC * g.Kernel * g.Kernel }
+
+// Validate reports whether the geometry yields a non-empty output.
+func (g ConvGeometry) Validate() error {
+	switch {
+	case g.InH < 1 || g.InW < 1 || g.InC < 1 || g.OutC < 1:
+		return fmt.Errorf("ops: convolution needs positive sizes, got input %dx%dx%d and %d output channels", g.InH, g.InW, g.InC, g.OutC)
+	case g.Kernel < 1 || g.Stride < 1 || g.Padding < 0:
+		return fmt.Errorf("ops: convolution needs kernel >= 1, stride >= 1 and padding >= 0, got %d, %d, %d", g.Kernel, g.Stride, g.Padding)
+	case g.OutH() < 1 || g.OutW() < 1:
+		return fmt.Errorf("ops: a %dx%d kernel with padding %d does not fit a %dx%d input", g.Kernel, g.Kernel, g.Padding, g.InH, g.InW)
+	}
+	return nil
+}
+
+// Conv2D is a batched 2-D convolution with bias, computed as an im2col
+// matrix product: y = cols·Wᵀ + b, where row (b, oy, ox) of cols holds the
+// input patch under output pixel (oy, ox) of image b in (channel, kernel
+// row, kernel column) order, and W is out channels × PatchSize.
+type Conv2D struct {
+	x, w, b mat.Tensor
+	geom    ConvGeometry
+	eng     *gemm.Engine
+	ws      *Workspace
+	batch   int
+	cols    []float32
+}
+
+// NewConv2D returns the convolution op. x is batch × (InH·InW·InC), w is
+// OutC × PatchSize and b has OutC elements. It panics if they disagree with
+// the geometry.
+func NewConv2D(eng *gemm.Engine, ws *Workspace, geom ConvGeometry, x, w, b mat.Tensor) *Conv2D {
+	if err := geom.Validate(); err != nil {
+		panic(err.Error())
+	}
+	batch, in := rowsCols(x)
+	if in != geom.InH*geom.InW*geom.InC {
+		panic("ops: Conv2D input width does not match the geometry")
+	}
+	if r, c := rowsCols(w); r != geom.OutC || c != geom.PatchSize() {
+		panic("ops: Conv2D weight shape does not match the geometry")
+	}
+	if b.Value().Size() != geom.OutC {
+		panic("ops: Conv2D bias size does not match the output channels")
+	}
+	return &Conv2D{x: x, w: w, b: b, geom: geom, eng: eng, ws: ws, batch: batch}
+}
+
+// Convolve adds the convolution to the graph.
+func Convolve(eng *gemm.Engine, ws *Workspace, geom ConvGeometry, x, w, b mat.Tensor) mat.Tensor {
+	return ag.NewOperator(NewConv2D(eng, ws, geom, x, w, b)).Run()
+}
+
+// Operands returns x, W and b.
+func (c *Conv2D) Operands() []mat.Tensor { return []mat.Tensor{c.x, c.w, c.b} }
+
+// Forward computes the convolution.
+func (c *Conv2D) Forward() (mat.Tensor, error) {
+	g := c.geom
+	m := c.batch * g.OutH() * g.OutW()
+	k := g.PatchSize()
+	c.cols = c.ws.Floats("conv.cols", m*k)
+	Im2Col(g, c.batch, data(c.x), c.cols)
+	y := c.ws.Floats("conv.y", m*g.OutC)
+	bias := data(c.b)
+	for r := 0; r < m; r++ {
+		copy(y[r*g.OutC:(r+1)*g.OutC], bias)
+	}
+	c.eng.Gemm(false, true, m, g.OutC, k, 1, c.cols, k, data(c.w), k, 1, y, g.OutC)
+	return NewValue(y, c.batch, g.OutH()*g.OutW()*g.OutC), nil
+}
+
+// Backward propagates gy to x (through col2im), W and b.
+func (c *Conv2D) Backward(gy mat.Tensor) error {
+	g := c.geom
+	m := c.batch * g.OutH() * g.OutW()
+	k := g.PatchSize()
+	dy := data(gy)
+	if c.w.RequiresGrad() {
+		gw := c.ws.Floats("conv.gw", g.OutC*k)
+		c.eng.Gemm(true, false, g.OutC, k, m, 1, dy, g.OutC, c.cols, k, 0, gw, k)
+		c.w.AccGrad(Matrix(gw, g.OutC, k))
+	}
+	if c.b.RequiresGrad() {
+		gb := c.ws.Floats("conv.gb", g.OutC)
+		sumRows(gb, dy, m, g.OutC)
+		c.b.AccGrad(Matrix(gb, 1, g.OutC))
+	}
+	if c.x.RequiresGrad() {
+		// The patch matrix is not needed any more: reuse it for its gradient.
+		dcols := c.cols
+		c.eng.Gemm(false, false, m, k, g.OutC, 1, dy, g.OutC, data(c.w), k, 0, dcols, k)
+		gx := c.ws.Floats("conv.gx", c.batch*g.InH*g.InW*g.InC)
+		Col2Im(g, c.batch, dcols, gx)
+		c.x.AccGrad(Matrix(gx, c.batch, g.InH*g.InW*g.InC))
+	}
+	return nil
+}
+
+// Im2Col writes the patch matrix of a batch of channels-last images x into
+// cols, which must hold batch·OutH·OutW·PatchSize values. Row (b, oy, ox),
+// column (c, ky, kx) holds x[b, oy·Stride−Padding+ky, ox·Stride−Padding+kx, c],
+// or 0 outside the image.
+func Im2Col(g ConvGeometry, batch int, x, cols []float32) {
+	oh, ow, k := g.OutH(), g.OutW(), g.Kernel
+	kk := k * k
+	patch := g.PatchSize()
+	imgSize := g.InH * g.InW * g.InC
+	row := 0
+	for b := 0; b < batch; b++ {
+		img := x[b*imgSize : (b+1)*imgSize]
+		for oy := 0; oy < oh; oy++ {
+			for ox := 0; ox < ow; ox++ {
+				dst := cols[row*patch : (row+1)*patch]
+				row++
+				y0, x0 := oy*g.Stride-g.Padding, ox*g.Stride-g.Padding
+				for ky := 0; ky < k; ky++ {
+					iy := y0 + ky
+					for kx := 0; kx < k; kx++ {
+						ix := x0 + kx
+						at := ky*k + kx
+						if iy < 0 || iy >= g.InH || ix < 0 || ix >= g.InW {
+							for ch := 0; ch < g.InC; ch++ {
+								dst[ch*kk+at] = 0
+							}
+							continue
+						}
+						src := img[(iy*g.InW+ix)*g.InC : (iy*g.InW+ix+1)*g.InC]
+						for ch, v := range src {
+							dst[ch*kk+at] = v
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// Col2Im is the adjoint of Im2Col: it overwrites dx with the sum, over all
+// patches, of each patch gradient scattered back to the input pixels it came
+// from.
+func Col2Im(g ConvGeometry, batch int, dcols, dx []float32) {
+	clear(dx)
+	oh, ow, k := g.OutH(), g.OutW(), g.Kernel
+	kk := k * k
+	patch := g.PatchSize()
+	imgSize := g.InH * g.InW * g.InC
+	row := 0
+	for b := 0; b < batch; b++ {
+		img := dx[b*imgSize : (b+1)*imgSize]
+		for oy := 0; oy < oh; oy++ {
+			for ox := 0; ox < ow; ox++ {
+				src := dcols[row*patch : (row+1)*patch]
+				row++
+				y0, x0 := oy*g.Stride-g.Padding, ox*g.Stride-g.Padding
+				for ky := 0; ky < k; ky++ {
+					iy := y0 + ky
+					if iy < 0 || iy >= g.InH {
+						continue
+					}
+					for kx := 0; kx < k; kx++ {
+						ix := x0 + kx
+						if ix < 0 || ix >= g.InW {
+							continue
+						}
+						at := ky*k + kx
+						dst := img[(iy*g.InW+ix)*g.InC : (iy*g.InW+ix+1)*g.InC]
+						for ch := range dst {
+							dst[ch] += src[ch*kk+at]
+						}
+					}
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,83 @@
+package ops
+
+import (
+	"github.com/nlpodyssey/spago/ag"
+	"github.com/nlpodyssey/spago/mat"
+
+	"fashionlab/model/gemm"
+)
+
+// Linear is the affine map y = x·Wᵀ + b over a batch: x is batch×in, W is
+// out×in (PyTorch's layout) and the bias row b (1×out) is broadcast to every
+// row of y.
+type Linear struct {
+	x, w, b mat.Tensor
+	eng     *gemm.Engine
+	ws      *Workspace
+	batch   int
+	in, out int
+}
+
+// NewLinear returns the op y = x·Wᵀ + b. It panics if the shapes disagree.
+func NewLinear(eng *gemm.Engine, ws *Workspace, x, w, b mat.Tensor) *Linear {
+	batch, in := rowsCols(x)
+	out, win := rowsCols(w)
+	if win != in {
+		panic("ops: Linear weight columns do not match the input width")
+	}
+	if b.Value().Size() != out {
+		panic("ops: Linear bias size does not match the output width")
+	}
+	return &Linear{x: x, w: w, b: b, eng: eng, ws: ws, batch: batch, in: in, out: out}
+}
+
+// Affine adds y = x·Wᵀ + b to the graph.
+func Affine(eng *gemm.Engine, ws *Workspace, x, w, b mat.Tensor) mat.Tensor {
+	return ag.NewOperator(NewLinear(eng, ws, x, w, b)).Run()
+}
+
+// Operands returns x, W and b.
+func (l *Linear) Operands() []mat.Tensor { return []mat.Tensor{l.x, l.w, l.b} }
+
+// Forward computes x·Wᵀ + b.
+func (l *Linear) Forward() (mat.Tensor, error) {
+	y := l.ws.Floats("linear.y", l.batch*l.out)
+	bias := data(l.b)
+	for r := 0; r < l.batch; r++ {
+		copy(y[r*l.out:(r+1)*l.out], bias)
+	}
+	l.eng.Gemm(false, true, l.batch, l.out, l.in, 1, data(l.x), l.in, data(l.w), l.in, 1, y, l.out)
+	return NewValue(y, l.batch, l.out), nil
+}
+
+// Backward propagates gy (batch×out) to x, W and b.
+func (l *Linear) Backward(gy mat.Tensor) error {
+	g := data(gy)
+	if l.x.RequiresGrad() {
+		gx := l.ws.Floats("linear.gx", l.batch*l.in)
+		l.eng.Gemm(false, false, l.batch, l.in, l.out, 1, g, l.out, data(l.w), l.in, 0, gx, l.in)
+		l.x.AccGrad(Matrix(gx, l.batch, l.in))
+	}
+	if l.w.RequiresGrad() {
+		gw := l.ws.Floats("linear.gw", l.out*l.in)
+		l.eng.Gemm(true, false, l.out, l.in, l.batch, 1, g, l.out, data(l.x), l.in, 0, gw, l.in)
+		l.w.AccGrad(Matrix(gw, l.out, l.in))
+	}
+	if l.b.RequiresGrad() {
+		gb := l.ws.Floats("linear.gb", l.out)
+		sumRows(gb, g, l.batch, l.out)
+		l.b.AccGrad(Matrix(gb, 1, l.out))
+	}
+	return nil
+}
+
+// sumRows writes the column sums of the rows×cols matrix g into dst.
+func sumRows(dst, g []float32, rows, cols int) {
+	clear(dst)
+	for r := 0; r < rows; r++ {
+		row := g[r*cols : (r+1)*cols]
+		for j, v := range row {
+			dst[j] += v
+		}
+	}
+}

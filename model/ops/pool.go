@@ -1,0 +1,193 @@
+package ops
+
+import (
+	"fmt"
+
+	"github.com/nlpodyssey/spago/ag"
+	"github.com/nlpodyssey/spago/mat"
+)
+
+// PoolGeometry describes the input of a pooling op: channels-last maps of
+// H×W pixels and C channels.
+type PoolGeometry struct {
+	H, W, C int
+}
+
+// MaxPool2D takes the maximum over non-overlapping 2×2 windows (kernel 2,
+// stride 2, no padding, floor mode: a last odd row or column is dropped),
+// like PyTorch's MaxPool2d(2). NaN wins a window, so divergence stays visible.
+type MaxPool2D struct {
+	x     mat.Tensor
+	geom  PoolGeometry
+	ws    *Workspace
+	batch int
+	arg   []int32 // for each output element, the index into the batch's input data
+}
+
+// NewMaxPool2D returns the 2×2 max-pool op over x (batch × H·W·C).
+// It panics if the geometry does not match x or the map is smaller than 2×2.
+func NewMaxPool2D(ws *Workspace, geom PoolGeometry, x mat.Tensor) *MaxPool2D {
+	batch, in := rowsCols(x)
+	if in != geom.H*geom.W*geom.C {
+		panic("ops: MaxPool2D input width does not match the geometry")
+	}
+	if geom.H < 2 || geom.W < 2 {
+		panic(fmt.Sprintf("ops: MaxPool2D needs at least a 2x2 map, got %dx%d", geom.H, geom.W))
+	}
+	return &MaxPool2D{x: x, geom: geom, ws: ws, batch: batch}
+}
+
+// MaxPool adds the 2×2 max-pool to the graph.
+func MaxPool(ws *Workspace, geom PoolGeometry, x mat.Tensor) mat.Tensor {
+	return ag.NewOperator(NewMaxPool2D(ws, geom, x)).Run()
+}
+
+// Operands returns x.
+func (p *MaxPool2D) Operands() []mat.Tensor { return []mat.Tensor{p.x} }
+
+// Forward computes the pooled maps (batch × (H/2)·(W/2)·C).
+func (p *MaxPool2D) Forward() (mat.Tensor, error) {
+	g := p.geom
+	oh, ow := g.H/2, g.W/2
+	outSize := oh * ow * g.C
+	x := data(p.x)
+	y := p.ws.Floats("maxpool.y", p.batch*outSize)
+	p.arg = p.ws.Ints("maxpool.arg", p.batch*outSize)
+	inSize := g.H * g.W * g.C
+	o := 0
+	for b := 0; b < p.batch; b++ {
+		base := b * inSize
+		for oy := 0; oy < oh; oy++ {
+			for ox := 0; ox < ow; ox++ {
+				i00 := base + ((2*oy)*g.W+2*ox)*g.C
+				i01 := i00 + g.C
+				i10 := i00 + g.W*g.C
+				i11 := i10 + g.C
+				for c := 0; c < g.C; c++ {
+					best, at := x[i00+c], i00+c
+					for _, i := range [3]int{i01 + c, i10 + c, i11 + c} {
+						if v := x[i]; v > best || v != v {
+							best, at = v, i
+						}
+					}
+					y[o] = best
+					p.arg[o] = int32(at)
+					o++
+				}
+			}
+		}
+	}
+	return NewValue(y, p.batch, outSize), nil
+}
+
+// Backward routes each output gradient to the input element that won its
+// window.
+func (p *MaxPool2D) Backward(gy mat.Tensor) error {
+	if !p.x.RequiresGrad() {
+		return nil
+	}
+	rows, cols := rowsCols(p.x)
+	gx := p.ws.Floats("maxpool.gx", rows*cols)
+	clear(gx)
+	for o, g := range data(gy) {
+		gx[p.arg[o]] += g
+	}
+	p.x.AccGrad(Matrix(gx, rows, cols))
+	return nil
+}
+
+// AdaptiveMaxPool2D pools any H×W map to OutH×OutW cells with PyTorch's
+// AdaptiveMaxPool2d semantics: output cell i covers input rows
+// floor(i·H/OutH) … ceil((i+1)·H/OutH)−1, and likewise for columns. Windows
+// may overlap, and a map smaller than the output is upsampled.
+//
+// Its output row is in PyTorch's flatten order, channel-major: cell
+// (c, i, j) is at column (c·OutH+i)·OutW+j.
+type AdaptiveMaxPool2D struct {
+	x          mat.Tensor
+	geom       PoolGeometry
+	outH, outW int
+	ws         *Workspace
+	batch      int
+	arg        []int32
+}
+
+// NewAdaptiveMaxPool2D returns the adaptive max-pool op over x
+// (batch × H·W·C) to outH×outW cells. It panics on mismatched shapes.
+func NewAdaptiveMaxPool2D(ws *Workspace, geom PoolGeometry, outH, outW int, x mat.Tensor) *AdaptiveMaxPool2D {
+	batch, in := rowsCols(x)
+	if in != geom.H*geom.W*geom.C {
+		panic("ops: AdaptiveMaxPool2D input width does not match the geometry")
+	}
+	if outH < 1 || outW < 1 {
+		panic("ops: AdaptiveMaxPool2D needs a positive output size")
+	}
+	return &AdaptiveMaxPool2D{x: x, geom: geom, outH: outH, outW: outW, ws: ws, batch: batch}
+}
+
+// AdaptiveMaxPool adds the adaptive max-pool to the graph.
+func AdaptiveMaxPool(ws *Workspace, geom PoolGeometry, outH, outW int, x mat.Tensor) mat.Tensor {
+	return ag.NewOperator(NewAdaptiveMaxPool2D(ws, geom, outH, outW, x)).Run()
+}
+
+// AdaptiveWindow returns the input range [start, end) that output cell i of
+// n covers along an axis of length size.
+func AdaptiveWindow(i, n, size int) (start, end int) {
+	start = i * size / n
+	end = ((i+1)*size + n - 1) / n
+	return start, end
+}
+
+// Operands returns x.
+func (p *AdaptiveMaxPool2D) Operands() []mat.Tensor { return []mat.Tensor{p.x} }
+
+// Forward computes the pooled cells.
+func (p *AdaptiveMaxPool2D) Forward() (mat.Tensor, error) {
+	g := p.geom
+	outSize := g.C * p.outH * p.outW
+	x := data(p.x)
+	y := p.ws.Floats("adaptive.y", p.batch*outSize)
+	p.arg = p.ws.Ints("adaptive.arg", p.batch*outSize)
+	inSize := g.H * g.W * g.C
+	for b := 0; b < p.batch; b++ {
+		base := b * inSize
+		for i := 0; i < p.outH; i++ {
+			y0, y1 := AdaptiveWindow(i, p.outH, g.H)
+			for j := 0; j < p.outW; j++ {
+				x0, x1 := AdaptiveWindow(j, p.outW, g.W)
+				for c := 0; c < g.C; c++ {
+					at := base + (y0*g.W+x0)*g.C + c
+					best := x[at]
+					for yy := y0; yy < y1; yy++ {
+						for xx := x0; xx < x1; xx++ {
+							idx := base + (yy*g.W+xx)*g.C + c
+							if v := x[idx]; v > best || v != v {
+								best, at = v, idx
+							}
+						}
+					}
+					o := b*outSize + (c*p.outH+i)*p.outW + j
+					y[o] = best
+					p.arg[o] = int32(at)
+				}
+			}
+		}
+	}
+	return NewValue(y, p.batch, outSize), nil
+}
+
+// Backward routes each cell's gradient to the input element that won it;
+// an input element that won several overlapping cells gets their sum.
+func (p *AdaptiveMaxPool2D) Backward(gy mat.Tensor) error {
+	if !p.x.RequiresGrad() {
+		return nil
+	}
+	rows, cols := rowsCols(p.x)
+	gx := p.ws.Floats("adaptive.gx", rows*cols)
+	clear(gx)
+	for o, g := range data(gy) {
+		gx[p.arg[o]] += g
+	}
+	p.x.AccGrad(Matrix(gx, rows, cols))
+	return nil
+}

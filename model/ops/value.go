@@ -1,0 +1,127 @@
+package ops
+
+import (
+	"sync"
+
+	"github.com/nlpodyssey/spago/mat"
+)
+
+// Value is the output matrix of an op. It embeds a spago dense matrix and
+// keeps its gradient without copying it: the first gradient an op receives
+// is adopted as is (it lives in the producer's Workspace), later ones are
+// added to it.
+type Value struct {
+	*mat.Dense[float32]
+	mu   sync.Mutex
+	grad *mat.Dense[float32]
+}
+
+var _ mat.Matrix = &Value{}
+
+// NewValue wraps data as a rows×cols matrix without copying it.
+func NewValue(data []float32, rows, cols int) *Value {
+	if len(data) != rows*cols {
+		panic("ops: value data does not match its shape")
+	}
+	return &Value{Dense: Matrix(data, rows, cols)}
+}
+
+// Matrix wraps data as a rows×cols spago matrix without copying it.
+func Matrix(data []float32, rows, cols int) *mat.Dense[float32] {
+	return mat.NewDense[float32](mat.WithShape(rows, cols), mat.WithBacking(data))
+}
+
+// Value returns v itself, so that the graph sees its gradient methods.
+func (v *Value) Value() mat.Tensor { return v }
+
+// Grad returns the accumulated gradient, or nil.
+func (v *Value) Grad() mat.Tensor {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.grad == nil {
+		return nil
+	}
+	return v.grad
+}
+
+// HasGrad reports whether a gradient was accumulated.
+func (v *Value) HasGrad() bool {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.grad != nil
+}
+
+// AccGrad accumulates gx into the gradient.
+func (v *Value) AccGrad(gx mat.Tensor) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.grad == nil {
+		if d, ok := gx.(*mat.Dense[float32]); ok {
+			v.grad = d
+			return
+		}
+		v.grad = gx.(mat.Matrix).Clone().(*mat.Dense[float32])
+		return
+	}
+	dst := v.grad.Data().F32()
+	for i, g := range gx.Data().F32() {
+		dst[i] += g
+	}
+}
+
+// ZeroGrad drops the gradient.
+func (v *Value) ZeroGrad() {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	v.grad = nil
+}
+
+// Workspace keeps an op's buffers across training steps. The zero value is
+// ready to use; a nil *Workspace allocates fresh buffers on every call. A
+// Workspace serves one graph at a time.
+type Workspace struct {
+	floats map[string][]float32
+	ints   map[string][]int32
+}
+
+// Floats returns a float32 buffer of length n stored under name, reusing
+// the previous one when it is large enough. Its content is unspecified.
+func (w *Workspace) Floats(name string, n int) []float32 {
+	if w == nil {
+		return make([]float32, n)
+	}
+	if w.floats == nil {
+		w.floats = make(map[string][]float32)
+	}
+	b := w.floats[name]
+	if cap(b) < n {
+		b = make([]float32, n)
+		w.floats[name] = b
+	}
+	return b[:n]
+}
+
+// Ints returns an int32 buffer of length n stored under name, like Floats.
+func (w *Workspace) Ints(name string, n int) []int32 {
+	if w == nil {
+		return make([]int32, n)
+	}
+	if w.ints == nil {
+		w.ints = make(map[string][]int32)
+	}
+	b := w.ints[name]
+	if cap(b) < n {
+		b = make([]int32, n)
+		w.ints[name] = b
+	}
+	return b[:n]
+}
+
+// data returns the float32 values of a tensor without copying.
+func data(t mat.Tensor) []float32 { return t.Value().Data().F32() }
+
+// rowsCols returns the shape of a matrix tensor.
+func rowsCols(t mat.Tensor) (int, int) {
+	s := t.Value().Shape()
+	return s[0], s[1]
+}

@@ -1,0 +1,361 @@
+package train
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"time"
+
+	"github.com/nlpodyssey/spago/ag"
+
+	"fashionlab/assets"
+	"fashionlab/model"
+	"fashionlab/model/ops"
+)
+
+// Settings are the training choices of a run; DefaultSettings gives the
+// homework's.
+type Settings struct {
+	Optimizer    string  `json:"optimizer"`
+	LearningRate float64 `json:"lr"`
+	Momentum     float64 `json:"momentum,omitempty"`
+	BatchSize    int     `json:"batch_size"`
+	Epochs       int     `json:"epochs"`
+	Shuffle      bool    `json:"shuffle"`
+	Seed         uint64  `json:"seed"`
+	Normalize    bool    `json:"normalize"`
+	// TrainLimit trains on the first TrainLimit images only (0: all).
+	TrainLimit int `json:"train_limit,omitempty"`
+	// EvalTrainSize is how many training images the per-epoch log
+	// evaluates (the homework: the first 2,000).
+	EvalTrainSize int `json:"eval_train_size"`
+}
+
+// DefaultSettings returns the homework's training setup: Adam, learning
+// rate 1e-4, batch 128, in-order batches, normalized inputs, seed 197331,
+// 20 epochs.
+func DefaultSettings() Settings {
+	return Settings{Optimizer: Adam, LearningRate: 1e-4, Momentum: 0.9, BatchSize: 128, Epochs: 20, Seed: 197331, Normalize: true, EvalTrainSize: 2000}
+}
+
+// Validate reports the first setting that cannot work.
+func (s Settings) Validate() error {
+	switch {
+	case s.Optimizer != Adam && s.Optimizer != SGD:
+		return fmt.Errorf("train: unknown optimizer %q (want adam or sgd)", s.Optimizer)
+	case !(s.LearningRate > 0) || math.IsInf(s.LearningRate, 0):
+		return fmt.Errorf("train: learning rate must be a positive number, got %g", s.LearningRate)
+	case s.BatchSize < 1:
+		return fmt.Errorf("train: batch size must be at least 1, got %d", s.BatchSize)
+	case s.Epochs < 0:
+		return fmt.Errorf("train: epochs must not be negative, got %d", s.Epochs)
+	case s.TrainLimit < 0:
+		return fmt.Errorf("train: train limit must not be negative, got %d", s.TrainLimit)
+	case s.EvalTrainSize < 1:
+		return fmt.Errorf("train: the log needs at least one training image to evaluate, got %d", s.EvalTrainSize)
+	}
+	return nil
+}
+
+// ErrInterrupted is returned by Run when its context is cancelled: the
+// step in flight was finished and the Trainer can be checkpointed.
+var ErrInterrupted = errors.New("train: interrupted")
+
+// StepStats describes one training step.
+type StepStats struct {
+	Epoch    int     // 1-based
+	Step     int     // 1-based within the epoch
+	Steps    int     // steps per epoch
+	Images   int     // images in the batch
+	Loss     float64 // batch mean loss
+	Accuracy float64 // batch accuracy
+	GradNorm float64 // global L2 norm of the parameter gradients
+	Clamped  int     // rows whose true-class probability hit the clamp
+}
+
+// Trainer trains one network on one data split, a step at a time. It keeps
+// the homework's log in History. A Trainer is not safe for concurrent use.
+type Trainer struct {
+	net      *model.Network
+	data     *assets.Split
+	settings Settings
+	opt      *Optimizer
+	history  History
+
+	epoch    int // epochs finished
+	step     int // steps finished in the current epoch
+	perm     []int
+	lastNorm float64
+	zeroGrad int
+	seconds  float64
+	ws       ops.Workspace
+	batchX   []float32
+	batchY   []uint8
+}
+
+// New returns a Trainer for net on data. The settings are validated; the
+// split must already be normalized (or not) as settings.Normalize says.
+func New(net *model.Network, data *assets.Split, s Settings) (*Trainer, error) {
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	if data == nil || data.Train.N == 0 || data.Val.N == 0 {
+		return nil, errors.New("train: the split needs training and validation images")
+	}
+	opt, err := NewOptimizer(s.Optimizer, s.LearningRate, s.Momentum, net.Params())
+	if err != nil {
+		return nil, err
+	}
+	t := &Trainer{net: net, data: data, settings: s, opt: opt}
+	t.history = History{Config: net.Config(), Settings: s, Params: net.NumParams()}
+	return t, nil
+}
+
+// Network returns the network being trained.
+func (t *Trainer) Network() *model.Network { return t.net }
+
+// Settings returns the training settings.
+func (t *Trainer) Settings() Settings { return t.settings }
+
+// History returns the log so far (shared, not a copy).
+func (t *Trainer) History() *History { return &t.history }
+
+func (t *Trainer) trainSize() int {
+	n := t.data.Train.N
+	if t.settings.TrainLimit > 0 && t.settings.TrainLimit < n {
+		n = t.settings.TrainLimit
+	}
+	return n
+}
+
+// StepsPerEpoch returns the number of batches in an epoch (the last one may
+// be smaller).
+func (t *Trainer) StepsPerEpoch() int {
+	return (t.trainSize() + t.settings.BatchSize - 1) / t.settings.BatchSize
+}
+
+// Position returns the epochs finished and the steps finished in the
+// current epoch.
+func (t *Trainer) Position() (epoch, step int) { return t.epoch, t.step }
+
+// Done reports whether every epoch has been trained, or training diverged.
+func (t *Trainer) Done() bool {
+	return t.history.Diverged != nil || t.epoch >= t.settings.Epochs
+}
+
+// Start logs the untrained network as epoch 0 if nothing was logged yet.
+func (t *Trainer) Start() {
+	if len(t.history.Epochs) > 0 {
+		return
+	}
+	trainEval, valEval := t.evaluateLog()
+	t.history.Epochs = append(t.history.Epochs, Epoch{
+		Epoch: 0, TrainLoss: trainEval.Loss, TrainAcc: trainEval.Accuracy,
+		ValLoss: valEval.Loss, ValAcc: valEval.Accuracy,
+		GradNorm: Metric(math.NaN()), Seconds: 0,
+	})
+}
+
+// Step trains on the next batch. At the end of an epoch it also logs the
+// epoch (the returned bool is then true). After a NaN or infinite loss or
+// gradient it records the divergence in History and stops; Done then
+// reports true.
+func (t *Trainer) Step() (StepStats, bool) {
+	if t.Done() {
+		return StepStats{}, false
+	}
+	t.Start()
+	start := time.Now()
+	n := t.trainSize()
+	bs := t.settings.BatchSize
+	if t.step == 0 {
+		t.perm = t.permutation(t.epoch + 1)
+		t.zeroGrad = 0
+		t.seconds = 0
+	}
+	from := t.step * bs
+	to := min(from+bs, n)
+	rows := to - from
+	t.batchX = grow(t.batchX, rows*assets.ImageSize)
+	t.batchY = t.batchY[:0]
+	for r := 0; r < rows; r++ {
+		i := from + r
+		if t.perm != nil {
+			i = t.perm[i]
+		}
+		copy(t.batchX[r*assets.ImageSize:(r+1)*assets.ImageSize], t.data.Train.X[i*assets.ImageSize:(i+1)*assets.ImageSize])
+		t.batchY = append(t.batchY, t.data.Train.Y[i])
+	}
+	x := ops.Matrix(t.batchX, rows, assets.ImageSize)
+	logits := t.net.Forward(x)
+	loss, ce := ops.Loss(&t.ws, logits, t.batchY)
+	lossValue := float64(loss.Value().Item().F32())
+	stats := StepStats{Epoch: t.epoch + 1, Step: t.step + 1, Steps: t.StepsPerEpoch(), Images: rows, Loss: lossValue, Accuracy: float64(ce.Correct) / float64(rows), Clamped: ce.Clamped}
+	if err := ag.Backward(loss); err != nil {
+		// Backward only fails on a graph without a scalar output: a bug.
+		panic(fmt.Sprintf("train: backward: %v", err))
+	}
+	stats.GradNorm = t.gradNorm()
+	t.step++
+	switch {
+	case math.IsNaN(lossValue) || math.IsInf(lossValue, 0):
+		t.diverge(stats, fmt.Sprintf("loss is %g", lossValue))
+	case math.IsNaN(stats.GradNorm) || math.IsInf(stats.GradNorm, 0):
+		t.diverge(stats, fmt.Sprintf("gradient norm is %g", stats.GradNorm))
+	}
+	if t.history.Diverged != nil {
+		t.net.ZeroGrads()
+		return stats, false
+	}
+	if stats.GradNorm == 0 {
+		t.zeroGrad++
+		t.history.Saturated = true
+	}
+	t.lastNorm = stats.GradNorm
+	t.opt.Step(t.net.Params())
+	t.seconds += time.Since(start).Seconds()
+	if t.step < t.StepsPerEpoch() {
+		return stats, false
+	}
+	t.finishEpoch()
+	return stats, true
+}
+
+func (t *Trainer) diverge(s StepStats, reason string) {
+	t.history.Diverged = &Divergence{Epoch: s.Epoch, Step: s.Step, Reason: reason}
+}
+
+func (t *Trainer) finishEpoch() {
+	trainEval, valEval := t.evaluateLog()
+	t.epoch++
+	t.history.Epochs = append(t.history.Epochs, Epoch{
+		Epoch: t.epoch, TrainLoss: trainEval.Loss, TrainAcc: trainEval.Accuracy,
+		ValLoss: valEval.Loss, ValAcc: valEval.Accuracy, GradNorm: Metric(t.lastNorm),
+		Seconds: Metric(t.seconds), ZeroGradSteps: t.zeroGrad, Steps: t.step,
+	})
+	t.step = 0
+}
+
+// permutation returns the order of the training images in the given
+// epoch, or nil for in-order batches. It depends only on the seed and the
+// epoch, so a resumed run sees the same batches.
+func (t *Trainer) permutation(epoch int) []int {
+	if !t.settings.Shuffle {
+		return nil
+	}
+	rng := rand.New(rand.NewPCG(t.settings.Seed, uint64(epoch)))
+	return rng.Perm(t.trainSize())
+}
+
+func (t *Trainer) gradNorm() float64 {
+	var sum float64
+	for _, p := range t.net.Params() {
+		for _, g := range p.Grads() {
+			sum += float64(g) * float64(g)
+		}
+	}
+	return math.Sqrt(sum)
+}
+
+func (t *Trainer) evaluateLog() (trainEval, valEval Evaluation) {
+	n := min(t.settings.EvalTrainSize, t.trainSize())
+	trainEval = Evaluate(t.net, t.data.Train, n)
+	valEval = Evaluate(t.net, t.data.Val, t.data.Val.N)
+	return trainEval, valEval
+}
+
+// Test evaluates the network on the test split and records it in History.
+func (t *Trainer) Test() Evaluation {
+	e := Evaluate(t.net, t.data.Test, t.data.Test.N)
+	t.history.Test = &e
+	return e
+}
+
+// Hooks receive progress from Run; nil hooks are skipped.
+type Hooks struct {
+	Step  func(StepStats)
+	Epoch func(Epoch)
+}
+
+// Run trains until Done, then evaluates the test split. If ctx is
+// cancelled it finishes the step in flight and returns ErrInterrupted; the
+// Trainer can then be checkpointed and resumed later.
+func (t *Trainer) Run(ctx context.Context, h Hooks) error {
+	t.Start()
+	for !t.Done() {
+		if ctx.Err() != nil {
+			return ErrInterrupted
+		}
+		s, endOfEpoch := t.Step()
+		if h.Step != nil {
+			h.Step(s)
+		}
+		if endOfEpoch && h.Epoch != nil {
+			h.Epoch(t.history.Epochs[len(t.history.Epochs)-1])
+		}
+	}
+	if t.history.Diverged == nil && t.data.Test.N > 0 {
+		t.Test()
+	}
+	t.history.Finished = true
+	return nil
+}
+
+// EvalBatch is the batch size of evaluation passes: big enough for
+// efficient matrix products, small enough to keep memory low.
+const EvalBatch = 256
+
+// Evaluate returns the mean loss and the accuracy of net on the first n
+// images of set, in batches of EvalBatch.
+func Evaluate(net *model.Network, set assets.Set, n int) Evaluation {
+	n = min(n, set.N)
+	var ws ops.Workspace
+	var lossSum float64
+	correct := 0
+	for from := 0; from < n; from += EvalBatch {
+		rows := min(EvalBatch, n-from)
+		x := ops.Matrix(set.X[from*assets.ImageSize:(from+rows)*assets.ImageSize], rows, assets.ImageSize)
+		loss, ce := ops.Loss(&ws, net.Forward(x), set.Y[from:from+rows])
+		lossSum += float64(loss.Value().Item().F32()) * float64(rows)
+		correct += ce.Correct
+	}
+	if n == 0 {
+		return Evaluation{Loss: Metric(math.NaN()), Accuracy: Metric(math.NaN())}
+	}
+	return Evaluation{Images: n, Loss: Metric(lossSum / float64(n)), Accuracy: Metric(float64(correct) / float64(n))}
+}
+
+// Predict returns the most probable class of each of the first n images
+// of set and the probabilities (n × 10).
+func Predict(net *model.Network, set assets.Set, n int) ([]uint8, []float32) {
+	n = min(n, set.N)
+	var ws ops.Workspace
+	labels := make([]uint8, 0, n)
+	probs := make([]float32, 0, n*model.Classes)
+	for from := 0; from < n; from += EvalBatch {
+		rows := min(EvalBatch, n-from)
+		x := ops.Matrix(set.X[from*assets.ImageSize:(from+rows)*assets.ImageSize], rows, assets.ImageSize)
+		_, ce := ops.Loss(&ws, net.Forward(x), set.Y[from:from+rows])
+		p := ce.Probabilities()
+		probs = append(probs, p...)
+		for r := 0; r < rows; r++ {
+			best := 0
+			for j := 1; j < model.Classes; j++ {
+				if p[r*model.Classes+j] > p[r*model.Classes+best] {
+					best = j
+				}
+			}
+			labels = append(labels, uint8(best))
+		}
+	}
+	return labels, probs
+}
+
+func grow(b []float32, n int) []float32 {
+	if cap(b) < n {
+		return make([]float32, n)
+	}
+	return b[:n]
+}
