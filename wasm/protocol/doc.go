@@ -20,6 +20,7 @@
 //	get_activations  {index}                feature maps of a validation image
 //	get_predictions  {n}                    predictions and confusion matrix
 //	get_weights      {}                     every parameter tensor
+//	get_image        {set, index}           one image of the subset
 //
 // # Events (worker to page)
 //
@@ -33,5 +34,6 @@
 //	activations  {index, label, pred, image, maps}
 //	predictions  {n, labels, preds, confusion, images}
 //	weights      {tensors}
+//	image        {set, index, label, pixels}
 //	error        {command, message}
 package protocol

@@ -19,6 +19,7 @@ const (
 	KindGetActivations = "get_activations"
 	KindGetPredictions = "get_predictions"
 	KindGetWeights     = "get_weights"
+	KindGetImage       = "get_image"
 )
 
 // Event kinds: messages from the worker to the page.
@@ -33,6 +34,7 @@ const (
 	KindActivations = "activations"
 	KindPredictions = "predictions"
 	KindWeights     = "weights"
+	KindImage       = "image"
 	KindError       = "error"
 )
 
@@ -102,6 +104,26 @@ type GetPredictions struct{ N int }
 
 // GetWeights asks for every parameter tensor of the current network.
 type GetWeights struct{}
+
+// Sets of images that GetImage can read.
+const (
+	SetTrain = "train"
+	SetVal   = "val"
+)
+
+// GetImage asks for one image of the data subset; it needs no network.
+type GetImage struct {
+	Set   string // SetTrain or SetVal
+	Index int
+}
+
+// Image answers GetImage: the raw pixels scaled to [0, 1].
+type Image struct {
+	Set    string
+	Index  int
+	Label  int
+	Pixels []float32
+}
 
 // Ready reports the sizes of the loaded data subset.
 type Ready struct{ Train, Val, Test int }
@@ -226,6 +248,12 @@ func (GetPredictions) Kind() string { return KindGetPredictions }
 // Kind returns "get_weights".
 func (GetWeights) Kind() string { return KindGetWeights }
 
+// Kind returns "get_image".
+func (GetImage) Kind() string { return KindGetImage }
+
+// Kind returns "image".
+func (Image) Kind() string { return KindImage }
+
 // Kind returns "ready".
 func (Ready) Kind() string { return KindReady }
 
@@ -280,6 +308,10 @@ func newMessage(kind string) (decoder, bool) {
 		return &GetPredictions{}, true
 	case KindGetWeights:
 		return &GetWeights{}, true
+	case KindGetImage:
+		return &GetImage{}, true
+	case KindImage:
+		return &Image{}, true
 	case KindReady:
 		return &Ready{}, true
 	case KindStarted:
@@ -309,7 +341,7 @@ func newMessage(kind string) (decoder, bool) {
 // IsCommand reports whether kind is a command the worker accepts.
 func IsCommand(kind string) bool {
 	switch kind {
-	case KindStart, KindPause, KindResume, KindStop, KindReset, KindCount, KindGetActivations, KindGetPredictions, KindGetWeights:
+	case KindStart, KindPause, KindResume, KindStop, KindReset, KindCount, KindGetActivations, KindGetPredictions, KindGetWeights, KindGetImage:
 		return true
 	}
 	return false
@@ -387,6 +419,10 @@ func deref(m decoder) Message {
 	case *GetPredictions:
 		return *p
 	case *GetWeights:
+		return *p
+	case *GetImage:
+		return *p
+	case *Image:
 		return *p
 	case *Ready:
 		return *p
@@ -471,6 +507,27 @@ func (m *GetActivations) decode(r *reader) { m.Index = r.int("index", -1, 0, mat
 func (m GetPredictions) encode(o object) { o["n"] = m.N }
 
 func (m *GetPredictions) decode(r *reader) { m.N = r.int("n", -1, 0, MaxPredictions) }
+
+func (m GetImage) encode(o object) { o["set"], o["index"] = m.Set, m.Index }
+
+func (m *GetImage) decode(r *reader) {
+	m.Set = r.oneOf("set", SetTrain, SetVal)
+	m.Index = r.int("index", -1, 0, math.MaxInt32)
+}
+
+func (m Image) encode(o object) {
+	o["set"], o["index"], o["label"], o["pixels"] = m.Set, m.Index, m.Label, m.Pixels
+}
+
+func (m *Image) decode(r *reader) {
+	m.Set = r.oneOf("set", SetTrain, SetVal)
+	m.Index = r.int("index", -1, 0, math.MaxInt32)
+	m.Label = r.int("label", -1, 0, model.Classes-1)
+	m.Pixels = r.float32s("pixels")
+	if r.err == nil && len(m.Pixels) != model.ImageSize*model.ImageSize {
+		r.fail("pixels", fmt.Sprintf("want %d pixels, got %d", model.ImageSize*model.ImageSize, len(m.Pixels)))
+	}
+}
 
 func (m Ready) encode(o object) {
 	o["train"], o["val"], o["test"] = m.Train, m.Val, m.Test

@@ -27,6 +27,8 @@ func TestEveryMessageSurvivesEncodeAndDecode(t *testing.T) {
 		{"an activations request", GetActivations{Index: 12}},
 		{"a predictions request", GetPredictions{N: 64}},
 		{"a weights request", GetWeights{}},
+		{"an image request", GetImage{Set: SetTrain, Index: 0}},
+		{"an image reply", Image{Set: SetVal, Index: 3, Label: 2, Pixels: make([]float32, 784)}},
 		{"a ready event", Ready{Train: 12000, Val: 2000, Test: 2000}},
 		{"a started event", Started{Run: 2, Params: 269322, StepsPerEpoch: 94, Epochs: 3, Layers: []string{"0 Flatten 784"}}},
 		{"a steps event", Steps{Run: 2, Epoch: 1, FirstStep: 5, Loss: []float32{2.3, 2.1}, Accuracy: []float32{0.1, 0.2}, GradNorm: []float32{1, 0.9}, Images: 256, Seconds: 0.25}},
@@ -134,6 +136,7 @@ func TestBadInputIsRejectedWithAnErrorNamingTheField(t *testing.T) {
 		{"too many predictions", map[string]any{"kind": "get_predictions", "n": 1e6}, "get_predictions.n: 1e+06 is out of range"},
 		{"steps whose columns differ in length", map[string]any{"kind": "steps", "run": 1.0, "epoch": 1.0, "first_step": 1.0, "loss": []float32{1}, "accuracy": []float32{}, "grad_norm": []float32{1}, "images": 1.0, "seconds": 1.0}, "same length"},
 		{"a feature map of the wrong size", map[string]any{"kind": "activations", "index": 0.0, "label": 1.0, "pred": 1.0, "image": make([]float32, 784), "maps": []any{map[string]any{"h": 2.0, "w": 2.0, "c": 1.0, "data": []float32{1}}}}, "activations.maps[0].data: want 4 values"},
+		{"an image of an unknown set", map[string]any{"kind": "get_image", "set": "test", "index": 0.0}, `get_image.set: "test" is not one of train, val`},
 		{"a state that does not exist", map[string]any{"kind": "state", "run": 1.0, "state": "sleeping"}, `"sleeping" is not one of`},
 	}
 	for _, tt := range tests {
