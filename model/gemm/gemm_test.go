@@ -317,3 +317,24 @@ func TestNoAllocs(t *testing.T) {
 		}
 	}
 }
+
+// TestPackT compares the transposing pack, whatever it runs on, with the
+// scalar loop for every strip and tail combination.
+func TestPackT(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for rows := 1; rows <= 29; rows++ {
+		for _, cols := range []int{1, 7, 8, 9, 16, 23, 40} {
+			lds, ldd := cols+3, rows+2
+			src := mat(rng, rows, cols, lds)
+			got := make([]float32, cols*ldd)
+			want := make([]float32, cols*ldd)
+			packT(src, lds, got, ldd, rows, cols, -1.5)
+			packTGo(src, lds, want, ldd, 0, rows, 0, cols, -1.5)
+			for i := range got {
+				if got[i] != want[i] {
+					t.Fatalf("rows=%d cols=%d: dst[%d] = %v, want %v", rows, cols, i, got[i], want[i])
+				}
+			}
+		}
+	}
+}

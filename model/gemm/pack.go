@@ -22,14 +22,8 @@ func packA(kr *kernel, x *args, i0, mb, p0, kb int, dst []float32) {
 				clear(dp[rows:])
 			}
 		} else {
-			// op(A)(i, p) = a[i*lda+p]: read each row once and scatter it
-			// with stride h, which stays inside a few cache lines.
-			for r := 0; r < rows; r++ {
-				src := a[(i0+ir+r)*lda+p0 : (i0+ir+r)*lda+p0+kb]
-				for p, v := range src {
-					d[p*h+r] = alpha * v
-				}
-			}
+			// op(A)(i, p) = a[i*lda+p]: a transpose.
+			packT(a[(i0+ir)*lda+p0:], lda, d, h, rows, kb, alpha)
 			if rows < h {
 				for p := 0; p < kb; p++ {
 					clear(d[p*h+rows : p*h+h])
@@ -57,18 +51,28 @@ func packB(nr int, x *args, p0, kb, j0, nb int, dst []float32) {
 				clear(dp[cols:])
 			}
 		} else {
-			// op(B)(p, j) = b[j*ldb+p]: read each row of b once.
-			for c := 0; c < cols; c++ {
-				src := b[(j0+jr+c)*ldb+p0 : (j0+jr+c)*ldb+p0+kb]
-				for p, v := range src {
-					d[p*nr+c] = v
-				}
-			}
+			// op(B)(p, j) = b[j*ldb+p]: a transpose.
+			packT(b[(j0+jr)*ldb+p0:], ldb, d, nr, cols, kb, 1)
 			if cols < nr {
 				for p := 0; p < kb; p++ {
 					clear(d[p*nr+cols : p*nr+nr])
 				}
 			}
+		}
+	}
+}
+
+// packTGo sets dst[p*ldd+r] = alpha*src[r*lds+p] for r in [r0, r1) and p in
+// [p0, p1). Each source row is read once, contiguously; the stores are
+// strided but land in the few cache lines a panel row spans.
+func packTGo(src []float32, lds int, dst []float32, ldd, r0, r1, p0, p1 int, alpha float32) {
+	if p0 >= p1 {
+		return
+	}
+	for r := r0; r < r1; r++ {
+		row := src[r*lds+p0 : r*lds+p1]
+		for p, v := range row {
+			dst[(p0+p)*ldd+r] = alpha * v
 		}
 	}
 }

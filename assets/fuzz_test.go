@@ -1,0 +1,81 @@
+package assets
+
+import (
+	"bytes"
+	"testing"
+)
+
+// The fuzz targets check that the readers never panic on any input, and that
+// whatever they accept is canonical: writing it back gives exactly the bytes
+// that were read.
+
+func FuzzReadImages(f *testing.F) {
+	f.Add(idxImages(f, fakeImages(2, 2, 3)))
+	f.Add(idxImages(f, fakeImages(0, 28, 28)))
+	f.Add(cat(beUint32(0x803), beUint32(1), beUint32(28)))
+	f.Add(cat(beUint32(0x803), beUint32(0xffffffff), beUint32(0xffffffff), beUint32(0xffffffff)))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r := bytes.NewReader(data)
+		im, err := ReadImages(r)
+		if err != nil {
+			return
+		}
+		if err := im.check("images"); err != nil {
+			t.Fatalf("ReadImages returned inconsistent images: %v", err)
+		}
+		var b bytes.Buffer
+		if err := WriteImages(&b, im); err != nil {
+			t.Fatalf("WriteImages of what ReadImages accepted: %v", err)
+		}
+		consumed := len(data) - r.Len()
+		if !bytes.Equal(b.Bytes(), data[:consumed]) {
+			t.Fatalf("writing back gives %d bytes that differ from the %d read", b.Len(), consumed)
+		}
+	})
+}
+
+func FuzzReadLabels(f *testing.F) {
+	f.Add(idxLabels(f, []uint8{0, 1, 2, 9}))
+	f.Add(idxLabels(f, nil))
+	f.Add(cat(beUint32(0x801), beUint32(2), []byte{3, 10}))
+	f.Add(cat(beUint32(0x801), beUint32(0xffffffff)))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r := bytes.NewReader(data)
+		labels, err := ReadLabels(r)
+		if err != nil {
+			return
+		}
+		var b bytes.Buffer
+		if err := WriteLabels(&b, labels); err != nil {
+			t.Fatalf("WriteLabels of what ReadLabels accepted: %v", err)
+		}
+		consumed := len(data) - r.Len()
+		if !bytes.Equal(b.Bytes(), data[:consumed]) {
+			t.Fatalf("writing back gives %d bytes that differ from the %d read", b.Len(), consumed)
+		}
+	})
+}
+
+func FuzzReadSubset(f *testing.F) {
+	f.Add(encodeSubset(f, &Subset{
+		Train: fakeImages(2, 2, 2), TrainLabels: []uint8{1, 2},
+		Val: fakeImages(1, 2, 2), ValLabels: []uint8{3},
+		Test: fakeImages(0, 2, 2), TestLabels: []uint8{},
+	}))
+	f.Add([]byte("FLSUB1\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r := bytes.NewReader(data)
+		s, err := ReadSubset(r)
+		if err != nil {
+			return
+		}
+		var b bytes.Buffer
+		if err := WriteSubset(&b, s); err != nil {
+			t.Fatalf("WriteSubset of what ReadSubset accepted: %v", err)
+		}
+		consumed := len(data) - r.Len()
+		if !bytes.Equal(b.Bytes(), data[:consumed]) {
+			t.Fatalf("writing back gives %d bytes that differ from the %d read", b.Len(), consumed)
+		}
+	})
+}

@@ -1,0 +1,267 @@
+// Package sitebuild assembles the static FashionLab site: the two wasm
+// binaries (training worker and canvas), wasm_exec.js from the Go
+// distribution, the FashionMNIST subset, and the page's HTML, CSS and
+// JavaScript. Large files get content-hashed names listed in build.json,
+// so a static host can cache them forever; every compressible file gets a
+// gzip twin for servers that serve precompressed files.
+package sitebuild
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"fashionlab/assets"
+)
+
+// Options says what to build and where.
+type Options struct {
+	// Root is the module root (holding go.mod, site/ and wasm/).
+	Root string
+	// Out is the folder to write; it is emptied first.
+	Out string
+	// DataDir holds the four FashionMNIST idx files; "" means
+	// $FASHIONMNIST_DIR, else assets.SystemDir.
+	DataDir string
+	// Train, Val and Test are the subset sizes; zero means 12,000, 2,000
+	// and 2,000.
+	Train, Val, Test int
+	// Go is the go command; "" means "go".
+	Go string
+	// Log, when not nil, receives one line per step.
+	Log func(format string, args ...any)
+}
+
+// Manifest is build.json: the hashed names of the built files, which the
+// page and the worker read at start-up.
+type Manifest struct {
+	Worker      string `json:"worker"`
+	Canvas      string `json:"canvas"`
+	WasmExec    string `json:"wasm_exec"`
+	Subset      string `json:"subset"`
+	SubsetBytes int64  `json:"subset_bytes"`
+	Train       int    `json:"train"`
+	Val         int    `json:"val"`
+	Test        int    `json:"test"`
+}
+
+// pageFiles are the extensions copied from site/.
+var pageFiles = map[string]bool{".html": true, ".js": true, ".css": true, ".svg": true, ".png": true, ".ico": true}
+
+// Build writes the site into o.Out and returns its manifest.
+func Build(ctx context.Context, o Options) (*Manifest, error) {
+	o.defaults()
+	if err := os.RemoveAll(o.Out); err != nil {
+		return nil, fmt.Errorf("sitebuild: clean %s: %w", o.Out, err)
+	}
+	if err := os.MkdirAll(o.Out, 0o755); err != nil {
+		return nil, fmt.Errorf("sitebuild: %w", err)
+	}
+	// The folder is a build product: keep it out of version control.
+	if err := os.WriteFile(filepath.Join(o.Out, ".gitignore"), []byte("*\n"), 0o644); err != nil {
+		return nil, fmt.Errorf("sitebuild: %w", err)
+	}
+	tmp, err := os.MkdirTemp("", "fashionlab-site-")
+	if err != nil {
+		return nil, fmt.Errorf("sitebuild: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+
+	m := &Manifest{Train: o.Train, Val: o.Val, Test: o.Test}
+	for _, w := range []struct {
+		pkg, name string
+		dst       *string
+	}{{"./wasm/worker", "worker", &m.Worker}, {"./wasm/canvas", "canvas", &m.Canvas}} {
+		bin := filepath.Join(tmp, w.name+".wasm")
+		o.Log("building %s", w.pkg)
+		// purego: wasm has no assembly kernels; the tag selects the pure-Go
+		// ones explicitly.
+		cmd := exec.CommandContext(ctx, o.Go, "build", "-tags", "purego", "-trimpath", "-ldflags=-s -w", "-o", bin, w.pkg)
+		cmd.Dir = o.Root
+		cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return nil, fmt.Errorf("sitebuild: go build %s: %w\n%s", w.pkg, err, out)
+		}
+		if *w.dst, err = o.placeHashed(bin, w.name, ".wasm"); err != nil {
+			return nil, err
+		}
+	}
+
+	wasmExec, err := o.wasmExecPath(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if m.WasmExec, err = o.placeHashed(wasmExec, "wasm_exec", ".js"); err != nil {
+		return nil, err
+	}
+
+	subset := filepath.Join(tmp, "fashion-subset.bin")
+	if err := o.writeSubset(ctx, subset); err != nil {
+		return nil, err
+	}
+	if st, err := os.Stat(subset); err == nil {
+		m.SubsetBytes = st.Size()
+	}
+	if m.Subset, err = o.placeHashed(subset, "fashion-subset", ".bin"); err != nil {
+		return nil, err
+	}
+
+	if err := o.copyPage(); err != nil {
+		return nil, err
+	}
+	js, _ := json.MarshalIndent(m, "", "  ")
+	if err := os.WriteFile(filepath.Join(o.Out, "build.json"), append(js, '\n'), 0o644); err != nil {
+		return nil, fmt.Errorf("sitebuild: %w", err)
+	}
+	o.Log("compressing")
+	if err := compressAll(o.Out); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+func (o *Options) defaults() {
+	if o.Go == "" {
+		o.Go = "go"
+	}
+	if o.DataDir == "" {
+		o.DataDir = os.Getenv(assets.EnvDir)
+	}
+	if o.DataDir == "" {
+		o.DataDir = assets.SystemDir
+	}
+	if o.Train == 0 && o.Val == 0 && o.Test == 0 {
+		o.Train, o.Val, o.Test = 12000, 2000, 2000
+	}
+	if o.Log == nil {
+		o.Log = func(string, ...any) {}
+	}
+}
+
+// placeHashed copies src into the output folder as name.<hash>ext.
+func (o *Options) placeHashed(src, name, ext string) (string, error) {
+	data, err := os.ReadFile(src)
+	if err != nil {
+		return "", fmt.Errorf("sitebuild: %w", err)
+	}
+	sum := sha256.Sum256(data)
+	out := name + "." + hex.EncodeToString(sum[:5]) + ext
+	if err := os.WriteFile(filepath.Join(o.Out, out), data, 0o644); err != nil {
+		return "", fmt.Errorf("sitebuild: %w", err)
+	}
+	return out, nil
+}
+
+// wasmExecPath finds wasm_exec.js: lib/wasm since Go 1.24, misc/wasm before.
+func (o *Options) wasmExecPath(ctx context.Context) (string, error) {
+	out, err := exec.CommandContext(ctx, o.Go, "env", "GOROOT").Output()
+	if err != nil {
+		return "", fmt.Errorf("sitebuild: go env GOROOT: %w", err)
+	}
+	goroot := strings.TrimSpace(string(out))
+	for _, dir := range []string{"lib/wasm", "misc/wasm"} {
+		p := filepath.Join(goroot, dir, "wasm_exec.js")
+		if _, err := os.Stat(p); err == nil {
+			return p, nil
+		}
+	}
+	return "", fmt.Errorf("sitebuild: no wasm_exec.js under %s/lib/wasm", goroot)
+}
+
+// writeSubset builds the data subset with cmd/mksubset when the checkout
+// has it, else directly with the assets package (the same steps).
+func (o *Options) writeSubset(ctx context.Context, dst string) error {
+	o.Log("building the data subset from %s", o.DataDir)
+	if matches, _ := filepath.Glob(filepath.Join(o.Root, "cmd", "mksubset", "*.go")); len(matches) > 0 {
+		cmd := exec.CommandContext(ctx, o.Go, "run", "./cmd/mksubset", "-data", o.DataDir,
+			"-train", fmt.Sprint(o.Train), "-val", fmt.Sprint(o.Val), "-test", fmt.Sprint(o.Test), "-o", dst)
+		cmd.Dir = o.Root
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("sitebuild: mksubset: %w\n%s", err, out)
+		}
+		return nil
+	}
+	raw, err := assets.LoadDir(o.DataDir)
+	if err != nil {
+		return fmt.Errorf("sitebuild: %w", err)
+	}
+	sub, err := raw.Subset(o.Train, o.Val, o.Test)
+	if err != nil {
+		return fmt.Errorf("sitebuild: %w", err)
+	}
+	var b bytes.Buffer
+	if err := assets.WriteSubset(&b, sub); err != nil {
+		return fmt.Errorf("sitebuild: %w", err)
+	}
+	if err := os.WriteFile(dst, b.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("sitebuild: %w", err)
+	}
+	return nil
+}
+
+// copyPage copies the page's files from site/ (top level only).
+func (o *Options) copyPage() error {
+	src := filepath.Join(o.Root, "site")
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		return fmt.Errorf("sitebuild: %w", err)
+	}
+	found := false
+	for _, e := range entries {
+		if e.IsDir() || !pageFiles[strings.ToLower(filepath.Ext(e.Name()))] {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(src, e.Name()))
+		if err != nil {
+			return fmt.Errorf("sitebuild: %w", err)
+		}
+		if err := os.WriteFile(filepath.Join(o.Out, e.Name()), data, 0o644); err != nil {
+			return fmt.Errorf("sitebuild: %w", err)
+		}
+		found = found || e.Name() == "index.html"
+	}
+	if !found {
+		return errors.New("sitebuild: site/index.html is missing")
+	}
+	return nil
+}
+
+// compressAll writes name.gz beside every compressible file where that
+// saves space.
+func compressAll(dir string) error {
+	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		switch strings.ToLower(filepath.Ext(p)) {
+		case ".html", ".js", ".css", ".wasm", ".bin", ".json", ".svg":
+		default:
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return fmt.Errorf("sitebuild: %w", err)
+		}
+		var b bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
+		zw.Write(data)
+		zw.Close()
+		if b.Len() >= len(data) {
+			return nil
+		}
+		if err := os.WriteFile(p+".gz", b.Bytes(), 0o644); err != nil {
+			return fmt.Errorf("sitebuild: %w", err)
+		}
+		return nil
+	})
+}

@@ -1,0 +1,215 @@
+package static
+
+import (
+	"compress/gzip"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// site writes a small site folder with a secret file beside it.
+func site(t *testing.T) string {
+	t.Helper()
+	base := t.TempDir()
+	dir := filepath.Join(base, "site")
+	files := map[string]string{
+		"index.html":                 "<!doctype html><title>FashionLab</title>",
+		"app.js":                     strings.Repeat("console.log('FashionLab');\n", 100),
+		"style.css":                  "body{}",
+		"worker.0123456789ab.wasm":   "\x00asm" + strings.Repeat("x", 4000),
+		"data/fashion-subset.bin":    strings.Repeat("\x01", 2000),
+		"data/fashion-subset.bin.gz": gzipped(t, strings.Repeat("\x01", 2000)),
+	}
+	for name, body := range files {
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(base, "secret.txt"), []byte("secret"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(base, "secret.txt"), filepath.Join(dir, "link.txt")); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func gzipped(t *testing.T, s string) string {
+	var b strings.Builder
+	w := gzip.NewWriter(&b)
+	w.Write([]byte(s))
+	w.Close()
+	return b.String()
+}
+
+func serve(t *testing.T, h http.Handler, method, target string, hdr map[string]string) *httptest.ResponseRecorder {
+	t.Helper()
+	req := httptest.NewRequest(method, "http://127.0.0.1/", nil)
+	// httptest parses the target; keep a raw path with dot segments as sent.
+	req.URL.Path = target
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec
+}
+
+func TestFilesAreServedWithTheirTypesAndCacheHeaders(t *testing.T) {
+	h, err := New(site(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	tests := []struct {
+		name, path, wantType, wantCache string
+	}{
+		{"the index page is HTML that is always revalidated", "/", "text/html; charset=utf-8", CacheRevalidate},
+		{"index.html by name is the same", "/index.html", "text/html; charset=utf-8", CacheRevalidate},
+		{"a script is JavaScript", "/app.js", "text/javascript; charset=utf-8", CacheRevalidate},
+		{"a style sheet is CSS", "/style.css", "text/css; charset=utf-8", CacheRevalidate},
+		{"a hashed wasm binary is application/wasm kept for a year", "/worker.0123456789ab.wasm", "application/wasm", CacheImmutable},
+		{"the data subset is binary", "/data/fashion-subset.bin", "application/octet-stream", CacheRevalidate},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := serve(t, h, "GET", tt.path, nil)
+			if rec.Code != http.StatusOK {
+				t.Fatalf("status %d, want 200", rec.Code)
+			}
+			hdr := rec.Header()
+			checks := map[string]string{
+				"Content-Type":                 tt.wantType,
+				"Cache-Control":                tt.wantCache,
+				"Cross-Origin-Opener-Policy":   "same-origin",
+				"Cross-Origin-Embedder-Policy": "require-corp",
+				"X-Content-Type-Options":       "nosniff",
+			}
+			for k, want := range checks {
+				if got := hdr.Get(k); got != want {
+					t.Errorf("%s = %q, want %q", k, got, want)
+				}
+			}
+		})
+	}
+}
+
+func TestCompressionFollowsAcceptEncoding(t *testing.T) {
+	dir := site(t)
+	h, err := New(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	tests := []struct {
+		name, path, accept, wantEncoding string
+	}{
+		{"a precompressed file is sent gzipped to a gzip client", "/data/fashion-subset.bin", "gzip, deflate, br", "gzip"},
+		{"a large script is gzipped on the fly", "/app.js", "gzip", "gzip"},
+		{"wasm is gzipped on the fly", "/worker.0123456789ab.wasm", "br;q=1, gzip;q=0.5", "gzip"},
+		{"a client without gzip gets the plain file", "/app.js", "", ""},
+		{"gzip refused with q=0 gives the plain file", "/data/fashion-subset.bin", "gzip;q=0", ""},
+		{"a tiny file is not worth compressing", "/style.css", "gzip", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := serve(t, h, "GET", tt.path, map[string]string{"Accept-Encoding": tt.accept})
+			if rec.Code != http.StatusOK {
+				t.Fatalf("status %d", rec.Code)
+			}
+			if got := rec.Header().Get("Content-Encoding"); got != tt.wantEncoding {
+				t.Fatalf("Content-Encoding = %q, want %q", got, tt.wantEncoding)
+			}
+			body := rec.Body.Bytes()
+			if tt.wantEncoding == "gzip" {
+				zr, err := gzip.NewReader(rec.Body)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if body, err = io.ReadAll(zr); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, _ := os.ReadFile(filepath.Join(dir, strings.TrimPrefix(tt.path, "/")))
+			if string(body) != string(want) {
+				t.Errorf("decoded body differs from the file (%d vs %d bytes)", len(body), len(want))
+			}
+		})
+	}
+}
+
+func TestPathsOutsideTheFolderAreRefused(t *testing.T) {
+	h, err := New(site(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	tests := []struct {
+		name, path string
+	}{
+		{"a parent reference", "/../secret.txt"},
+		{"a parent reference inside a folder", "/data/../../secret.txt"},
+		{"an encoded backslash traversal", "/..\\secret.txt"},
+		{"a symbolic link pointing out of the folder", "/link.txt"},
+		{"a NUL byte", "/index.html\x00.js"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := serve(t, h, "GET", tt.path, nil)
+			if rec.Code == http.StatusOK || strings.Contains(rec.Body.String(), "secret") && !strings.Contains(rec.Body.String(), "not found") {
+				t.Errorf("status %d body %q: the file outside the folder was served", rec.Code, rec.Body.String())
+			}
+		})
+	}
+}
+
+func TestOtherMethodsAndMissingFilesAreErrors(t *testing.T) {
+	h, err := New(site(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	if rec := serve(t, h, "POST", "/index.html", nil); rec.Code != http.StatusMethodNotAllowed {
+		t.Errorf("POST: status %d, want 405", rec.Code)
+	}
+	if rec := serve(t, h, "GET", "/nothing.js", nil); rec.Code != http.StatusNotFound {
+		t.Errorf("missing file: status %d, want 404", rec.Code)
+	}
+	if rec := serve(t, h, "HEAD", "/app.js", nil); rec.Code != http.StatusOK || rec.Body.Len() != 0 {
+		t.Errorf("HEAD: status %d with %d body bytes, want 200 and none", rec.Code, rec.Body.Len())
+	}
+}
+
+func TestAConditionalRequestGetsNotModified(t *testing.T) {
+	h, err := New(site(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	for _, accept := range []string{"", "gzip"} {
+		first := serve(t, h, "GET", "/app.js", map[string]string{"Accept-Encoding": accept})
+		tag := first.Header().Get("ETag")
+		if tag == "" {
+			t.Fatalf("Accept-Encoding %q: no ETag", accept)
+		}
+		again := serve(t, h, "GET", "/app.js", map[string]string{"Accept-Encoding": accept, "If-None-Match": tag})
+		if again.Code != http.StatusNotModified {
+			t.Errorf("Accept-Encoding %q: status %d, want 304", accept, again.Code)
+		}
+	}
+}
+
+func TestAMissingFolderTellsToBuildTheSite(t *testing.T) {
+	_, err := New(filepath.Join(t.TempDir(), "site-build"))
+	if err == nil || !strings.Contains(err.Error(), "run make site first") {
+		t.Errorf("error = %v, want a hint to run make site first", err)
+	}
+}

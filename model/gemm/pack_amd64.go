@@ -1,0 +1,35 @@
+//go:build !purego
+
+package gemm
+
+//go:noescape
+func transpose8(src *float32, lds int, dst *float32, ldd int, nblk int, alpha float32)
+
+//go:noescape
+func transpose4(src *float32, lds int, dst *float32, ldd int, nblk int, alpha float32)
+
+// packT sets dst[p*ldd+r] = alpha*src[r*lds+p] for r < rows, p < cols.
+// Strips of 8 and 4 rows go through AVX in-register transposes, which
+// replace a strided scalar store per element with a few shuffles; the
+// leftover rows and columns are done in Go.
+func packT(src []float32, lds int, dst []float32, ldd, rows, cols int, alpha float32) {
+	if !hasAVX2 || cols < 8 {
+		packTGo(src, lds, dst, ldd, 0, rows, 0, cols, alpha)
+		return
+	}
+	nblk := cols / 8
+	r := 0
+	for ; r+8 <= rows; r += 8 {
+		// Bounds: last source element read and last destination written.
+		_ = src[(r+7)*lds+8*nblk-1]
+		_ = dst[(8*nblk-1)*ldd+r+7]
+		transpose8(&src[r*lds], lds, &dst[r], ldd, nblk, alpha)
+	}
+	for ; r+4 <= rows; r += 4 {
+		_ = src[(r+3)*lds+8*nblk-1]
+		_ = dst[(8*nblk-1)*ldd+r+3]
+		transpose4(&src[r*lds], lds, &dst[r], ldd, nblk, alpha)
+	}
+	packTGo(src, lds, dst, ldd, r, rows, 0, cols, alpha)
+	packTGo(src, lds, dst, ldd, 0, r, 8*nblk, cols, alpha)
+}
