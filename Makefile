@@ -12,3 +12,7 @@ test: ## run every test (needs the FashionMNIST data; the browser test needs chr
 
 train: ## train the default CNN at full scale
 	$(GO) run ./cmd/train
+
+.PHONY: bench
+bench: ## compare training/inference speed and memory with the PyTorch reference (bench/hw3.py), 1 and 2 threads
+	$(GO) run ./cmd/bench
