@@ -12,3 +12,21 @@ test: ## run every test (needs the FashionMNIST data; the browser test needs chr
 
 train: ## train the default CNN at full scale
 	$(GO) run ./cmd/train
+
+.PHONY: bench
+bench: ## compare training/inference speed and memory with the PyTorch reference (bench/hw3.py), 1 and 2 threads
+	$(GO) run ./cmd/bench
+
+# ---- browser: the static site, its server and its benchmark ----
+SITE_DIR ?= site-build
+ADDR ?= 127.0.0.1:8080
+
+.PHONY: site serve bench-browser
+site: ## build the static site (wasm, wasm_exec.js, data subset, page) into $(SITE_DIR)
+	$(GO) run ./cmd/serve/mksite -o $(SITE_DIR)
+
+serve: site ## build the site and serve it on http://127.0.0.1:8080
+	$(GO) run ./cmd/serve -addr $(ADDR) -dir $(SITE_DIR)
+
+bench-browser: site ## measure training speed, start-up time and frame rate in headless Chromium
+	$(GO) run ./cmd/benchbrowser -dir $(SITE_DIR)

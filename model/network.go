@@ -198,11 +198,22 @@ func (n *Network) forward(x mat.Tensor, keepMaps bool) (mat.Tensor, []FeatureMap
 		c := &n.convs[i]
 		g := c.geom
 		h = ops.Convolve(n.eng, &c.ws, g, h, c.w.Param, c.b.Param)
+		pg := ops.PoolGeometry{H: g.OutH(), W: g.OutW(), C: g.OutC}
+		if n.act == ops.ReLU && !keepMaps {
+			// relu commutes with max: pooling first and applying relu to the
+			// pooled quarter gives the same values and gradients, and skips
+			// a full-size activation pass and its buffers.
+			if c.pooled {
+				h = ops.MaxPoolReLU(&c.ws, pg, h)
+			} else {
+				h = ops.AdaptiveMaxPoolReLU(&c.ws, pg, AdaptiveCells, AdaptiveCells, h)
+			}
+			continue
+		}
 		h = ops.Activate(&c.ws, n.act, h)
 		if keepMaps {
 			maps = append(maps, FeatureMap{Layer: i, H: g.OutH(), W: g.OutW(), C: g.OutC, Data: append([]float32(nil), h.Value().Data().F32()...)})
 		}
-		pg := ops.PoolGeometry{H: g.OutH(), W: g.OutW(), C: g.OutC}
 		if c.pooled {
 			h = ops.MaxPool(&c.ws, pg, h)
 		} else {

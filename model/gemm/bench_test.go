@@ -44,10 +44,16 @@ func benchGemm(b *testing.B, s shape, run func(a []float32, lda int, bm []float3
 	c := make([]float32, s.m*s.n)
 	run(a, lda, bm, ldb, c)
 	b.ResetTimer()
+	cpu0 := cpuTime()
 	for b.Loop() {
 		run(a, lda, bm, ldb, c)
 	}
-	b.ReportMetric(2*float64(s.m)*float64(s.n)*float64(s.k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+	gflop := 2 * float64(s.m) * float64(s.n) * float64(s.k) * float64(b.N) / 1e9
+	b.ReportMetric(gflop/b.Elapsed().Seconds(), "GFLOP/s")
+	if cpu := cpuTime() - cpu0; cpu > 0 {
+		// Per CPU-second: with t threads busy this is about GFLOP/s / t.
+		b.ReportMetric(gflop/cpu.Seconds(), "GFLOP/cpu-s")
+	}
 }
 
 // BenchmarkGemm runs every kernel at 1 and 2 threads; compare with

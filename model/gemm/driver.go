@@ -46,6 +46,7 @@ type task struct {
 // workspace holds one part's packing buffers; it is reused across calls.
 type workspace struct {
 	a, b, tile []float32
+	plan       []int
 }
 
 func grow(s []float32, n int) []float32 {
@@ -91,7 +92,7 @@ func worker(ch chan task) {
 
 func (j *job) run(i int) {
 	ws := j.e.wsPool.Get().(*workspace)
-	gemmPart(j.e.kern, ws, &j.x, &j.parts[i])
+	gemmPart(j.e.kern, ws, &j.x, &j.parts[i], !j.e.noInPlace)
 	j.e.wsPool.Put(ws)
 }
 
@@ -234,8 +235,43 @@ func blocks(length, maxb, unit int) int {
 	return ceilDiv(ceilDiv(length, nb), unit) * unit
 }
 
+// inPlaceRows reports whether a row-major A with leading dimension lda can
+// be read in place: a panel's rows are read in parallel, and with a stride
+// near a multiple of 4 KiB they would all fall in the same few L1 sets and
+// evict each other.
+func inPlaceRows(lda int) bool {
+	var sets [64]uint8
+	for r := 0; r < 28; r++ {
+		s := (r * lda * 4 / 64) % 64
+		sets[s]++
+		if sets[s] > 8 {
+			return false
+		}
+	}
+	return true
+}
+
+// Parts with at most this many rows read a non-transposed B in place:
+// packing B costs about as much as the few A panels that would reuse it.
+const inPlaceBRows = 64
+
+// block is one (m block, n block, k slab) of a part, ready for macro.
+type block struct {
+	kr         *kernel
+	x          *args
+	i0, j0, p0 int // origin in op(A) rows, op(B) columns and k
+	mb, nb, kb int
+	aIn, bIn   bool
+	plan       []int
+	ap, bp     []float32 // packed A panels and B panels
+	c          []float32 // C at (i0, j0)
+	ldc        int
+	beta       float32
+	tile       []float32
+}
+
 // gemmPart runs the blocked loops for one part.
-func gemmPart(kr *kernel, ws *workspace, x *args, p *part) {
+func gemmPart(kr *kernel, ws *workspace, x *args, p *part, inPlace bool) {
 	m, n, k := p.i1-p.i0, p.j1-p.j0, p.p1-p.p0
 	if k == 0 {
 		// Only a k-split part can be empty; it still owes its output.
@@ -248,43 +284,90 @@ func gemmPart(kr *kernel, ws *workspace, x *args, p *part) {
 	ws.a = grow(ws.a, mcb*kcb)
 	ws.b = grow(ws.b, ncb*kcb)
 	ws.tile = grow(ws.tile, kr.mr*kr.nr)
+	bk := block{kr: kr, x: x, ap: ws.a, bp: ws.b, tile: ws.tile, ldc: p.ldo}
+	bk.aIn = inPlace && kr.inPlace && (x.transA || inPlaceRows(x.lda))
+	bk.bIn = inPlace && kr.inPlace && !x.transB && m <= inPlaceBRows
+	nr := kr.nr
 	for jc := 0; jc < n; jc += ncb {
-		nb := min(ncb, n-jc)
+		bk.nb = min(ncb, n-jc)
+		bk.j0 = p.j0 + jc
 		for pc := 0; pc < k; pc += kcb {
-			kb := min(kcb, k-pc)
-			packB(kr.nr, x, p.p0+pc, kb, p.j0+jc, nb, ws.b)
-			beta := p.beta
+			bk.kb = min(kcb, k-pc)
+			bk.p0 = p.p0 + pc
+			if !bk.bIn {
+				packB(nr, x, bk.p0, bk.kb, bk.j0, bk.nb, ws.b)
+			} else if full := bk.nb / nr * nr; full < bk.nb && !kr.maskCols {
+				// In place except the partial last panel, which would
+				// read past the rows' ends (masking kernels do not).
+				packB(nr, x, bk.p0, bk.kb, bk.j0+full, bk.nb-full, ws.b)
+			}
+			bk.beta = p.beta
 			if pc > 0 {
-				beta = 1
+				bk.beta = 1
 			}
 			for ic := 0; ic < m; ic += mcb {
-				mb := min(mcb, m-ic)
-				packA(kr, x, p.i0+ic, mb, p.p0+pc, kb, ws.a)
-				macro(kr, kb, mb, nb, ws.a, ws.b, p.out[ic*p.ldo+jc:], p.ldo, beta, ws.tile)
+				bk.mb = min(mcb, m-ic)
+				bk.i0 = p.i0 + ic
+				ws.plan = kr.plan(bk.mb, ws.plan)
+				bk.plan = ws.plan
+				if !bk.aIn {
+					packA(bk.plan, x, bk.i0, bk.mb, bk.p0, bk.kb, ws.a)
+				} else if tot := sum(bk.plan); tot > bk.mb {
+					// In place except a partial last panel.
+					ir := tot - bk.plan[len(bk.plan)-1]
+					packA(bk.plan[len(bk.plan)-1:], x, bk.i0+ir, bk.mb-ir, bk.p0, bk.kb, ws.a)
+				}
+				bk.c = p.out[ic*p.ldo+jc:]
+				bk.run()
 			}
 		}
 	}
 }
 
-// macro multiplies a packed mb×kb block of A by a packed kb×nb block of B
-// into c. The B panel is the outer loop so it stays in L1 while the A
-// panels stream from L2.
-func macro(kr *kernel, kb, mb, nb int, ap, bp, c []float32, ldc int, beta float32, tile []float32) {
-	nr := kr.nr
-	for jr := 0; jr < nb; jr += nr {
-		nw := min(nr, nb-jr)
-		b := bp[jr*kb : jr*kb+nr*kb]
-		off := 0
-		for ir := 0; ir < mb; {
-			h, fn := kr.panel(mb - ir)
-			a := ap[off : off+h*kb]
-			rows := min(h, mb-ir)
-			cc := c[ir*ldc+jr:]
-			if rows == h && nw == nr {
-				fn(kb, a, b, cc, ldc, beta)
+func sum(s []int) int {
+	t := 0
+	for _, v := range s {
+		t += v
+	}
+	return t
+}
+
+// run multiplies one block panel by panel. The B panel is the outer loop
+// so it stays in L1 while the A panels stream from L2.
+func (bk *block) run() {
+	kr, x := bk.kr, bk.x
+	nr, kb := kr.nr, bk.kb
+	for jr := 0; jr < bk.nb; jr += nr {
+		nw := min(nr, bk.nb-jr)
+		b, bs := bk.bp[jr*kb:], nr
+		if bk.bIn {
+			if nw == nr || kr.maskCols {
+				b, bs = x.b[bk.p0*x.ldb+bk.j0+jr:], x.ldb
 			} else {
-				fn(kb, a, b, tile, nr, 0)
-				merge(tile, nr, cc, ldc, rows, nw, beta)
+				b = bk.bp
+			}
+		}
+		ir, off := 0, 0
+		for _, h := range bk.plan {
+			rows := min(h, bk.mb-ir)
+			a, rs, ps := bk.ap[off:], 1, h
+			if bk.aIn {
+				switch {
+				case rows < h:
+					a = bk.ap
+				case x.transA:
+					a, ps = x.a[bk.p0*x.lda+bk.i0+ir:], x.lda
+				default:
+					a, rs, ps = x.a[(bk.i0+ir)*x.lda+bk.p0:], x.lda, 1
+				}
+			}
+			cc := bk.c[ir*bk.ldc+jr:]
+			fn := kr.fn(h)
+			if nw < nr && !kr.maskCols {
+				fn(kb, a, rs, ps, b, bs, bk.tile, nr, x.alpha, 0, rows, nr)
+				merge(bk.tile, nr, cc, bk.ldc, rows, nw, bk.beta)
+			} else {
+				fn(kb, a, rs, ps, b, bs, cc, bk.ldc, x.alpha, bk.beta, rows, nw)
 			}
 			off += h * kb
 			ir += h

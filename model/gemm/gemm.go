@@ -16,6 +16,9 @@ type Engine struct {
 	// forcePacked disables the direct path so tests reach the packed
 	// path (and its edge handling) with small shapes.
 	forcePacked bool
+	// noInPlace makes every operand go through packing, so tests cover
+	// both the packed and the in-place panel layouts.
+	noInPlace bool
 
 	wsPool  sync.Pool // *workspace, one per running part
 	jobPool sync.Pool // *job, one per packed call

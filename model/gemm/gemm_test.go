@@ -172,10 +172,13 @@ func testEngines(kr *kernel) []*Engine {
 			if th == 1 && sp != splitAuto {
 				continue
 			}
-			e := newEngine(th, kr)
-			e.split = sp
-			e.forcePacked = true
-			es = append(es, e)
+			for _, noIn := range []bool{false, true} {
+				e := newEngine(th, kr)
+				e.split = sp
+				e.forcePacked = true
+				e.noInPlace = noIn
+				es = append(es, e)
+			}
 		}
 	}
 	return es
@@ -213,6 +216,7 @@ func TestTrainingShapes(t *testing.T) {
 			rng := rand.New(rand.NewPCG(5, 6))
 			for ti, th := range []int{1, 2} {
 				e := newEngine(th, kr)
+				e.noInPlace = ti == 1 && kr.inPlace
 				for si, s := range trainingShapes(testing.Short()) {
 					ab := alphaBeta[(si+ti)%len(alphaBeta)]
 					checkCase(t, e, rng, s, ab[0], ab[1], 0)

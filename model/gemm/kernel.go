@@ -1,54 +1,61 @@
 package gemm
 
-// micro computes one tile C = A·B + beta·C from a packed A panel (k steps of
-// h values) and a packed B panel (k steps of nr values), where h is the
-// panel height the function was built for. When beta == 0 it must not read
-// C. c holds element (0, 0) of the tile at index 0 with leading dimension
-// ldc.
-type micro func(k int, a, b, c []float32, ldc int, beta float32)
+// micro computes one tile
+//
+//	C[r][j] = alpha·Σ_p A(r,p)·B(p,j) + beta·C[r][j]   for r < rows, j < cols
+//
+// with A(r,p) = a[r*rs+p*ps] and B(p,j) = b[p*bs+j], over p < k. The
+// function is built for one panel height h (rows <= h): it reads h rows of
+// A and nr columns of B at every step whatever rows and cols are. rs == 1
+// means the h values of a step are contiguous (a packed panel, or Aᵀ read
+// in place); otherwise ps must be 1 (a row-major A read in place). When
+// beta == 0 it does not read C.
+type micro func(k int, a []float32, rs, ps int, b []float32, bs int, c []float32, ldc int, alpha, beta float32, rows, cols int)
 
 // kernel is a family of micro-kernels sharing one tile width, with the
 // block sizes tuned for it.
 type kernel struct {
 	name       string
-	mr, nr     int // main tile; mr is the tallest panel height
+	unit, mr   int // panel heights are the multiples of unit up to mr
+	nr         int // tile width
 	kc, mc, nc int // block sizes: k slab, rows of A and columns of B per block
 
-	heights []int   // available panel heights, descending, heights[0] == mr
-	fns     []micro // fns[i] computes heights[i]×nr tiles
+	fns []micro // fns[i] computes panels (i+1)*unit tall
 
-	// byRem[r] indexes the panel used when r rows remain (1 <= r <= mr):
-	// the shortest height that still covers them.
-	byRem []int8
+	// inPlace kernels accept the strided operand layouts, so operands that
+	// already have a usable layout are not packed.
+	inPlace bool
+	// maskCols kernels store partial-width tiles themselves; for the
+	// others the driver goes through a scratch tile.
+	maskCols bool
 }
 
-func newKernel(name string, nr, kc, mc, nc int, heights []int, fns []micro) *kernel {
-	kr := &kernel{name: name, mr: heights[0], nr: nr, kc: kc, mc: mc, nc: nc, heights: heights, fns: fns}
-	kr.byRem = make([]int8, kr.mr+1)
-	for r := 1; r <= kr.mr; r++ {
-		best := 0
-		for i, h := range heights {
-			if h >= r {
-				best = i
-			}
+func (kr *kernel) fn(h int) micro { return kr.fns[h/kr.unit-1] }
+
+// plan splits mb rows into the fewest panels of at most mr rows, with
+// heights (multiples of unit) as equal as possible: short panels run at a
+// fraction of the speed of tall ones (too few accumulators to hide FMA
+// latency), so 128 rows become 28+28+28+28+16 rather than 4×28+4 with the
+// AVX-512 kernels, and 256 become 4×28+6×24. Only the last panel can be
+// partly past mb, by less than unit rows.
+func (kr *kernel) plan(mb int, dst []int) []int {
+	units := ceilDiv(mb, kr.unit)
+	np := ceilDiv(units, kr.mr/kr.unit)
+	base, extra := units/np, units%np
+	dst = dst[:0]
+	for i := 0; i < np; i++ {
+		u := base
+		if i < extra {
+			u++
 		}
-		kr.byRem[r] = int8(best)
+		dst = append(dst, u*kr.unit)
 	}
-	return kr
-}
-
-// panel returns the height and function for the next panel when rem rows
-// of a block remain.
-func (kr *kernel) panel(rem int) (int, micro) {
-	if rem >= kr.mr {
-		return kr.mr, kr.fns[0]
-	}
-	i := kr.byRem[rem]
-	return kr.heights[i], kr.fns[i]
+	return dst
 }
 
 // goKernel is the portable kernel. A 4×4 tile keeps its 16 accumulators in
 // registers (amd64 has 15 usable float registers besides the zero register,
 // and WebAssembly engines map locals to about as many), and loads 8 values
 // per 16 multiply-adds.
-var goKernel = newKernel("go", 4, 256, 128, 1024, []int{4}, []micro{microGo4x4})
+var goKernel = &kernel{name: "go", unit: 4, mr: 4, nr: 4, kc: 256, mc: 128, nc: 1024,
+	fns: []micro{microGo4x4}, maskCols: true}

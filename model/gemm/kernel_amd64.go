@@ -6,15 +6,17 @@ import "golang.org/x/sys/cpu"
 
 //go:generate go run asmgen.go
 
-// k512Kernel runs on AVX-512F: 28 rows × 16 columns is 28 of the 32 zmm
-// registers as accumulators; 28 FMAs per loaded row of B keep the two FMA
+// k512Kernel runs on AVX-512F: up to 28 rows × 16 columns, 28 of the 32 zmm
+// registers as accumulators; 28 FMAs per loaded row of B keep both FMA
 // ports busy without saturating the load ports. kc = 256 keeps the B panel
 // (16 KiB) and an A panel (28 KiB) within the 48 KiB L1.
-var k512Kernel = newKernel("avx512", 16, 256, 336, 1024, k512Heights, k512Fns)
+var k512Kernel = &kernel{name: "avx512", unit: 4, mr: 28, nr: 16, kc: 256, mc: 336, nc: 1024,
+	fns: k512Fns, inPlace: true, maskCols: true}
 
-// k256Kernel runs on AVX2+FMA: 6 rows × 2 ymm leave 4 of the 16 registers
-// for B and the broadcast A values.
-var k256Kernel = newKernel("avx2", 16, 256, 288, 1024, k256Heights, k256Fns)
+// k256Kernel runs on AVX2+FMA: up to 6 rows × 2 ymm, leaving 4 of the 16
+// registers for B and the broadcast A values.
+var k256Kernel = &kernel{name: "avx2", unit: 1, mr: 6, nr: 16, kc: 256, mc: 288, nc: 1024,
+	fns: k256Fns, inPlace: true}
 
 var (
 	hasAVX512 = cpu.X86.HasAVX512F

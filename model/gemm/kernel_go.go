@@ -1,7 +1,8 @@
 package gemm
 
-// microGo4x4 is the portable 4×4 micro-kernel.
-func microGo4x4(k int, a, b, c []float32, ldc int, beta float32) {
+// microGo4x4 is the portable 4×4 micro-kernel. It only runs on packed
+// panels (rs = 1, ps = 4, bs = 4).
+func microGo4x4(k int, a []float32, rs, ps int, b []float32, bs int, c []float32, ldc int, alpha, beta float32, rows, cols int) {
 	var c00, c01, c02, c03 float32
 	var c10, c11, c12, c13 float32
 	var c20, c21, c22, c23 float32
@@ -33,19 +34,33 @@ func microGo4x4(k int, a, b, c []float32, ldc int, beta float32) {
 		a = a[4:]
 		b = b[4:]
 	}
-	r0 := c[0:4:4]
-	r1 := c[ldc : ldc+4 : ldc+4]
-	r2 := c[2*ldc : 2*ldc+4 : 2*ldc+4]
-	r3 := c[3*ldc : 3*ldc+4 : 3*ldc+4]
-	if beta == 0 {
-		r0[0], r0[1], r0[2], r0[3] = c00, c01, c02, c03
-		r1[0], r1[1], r1[2], r1[3] = c10, c11, c12, c13
-		r2[0], r2[1], r2[2], r2[3] = c20, c21, c22, c23
-		r3[0], r3[1], r3[2], r3[3] = c30, c31, c32, c33
+	if rows == 4 && cols == 4 {
+		r0 := c[0:4:4]
+		r1 := c[ldc : ldc+4 : ldc+4]
+		r2 := c[2*ldc : 2*ldc+4 : 2*ldc+4]
+		r3 := c[3*ldc : 3*ldc+4 : 3*ldc+4]
+		if beta == 0 {
+			r0[0], r0[1], r0[2], r0[3] = alpha*c00, alpha*c01, alpha*c02, alpha*c03
+			r1[0], r1[1], r1[2], r1[3] = alpha*c10, alpha*c11, alpha*c12, alpha*c13
+			r2[0], r2[1], r2[2], r2[3] = alpha*c20, alpha*c21, alpha*c22, alpha*c23
+			r3[0], r3[1], r3[2], r3[3] = alpha*c30, alpha*c31, alpha*c32, alpha*c33
+			return
+		}
+		r0[0], r0[1], r0[2], r0[3] = alpha*c00+beta*r0[0], alpha*c01+beta*r0[1], alpha*c02+beta*r0[2], alpha*c03+beta*r0[3]
+		r1[0], r1[1], r1[2], r1[3] = alpha*c10+beta*r1[0], alpha*c11+beta*r1[1], alpha*c12+beta*r1[2], alpha*c13+beta*r1[3]
+		r2[0], r2[1], r2[2], r2[3] = alpha*c20+beta*r2[0], alpha*c21+beta*r2[1], alpha*c22+beta*r2[2], alpha*c23+beta*r2[3]
+		r3[0], r3[1], r3[2], r3[3] = alpha*c30+beta*r3[0], alpha*c31+beta*r3[1], alpha*c32+beta*r3[2], alpha*c33+beta*r3[3]
 		return
 	}
-	r0[0], r0[1], r0[2], r0[3] = c00+beta*r0[0], c01+beta*r0[1], c02+beta*r0[2], c03+beta*r0[3]
-	r1[0], r1[1], r1[2], r1[3] = c10+beta*r1[0], c11+beta*r1[1], c12+beta*r1[2], c13+beta*r1[3]
-	r2[0], r2[1], r2[2], r2[3] = c20+beta*r2[0], c21+beta*r2[1], c22+beta*r2[2], c23+beta*r2[3]
-	r3[0], r3[1], r3[2], r3[3] = c30+beta*r3[0], c31+beta*r3[1], c32+beta*r3[2], c33+beta*r3[3]
+	acc := [16]float32{c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33}
+	for r := 0; r < rows; r++ {
+		row := c[r*ldc : r*ldc+cols]
+		for j := range row {
+			if beta == 0 {
+				row[j] = alpha * acc[4*r+j]
+			} else {
+				row[j] = alpha*acc[4*r+j] + beta*row[j]
+			}
+		}
+	}
 }

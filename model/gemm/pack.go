@@ -1,29 +1,25 @@
 package gemm
 
-// packA copies rows [i0, i0+mb) and k range [p0, p0+kb) of alpha·op(A) into
-// dst as consecutive panels, in the heights kr.panel chooses; a panel of
-// height h holds, for each p, the h values of column p. Rows past the end
-// are zero so edge panels can run the full-height kernel.
-func packA(kr *kernel, x *args, i0, mb, p0, kb int, dst []float32) {
-	a, lda, alpha := x.a, x.lda, x.alpha
-	off := 0
-	for ir := 0; ir < mb; {
-		h, _ := kr.panel(mb - ir)
+// packA copies rows [i0, i0+mb) and k range [p0, p0+kb) of op(A) into dst
+// as consecutive panels with the heights in plan; a panel of height h holds,
+// for each p, the h values of column p. Rows past the end are zero so an
+// edge panel can run the full-height kernel.
+func packA(plan []int, x *args, i0, mb, p0, kb int, dst []float32) {
+	a, lda := x.a, x.lda
+	off, ir := 0, 0
+	for _, h := range plan {
 		rows := min(h, mb-ir)
 		d := dst[off : off+h*kb]
 		if x.transA {
-			// op(A)(i, p) = a[p*lda+i]: each p reads a contiguous run.
+			// op(A)(i, p) = a[p*lda+i]: each p copies a contiguous run.
 			for p := 0; p < kb; p++ {
-				src := a[(p0+p)*lda+i0+ir : (p0+p)*lda+i0+ir+rows]
 				dp := d[p*h : p*h+h]
-				for r, v := range src {
-					dp[r] = alpha * v
-				}
+				copy(dp, a[(p0+p)*lda+i0+ir:(p0+p)*lda+i0+ir+rows])
 				clear(dp[rows:])
 			}
 		} else {
 			// op(A)(i, p) = a[i*lda+p]: a transpose.
-			packT(a[(i0+ir)*lda+p0:], lda, d, h, rows, kb, alpha)
+			packT(a[(i0+ir)*lda+p0:], lda, d, h, rows, kb, 1)
 			if rows < h {
 				for p := 0; p < kb; p++ {
 					clear(d[p*h+rows : p*h+h])
@@ -43,7 +39,9 @@ func packB(nr int, x *args, p0, kb, j0, nb int, dst []float32) {
 	for jr := 0; jr < nb; jr += nr {
 		cols := min(nr, nb-jr)
 		d := dst[jr*kb : jr*kb+nr*kb]
-		if !x.transB {
+		if !x.transB && cols == 16 && nr == 16 {
+			packRows16(b[p0*ldb+j0+jr:], ldb, d, kb)
+		} else if !x.transB {
 			for p := 0; p < kb; p++ {
 				src := b[(p0+p)*ldb+j0+jr : (p0+p)*ldb+j0+jr+cols]
 				dp := d[p*nr : p*nr+nr]
@@ -74,5 +72,11 @@ func packTGo(src []float32, lds int, dst []float32, ldd, r0, r1, p0, p1 int, alp
 		for p, v := range row {
 			dst[(p0+p)*ldd+r] = alpha * v
 		}
+	}
+}
+
+func packRows16Go(src []float32, lds int, dst []float32, n int) {
+	for p := 0; p < n; p++ {
+		copy(dst[p*16:p*16+16], src[p*lds:p*lds+16])
 	}
 }

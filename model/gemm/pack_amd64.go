@@ -8,6 +8,21 @@ func transpose8(src *float32, lds int, dst *float32, ldd int, nblk int, alpha fl
 //go:noescape
 func transpose4(src *float32, lds int, dst *float32, ldd int, nblk int, alpha float32)
 
+//go:noescape
+func copy16(src *float32, lds int, dst *float32, n int)
+
+// packRows16 copies n rows of 16 values, src rows lds apart, into
+// consecutive rows of dst.
+func packRows16(src []float32, lds int, dst []float32, n int) {
+	if !hasAVX2 {
+		packRows16Go(src, lds, dst, n)
+		return
+	}
+	_ = src[(n-1)*lds+15]
+	_ = dst[n*16-1]
+	copy16(&src[0], lds, &dst[0], n)
+}
+
 // packT sets dst[p*ldd+r] = alpha*src[r*lds+p] for r < rows, p < cols.
 // Strips of 8 and 4 rows go through AVX in-register transposes, which
 // replace a strided scalar store per element with a few shuffles; the

@@ -6,3 +6,9 @@ package gemm
 func packT(src []float32, lds int, dst []float32, ldd, rows, cols int, alpha float32) {
 	packTGo(src, lds, dst, ldd, 0, rows, 0, cols, alpha)
 }
+
+// packRows16 copies n rows of 16 values, src rows lds apart, into
+// consecutive rows of dst.
+func packRows16(src []float32, lds int, dst []float32, n int) {
+	packRows16Go(src, lds, dst, n)
+}

@@ -138,3 +138,27 @@ t4loop:
 	JNZ  t4loop
 	VZEROUPPER
 	RET
+
+// func copy16(src *float32, lds int, dst *float32, n int)
+//
+// Copies n rows of 16 floats, src rows lds apart, to consecutive dst rows:
+// packing a row-major B panel, where memmove's per-call cost would exceed
+// the copy itself.
+TEXT ·copy16(SB), NOSPLIT, $0-32
+	MOVQ src+0(FP), SI
+	MOVQ lds+8(FP), AX
+	SHLQ $2, AX
+	MOVQ dst+16(FP), DI
+	MOVQ n+24(FP), CX
+
+c16loop:
+	VMOVUPS (SI), Y0
+	VMOVUPS 32(SI), Y1
+	VMOVUPS Y0, (DI)
+	VMOVUPS Y1, 32(DI)
+	ADDQ AX, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNZ  c16loop
+	VZEROUPPER
+	RET

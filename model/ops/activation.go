@@ -72,26 +72,33 @@ func (a *Activation) Forward() (mat.Tensor, error) {
 	x := data(a.x)
 	y := a.ws.Floats("act.y", len(x))
 	switch a.kind {
-	case ReLU:
-		for i, v := range x {
-			// v > 0 is false for NaN: keep NaN visible instead of hiding it as 0.
-			if v > 0 || v != v {
-				y[i] = v
-			} else {
-				y[i] = 0
-			}
-		}
-	case Tanh:
-		for i, v := range x {
-			y[i] = float32(math.Tanh(float64(v)))
-		}
-	case Sigmoid:
-		for i, v := range x {
-			y[i] = float32(1 / (1 + math.Exp(-float64(v))))
-		}
+	case ReLU, Tanh, Sigmoid:
 	default:
 		return nil, fmt.Errorf("ops: unknown activation %v", a.kind)
 	}
+	kind := a.kind
+	parallelFor(len(x), len(x), func(lo, hi int) {
+		x, y := x[lo:hi], y[lo:hi]
+		switch kind {
+		case ReLU:
+			for i, v := range x {
+				// v > 0 is false for NaN: keep NaN visible instead of hiding it as 0.
+				if v > 0 || v != v {
+					y[i] = v
+				} else {
+					y[i] = 0
+				}
+			}
+		case Tanh:
+			for i, v := range x {
+				y[i] = float32(math.Tanh(float64(v)))
+			}
+		case Sigmoid:
+			for i, v := range x {
+				y[i] = float32(1 / (1 + math.Exp(-float64(v))))
+			}
+		}
+	})
 	a.y = y
 	return NewValue(y, rows, cols), nil
 }
@@ -104,25 +111,28 @@ func (a *Activation) Backward(gy mat.Tensor) error {
 	rows, cols := rowsCols(a.x)
 	g := data(gy)
 	gx := a.ws.Floats("act.gx", len(g))
-	y := a.y
-	switch a.kind {
-	case ReLU:
-		for i, v := range y {
-			if v > 0 {
-				gx[i] = g[i]
-			} else {
-				gx[i] = 0
+	kind := a.kind
+	parallelFor(len(g), len(g), func(lo, hi int) {
+		g, gx, y := g[lo:hi], gx[lo:hi], a.y[lo:hi]
+		switch kind {
+		case ReLU:
+			for i, v := range y {
+				if v > 0 {
+					gx[i] = g[i]
+				} else {
+					gx[i] = 0
+				}
+			}
+		case Tanh:
+			for i, v := range y {
+				gx[i] = g[i] * (1 - v*v)
+			}
+		case Sigmoid:
+			for i, v := range y {
+				gx[i] = g[i] * v * (1 - v)
 			}
 		}
-	case Tanh:
-		for i, v := range y {
-			gx[i] = g[i] * (1 - v*v)
-		}
-	case Sigmoid:
-		for i, v := range y {
-			gx[i] = g[i] * v * (1 - v)
-		}
-	}
+	})
 	a.x.AccGrad(Matrix(gx, rows, cols))
 	return nil
 }

@@ -91,9 +91,11 @@ func (c *Conv2D) Forward() (mat.Tensor, error) {
 	Im2Col(g, c.batch, data(c.x), c.cols)
 	y := c.ws.Floats("conv.y", m*g.OutC)
 	bias := data(c.b)
-	for r := 0; r < m; r++ {
-		copy(y[r*g.OutC:(r+1)*g.OutC], bias)
-	}
+	parallelFor(m, m*g.OutC, func(lo, hi int) {
+		for r := lo; r < hi; r++ {
+			copy(y[r*g.OutC:(r+1)*g.OutC], bias)
+		}
+	})
 	c.eng.Gemm(false, true, m, g.OutC, k, 1, c.cols, k, data(c.w), k, 1, y, g.OutC)
 	return NewValue(y, c.batch, g.OutH()*g.OutW()*g.OutC), nil
 }
@@ -105,14 +107,14 @@ func (c *Conv2D) Backward(gy mat.Tensor) error {
 	k := g.PatchSize()
 	dy := data(gy)
 	if c.w.RequiresGrad() {
-		gw := c.ws.Floats("conv.gw", g.OutC*k)
-		c.eng.Gemm(true, false, g.OutC, k, m, 1, dy, g.OutC, c.cols, k, 0, gw, k)
-		c.w.AccGrad(Matrix(gw, g.OutC, k))
+		accumulateParamGrad(c.ws, "conv.gw", c.w, g.OutC, k, func(gw []float32, beta float32) {
+			c.eng.Gemm(true, false, g.OutC, k, m, 1, dy, g.OutC, c.cols, k, beta, gw, k)
+		})
 	}
 	if c.b.RequiresGrad() {
-		gb := c.ws.Floats("conv.gb", g.OutC)
-		sumRows(gb, dy, m, g.OutC)
-		c.b.AccGrad(Matrix(gb, 1, g.OutC))
+		accumulateParamGrad(c.ws, "conv.gb", c.b, 1, g.OutC, func(gb []float32, beta float32) {
+			sumRows(gb, beta, dy, m, g.OutC)
+		})
 	}
 	if c.x.RequiresGrad() {
 		// The patch matrix is not needed any more: reuse it for its gradient.
@@ -130,12 +132,20 @@ func (c *Conv2D) Backward(gy mat.Tensor) error {
 // column (c, ky, kx) holds x[b, oy·Stride−Padding+ky, ox·Stride−Padding+kx, c],
 // or 0 outside the image.
 func Im2Col(g ConvGeometry, batch int, x, cols []float32) {
+	rowsPerImage := g.OutH() * g.OutW() * g.PatchSize()
+	parallelFor(batch, batch*rowsPerImage, func(b0, b1 int) {
+		im2col(g, b0, b1, x, cols)
+	})
+}
+
+// im2col writes the patch rows of images [b0, b1).
+func im2col(g ConvGeometry, b0, b1 int, x, cols []float32) {
 	oh, ow, k := g.OutH(), g.OutW(), g.Kernel
 	kk := k * k
 	patch := g.PatchSize()
 	imgSize := g.InH * g.InW * g.InC
-	row := 0
-	for b := 0; b < batch; b++ {
+	row := b0 * oh * ow
+	for b := b0; b < b1; b++ {
 		img := x[b*imgSize : (b+1)*imgSize]
 		for oy := 0; oy < oh; oy++ {
 			for ox := 0; ox < ow; ox++ {
@@ -168,13 +178,22 @@ func Im2Col(g ConvGeometry, batch int, x, cols []float32) {
 // patches, of each patch gradient scattered back to the input pixels it came
 // from.
 func Col2Im(g ConvGeometry, batch int, dcols, dx []float32) {
-	clear(dx)
+	rowsPerImage := g.OutH() * g.OutW() * g.PatchSize()
+	parallelFor(batch, batch*rowsPerImage, func(b0, b1 int) {
+		col2im(g, b0, b1, dcols, dx)
+	})
+}
+
+// col2im writes the input gradients of images [b0, b1); each image's
+// patches only reach that image, so images are independent.
+func col2im(g ConvGeometry, b0, b1 int, dcols, dx []float32) {
+	imgSize := g.InH * g.InW * g.InC
+	clear(dx[b0*imgSize : b1*imgSize])
 	oh, ow, k := g.OutH(), g.OutW(), g.Kernel
 	kk := k * k
 	patch := g.PatchSize()
-	imgSize := g.InH * g.InW * g.InC
-	row := 0
-	for b := 0; b < batch; b++ {
+	row := b0 * oh * ow
+	for b := b0; b < b1; b++ {
 		img := dx[b*imgSize : (b+1)*imgSize]
 		for oy := 0; oy < oh; oy++ {
 			for ox := 0; ox < ow; ox++ {

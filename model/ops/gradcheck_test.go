@@ -42,6 +42,15 @@ func spreadOut(rng *rand.Rand, v []float32, gap float32) {
 	}
 }
 
+// spreadOffZero is spreadOut with every value half a gap away from 0, the
+// kink of ReLU.
+func spreadOffZero(rng *rand.Rand, v []float32, gap float32) {
+	spreadOut(rng, v, gap)
+	for i := range v {
+		v[i] += gap / 2
+	}
+}
+
 // awayFromZero pushes values out of (−margin, margin), the kink of ReLU.
 func awayFromZero(v []float32, margin float32) {
 	for i, x := range v {
@@ -186,6 +195,36 @@ func TestGradientsMatchFiniteDifferences(t *testing.T) {
 			},
 			build: func(ws *Workspace, in []mat.Tensor) mat.Tensor {
 				return AdaptiveMaxPool(ws, PoolGeometry{H: 3, W: 3, C: 2}, 4, 4, in[0])
+			},
+		},
+		{
+			name:   "max-pool 2x2 fused with relu over an odd 5x5 map",
+			shapes: [][2]int{{2, 5 * 5 * 3}},
+			prepare: func(in [][]float32) {
+				spreadOffZero(rand.New(rand.NewPCG(9, 10)), in[0], 0.05)
+			},
+			build: func(ws *Workspace, in []mat.Tensor) mat.Tensor {
+				return MaxPoolReLU(ws, PoolGeometry{H: 5, W: 5, C: 3}, in[0])
+			},
+		},
+		{
+			name:   "max-pool 2x2 fused with relu over an even 4x6 map",
+			shapes: [][2]int{{3, 4 * 6 * 2}},
+			prepare: func(in [][]float32) {
+				spreadOffZero(rand.New(rand.NewPCG(11, 12)), in[0], 0.05)
+			},
+			build: func(ws *Workspace, in []mat.Tensor) mat.Tensor {
+				return MaxPoolReLU(ws, PoolGeometry{H: 4, W: 6, C: 2}, in[0])
+			},
+		},
+		{
+			name:   "adaptive max-pool 3x3 to 4x4 fused with relu",
+			shapes: [][2]int{{2, 3 * 3 * 2}},
+			prepare: func(in [][]float32) {
+				spreadOffZero(rand.New(rand.NewPCG(13, 14)), in[0], 0.05)
+			},
+			build: func(ws *Workspace, in []mat.Tensor) mat.Tensor {
+				return AdaptiveMaxPoolReLU(ws, PoolGeometry{H: 3, W: 3, C: 2}, 4, 4, in[0])
 			},
 		},
 		{

@@ -59,21 +59,25 @@ func (l *Linear) Backward(gy mat.Tensor) error {
 		l.x.AccGrad(Matrix(gx, l.batch, l.in))
 	}
 	if l.w.RequiresGrad() {
-		gw := l.ws.Floats("linear.gw", l.out*l.in)
-		l.eng.Gemm(true, false, l.out, l.in, l.batch, 1, g, l.out, data(l.x), l.in, 0, gw, l.in)
-		l.w.AccGrad(Matrix(gw, l.out, l.in))
+		accumulateParamGrad(l.ws, "linear.gw", l.w, l.out, l.in, func(gw []float32, beta float32) {
+			l.eng.Gemm(true, false, l.out, l.in, l.batch, 1, g, l.out, data(l.x), l.in, beta, gw, l.in)
+		})
 	}
 	if l.b.RequiresGrad() {
-		gb := l.ws.Floats("linear.gb", l.out)
-		sumRows(gb, g, l.batch, l.out)
-		l.b.AccGrad(Matrix(gb, 1, l.out))
+		accumulateParamGrad(l.ws, "linear.gb", l.b, 1, l.out, func(gb []float32, beta float32) {
+			sumRows(gb, beta, g, l.batch, l.out)
+		})
 	}
 	return nil
 }
 
-// sumRows writes the column sums of the rows×cols matrix g into dst.
-func sumRows(dst, g []float32, rows, cols int) {
-	clear(dst)
+// sumRows sets dst to beta·dst (beta 0 or 1) plus the column sums of the
+// rows×cols matrix g, adding the rows in order so the result does not depend
+// on the thread count.
+func sumRows(dst []float32, beta float32, g []float32, rows, cols int) {
+	if beta == 0 {
+		clear(dst)
+	}
 	for r := 0; r < rows; r++ {
 		row := g[r*cols : (r+1)*cols]
 		for j, v := range row {

@@ -16,11 +16,19 @@ type PoolGeometry struct {
 // MaxPool2D takes the maximum over non-overlapping 2×2 windows (kernel 2,
 // stride 2, no padding, floor mode: a last odd row or column is dropped),
 // like PyTorch's MaxPool2d(2). NaN wins a window, so divergence stays visible.
+//
+// With ReLU set it computes relu(maxpool(x)), which equals maxpool(relu(x))
+// (relu is non-decreasing, so it commutes with max) including the gradient:
+// a window whose maximum is not positive passes no gradient either way. It
+// so applies the activation to a quarter of the values and saves the
+// activation's full-size buffers.
 type MaxPool2D struct {
 	x     mat.Tensor
 	geom  PoolGeometry
 	ws    *Workspace
 	batch int
+	relu  bool
+	y     []float32
 	arg   []int32 // for each output element, the index into the batch's input data
 }
 
@@ -42,6 +50,14 @@ func MaxPool(ws *Workspace, geom PoolGeometry, x mat.Tensor) mat.Tensor {
 	return ag.NewOperator(NewMaxPool2D(ws, geom, x)).Run()
 }
 
+// MaxPoolReLU adds relu(maxpool(x)), the same as maxpool(relu(x)), to the
+// graph as one op.
+func MaxPoolReLU(ws *Workspace, geom PoolGeometry, x mat.Tensor) mat.Tensor {
+	p := NewMaxPool2D(ws, geom, x)
+	p.relu = true
+	return ag.NewOperator(p).Run()
+}
+
 // Operands returns x.
 func (p *MaxPool2D) Operands() []mat.Tensor { return []mat.Tensor{p.x} }
 
@@ -50,48 +66,90 @@ func (p *MaxPool2D) Forward() (mat.Tensor, error) {
 	g := p.geom
 	oh, ow := g.H/2, g.W/2
 	outSize := oh * ow * g.C
+	inSize := g.H * g.W * g.C
 	x := data(p.x)
 	y := p.ws.Floats("maxpool.y", p.batch*outSize)
-	p.arg = p.ws.Ints("maxpool.arg", p.batch*outSize)
-	inSize := g.H * g.W * g.C
-	o := 0
-	for b := 0; b < p.batch; b++ {
-		base := b * inSize
-		for oy := 0; oy < oh; oy++ {
-			for ox := 0; ox < ow; ox++ {
-				i00 := base + ((2*oy)*g.W+2*ox)*g.C
-				i01 := i00 + g.C
-				i10 := i00 + g.W*g.C
-				i11 := i10 + g.C
-				for c := 0; c < g.C; c++ {
-					best, at := x[i00+c], i00+c
-					for _, i := range [3]int{i01 + c, i10 + c, i11 + c} {
-						if v := x[i]; v > best || v != v {
-							best, at = v, i
+	arg := p.ws.Ints("maxpool.arg", p.batch*outSize)
+	relu := p.relu
+	parallelFor(p.batch, p.batch*inSize, func(b0, b1 int) {
+		for b := b0; b < b1; b++ {
+			base := b * inSize
+			o := b * outSize
+			for oy := 0; oy < oh; oy++ {
+				for ox := 0; ox < ow; ox++ {
+					i00 := base + ((2*oy)*g.W+2*ox)*g.C
+					i01 := i00 + g.C
+					i10 := i00 + g.W*g.C
+					i11 := i10 + g.C
+					for c := 0; c < g.C; c++ {
+						best, at := x[i00+c], i00+c
+						if v := x[i01+c]; v > best || v != v {
+							best, at = v, i01+c
 						}
+						if v := x[i10+c]; v > best || v != v {
+							best, at = v, i10+c
+						}
+						if v := x[i11+c]; v > best || v != v {
+							best, at = v, i11+c
+						}
+						// best > 0 is false for NaN: keep NaN visible.
+						if relu && !(best > 0) && best == best {
+							best = 0
+						}
+						y[o] = best
+						arg[o] = int32(at)
+						o++
 					}
-					y[o] = best
-					p.arg[o] = int32(at)
-					o++
 				}
 			}
 		}
-	}
+	})
+	p.y, p.arg = y, arg
 	return NewValue(y, p.batch, outSize), nil
 }
 
 // Backward routes each output gradient to the input element that won its
-// window.
+// window. Windows do not overlap, so it writes every input gradient once
+// (the winner's, zeros elsewhere) instead of clearing and scattering.
 func (p *MaxPool2D) Backward(gy mat.Tensor) error {
 	if !p.x.RequiresGrad() {
 		return nil
 	}
+	g := p.geom
+	oh, ow := g.H/2, g.W/2
+	outSize := oh * ow * g.C
+	inSize := g.H * g.W * g.C
 	rows, cols := rowsCols(p.x)
 	gx := p.ws.Floats("maxpool.gx", rows*cols)
-	clear(gx)
-	for o, g := range data(gy) {
-		gx[p.arg[o]] += g
-	}
+	dy := data(gy)
+	y, arg, relu := p.y, p.arg, p.relu
+	parallelFor(p.batch, p.batch*inSize, func(b0, b1 int) {
+		for b := b0; b < b1; b++ {
+			base := b * inSize
+			if g.H%2 != 0 || g.W%2 != 0 {
+				// The dropped last row or column gets no gradient.
+				clear(gx[base : base+inSize])
+			}
+			o := b * outSize
+			for oy := 0; oy < oh; oy++ {
+				for ox := 0; ox < ow; ox++ {
+					i00 := base + ((2*oy)*g.W+2*ox)*g.C
+					i01 := i00 + g.C
+					i10 := i00 + g.W*g.C
+					i11 := i10 + g.C
+					for c := 0; c < g.C; c++ {
+						d := dy[o]
+						if relu && !(y[o] > 0) {
+							d = 0
+						}
+						gx[i00+c], gx[i01+c], gx[i10+c], gx[i11+c] = 0, 0, 0, 0
+						gx[arg[o]] = d
+						o++
+					}
+				}
+			}
+		}
+	})
 	p.x.AccGrad(Matrix(gx, rows, cols))
 	return nil
 }
@@ -109,6 +167,8 @@ type AdaptiveMaxPool2D struct {
 	outH, outW int
 	ws         *Workspace
 	batch      int
+	relu       bool // apply relu after pooling, as in MaxPool2D
+	y          []float32
 	arg        []int32
 }
 
@@ -130,6 +190,14 @@ func AdaptiveMaxPool(ws *Workspace, geom PoolGeometry, outH, outW int, x mat.Ten
 	return ag.NewOperator(NewAdaptiveMaxPool2D(ws, geom, outH, outW, x)).Run()
 }
 
+// AdaptiveMaxPoolReLU adds relu(adaptivemaxpool(x)), the same as
+// adaptivemaxpool(relu(x)), to the graph as one op.
+func AdaptiveMaxPoolReLU(ws *Workspace, geom PoolGeometry, outH, outW int, x mat.Tensor) mat.Tensor {
+	p := NewAdaptiveMaxPool2D(ws, geom, outH, outW, x)
+	p.relu = true
+	return ag.NewOperator(p).Run()
+}
+
 // AdaptiveWindow returns the input range [start, end) that output cell i of
 // n covers along an axis of length size.
 func AdaptiveWindow(i, n, size int) (start, end int) {
@@ -147,32 +215,39 @@ func (p *AdaptiveMaxPool2D) Forward() (mat.Tensor, error) {
 	outSize := g.C * p.outH * p.outW
 	x := data(p.x)
 	y := p.ws.Floats("adaptive.y", p.batch*outSize)
-	p.arg = p.ws.Ints("adaptive.arg", p.batch*outSize)
+	arg := p.ws.Ints("adaptive.arg", p.batch*outSize)
 	inSize := g.H * g.W * g.C
-	for b := 0; b < p.batch; b++ {
-		base := b * inSize
-		for i := 0; i < p.outH; i++ {
-			y0, y1 := AdaptiveWindow(i, p.outH, g.H)
-			for j := 0; j < p.outW; j++ {
-				x0, x1 := AdaptiveWindow(j, p.outW, g.W)
-				for c := 0; c < g.C; c++ {
-					at := base + (y0*g.W+x0)*g.C + c
-					best := x[at]
-					for yy := y0; yy < y1; yy++ {
-						for xx := x0; xx < x1; xx++ {
-							idx := base + (yy*g.W+xx)*g.C + c
-							if v := x[idx]; v > best || v != v {
-								best, at = v, idx
+	relu := p.relu
+	parallelFor(p.batch, p.batch*inSize, func(b0, b1 int) {
+		for b := b0; b < b1; b++ {
+			base := b * inSize
+			for i := 0; i < p.outH; i++ {
+				y0, y1 := AdaptiveWindow(i, p.outH, g.H)
+				for j := 0; j < p.outW; j++ {
+					x0, x1 := AdaptiveWindow(j, p.outW, g.W)
+					for c := 0; c < g.C; c++ {
+						at := base + (y0*g.W+x0)*g.C + c
+						best := x[at]
+						for yy := y0; yy < y1; yy++ {
+							for xx := x0; xx < x1; xx++ {
+								idx := base + (yy*g.W+xx)*g.C + c
+								if v := x[idx]; v > best || v != v {
+									best, at = v, idx
+								}
 							}
 						}
+						if relu && !(best > 0) && best == best {
+							best = 0
+						}
+						o := b*outSize + (c*p.outH+i)*p.outW + j
+						y[o] = best
+						arg[o] = int32(at)
 					}
-					o := b*outSize + (c*p.outH+i)*p.outW + j
-					y[o] = best
-					p.arg[o] = int32(at)
 				}
 			}
 		}
-	}
+	})
+	p.y, p.arg = y, arg
 	return NewValue(y, p.batch, outSize), nil
 }
 
@@ -184,10 +259,20 @@ func (p *AdaptiveMaxPool2D) Backward(gy mat.Tensor) error {
 	}
 	rows, cols := rowsCols(p.x)
 	gx := p.ws.Floats("adaptive.gx", rows*cols)
-	clear(gx)
-	for o, g := range data(gy) {
-		gx[p.arg[o]] += g
-	}
+	dy := data(gy)
+	outSize := p.geom.C * p.outH * p.outW
+	inSize := cols
+	y, arg, relu := p.y, p.arg, p.relu
+	// Every winner lies in its own image, so images are independent.
+	parallelFor(p.batch, p.batch*inSize, func(b0, b1 int) {
+		clear(gx[b0*inSize : b1*inSize])
+		for o := b0 * outSize; o < b1*outSize; o++ {
+			if relu && !(y[o] > 0) {
+				continue
+			}
+			gx[arg[o]] += dy[o]
+		}
+	})
 	p.x.AccGrad(Matrix(gx, rows, cols))
 	return nil
 }

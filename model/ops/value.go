@@ -3,6 +3,7 @@ package ops
 import (
 	"sync"
 
+	"github.com/nlpodyssey/spago/ag"
 	"github.com/nlpodyssey/spago/mat"
 )
 
@@ -124,4 +125,31 @@ func data(t mat.Tensor) []float32 { return t.Value().Data().F32() }
 func rowsCols(t mat.Tensor) (int, int) {
 	s := t.Value().Shape()
 	return s[0], s[1]
+}
+
+// paramGradMu serializes direct writes into parameter gradients, which
+// bypass the parameter's own lock; ops sharing a parameter on parallel
+// graph branches then still add one at a time.
+var paramGradMu sync.Mutex
+
+// accumulateParamGrad adds a gradient of n values to t. When t is a leaf
+// (a parameter, not an op output) that already holds an n-value gradient
+// buffer, as the network's parameters always do, compute(dst, 1) adds into
+// that buffer directly; otherwise compute(dst, 0) overwrites a scratch
+// buffer of ws named name, which AccGrad then adds. compute follows the
+// GEMM convention: dst = beta·dst + contribution. Writing in place saves a
+// pass over the gradient and the scratch buffer.
+func accumulateParamGrad(ws *Workspace, name string, t mat.Tensor, rows, cols int, compute func(dst []float32, beta float32)) {
+	n := rows * cols
+	if _, isOp := t.(*ag.Operator); !isOp {
+		if g, ok := t.Grad().(*mat.Dense[float32]); ok && g != nil && g.Size() == n {
+			paramGradMu.Lock()
+			compute(g.Data().F32(), 1)
+			paramGradMu.Unlock()
+			return
+		}
+	}
+	dst := ws.Floats(name, n)
+	compute(dst, 0)
+	t.AccGrad(Matrix(dst, rows, cols))
 }

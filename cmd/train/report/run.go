@@ -1,0 +1,143 @@
+package report
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"fashionlab/model/train"
+)
+
+// NamedHistory is one run of an experiment with the name it goes by in
+// legends, tables and observations, and by which it is matched to the
+// reference rows (see References).
+type NamedHistory struct {
+	Name    string
+	History *train.History
+}
+
+// File names written by WriteRun into its directory.
+const (
+	MetricsJSON  = "metrics.json"
+	MetricsCSV   = "metrics.csv"
+	AccuracyPNG  = "accuracy.png"
+	LossPNG      = "loss.png"
+	GradNormPNG  = "grad_norm.png"
+	csvHeaderRow = "epoch,train_loss,train_acc,val_loss,val_acc,grad_norm,seconds"
+)
+
+// RunFiles are the paths WriteRun wrote: dir joined with the file names
+// above.
+type RunFiles struct {
+	JSON, CSV                string
+	Accuracy, Loss, GradNorm string // PNG plots
+}
+
+// Figures returns the run's plots in the order accuracy, loss, gradient
+// norm, ready for Section.Figures.
+func (f RunFiles) Figures() []string { return []string{f.Accuracy, f.Loss, f.GradNorm} }
+
+// WriteRun writes one run into dir (created if missing; one run per
+// directory, since the file names are fixed): metrics.json (the History,
+// indented), metrics.csv (one line per logged epoch, epoch 0 included) and
+// three plots titled with title, or with the run's configuration when
+// title is empty: accuracy.png (train and validation), loss.png and
+// grad_norm.png.
+func WriteRun(dir string, h *train.History, title string) (RunFiles, error) {
+	if h == nil {
+		return RunFiles{}, errors.New("report: WriteRun needs a history")
+	}
+	if title == "" {
+		title = h.Config.String()
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return RunFiles{}, fmt.Errorf("report: creating %s: %w", dir, err)
+	}
+	f := RunFiles{
+		JSON:     filepath.Join(dir, MetricsJSON),
+		CSV:      filepath.Join(dir, MetricsCSV),
+		Accuracy: filepath.Join(dir, AccuracyPNG),
+		Loss:     filepath.Join(dir, LossPNG),
+		GradNorm: filepath.Join(dir, GradNormPNG),
+	}
+	js, err := json.MarshalIndent(h, "", "  ")
+	if err != nil {
+		return RunFiles{}, fmt.Errorf("report: encoding %s: %w", MetricsJSON, err)
+	}
+	if err := writeFile(f.JSON, append(js, '\n')); err != nil {
+		return RunFiles{}, err
+	}
+	if err := writeFile(f.CSV, metricsCSV(h)); err != nil {
+		return RunFiles{}, err
+	}
+	run := []NamedHistory{{Name: title, History: h}}
+	title += status(h)
+	plots := []struct {
+		path string
+		spec chartSpec
+	}{
+		{f.Accuracy, chartSpec{title: title + ": accuracy", y: "accuracy", yMin: 0, yMax: 1, accuracy: true, series: []series{
+			{name: "train", value: trainAcc, dashed: true}, {name: "validation", value: valAcc},
+		}}},
+		{f.Loss, chartSpec{title: title + ": loss", y: "loss", yMin: 0, yMax: math.NaN(), series: []series{
+			{name: "train", value: trainLoss, dashed: true}, {name: "validation", value: valLoss},
+		}}},
+		{f.GradNorm, chartSpec{title: title + ": gradient norm (last batch of the epoch)", y: "L2 norm", yMin: 0, yMax: math.NaN(), series: []series{
+			{name: "gradient norm", value: gradNorm},
+		}}},
+	}
+	for _, p := range plots {
+		if err := writeChart(p.path, p.spec, run, false); err != nil {
+			return RunFiles{}, err
+		}
+	}
+	return f, nil
+}
+
+// status returns " (diverged)" or " (saturated)" for a run that did, or
+// "".
+func status(h *train.History) string {
+	switch {
+	case h.Diverged != nil:
+		return fmt.Sprintf(" (diverged at epoch %d)", h.Diverged.Epoch)
+	case h.Saturated:
+		return " (saturated)"
+	}
+	return ""
+}
+
+// metricsCSV renders the per-epoch log with an empty cell for every
+// number that is not finite.
+func metricsCSV(h *train.History) []byte {
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	b.WriteString(csvHeaderRow + "\n")
+	for _, e := range h.Epochs {
+		// Writing to a bytes.Buffer cannot fail.
+		_ = w.Write([]string{strconv.Itoa(e.Epoch), cell(e.TrainLoss), cell(e.TrainAcc), cell(e.ValLoss), cell(e.ValAcc), cell(e.GradNorm), cell(e.Seconds)})
+	}
+	w.Flush()
+	return b.Bytes()
+}
+
+func cell(m train.Metric) string {
+	f := float64(m)
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return ""
+	}
+	return strconv.FormatFloat(f, 'g', -1, 64)
+}
+
+// writeFile writes data to path, naming the file in its error.
+func writeFile(path string, data []byte) error {
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		return fmt.Errorf("report: writing %s: %w", filepath.Base(path), err)
+	}
+	return nil
+}

@@ -1,0 +1,85 @@
+package ops
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/nlpodyssey/spago/ag"
+	"github.com/nlpodyssey/spago/mat"
+)
+
+// TestPoolReLUMatchesReLUThenPool checks that the fused pool+relu ops give
+// bit-identical outputs and input gradients to relu followed by the pool,
+// including ties at zero, all-negative windows and NaN.
+func TestPoolReLUMatchesReLUThenPool(t *testing.T) {
+	geom := PoolGeometry{H: 7, W: 6, C: 3}
+	const batch = 4
+	tests := []struct {
+		name     string
+		fused    func(ws *Workspace, x mat.Tensor) mat.Tensor
+		separate func(ws *Workspace, x mat.Tensor) mat.Tensor
+	}{
+		{
+			"max-pool 2x2",
+			func(ws *Workspace, x mat.Tensor) mat.Tensor { return MaxPoolReLU(ws, geom, x) },
+			func(ws *Workspace, x mat.Tensor) mat.Tensor { return MaxPool(ws, geom, Activate(ws, ReLU, x)) },
+		},
+		{
+			"adaptive max-pool to 4x4",
+			func(ws *Workspace, x mat.Tensor) mat.Tensor { return AdaptiveMaxPoolReLU(ws, geom, 4, 4, x) },
+			func(ws *Workspace, x mat.Tensor) mat.Tensor {
+				return AdaptiveMaxPool(ws, geom, 4, 4, Activate(ws, ReLU, x))
+			},
+		},
+	}
+	rng := rand.New(rand.NewPCG(21, 22))
+	in := make([]float32, batch*geom.H*geom.W*geom.C)
+	for i := range in {
+		switch rng.IntN(8) {
+		case 0:
+			in[i] = 0
+		case 1:
+			in[i] = 0.5 // ties between positive values
+		default:
+			in[i] = float32(rng.NormFloat64())
+		}
+	}
+	in[17] = float32(math.NaN())
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			run := func(build func(*Workspace, mat.Tensor) mat.Tensor) (y, gx []float32) {
+				x := mat.NewDense[float32](mat.WithShape(batch, len(in)/batch), mat.WithBacking(slices.Clone(in)), mat.WithGrad(true))
+				var ws Workspace
+				out := build(&ws, x)
+				r := make([]float32, out.Value().Size())
+				for i := range r {
+					r[i] = float32(i%7) - 3
+				}
+				rows, cols := rowsCols(out)
+				out.AccGrad(Matrix(r, rows, cols))
+				if err := ag.Backward(out); err != nil {
+					t.Fatal(err)
+				}
+				return slices.Clone(data(out)), slices.Clone(x.Grad().Data().F32())
+			}
+			y1, g1 := run(tt.fused)
+			y2, g2 := run(tt.separate)
+			same := func(a, b []float32) bool {
+				for i := range a {
+					if math.Float32bits(a[i]) != math.Float32bits(b[i]) {
+						return false
+					}
+				}
+				return len(a) == len(b)
+			}
+			if !same(y1, y2) {
+				t.Errorf("outputs differ:\nfused    %v\nseparate %v", y1, y2)
+			}
+			if !same(g1, g2) {
+				t.Errorf("input gradients differ:\nfused    %v\nseparate %v", g1, g2)
+			}
+		})
+	}
+}

@@ -1,0 +1,60 @@
+package train
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	"github.com/nlpodyssey/spago/ag"
+
+	"fashionlab/model"
+	"fashionlab/model/gemm"
+	"fashionlab/model/ops"
+)
+
+// BenchmarkTrainStep times one Adam training step (forward, loss, backward,
+// update) of the default networks at the homework's batch size on random
+// data, with 1 and 2 matrix-product threads.
+func BenchmarkTrainStep(b *testing.B) {
+	const batch = 128
+	for _, bc := range []struct {
+		name string
+		cfg  model.Config
+	}{
+		{"mlp", model.DefaultMLP()},
+		{"cnn", model.DefaultCNN()},
+	} {
+		for _, threads := range []int{1, 2} {
+			b.Run(bc.name+"/threads="+string(rune('0'+threads)), func(b *testing.B) {
+				net, err := model.New(bc.cfg, 1, gemm.New(threads))
+				if err != nil {
+					b.Fatal(err)
+				}
+				opt, err := NewOptimizer(Adam, 1e-4, 0, net.Params())
+				if err != nil {
+					b.Fatal(err)
+				}
+				rng := rand.New(rand.NewPCG(1, 2))
+				x := make([]float32, batch*model.ImageSize*model.ImageSize)
+				for i := range x {
+					x[i] = float32(rng.NormFloat64())
+				}
+				y := make([]uint8, batch)
+				for i := range y {
+					y[i] = uint8(rng.IntN(model.Classes))
+				}
+				var ws ops.Workspace
+				b.ReportAllocs()
+				b.ResetTimer()
+				for b.Loop() {
+					logits := net.Forward(ops.Matrix(x, batch, len(x)/batch))
+					loss, _ := ops.Loss(&ws, logits, y)
+					if err := ag.Backward(loss); err != nil {
+						b.Fatal(err)
+					}
+					opt.Step(net.Params())
+				}
+				b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "images/s")
+			})
+		}
+	}
+}

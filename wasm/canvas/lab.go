@@ -1,0 +1,68 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"fmt"
+
+	"fashionlab/model"
+	"fashionlab/model/equivariance"
+	"fashionlab/model/gemm"
+	"fashionlab/wasm/protocol"
+)
+
+// Sources of the lab's f.
+const (
+	sourceRandom  = "random"  // the homework's random 3×3 conv, twice
+	sourceTrained = "trained" // the trained network's first layer
+)
+
+// labRequest is what the page asks the lab to show.
+type labRequest struct {
+	image   []float32 // 784 pixels in [0, 1]
+	dx, dy  int
+	degrees float64
+	source  string
+	seed    uint64 // the random conv's seed, or the trained layer's channel
+
+	// For sourceTrained: the network and its first layer's parameters.
+	config       model.Config
+	weight, bias []float32
+}
+
+// runLab runs the equivariance probe for a request.
+func runLab(r labRequest) (equivariance.Result, error) {
+	x := equivariance.Map{H: model.ImageSize, W: model.ImageSize, Pix: r.image}
+	var f equivariance.Model
+	switch r.source {
+	case sourceRandom:
+		f = equivariance.HomeworkModel(equivariance.RandomConv(r.seed))
+	case sourceTrained:
+		net, err := model.New(r.config, 0, gemm.New(1))
+		if err != nil {
+			return equivariance.Result{}, err
+		}
+		params := net.Params()
+		if len(params) < 2 || len(params[0].Values()) != len(r.weight) || len(params[1].Values()) != len(r.bias) {
+			return equivariance.Result{}, fmt.Errorf("the weights do not fit the network's first layer")
+		}
+		copy(params[0].Values(), r.weight)
+		copy(params[1].Values(), r.bias)
+		channel := int(r.seed) % r.config.Channels[0]
+		if f, err = equivariance.FirstLayer(net, channel); err != nil {
+			return equivariance.Result{}, err
+		}
+	default:
+		return equivariance.Result{}, fmt.Errorf("unknown source %q (want random or trained)", r.source)
+	}
+	return equivariance.Probe(x, f, equivariance.Options{DX: r.dx, DY: r.dy, Degrees: r.degrees})
+}
+
+// configFromForm reads a network configuration in the protocol's map form.
+func configFromForm(form map[string]any) (model.Config, error) {
+	m, err := protocol.Decode(map[string]any{"kind": protocol.KindCount, "id": 0.0, "config": form})
+	if err != nil {
+		return model.Config{}, err
+	}
+	return m.(protocol.Count).Config, nil
+}
