@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"fashionlab/model"
+	"fashionlab/model/equivariance"
 	"fashionlab/model/experiments"
 	"fashionlab/model/train"
 )
@@ -76,6 +77,8 @@ type section struct {
 	runs       []namedRun
 	figures    []string
 	notes      []string
+	// equivariance is question 1's probe.
+	equivariance *equivariance.Result
 }
 
 type namedRun struct {

@@ -6,6 +6,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -159,4 +160,12 @@ func (a *app) trainAndWrite(ctx context.Context, tr *train.Trainer, dir, title s
 	removeCheckpoint(dir)
 	fmt.Fprintf(a.stdout, "Wrote %s\n", dir)
 	return nil
+}
+
+func settingsJSON(s train.Settings) string {
+	b, err := json.Marshal(s)
+	if err != nil {
+		return ""
+	}
+	return string(b)
 }

@@ -63,13 +63,14 @@ func Get(q string, base train.Settings, epochs int) (Experiment, error) {
 	case "q2":
 		e := Experiment{Question: q, Title: "Input normalization against learning rate",
 			Explanation: "The default MLP at learning rates 1e-2, 1e-4 and 1e-6, with per-pixel normalization and on raw 0..255 pixels. Normalization helps everywhere; on raw pixels lr 1e-2 saturates the clamped softmax after one step, its gradient becomes exactly zero, and the network stays at chance."}
-		for _, lr := range []float64{1e-2, 1e-4, 1e-6} {
+		for i, lr := range []float64{1e-2, 1e-4, 1e-6} {
 			for _, norm := range []bool{true, false} {
 				label := "raw"
 				if norm {
 					label = "normalized"
 				}
-				e.Runs = append(e.Runs, with(fmt.Sprintf("lr %g, %s", lr, label), model.DefaultMLP(), func(s *train.Settings) {
+				name := fmt.Sprintf("lr %s %s", []string{"1e-2", "1e-4", "1e-6"}[i], label)
+				e.Runs = append(e.Runs, with(name, model.DefaultMLP(), func(s *train.Settings) {
 					s.LearningRate, s.Normalize = lr, norm
 				}))
 			}
@@ -80,15 +81,15 @@ func Get(q string, base train.Settings, epochs int) (Experiment, error) {
 		deep.Hidden = DeepMLPHidden()
 		return Experiment{Question: q, Title: "Parameter count and depth",
 			Explanation: "The 784-256-256-10 MLP has 269,322 parameters; 54 hidden layers of width 64 match it (271,370). The deep, narrow network does not train: its loss stays at ln 10 = 2.3026, its accuracy at chance, and its gradient norm is small and flat.",
-			Runs:        []Run{with("MLP 256,256", model.DefaultMLP(), nil), with("MLP 64*54", deep, nil)}}, nil
+			Runs:        []Run{with("mlp 256,256", model.DefaultMLP(), nil), with("mlp 64*54", deep, nil)}}, nil
 	case "q4":
 		return Experiment{Question: q, Title: "MLP against CNN at about equal parameter count",
 			Explanation: "The MLP (269,322 parameters) fits the training set faster and overfits; the CNN (283,898) trains more slowly but generalizes at least as well.",
-			Runs:        []Run{with("MLP 256,256", model.DefaultMLP(), nil), with("CNN 16,32,48 k3", model.DefaultCNN(), nil)}}, nil
+			Runs:        []Run{with("mlp", model.DefaultMLP(), nil), with("cnn", model.DefaultCNN(), nil)}}, nil
 	case "q5":
 		return Experiment{Question: q, Title: "Kernel size: deep 1x1 against shallow 28x28",
 			Explanation: "Five 1x1 convolutions never mix neighbouring pixels, and their 2x2 pools round 28, 14, 7, 3, 1 down so only the top-left 16x16 pixels reach the classifier; one 28x28 convolution sees the whole image at once and trains fastest here.",
-			Runs:        []Run{with("deep k1", DeepK1CNN(0), nil), with("deep k1, pad 2", DeepK1CNN(2), nil), with("shallow k28", ShallowCNN(), nil), with("default k3", model.DefaultCNN(), nil)}}, nil
+			Runs:        []Run{with("deep", DeepK1CNN(0), nil), with("deep pad2", DeepK1CNN(2), nil), with("shallow", ShallowCNN(), nil), with("default", model.DefaultCNN(), nil)}}, nil
 	}
 	return Experiment{}, fmt.Errorf("experiments: unknown question %q (want q1, q2, q3, q4, q5 or all)", q)
 }
