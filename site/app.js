@@ -738,6 +738,13 @@
     workerCount,
     send,
     start: startDemo,
+    // run queues runs [{label, config, settings, maxSteps}] and starts them.
+    run(specs) {
+      if (state.current) send({ kind: 'stop' });
+      state.queue = [];
+      for (const s of specs) enqueue(Object.assign({}, s, { settings: SETTINGS(s.settings) }));
+      startNext();
+    },
     selectDemo,
     resetFrames() { state.frames = { count: 0, maxGapMs: 0, last: 0, since: performance.now() }; },
     state() {

@@ -113,6 +113,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	startLoad := loadAverage()
 	torchErr := checkTorch(o)
 	if torchErr != nil {
 		fmt.Fprintf(stdout, "PyTorch reference not available (%v): reporting FashionLab only.\n"+
@@ -137,6 +138,9 @@ func run(args []string, stdout, stderr io.Writer) error {
 		}
 	}
 
+	if l := loadAverage(); l != "" {
+		fmt.Fprintf(stdout, "load average before / after: %s / %s (above the thread count, other processes share the cores and timings are unreliable; PyTorch's OpenMP threads suffer most)\n", startLoad, l)
+	}
 	fmt.Fprintf(stdout, "FashionLab vs PyTorch: %d epochs of 60,000 images (batch 128, Adam), median epoch; inference on the 10,000 t10k images (batch 128)\n\n", o.epochs)
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "net\tthreads\tside\ts/epoch\ttrain img/s\tinfer img/s\tpeak RSS MiB\t")
@@ -297,4 +301,18 @@ func lastLine(b []byte) []byte {
 		return b[i+1:]
 	}
 	return b
+}
+
+// loadAverage returns the 1-minute load average, or "" where /proc is
+// missing.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return ""
+	}
+	return f[0]
 }

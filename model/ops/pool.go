@@ -2,6 +2,7 @@ package ops
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/nlpodyssey/spago/ag"
 	"github.com/nlpodyssey/spago/mat"
@@ -70,42 +71,77 @@ func (p *MaxPool2D) Forward() (mat.Tensor, error) {
 	x := data(p.x)
 	y := p.ws.Floats("maxpool.y", p.batch*outSize)
 	arg := p.ws.Ints("maxpool.arg", p.batch*outSize)
-	relu := p.relu
 	parallelFor(p.batch, p.batch*inSize, func(b0, b1 int) {
 		for b := b0; b < b1; b++ {
-			base := b * inSize
-			o := b * outSize
-			for oy := 0; oy < oh; oy++ {
-				for ox := 0; ox < ow; ox++ {
-					i00 := base + ((2*oy)*g.W+2*ox)*g.C
-					i01 := i00 + g.C
-					i10 := i00 + g.W*g.C
-					i11 := i10 + g.C
-					for c := 0; c < g.C; c++ {
-						best, at := x[i00+c], i00+c
-						if v := x[i01+c]; v > best || v != v {
-							best, at = v, i01+c
-						}
-						if v := x[i10+c]; v > best || v != v {
-							best, at = v, i10+c
-						}
-						if v := x[i11+c]; v > best || v != v {
-							best, at = v, i11+c
-						}
-						// best > 0 is false for NaN: keep NaN visible.
-						if relu && !(best > 0) && best == best {
-							best = 0
-						}
-						y[o] = best
-						arg[o] = int32(at)
-						o++
-					}
-				}
-			}
+			maxPoolImage(g, p.relu, x[b*inSize:(b+1)*inSize], y[b*outSize:(b+1)*outSize], arg[b*outSize:(b+1)*outSize], int32(b*inSize))
 		}
 	})
 	p.y, p.arg = y, arg
 	return NewValue(y, p.batch, outSize), nil
+}
+
+// maxPoolImage pools one image x into y, storing in arg the batch-wide
+// index (base + index in x) of each window's winner.
+func maxPoolImage(g PoolGeometry, relu bool, x, y []float32, arg []int32, base int32) {
+	C, W := g.C, g.W
+	o := 0
+	for oy := 0; oy < g.H/2; oy++ {
+		top := x[2*oy*W*C : (2*oy+1)*W*C]
+		bottom := x[(2*oy+1)*W*C : (2*oy+2)*W*C]
+		for ox := 0; ox < W/2; ox++ {
+			at := 2 * ox * C
+			t0, t1 := top[at:at+C], top[at+C:at+2*C]
+			b0, b1 := bottom[at:at+C], bottom[at+C:at+2*C]
+			yo, ao := y[o:o+C], arg[o:o+C]
+			i00 := base + int32(2*oy*W*C+at)
+			i10 := i00 + int32(W*C)
+			for c := range yo {
+				v0, v1, v2, v3 := t0[c], t1[c], b0[c], b1[c]
+				best := max(v0, v1, v2, v3)
+				// Pick the first winner with conditional moves, not
+				// branches: which of the four wins is unpredictable.
+				// Comparing bits (integers) keeps the compiler from
+				// branching; it differs from == only for ±0, where the
+				// first +0 wins over an earlier −0 (max returns +0).
+				bb := math.Float32bits(best)
+				win := i10 + int32(C)
+				if math.Float32bits(v2) == bb {
+					win = i10
+				}
+				if math.Float32bits(v1) == bb {
+					win = i00 + int32(C)
+				}
+				if math.Float32bits(v0) == bb {
+					win = i00
+				}
+				if best != best {
+					// max is NaN when any value is: the first NaN wins,
+					// passed on unchanged.
+					win, best = nanWinner(v0, v1, v2, v3, i00, i10, int32(C))
+				}
+				if relu && !(best > 0) && best == best {
+					best = 0
+				}
+				yo[c] = best
+				ao[c] = win + int32(c)
+			}
+			o += C
+		}
+	}
+}
+
+// nanWinner returns the index and value of the first NaN among a window's
+// values v0, v1, v2 and v3 (at i00, i00+C, i10 and i10+C).
+func nanWinner(v0, v1, v2, v3 float32, i00, i10, C int32) (int32, float32) {
+	switch {
+	case v0 != v0:
+		return i00, v0
+	case v1 != v1:
+		return i00 + C, v1
+	case v2 != v2:
+		return i10, v2
+	}
+	return i10 + C, v3
 }
 
 // Backward routes each output gradient to the input element that won its
@@ -138,12 +174,15 @@ func (p *MaxPool2D) Backward(gy mat.Tensor) error {
 					i10 := i00 + g.W*g.C
 					i11 := i10 + g.C
 					for c := 0; c < g.C; c++ {
-						d := dy[o]
-						if relu && !(y[o] > 0) {
+						d := math.Float32bits(dy[o])
+						// relu passes gradient where y > 0 (not NaN): bits in
+						// [1, +Inf]. Tested on bits so that it compiles to a
+						// conditional move; the sign of the test is random.
+						if relu && math.Float32bits(y[o])-1 >= 0x7f800000 {
 							d = 0
 						}
 						gx[i00+c], gx[i01+c], gx[i10+c], gx[i11+c] = 0, 0, 0, 0
-						gx[arg[o]] = d
+						gx[arg[o]] = math.Float32frombits(d)
 						o++
 					}
 				}

@@ -1,0 +1,165 @@
+//go:build !js
+
+// Package headless serves a built FashionLab site on 127.0.0.1 and drives
+// Debian's Chromium on it through chromedp, with the flags that work on a
+// machine without GPU or network. The end-to-end test and the browser
+// benchmark share it.
+package headless
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"sync"
+
+	"github.com/chromedp/chromedp"
+
+	"fashionlab/cmd/serve/static"
+)
+
+// ChromiumPath is Debian's Chromium.
+const ChromiumPath = "/usr/bin/chromium"
+
+// Server serves a site folder on a free port of 127.0.0.1.
+type Server struct {
+	URL string // http://127.0.0.1:port/
+	srv *http.Server
+	h   *static.Handler
+
+	mu    sync.Mutex
+	bytes int64 // response body bytes written
+}
+
+// Serve starts serving dir.
+func Serve(dir string) (*Server, error) {
+	h, err := static.New(dir)
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		h.Close()
+		return nil, fmt.Errorf("headless: listen: %w", err)
+	}
+	s := &Server{URL: "http://" + ln.Addr().String() + "/", h: h}
+	s.srv = &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(&countingWriter{ResponseWriter: w, s: s}, r)
+	})}
+	go s.srv.Serve(ln)
+	return s, nil
+}
+
+// Bytes returns the response body bytes sent so far (compressed, as on the
+// wire without HTTP framing).
+func (s *Server) Bytes() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.bytes
+}
+
+// ResetBytes sets the byte counter to zero.
+func (s *Server) ResetBytes() {
+	s.mu.Lock()
+	s.bytes = 0
+	s.mu.Unlock()
+}
+
+// Close stops the server.
+func (s *Server) Close() {
+	s.srv.Close()
+	s.h.Close()
+}
+
+type countingWriter struct {
+	http.ResponseWriter
+	s *Server
+}
+
+func (c *countingWriter) Write(b []byte) (int, error) {
+	n, err := c.ResponseWriter.Write(b)
+	c.s.mu.Lock()
+	c.s.bytes += int64(n)
+	c.s.mu.Unlock()
+	return n, err
+}
+
+// Browser is a headless Chromium with a fresh profile, collecting console
+// errors and uncaught exceptions.
+type Browser struct {
+	Ctx    context.Context // a tab's context, for chromedp.Run
+	cancel []context.CancelFunc
+	dir    string
+
+	mu       sync.Mutex
+	problems []string
+	logs     []string
+}
+
+// Launch starts Chromium headless with a fresh user-data directory.
+func Launch(parent context.Context) (*Browser, error) {
+	dir, err := os.MkdirTemp("", "fashionlab-chromium-")
+	if err != nil {
+		return nil, fmt.Errorf("headless: %w", err)
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(ChromiumPath),
+		chromedp.Flag("headless", true),
+		chromedp.Flag("no-sandbox", true),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("no-first-run", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("use-angle", "swiftshader"),
+		chromedp.Flag("enable-unsafe-swiftshader", true),
+		chromedp.UserDataDir(dir),
+		chromedp.WindowSize(1280, 1400),
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(parent, opts...)
+	ctx, cancelCtx := chromedp.NewContext(actx)
+	b := &Browser{Ctx: ctx, cancel: []context.CancelFunc{cancelCtx, cancelAlloc}, dir: dir}
+	messages := chromedp.Console(ctx)
+	go func() {
+		for m, err := range messages {
+			if err != nil {
+				return
+			}
+			b.mu.Lock()
+			b.logs = append(b.logs, m.String())
+			if m.Type == chromedp.ConsoleError || m.IsException() {
+				b.problems = append(b.problems, fmt.Sprintf("%s (%s:%d)", m.String(), m.URL, m.Line))
+			}
+			b.mu.Unlock()
+		}
+	}()
+	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
+		b.Close()
+		return nil, fmt.Errorf("headless: start chromium: %w", err)
+	}
+	return b, nil
+}
+
+// Problems returns the console errors and uncaught exceptions seen so far.
+func (b *Browser) Problems() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]string(nil), b.problems...)
+}
+
+// Logs returns every console line seen so far.
+func (b *Browser) Logs() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]string(nil), b.logs...)
+}
+
+// Close ends the browser and removes its profile.
+func (b *Browser) Close() {
+	for _, c := range b.cancel {
+		c()
+	}
+	os.RemoveAll(b.dir)
+}
