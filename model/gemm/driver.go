@@ -112,8 +112,8 @@ func (e *Engine) packed(x args) {
 	if t == 1 {
 		j.parts = append(j.parts, part{0, m, 0, n, 0, k, x.c, x.ldc, x.beta})
 	} else {
-		tm, tn, gridCost := bestGrid(kr, m, n, k, t)
-		useK := kSplitCost(kr, m, n, k, t) < gridCost
+		tm, tn, gridCost := bestGrid(kr, &x, t, !e.noInPlace)
+		useK := kSplitCost(kr, &x, t, !e.noInPlace) < gridCost
 		if e.split == splitGrid {
 			useK = false
 		} else if e.split == splitK {
@@ -132,9 +132,9 @@ func (e *Engine) packed(x args) {
 				j.parts = append(j.parts, p)
 			}
 		} else {
-			mt, nt := ceilDiv(m, kr.mr), ceilDiv(n, kr.nr)
+			mu, nt := ceilDiv(m, kr.unit), ceilDiv(n, kr.nr)
 			for ti := 0; ti < tm; ti++ {
-				i0, i1 := min(m, ti*mt/tm*kr.mr), min(m, (ti+1)*mt/tm*kr.mr)
+				i0, i1 := min(m, ti*mu/tm*kr.unit), min(m, (ti+1)*mu/tm*kr.unit)
 				for tj := 0; tj < tn; tj++ {
 					j0, j1 := min(n, tj*nt/tn*kr.nr), min(n, (tj+1)*nt/tn*kr.nr)
 					if i0 == i1 || j0 == j1 {
@@ -191,41 +191,67 @@ func reduce(j *job, m, n int) {
 func ceilDiv(a, b int) int { return (a + b - 1) / b }
 
 // Relative costs for choosing a partition, in units of one scalar
-// multiply-add: a packed element costs about as much as a vector of FMAs.
+// multiply-add (the kernels do about 32 per cycle): every operand element a
+// part touches has to come from memory at least once, packing moves an
+// element at a fraction of a cycle, a transposing pack at about twice that,
+// and the k-split reduction reads and adds one element per output per extra
+// part.
 const (
-	costPack   = 16
-	costReduce = 8
+	costRead      = 4
+	costCopy      = 8
+	costTranspose = 16
+	costReduce    = 12
 )
 
-// bestGrid picks a tm×tn grid of C blocks (tm·tn <= t) minimising the time
-// of the slowest part: its tiles' work plus packing its share of A and B,
-// which is duplicated across the grid's rows and columns.
-func bestGrid(kr *kernel, m, n, k, t int) (tm, tn, cost int) {
-	mt, nt := ceilDiv(m, kr.mr), ceilDiv(n, kr.nr)
-	cost = -1
+// partCost estimates one part of rows×cols outputs over k steps, including
+// the packing gemmPart will do for it.
+func partCost(kr *kernel, x *args, rows, cols, k int, inPlace bool) int {
+	r, c := ceilDiv(rows, kr.unit)*kr.unit, ceilDiv(cols, kr.nr)*kr.nr
+	cost := r*c*k + costRead*(rows+cols)*k
+	inPlace = inPlace && kr.inPlace
+	switch {
+	case inPlace && (x.transA || inPlaceRows(x.lda)):
+	case x.transA:
+		cost += costCopy * r * k
+	default:
+		cost += costTranspose * r * k
+	}
+	switch {
+	case inPlace && !x.transB && rows <= inPlaceBRows:
+	case x.transB:
+		cost += costTranspose * c * k
+	default:
+		cost += costCopy * c * k
+	}
+	return cost
+}
+
+// bestGrid picks a tm×tn grid of C blocks (tm·tn <= t) minimising the cost
+// of the largest part. Rows are split in units of the kernel's panel-height
+// step, columns in whole tiles.
+func bestGrid(kr *kernel, x *args, t int, inPlace bool) (tm, tn, cost int) {
+	mu, nt := ceilDiv(x.m, kr.unit), ceilDiv(x.n, kr.nr)
+	tm, tn, cost = 1, 1, -1
 	for a := 1; a <= t; a++ {
 		b := t / a
-		if a > mt || b > nt || b == 0 {
+		if a > mu || b > nt {
 			continue
 		}
-		rows, cols := ceilDiv(mt, a)*kr.mr, ceilDiv(nt, b)*kr.nr
-		c := (rows*cols + costPack*(rows+cols)) * k
+		c := partCost(kr, x, ceilDiv(mu, a)*kr.unit, ceilDiv(nt, b)*kr.nr, x.k, inPlace)
 		if cost < 0 || c < cost {
 			tm, tn, cost = a, b, c
 		}
 	}
 	if cost < 0 {
-		return 1, 1, (mt*kr.mr*nt*kr.nr + costPack*(m+n)) * k
+		cost = partCost(kr, x, x.m, x.n, x.k, inPlace)
 	}
 	return tm, tn, cost
 }
 
-// kSplitCost estimates the slowest part when k is split t ways: every part
-// packs a 1/t slab of both operands, and the caller then adds t-1 private
-// m×n outputs.
-func kSplitCost(kr *kernel, m, n, k, t int) int {
-	rows, cols := ceilDiv(m, kr.mr)*kr.mr, ceilDiv(n, kr.nr)*kr.nr
-	return (rows*cols+costPack*(rows+cols))*ceilDiv(k, t) + costReduce*(t-1)*m*n
+// kSplitCost estimates the largest part when k is split t ways, plus the
+// caller's reduction of the t-1 private outputs.
+func kSplitCost(kr *kernel, x *args, t int, inPlace bool) int {
+	return partCost(kr, x, x.m, x.n, ceilDiv(x.k, t), inPlace) + costReduce*(t-1)*x.m*x.n
 }
 
 // blocks cuts length into the fewest pieces of at most max, of equal size
