@@ -3,6 +3,7 @@ package gemm
 import (
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // args is one Gemm call, kept in a pooled job so workers can read it.
@@ -35,12 +36,22 @@ type job struct {
 	parts []part
 	red   []float32 // private outputs of k-split parts 1..n-1
 	kspl  bool
-	wg    sync.WaitGroup
+	wg    sync.WaitGroup // counts unfinished parts
+
+	// state is epoch<<32 | len(parts)<<16 | next unclaimed part. Parts are
+	// claimed, not assigned: whoever is free (the caller or a worker) takes
+	// the next one, so a worker that wakes late, or never because the
+	// machine is busy, costs nothing but the part the caller then runs
+	// itself. The epoch lets a worker holding a stale wake-up for a
+	// recycled job see that it has nothing to do.
+	state atomic.Uint64
+	epoch uint32
 }
 
+// task wakes a worker to help with a job.
 type task struct {
-	j *job
-	i int
+	j     *job
+	epoch uint32
 }
 
 // workspace holds one part's packing buffers; it is reused across calls.
@@ -62,9 +73,9 @@ const (
 	splitK
 )
 
-// Below this many multiply-adds per thread, handing work to another
-// goroutine costs more than it saves.
-const minFMAPerThread = 1 << 16
+// Below this many multiply-adds per thread (a few microseconds of kernel
+// time), waking another goroutine costs more than it saves.
+const minFMAPerThread = 1 << 19
 
 // useDirect reports whether packing would cost more than it saves: tiny
 // products, and products so thin that each packed element is used only once
@@ -85,14 +96,27 @@ func (e *Engine) startWorkers() {
 
 func worker(ch chan task) {
 	for t := range ch {
-		t.j.run(t.i)
-		t.j.wg.Done()
+		t.j.help(t.epoch)
+	}
+}
+
+// help runs unclaimed parts of the job's current epoch until none is left.
+func (j *job) help(epoch uint32) {
+	for {
+		s := j.state.Load()
+		if uint32(s>>32) != epoch || s&0xffff >= (s>>16)&0xffff {
+			return
+		}
+		if j.state.CompareAndSwap(s, s+1) {
+			j.run(int(s & 0xffff))
+			j.wg.Done()
+		}
 	}
 }
 
 func (j *job) run(i int) {
 	ws := j.e.wsPool.Get().(*workspace)
-	gemmPart(j.e.kern, ws, &j.x, &j.parts[i], !j.e.noInPlace)
+	gemmPart(j.e.kern, ws, &j.x, &j.parts[i], !j.e.tune.noInPlace)
 	j.e.wsPool.Put(ws)
 }
 
@@ -101,7 +125,7 @@ func (e *Engine) packed(x args) {
 	kr := e.kern
 	m, n, k := x.m, x.n, x.k
 	t := e.threads
-	if maxT := m * n * k / minFMAPerThread; t > maxT {
+	if maxT := m * n * k / minFMAPerThread; t > maxT && !e.tune.allThreads {
 		t = max(1, maxT)
 	}
 	j := e.jobPool.Get().(*job)
@@ -112,11 +136,11 @@ func (e *Engine) packed(x args) {
 	if t == 1 {
 		j.parts = append(j.parts, part{0, m, 0, n, 0, k, x.c, x.ldc, x.beta})
 	} else {
-		tm, tn, gridCost := bestGrid(kr, &x, t, !e.noInPlace)
-		useK := kSplitCost(kr, &x, t, !e.noInPlace) < gridCost
-		if e.split == splitGrid {
+		tm, tn, gridCost := bestGrid(kr, &x, t, !e.tune.noInPlace)
+		useK := kSplitCost(kr, &x, t, !e.tune.noInPlace) < gridCost
+		if e.tune.split == splitGrid {
 			useK = false
-		} else if e.split == splitK {
+		} else if e.tune.split == splitK {
 			useK = true
 		}
 		if useK {
@@ -146,22 +170,24 @@ func (e *Engine) packed(x args) {
 		}
 	}
 
-	if len(j.parts) > 1 {
+	if len(j.parts) == 1 {
+		j.run(0)
+	} else {
 		e.startOnce.Do(e.startWorkers)
-		j.wg.Add(len(j.parts) - 1)
+		j.epoch++
+		j.wg.Add(len(j.parts))
+		j.state.Store(uint64(j.epoch)<<32 | uint64(len(j.parts))<<16)
 		for i := 1; i < len(j.parts); i++ {
 			select {
-			case e.tasks <- task{j, i}:
+			case e.tasks <- task{j, j.epoch}:
 			default:
-				// Workers are busy (another caller shares this Engine):
-				// doing the part here beats waiting in line.
-				j.run(i)
-				j.wg.Done()
+				// Workers are all busy (other callers share this
+				// Engine); the parts nobody takes are run below.
 			}
 		}
+		j.help(j.epoch)
+		j.wg.Wait()
 	}
-	j.run(0)
-	j.wg.Wait()
 
 	if j.kspl {
 		reduce(j, m, n)
