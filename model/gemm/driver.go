@@ -77,10 +77,15 @@ const (
 // time), waking another goroutine costs more than it saves.
 const minFMAPerThread = 1 << 19
 
-// useDirect reports whether packing would cost more than it saves: tiny
-// products, and products so thin that each packed element is used only once
-// or twice.
-func useDirect(m, n, k int) bool {
+// useDirect reports whether the blocked path would cost more than it saves:
+// tiny products, and for the portable kernel (which packs everything, in
+// scalar code) products so thin that each packed element is used only once
+// or twice. The SIMD kernels read most operands in place and pack with
+// vector code, so thin products still gain from them.
+func useDirect(kr *kernel, m, n, k int) bool {
+	if kr.inPlace {
+		return m*n*k <= 2048
+	}
 	return m*n*k <= 4096 || m <= 2 || n <= 2
 }
 

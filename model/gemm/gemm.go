@@ -63,7 +63,7 @@ func (e *Engine) Gemm(transA, transB bool, m, n, k int, alpha float32, a []float
 		scaleC(m, n, beta, c, ldc)
 		return
 	}
-	if !e.tune.forcePacked && useDirect(m, n, k) {
+	if !e.tune.forcePacked && useDirect(e.kern, m, n, k) {
 		direct(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}

@@ -198,9 +198,9 @@ func TestKernels(t *testing.T) {
 
 func TestDirect(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	e := New(1)
+	e := newEngine(1, goKernel)
 	for si, s := range oddShapes() {
-		if !useDirect(s.m, s.n, s.k) {
+		if !useDirect(goKernel, s.m, s.n, s.k) {
 			continue
 		}
 		ab := alphaBeta[si%len(alphaBeta)]
