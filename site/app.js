@@ -132,7 +132,8 @@
     queue: [],
     current: null,
     nextRunId: 1,
-    errors: [],
+    errors: [], // uncaught exceptions and failures of the page itself
+    workerErrors: [], // commands the worker refused
     messages: [],
     equivariance: null,
     maps: null,
@@ -259,7 +260,7 @@
         break;
       case 'error':
         if (m.command === 'count') break; // shown inline by the form
-        state.errors.push(m.message);
+        state.workerErrors.push(m.message);
         showMessage(m.message);
         if (m.command === 'start') { state.current = null; state.queue = []; }
         updateButtons();
@@ -750,7 +751,7 @@
     resetFrames() { state.frames = { count: 0, maxGapMs: 0, last: 0, since: performance.now() }; },
     state() {
       return JSON.parse(JSON.stringify({
-        demo: state.demo, embed: state.embed, worker: state.worker, ready: state.ready, errors: state.errors,
+        demo: state.demo, embed: state.embed, worker: state.worker, ready: state.ready, errors: state.errors, workerErrors: state.workerErrors,
         messages: state.messages, paramCount: state.paramCount, readyMs: state.readyMs, firstStepMs: state.firstStepMs, canvasReady: !!state.canvasReady,
         equivariance: state.equivariance, maps: state.maps, predictions: state.predictions, queued: state.queue.length,
         frames: { count: state.frames.count, maxGapMs: state.frames.maxGapMs, seconds: (performance.now() - state.frames.since) / 1000 },
