@@ -132,7 +132,8 @@
     queue: [],
     current: null,
     nextRunId: 1,
-    errors: [],
+    errors: [], // uncaught exceptions and failures of the page itself
+    workerErrors: [], // commands the worker refused
     messages: [],
     equivariance: null,
     maps: null,
@@ -166,6 +167,7 @@
     switch (m.kind) {
       case 'ready':
         state.ready = { train: m.train, val: m.val, test: m.test };
+        state.readyMs = performance.now();
         state.worker = 'idle';
         $('image-index').max = m.val - 1;
         setStatus(`Ready: ${m.train.toLocaleString()} training, ${m.val.toLocaleString()} validation images loaded.`);
@@ -258,7 +260,7 @@
         break;
       case 'error':
         if (m.command === 'count') break; // shown inline by the form
-        state.errors.push(m.message);
+        state.workerErrors.push(m.message);
         showMessage(m.message);
         if (m.command === 'start') { state.current = null; state.queue = []; }
         updateButtons();
@@ -493,7 +495,7 @@
       g.fillText(String(t), pad.l - 4, Y(t) + 4);
     }
     g.textAlign = 'center';
-    for (const t of niceTicks(xmin, xmax, 5)) g.fillText(String(t), X(t), pad.t + H + 16);
+    for (const t of niceTicks(xmin, xmax, 5)) if (!opts.integerX || Number.isInteger(t)) g.fillText(String(t), X(t), pad.t + H + 16);
     g.fillText(opts.xLabel || '', pad.l + W / 2, cssH - 1);
     for (const s of series) {
       g.strokeStyle = s.color;
@@ -530,8 +532,8 @@
       step.push({ color: r.color, points: decimate(r.stepLoss, 600) });
       norm.push({ color: r.color, points: decimate(r.stepNorm, 600) });
     }
-    drawChart($('chart-acc'), acc, { xLabel: 'epoch', yMin: 0, yMax: 1 });
-    drawChart($('chart-loss'), loss, { xLabel: 'epoch', yMin: 0 });
+    drawChart($('chart-acc'), acc, { xLabel: 'epoch', yMin: 0, yMax: 1, integerX: true });
+    drawChart($('chart-loss'), loss, { xLabel: 'epoch', yMin: 0, integerX: true });
     drawChart($('chart-step'), step, { xLabel: 'step', yMin: 0 });
     drawChart($('chart-norm'), norm, { xLabel: 'step', yMin: 0 });
   }
@@ -563,7 +565,7 @@
 
   function drawConfusion(conf) {
     const c = $('confusion'), g = c.getContext('2d');
-    const n = 10, off = 70, cell = (c.width - off) / n;
+    const n = 10, off = 70, cell = (c.width - off - 10) / n;
     g.fillStyle = '#fff'; g.fillRect(0, 0, c.width, c.height);
     let max = 1;
     const rowSum = [];
@@ -749,8 +751,8 @@
     resetFrames() { state.frames = { count: 0, maxGapMs: 0, last: 0, since: performance.now() }; },
     state() {
       return JSON.parse(JSON.stringify({
-        demo: state.demo, embed: state.embed, worker: state.worker, ready: state.ready, errors: state.errors,
-        messages: state.messages, paramCount: state.paramCount, firstStepMs: state.firstStepMs, canvasReady: !!state.canvasReady,
+        demo: state.demo, embed: state.embed, worker: state.worker, ready: state.ready, errors: state.errors, workerErrors: state.workerErrors,
+        messages: state.messages, paramCount: state.paramCount, readyMs: state.readyMs, firstStepMs: state.firstStepMs, canvasReady: !!state.canvasReady,
         equivariance: state.equivariance, maps: state.maps, predictions: state.predictions, queued: state.queue.length,
         frames: { count: state.frames.count, maxGapMs: state.frames.maxGapMs, seconds: (performance.now() - state.frames.since) / 1000 },
         runs: state.runs.map((r) => ({ id: r.id, label: r.label, status: r.status, reason: r.reason, params: r.params, expectedParams: r.expectedParams, stepsDone: r.stepsDone, imagesPerSec: r.imagesPerSec, images: r.images, seconds: r.seconds, epochs: r.epochs })),

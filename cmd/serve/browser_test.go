@@ -5,7 +5,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"image"
 	"image/png"
 	"math"
@@ -52,11 +51,12 @@ func requireBrowser(t *testing.T) string {
 
 // pageState is the part of window.fashionlab.state() the test reads.
 type pageState struct {
-	Demo     string `json:"demo"`
-	Worker   string `json:"worker"`
-	Ready    *struct{ Train, Val, Test int }
-	Errors   []string `json:"errors"`
-	Messages []struct {
+	Demo         string `json:"demo"`
+	Worker       string `json:"worker"`
+	Ready        *struct{ Train, Val, Test int }
+	Errors       []string `json:"errors"`
+	WorkerErrors []string `json:"workerErrors"`
+	Messages     []struct {
 		Text string `json:"text"`
 	} `json:"messages"`
 	CanvasReady  bool `json:"canvasReady"`
@@ -230,7 +230,62 @@ func TestTheSiteTrainsAndDrawsInHeadlessChromium(t *testing.T) {
 			t.Fatal(err)
 		}
 		checkNotBlank(t, shot, "equivariance lab")
-		os.WriteFile(filepath.Join(os.TempDir(), "fashionlab-lab.png"), shot, 0o644)
+	})
+
+	t.Run("pause, resume and stop control the run", func(t *testing.T) {
+		if err := chromedp.Do(page, chromedp.Evaluate[chromedp.Void](`fashionlab.run([{label: 'e2e control', config: {net: 'mlp', dense_hiddens: [64], activation: 'relu'}, settings: {lr: 1e-3, epochs: 50, train_limit: 4000, eval_train_size: 100}}])`)); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, page, "training to run", 30*time.Second, func(s pageState) bool {
+			return len(s.Runs) == 3 && s.Runs[2].StepsDone > 2 && s.Worker == "running"
+		})
+		send := func(kind string) {
+			if err := chromedp.Do(page, chromedp.Evaluate[chromedp.Void](`fashionlab.send({kind: '`+kind+`'})`)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		send("pause")
+		s := waitFor(t, page, "the pause", 10*time.Second, func(s pageState) bool { return s.Worker == "paused" })
+		paused := s.Runs[2].StepsDone
+		time.Sleep(500 * time.Millisecond)
+		if s, _ = readState(page); s.Runs[2].StepsDone != paused {
+			t.Errorf("steps went from %d to %d while paused", paused, s.Runs[2].StepsDone)
+		}
+		send("resume")
+		waitFor(t, page, "training to resume", 10*time.Second, func(s pageState) bool { return s.Runs[2].StepsDone > paused })
+		send("stop")
+		s = waitFor(t, page, "the stop", 10*time.Second, func(s pageState) bool { return s.Runs[2].Status == "done" })
+		if s.Runs[2].Reason != "stopped" {
+			t.Errorf("run ended with %q, want stopped", s.Runs[2].Reason)
+		}
+	})
+
+	t.Run("a bad configuration comes back as a message, not a crash", func(t *testing.T) {
+		if err := chromedp.Do(page, chromedp.Evaluate[chromedp.Void](`fashionlab.send({kind: 'start', run: 99, config: {net: 'cnn', n_channels: [4], kernel_sizes: [29], strides: [1], paddings: [0], dense_hiddens: []}, settings: {}})`)); err != nil {
+			t.Fatal(err)
+		}
+		s := waitFor(t, page, "the error message", 10*time.Second, func(s pageState) bool { return len(s.WorkerErrors) > 0 })
+		if !strings.Contains(s.WorkerErrors[0], "protocol: start.config") {
+			t.Errorf("worker error %q, want one naming start.config", s.WorkerErrors[0])
+		}
+		if err := chromedp.Do(page, chromedp.Evaluate[chromedp.Void](`fashionlab.send({kind: 'count', id: 1, config: {net: 'mlp', dense_hiddens: [3]}})`)); err != nil {
+			t.Fatal(err)
+		}
+		n, err := chromedp.Run(page, chromedp.Evaluate[int](`fashionlab.workerCount({net: 'mlp', dense_hiddens: [3], activation: 'relu'})`, chromedp.EvalAwaitPromise))
+		if err != nil || n != 784*3+3+3*10+10 {
+			t.Errorf("the worker answers %d (%v) after the error, want %d", n, err, 784*3+3+3*10+10)
+		}
+	})
+
+	t.Run("embed mode hides the page chrome", func(t *testing.T) {
+		if err := chromedp.Do(page, chromedp.Navigate(srv.URL+"?demo=q4&embed=1")); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, page, "the page", 20*time.Second, func(s pageState) bool { return s.Demo == "q4" })
+		hidden, err := chromedp.Run(page, chromedp.Evaluate[bool](`getComputedStyle(document.querySelector('header')).display === 'none' && getComputedStyle(document.getElementById('charts')).display !== 'none'`))
+		if err != nil || !hidden {
+			t.Errorf("embed=1: header hidden and charts shown = %v (%v), want true", hidden, err)
+		}
 	})
 
 	t.Run("a bad demo in the address falls back with a message", func(t *testing.T) {
@@ -288,5 +343,3 @@ func pixelStats(img image.Image) (mean, std float64, distinct int) {
 	mean = sum / n
 	return mean, math.Sqrt(max(0, sum2/n-mean*mean)), len(colours)
 }
-
-var _ = fmt.Sprint

@@ -82,3 +82,60 @@ func BenchmarkReference(b *testing.B) {
 		})
 	}
 }
+
+// mlpStep is every product of one training step of the 784-256-256-10 MLP
+// at batch 128 (forward, weight gradients, and input gradients of the two
+// upper layers).
+var mlpStep = []shape{
+	{128, 256, 784, false, true}, // forward
+	{128, 256, 256, false, true},
+	{128, 10, 256, false, true},
+	{10, 256, 128, true, false},   // dW3 = dY3ᵀ·H2
+	{128, 256, 10, false, false},  // dH2 = dY3·W3
+	{256, 256, 128, true, false},  // dW2
+	{128, 256, 256, false, false}, // dH1
+	{256, 784, 128, true, false},  // dW1
+}
+
+// BenchmarkMLPStep runs one training step's products back to back, the
+// number to compare with a framework's time per step.
+func BenchmarkMLPStep(b *testing.B) {
+	type operands struct{ a, b, c []float32 }
+	rng := rand.New(rand.NewPCG(1, 2))
+	ops := make([]operands, len(mlpStep))
+	var flops float64
+	for i, s := range mlpStep {
+		ops[i] = operands{mat(rng, s.m, s.k, s.k), mat(rng, s.k, s.n, s.n), make([]float32, s.m*s.n)}
+		flops += 2 * float64(s.m) * float64(s.n) * float64(s.k)
+	}
+	for _, kr := range kernels() {
+		for _, th := range []int{1, 2} {
+			e := newEngine(th, kr)
+			b.Run(kr.name+"/t"+string(rune('0'+th)), func(b *testing.B) {
+				step := func() {
+					for i, s := range mlpStep {
+						lda, ldb := s.k, s.n
+						if s.transA {
+							lda = s.m
+						}
+						if s.transB {
+							ldb = s.k
+						}
+						e.Gemm(s.transA, s.transB, s.m, s.n, s.k, 1, ops[i].a, lda, ops[i].b, ldb, 0, ops[i].c, s.n)
+					}
+				}
+				step()
+				b.ResetTimer()
+				cpu0 := cpuTime()
+				for b.Loop() {
+					step()
+				}
+				b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+				if cpu := cpuTime() - cpu0; cpu > 0 {
+					b.ReportMetric(flops*float64(b.N)/cpu.Seconds()/1e9, "GFLOP/cpu-s")
+				}
+				b.ReportMetric(b.Elapsed().Seconds()*1e3/float64(b.N), "ms/step")
+			})
+		}
+	}
+}

@@ -3,6 +3,7 @@ package gemm
 import (
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // args is one Gemm call, kept in a pooled job so workers can read it.
@@ -35,12 +36,22 @@ type job struct {
 	parts []part
 	red   []float32 // private outputs of k-split parts 1..n-1
 	kspl  bool
-	wg    sync.WaitGroup
+	wg    sync.WaitGroup // counts unfinished parts
+
+	// state is epoch<<32 | len(parts)<<16 | next unclaimed part. Parts are
+	// claimed, not assigned: whoever is free (the caller or a worker) takes
+	// the next one, so a worker that wakes late, or never because the
+	// machine is busy, costs nothing but the part the caller then runs
+	// itself. The epoch lets a worker holding a stale wake-up for a
+	// recycled job see that it has nothing to do.
+	state atomic.Uint64
+	epoch uint32
 }
 
+// task wakes a worker to help with a job.
 type task struct {
-	j *job
-	i int
+	j     *job
+	epoch uint32
 }
 
 // workspace holds one part's packing buffers; it is reused across calls.
@@ -62,14 +73,19 @@ const (
 	splitK
 )
 
-// Below this many multiply-adds per thread, handing work to another
-// goroutine costs more than it saves.
-const minFMAPerThread = 1 << 16
+// Below this many multiply-adds per thread (a few microseconds of kernel
+// time), waking another goroutine costs more than it saves.
+const minFMAPerThread = 1 << 19
 
-// useDirect reports whether packing would cost more than it saves: tiny
-// products, and products so thin that each packed element is used only once
-// or twice.
-func useDirect(m, n, k int) bool {
+// useDirect reports whether the blocked path would cost more than it saves:
+// tiny products, and for the portable kernel (which packs everything, in
+// scalar code) products so thin that each packed element is used only once
+// or twice. The SIMD kernels read most operands in place and pack with
+// vector code, so thin products still gain from them.
+func useDirect(kr *kernel, m, n, k int) bool {
+	if kr.inPlace {
+		return m*n*k <= 2048
+	}
 	return m*n*k <= 4096 || m <= 2 || n <= 2
 }
 
@@ -85,14 +101,27 @@ func (e *Engine) startWorkers() {
 
 func worker(ch chan task) {
 	for t := range ch {
-		t.j.run(t.i)
-		t.j.wg.Done()
+		t.j.help(t.epoch)
+	}
+}
+
+// help runs unclaimed parts of the job's current epoch until none is left.
+func (j *job) help(epoch uint32) {
+	for {
+		s := j.state.Load()
+		if uint32(s>>32) != epoch || s&0xffff >= (s>>16)&0xffff {
+			return
+		}
+		if j.state.CompareAndSwap(s, s+1) {
+			j.run(int(s & 0xffff))
+			j.wg.Done()
+		}
 	}
 }
 
 func (j *job) run(i int) {
 	ws := j.e.wsPool.Get().(*workspace)
-	gemmPart(j.e.kern, ws, &j.x, &j.parts[i], !j.e.noInPlace)
+	gemmPart(j.e.kern, ws, &j.x, &j.parts[i], !j.e.tune.noInPlace)
 	j.e.wsPool.Put(ws)
 }
 
@@ -101,7 +130,7 @@ func (e *Engine) packed(x args) {
 	kr := e.kern
 	m, n, k := x.m, x.n, x.k
 	t := e.threads
-	if maxT := m * n * k / minFMAPerThread; t > maxT {
+	if maxT := m * n * k / minFMAPerThread; t > maxT && !e.tune.allThreads {
 		t = max(1, maxT)
 	}
 	j := e.jobPool.Get().(*job)
@@ -112,11 +141,11 @@ func (e *Engine) packed(x args) {
 	if t == 1 {
 		j.parts = append(j.parts, part{0, m, 0, n, 0, k, x.c, x.ldc, x.beta})
 	} else {
-		tm, tn, gridCost := bestGrid(kr, m, n, k, t)
-		useK := kSplitCost(kr, m, n, k, t) < gridCost
-		if e.split == splitGrid {
+		tm, tn, gridCost := bestGrid(kr, &x, t, !e.tune.noInPlace)
+		useK := kSplitCost(kr, &x, t, !e.tune.noInPlace) < gridCost
+		if e.tune.split == splitGrid {
 			useK = false
-		} else if e.split == splitK {
+		} else if e.tune.split == splitK {
 			useK = true
 		}
 		if useK {
@@ -132,9 +161,9 @@ func (e *Engine) packed(x args) {
 				j.parts = append(j.parts, p)
 			}
 		} else {
-			mt, nt := ceilDiv(m, kr.mr), ceilDiv(n, kr.nr)
+			mu, nt := ceilDiv(m, kr.unit), ceilDiv(n, kr.nr)
 			for ti := 0; ti < tm; ti++ {
-				i0, i1 := min(m, ti*mt/tm*kr.mr), min(m, (ti+1)*mt/tm*kr.mr)
+				i0, i1 := min(m, ti*mu/tm*kr.unit), min(m, (ti+1)*mu/tm*kr.unit)
 				for tj := 0; tj < tn; tj++ {
 					j0, j1 := min(n, tj*nt/tn*kr.nr), min(n, (tj+1)*nt/tn*kr.nr)
 					if i0 == i1 || j0 == j1 {
@@ -146,22 +175,24 @@ func (e *Engine) packed(x args) {
 		}
 	}
 
-	if len(j.parts) > 1 {
+	if len(j.parts) == 1 {
+		j.run(0)
+	} else {
 		e.startOnce.Do(e.startWorkers)
-		j.wg.Add(len(j.parts) - 1)
+		j.epoch++
+		j.wg.Add(len(j.parts))
+		j.state.Store(uint64(j.epoch)<<32 | uint64(len(j.parts))<<16)
 		for i := 1; i < len(j.parts); i++ {
 			select {
-			case e.tasks <- task{j, i}:
+			case e.tasks <- task{j, j.epoch}:
 			default:
-				// Workers are busy (another caller shares this Engine):
-				// doing the part here beats waiting in line.
-				j.run(i)
-				j.wg.Done()
+				// Workers are all busy (other callers share this
+				// Engine); the parts nobody takes are run below.
 			}
 		}
+		j.help(j.epoch)
+		j.wg.Wait()
 	}
-	j.run(0)
-	j.wg.Wait()
 
 	if j.kspl {
 		reduce(j, m, n)
@@ -191,41 +222,67 @@ func reduce(j *job, m, n int) {
 func ceilDiv(a, b int) int { return (a + b - 1) / b }
 
 // Relative costs for choosing a partition, in units of one scalar
-// multiply-add: a packed element costs about as much as a vector of FMAs.
+// multiply-add (the kernels do about 32 per cycle): every operand element a
+// part touches has to come from memory at least once, packing moves an
+// element at a fraction of a cycle, a transposing pack at about twice that,
+// and the k-split reduction reads and adds one element per output per extra
+// part.
 const (
-	costPack   = 16
-	costReduce = 8
+	costRead      = 4
+	costCopy      = 8
+	costTranspose = 16
+	costReduce    = 12
 )
 
-// bestGrid picks a tm×tn grid of C blocks (tm·tn <= t) minimising the time
-// of the slowest part: its tiles' work plus packing its share of A and B,
-// which is duplicated across the grid's rows and columns.
-func bestGrid(kr *kernel, m, n, k, t int) (tm, tn, cost int) {
-	mt, nt := ceilDiv(m, kr.mr), ceilDiv(n, kr.nr)
-	cost = -1
+// partCost estimates one part of rows×cols outputs over k steps, including
+// the packing gemmPart will do for it.
+func partCost(kr *kernel, x *args, rows, cols, k int, inPlace bool) int {
+	r, c := ceilDiv(rows, kr.unit)*kr.unit, ceilDiv(cols, kr.nr)*kr.nr
+	cost := r*c*k + costRead*(rows+cols)*k
+	inPlace = inPlace && kr.inPlace
+	switch {
+	case inPlace && (x.transA || inPlaceRows(x.lda)):
+	case x.transA:
+		cost += costCopy * r * k
+	default:
+		cost += costTranspose * r * k
+	}
+	switch {
+	case inPlace && !x.transB && rows <= inPlaceBRows:
+	case x.transB:
+		cost += costTranspose * c * k
+	default:
+		cost += costCopy * c * k
+	}
+	return cost
+}
+
+// bestGrid picks a tm×tn grid of C blocks (tm·tn <= t) minimising the cost
+// of the largest part. Rows are split in units of the kernel's panel-height
+// step, columns in whole tiles.
+func bestGrid(kr *kernel, x *args, t int, inPlace bool) (tm, tn, cost int) {
+	mu, nt := ceilDiv(x.m, kr.unit), ceilDiv(x.n, kr.nr)
+	tm, tn, cost = 1, 1, -1
 	for a := 1; a <= t; a++ {
 		b := t / a
-		if a > mt || b > nt || b == 0 {
+		if a > mu || b > nt {
 			continue
 		}
-		rows, cols := ceilDiv(mt, a)*kr.mr, ceilDiv(nt, b)*kr.nr
-		c := (rows*cols + costPack*(rows+cols)) * k
+		c := partCost(kr, x, ceilDiv(mu, a)*kr.unit, ceilDiv(nt, b)*kr.nr, x.k, inPlace)
 		if cost < 0 || c < cost {
 			tm, tn, cost = a, b, c
 		}
 	}
 	if cost < 0 {
-		return 1, 1, (mt*kr.mr*nt*kr.nr + costPack*(m+n)) * k
+		cost = partCost(kr, x, x.m, x.n, x.k, inPlace)
 	}
 	return tm, tn, cost
 }
 
-// kSplitCost estimates the slowest part when k is split t ways: every part
-// packs a 1/t slab of both operands, and the caller then adds t-1 private
-// m×n outputs.
-func kSplitCost(kr *kernel, m, n, k, t int) int {
-	rows, cols := ceilDiv(m, kr.mr)*kr.mr, ceilDiv(n, kr.nr)*kr.nr
-	return (rows*cols+costPack*(rows+cols))*ceilDiv(k, t) + costReduce*(t-1)*m*n
+// kSplitCost estimates the largest part when k is split t ways, plus the
+// caller's reduction of the t-1 private outputs.
+func kSplitCost(kr *kernel, x *args, t int, inPlace bool) int {
+	return partCost(kr, x, x.m, x.n, ceilDiv(x.k, t), inPlace) + costReduce*(t-1)*x.m*x.n
 }
 
 // blocks cuts length into the fewest pieces of at most max, of equal size

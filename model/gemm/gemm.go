@@ -10,21 +10,22 @@ type Engine struct {
 	threads int
 	kern    *kernel
 
-	// split forces a partition strategy (splitAuto, splitGrid, splitK);
-	// tests use it to cover both paths on every shape.
-	split int
-	// forcePacked disables the direct path so tests reach the packed
-	// path (and its edge handling) with small shapes.
-	forcePacked bool
-	// noInPlace makes every operand go through packing, so tests cover
-	// both the packed and the in-place panel layouts.
-	noInPlace bool
+	tune tuning
 
 	wsPool  sync.Pool // *workspace, one per running part
 	jobPool sync.Pool // *job, one per packed call
 
 	startOnce sync.Once
 	tasks     chan task
+}
+
+// tuning overrides the heuristics so tests reach every path with small
+// shapes; the zero value is what New uses.
+type tuning struct {
+	split       int  // splitAuto, splitGrid or splitK
+	forcePacked bool // never take the direct path
+	noInPlace   bool // pack every operand
+	allThreads  bool // split even tiny products across all threads
 }
 
 // New returns an Engine that uses up to threads goroutines per
@@ -62,7 +63,7 @@ func (e *Engine) Gemm(transA, transB bool, m, n, k int, alpha float32, a []float
 		scaleC(m, n, beta, c, ldc)
 		return
 	}
-	if !e.forcePacked && useDirect(m, n, k) {
+	if !e.tune.forcePacked && useDirect(e.kern, m, n, k) {
 		direct(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}

@@ -174,9 +174,7 @@ func testEngines(kr *kernel) []*Engine {
 			}
 			for _, noIn := range []bool{false, true} {
 				e := newEngine(th, kr)
-				e.split = sp
-				e.forcePacked = true
-				e.noInPlace = noIn
+				e.tune = tuning{split: sp, forcePacked: true, noInPlace: noIn, allThreads: true}
 				es = append(es, e)
 			}
 		}
@@ -200,9 +198,9 @@ func TestKernels(t *testing.T) {
 
 func TestDirect(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	e := New(1)
+	e := newEngine(1, goKernel)
 	for si, s := range oddShapes() {
-		if !useDirect(s.m, s.n, s.k) {
+		if !useDirect(goKernel, s.m, s.n, s.k) {
 			continue
 		}
 		ab := alphaBeta[si%len(alphaBeta)]
@@ -216,7 +214,7 @@ func TestTrainingShapes(t *testing.T) {
 			rng := rand.New(rand.NewPCG(5, 6))
 			for ti, th := range []int{1, 2} {
 				e := newEngine(th, kr)
-				e.noInPlace = ti == 1 && kr.inPlace
+				e.tune.noInPlace = ti == 1 && kr.inPlace
 				for si, s := range trainingShapes(testing.Short()) {
 					ab := alphaBeta[(si+ti)%len(alphaBeta)]
 					checkCase(t, e, rng, s, ab[0], ab[1], 0)
@@ -272,7 +270,14 @@ func TestShapePanics(t *testing.T) {
 // TestConcurrent shares one Engine between goroutines that run different
 // shapes at once; with -race it checks the pools and the worker hand-off.
 func TestConcurrent(t *testing.T) {
-	e := New(2)
+	for _, th := range []int{2, 4} {
+		t.Run(fmt.Sprint(th), func(t *testing.T) { testConcurrent(t, th) })
+	}
+}
+
+func testConcurrent(t *testing.T, threads int) {
+	e := New(threads)
+	e.tune.allThreads = true
 	shapes := []shape{{64, 48, 40, false, true}, {33, 70, 65, true, false}, {128, 16, 9, false, true}, {16, 9, 2000, true, false}}
 	iters := 20
 	if testing.Short() {

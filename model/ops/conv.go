@@ -51,7 +51,8 @@ type Conv2D struct {
 	eng     *gemm.Engine
 	ws      *Workspace
 	batch   int
-	cols    []float32
+	cols    []float32 // patch rows in (kernel row, kernel column, channel) order
+	wHWC    []float32 // the weights with their columns in that order
 }
 
 // NewConv2D returns the convolution op. x is batch × (InH·InW·InC), w is
@@ -82,13 +83,26 @@ func Convolve(eng *gemm.Engine, ws *Workspace, geom ConvGeometry, x, w, b mat.Te
 // Operands returns x, W and b.
 func (c *Conv2D) Operands() []mat.Tensor { return []mat.Tensor{c.x, c.w, c.b} }
 
-// Forward computes the convolution.
+// Forward computes the convolution. The patch rows are gathered in
+// (kernel row, kernel column, channel) order, in which every kernel row of
+// a patch is one contiguous run of the channels-last input, and the
+// weights' columns are permuted to match; for one input channel the two
+// orders coincide.
 func (c *Conv2D) Forward() (mat.Tensor, error) {
 	g := c.geom
 	m := c.batch * g.OutH() * g.OutW()
 	k := g.PatchSize()
 	c.cols = c.ws.Floats("conv.cols", m*k)
-	Im2Col(g, c.batch, data(c.x), c.cols)
+	rowsPerImage := g.OutH() * g.OutW() * k
+	x := data(c.x)
+	parallelFor(c.batch, c.batch*rowsPerImage, func(b0, b1 int) {
+		im2colHWC(g, b0, b1, x, c.cols)
+	})
+	c.wHWC = data(c.w)
+	if g.InC > 1 {
+		c.wHWC = c.ws.Floats("conv.whwc", g.OutC*k)
+		permuteColumns(c.wHWC, data(c.w), g.OutC, g.InC, g.Kernel*g.Kernel, false)
+	}
 	y := c.ws.Floats("conv.y", m*g.OutC)
 	bias := data(c.b)
 	parallelFor(m, m*g.OutC, func(lo, hi int) {
@@ -96,8 +110,28 @@ func (c *Conv2D) Forward() (mat.Tensor, error) {
 			copy(y[r*g.OutC:(r+1)*g.OutC], bias)
 		}
 	})
-	c.eng.Gemm(false, true, m, g.OutC, k, 1, c.cols, k, data(c.w), k, 1, y, g.OutC)
+	c.eng.Gemm(false, true, m, g.OutC, k, 1, c.cols, k, c.wHWC, k, 1, y, g.OutC)
 	return NewValue(y, c.batch, g.OutH()*g.OutW()*g.OutC), nil
+}
+
+// permuteColumns converts each of the rows of w between PyTorch's column
+// order (channel, kernel position) and (kernel position, channel): with
+// toCHW false, dst[r][p·channels+ch] = src[r][ch·positions+p]; with toCHW
+// true the inverse.
+func permuteColumns(dst, src []float32, rows, channels, positions int, toCHW bool) {
+	n := channels * positions
+	for r := 0; r < rows; r++ {
+		d, s := dst[r*n:(r+1)*n], src[r*n:(r+1)*n]
+		for ch := 0; ch < channels; ch++ {
+			for p := 0; p < positions; p++ {
+				if toCHW {
+					d[ch*positions+p] = s[p*channels+ch]
+				} else {
+					d[p*channels+ch] = s[ch*positions+p]
+				}
+			}
+		}
+	}
 }
 
 // Backward propagates gy to x (through col2im), W and b.
@@ -107,9 +141,26 @@ func (c *Conv2D) Backward(gy mat.Tensor) error {
 	k := g.PatchSize()
 	dy := data(gy)
 	if c.w.RequiresGrad() {
-		accumulateParamGrad(c.ws, "conv.gw", c.w, g.OutC, k, func(gw []float32, beta float32) {
-			c.eng.Gemm(true, false, g.OutC, k, m, 1, dy, g.OutC, c.cols, k, beta, gw, k)
-		})
+		if g.InC == 1 {
+			accumulateParamGrad(c.ws, "conv.gw", c.w, g.OutC, k, func(gw []float32, beta float32) {
+				c.eng.Gemm(true, false, g.OutC, k, m, 1, dy, g.OutC, c.cols, k, beta, gw, k)
+			})
+		} else {
+			gwHWC := c.ws.Floats("conv.gwhwc", g.OutC*k)
+			c.eng.Gemm(true, false, g.OutC, k, m, 1, dy, g.OutC, c.cols, k, 0, gwHWC, k)
+			accumulateParamGrad(c.ws, "conv.gw", c.w, g.OutC, k, func(gw []float32, beta float32) {
+				if beta == 0 {
+					permuteColumns(gw, gwHWC, g.OutC, g.InC, g.Kernel*g.Kernel, true)
+					return
+				}
+				// Adding to a zeroed gradient gives the same bits as writing.
+				tmp := c.ws.Floats("conv.gwchw", g.OutC*k)
+				permuteColumns(tmp, gwHWC, g.OutC, g.InC, g.Kernel*g.Kernel, true)
+				for i, v := range tmp {
+					gw[i] += v
+				}
+			})
+		}
 	}
 	if c.b.RequiresGrad() {
 		accumulateParamGrad(c.ws, "conv.gb", c.b, 1, g.OutC, func(gb []float32, beta float32) {
@@ -119,12 +170,101 @@ func (c *Conv2D) Backward(gy mat.Tensor) error {
 	if c.x.RequiresGrad() {
 		// The patch matrix is not needed any more: reuse it for its gradient.
 		dcols := c.cols
-		c.eng.Gemm(false, false, m, k, g.OutC, 1, dy, g.OutC, data(c.w), k, 0, dcols, k)
+		c.eng.Gemm(false, false, m, k, g.OutC, 1, dy, g.OutC, c.wHWC, k, 0, dcols, k)
 		gx := c.ws.Floats("conv.gx", c.batch*g.InH*g.InW*g.InC)
-		Col2Im(g, c.batch, dcols, gx)
+		rowsPerImage := g.OutH() * g.OutW() * k
+		parallelFor(c.batch, c.batch*rowsPerImage, func(b0, b1 int) {
+			col2imHWC(g, b0, b1, dcols, gx)
+		})
 		c.x.AccGrad(Matrix(gx, c.batch, g.InH*g.InW*g.InC))
 	}
 	return nil
+}
+
+// kernelRowSpan returns, for a kernel row at input row iy whose first
+// column lands on input column x0, the range [a, b) of kernel columns that
+// fall inside the image; ok is false when the whole row is padding.
+func kernelRowSpan(g ConvGeometry, iy, x0 int) (a, b int, ok bool) {
+	if iy < 0 || iy >= g.InH {
+		return 0, 0, false
+	}
+	a, b = max(0, -x0), min(g.Kernel, g.InW-x0)
+	return a, b, a < b
+}
+
+// im2colHWC writes the patch rows of images [b0, b1) in (kernel row,
+// kernel column, channel) order: each kernel row is a single copy.
+func im2colHWC(g ConvGeometry, b0, b1 int, x, cols []float32) {
+	oh, ow, k, C := g.OutH(), g.OutW(), g.Kernel, g.InC
+	patch := g.PatchSize()
+	imgSize := g.InH * g.InW * C
+	row := b0 * oh * ow
+	for b := b0; b < b1; b++ {
+		img := x[b*imgSize : (b+1)*imgSize]
+		for oy := 0; oy < oh; oy++ {
+			for ox := 0; ox < ow; ox++ {
+				dst := cols[row*patch : (row+1)*patch]
+				row++
+				y0, x0 := oy*g.Stride-g.Padding, ox*g.Stride-g.Padding
+				for ky := 0; ky < k; ky++ {
+					d := dst[ky*k*C : (ky+1)*k*C]
+					a, e, ok := kernelRowSpan(g, y0+ky, x0)
+					if !ok {
+						clear(d)
+						continue
+					}
+					src := (y0+ky)*g.InW + x0
+					if a == 0 && e == k && k*C <= 16 {
+						// A short run fully inside the image (every run of
+						// the first layer): a plain loop beats memmove's
+						// call overhead.
+						s := img[src*C : (src+k)*C]
+						for i := range d {
+							d[i] = s[i]
+						}
+						continue
+					}
+					clear(d[:a*C])
+					copy(d[a*C:e*C], img[(src+a)*C:(src+e)*C])
+					clear(d[e*C:])
+				}
+			}
+		}
+	}
+}
+
+// col2imHWC is the adjoint of im2colHWC for images [b0, b1): it overwrites
+// their input gradients with the sum of the patch gradients over them. Each
+// image's patches only reach that image, so images are independent, and
+// the patches are added in a fixed order.
+func col2imHWC(g ConvGeometry, b0, b1 int, dcols, dx []float32) {
+	oh, ow, k, C := g.OutH(), g.OutW(), g.Kernel, g.InC
+	patch := g.PatchSize()
+	imgSize := g.InH * g.InW * C
+	clear(dx[b0*imgSize : b1*imgSize])
+	row := b0 * oh * ow
+	for b := b0; b < b1; b++ {
+		img := dx[b*imgSize : (b+1)*imgSize]
+		for oy := 0; oy < oh; oy++ {
+			for ox := 0; ox < ow; ox++ {
+				src := dcols[row*patch : (row+1)*patch]
+				row++
+				y0, x0 := oy*g.Stride-g.Padding, ox*g.Stride-g.Padding
+				for ky := 0; ky < k; ky++ {
+					a, e, ok := kernelRowSpan(g, y0+ky, x0)
+					if !ok {
+						continue
+					}
+					at := (y0+ky)*g.InW + x0
+					d := img[(at+a)*C : (at+e)*C]
+					s := src[(ky*k+a)*C : (ky*k+e)*C]
+					for i, v := range s {
+						d[i] += v
+					}
+				}
+			}
+		}
+	}
 }
 
 // Im2Col writes the patch matrix of a batch of channels-last images x into

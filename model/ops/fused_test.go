@@ -12,7 +12,7 @@ import (
 
 // TestPoolReLUMatchesReLUThenPool checks that the fused pool+relu ops give
 // bit-identical outputs and input gradients to relu followed by the pool,
-// including ties at zero, all-negative windows and NaN.
+// including ties at zero, all-negative windows and NaN (any NaN payload).
 func TestPoolReLUMatchesReLUThenPool(t *testing.T) {
 	geom := PoolGeometry{H: 7, W: 6, C: 3}
 	const batch = 4
@@ -68,7 +68,8 @@ func TestPoolReLUMatchesReLUThenPool(t *testing.T) {
 			y2, g2 := run(tt.separate)
 			same := func(a, b []float32) bool {
 				for i := range a {
-					if math.Float32bits(a[i]) != math.Float32bits(b[i]) {
+					bothNaN := a[i] != a[i] && b[i] != b[i]
+					if math.Float32bits(a[i]) != math.Float32bits(b[i]) && !bothNaN {
 						return false
 					}
 				}
@@ -79,6 +80,47 @@ func TestPoolReLUMatchesReLUThenPool(t *testing.T) {
 			}
 			if !same(g1, g2) {
 				t.Errorf("input gradients differ:\nfused    %v\nseparate %v", g1, g2)
+			}
+		})
+	}
+}
+
+// TestReLUEdgeValues pins relu's forward and gradient on the values its
+// branch-free code treats specially.
+func TestReLUEdgeValues(t *testing.T) {
+	nan := float32(math.NaN())
+	inf := float32(math.Inf(1))
+	negZero := float32(math.Copysign(0, -1))
+	tests := []struct {
+		name  string
+		x     float32
+		isNaN bool
+		y     float32 // when not NaN; compared bit for bit
+		grad  float32 // gradient passed for an output gradient of 3
+	}{
+		{"positive", 1.5, false, 1.5, 3},
+		{"negative", -2, false, 0, 0},
+		{"+0", 0, false, 0, 0},
+		{"-0 becomes +0", negZero, false, 0, 0},
+		{"smallest subnormal", math.Float32frombits(1), false, math.Float32frombits(1), 3},
+		{"+Inf", inf, false, inf, 3},
+		{"-Inf", -inf, false, 0, 0},
+		{"NaN stays visible and passes no gradient", nan, true, 0, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			x := mat.NewDense[float32](mat.WithShape(1, 1), mat.WithBacking([]float32{tt.x}), mat.WithGrad(true))
+			y := Activate(nil, ReLU, x)
+			got := data(y)[0]
+			if tt.isNaN != (got != got) || (!tt.isNaN && math.Float32bits(got) != math.Float32bits(tt.y)) {
+				t.Errorf("relu(%v) = %v, want %v (NaN %v)", tt.x, got, tt.y, tt.isNaN)
+			}
+			y.AccGrad(Matrix([]float32{3}, 1, 1))
+			if err := ag.Backward(y); err != nil {
+				t.Fatal(err)
+			}
+			if g := x.Grad().Data().F32()[0]; g != tt.grad {
+				t.Errorf("gradient at %v = %v, want %v", tt.x, g, tt.grad)
 			}
 		})
 	}

@@ -71,14 +71,41 @@ func (l *Linear) Backward(gy mat.Tensor) error {
 	return nil
 }
 
+// sumBlockRows is the number of rows sumRows adds up per block. The
+// blocks are fixed by the row count alone, never by the thread count, so
+// the sum is the same however many goroutines compute it.
+const sumBlockRows = 512
+
 // sumRows sets dst to beta·dst (beta 0 or 1) plus the column sums of the
-// rows×cols matrix g, adding the rows in order so the result does not depend
-// on the thread count.
+// rows×cols matrix g. Rows are summed in blocks of sumBlockRows, in
+// parallel when there are several, and the block sums are then added in
+// block order.
 func sumRows(dst []float32, beta float32, g []float32, rows, cols int) {
 	if beta == 0 {
 		clear(dst)
 	}
-	for r := 0; r < rows; r++ {
+	blocks := (rows + sumBlockRows - 1) / sumBlockRows
+	if blocks <= 1 {
+		addRows(dst, g, 0, rows, cols)
+		return
+	}
+	partial := make([]float32, blocks*cols)
+	parallelFor(blocks, rows*cols, func(b0, b1 int) {
+		for b := b0; b < b1; b++ {
+			addRows(partial[b*cols:(b+1)*cols], g, b*sumBlockRows, min(rows, (b+1)*sumBlockRows), cols)
+		}
+	})
+	for b := 0; b < blocks; b++ {
+		for j, v := range partial[b*cols : (b+1)*cols] {
+			dst[j] += v
+		}
+	}
+}
+
+// addRows adds rows [r0, r1) of the matrix g (cols wide) to dst in order.
+func addRows(dst, g []float32, r0, r1, cols int) {
+	dst = dst[:cols]
+	for r := r0; r < r1; r++ {
 		row := g[r*cols : (r+1)*cols]
 		for j, v := range row {
 			dst[j] += v

@@ -270,11 +270,18 @@ func (p *AdaptiveMaxPool2D) Forward() (mat.Tensor, error) {
 						for yy := y0; yy < y1; yy++ {
 							for xx := x0; xx < x1; xx++ {
 								idx := base + (yy*g.W+xx)*g.C + c
-								if v := x[idx]; v > best || v != v {
-									best, at = v, idx
+								// Branch-free update, as the comparison's
+								// outcome is random: the first maximum wins,
+								// and the first NaN, which max propagates.
+								nb := max(best, x[idx])
+								if best == best && math.Float32bits(nb) != math.Float32bits(best) {
+									at = idx
 								}
+								best = nb
 							}
 						}
+						// The winner's own value: max may change a NaN's bits.
+						best = x[at]
 						if relu && !(best > 0) && best == best {
 							best = 0
 						}

@@ -3,6 +3,8 @@ package train
 import (
 	"fmt"
 	"math"
+	"runtime"
+	"sync"
 
 	"fashionlab/model"
 )
@@ -70,13 +72,11 @@ func (o *Optimizer) Step(params []*model.Param) {
 		b1, b2, eps := float32(o.Beta1), float32(o.Beta2), float32(o.Epsilon)
 		for i, p := range params {
 			w, g, m, v := p.Values(), p.Grads(), o.First[i], o.Second[i]
-			for j, gj := range g {
-				m[j] += (1 - b1) * (gj - m[j])
-				v[j] = b2*v[j] + (1-b2)*gj*gj
-				denom := float32(math.Sqrt(float64(v[j])))/bc2Sqrt + eps
-				w[j] -= stepSize * m[j] / denom
-			}
-			clear(g)
+			// Every element is updated on its own, so splitting the work
+			// does not change the result.
+			parallelFor(len(g), func(lo, hi int) {
+				adamUpdate(w[lo:hi], g[lo:hi], m[lo:hi], v[lo:hi], b1, b2, eps, stepSize, bc2Sqrt)
+			})
 		}
 	case SGD:
 		lr, mu := float32(o.LearningRate), float32(o.Momentum)
@@ -96,4 +96,44 @@ func (o *Optimizer) Step(params []*model.Param) {
 			clear(g)
 		}
 	}
+}
+
+// adamUpdate applies one Adam step to w from the gradient g and the moments
+// m and v (all the same length), and clears g for the next step.
+func adamUpdate(w, g, m, v []float32, b1, b2, eps, stepSize, bc2Sqrt float32) {
+	w, m, v = w[:len(g)], m[:len(g)], v[:len(g)]
+	for j, gj := range g {
+		mj := m[j] + (1-b1)*(gj-m[j])
+		vj := b2*v[j] + (1-b2)*gj*gj
+		m[j], v[j] = mj, vj
+		denom := float32(math.Sqrt(float64(vj)))/bc2Sqrt + eps
+		w[j] -= stepSize * mj / denom
+	}
+	clear(g)
+}
+
+// minParallelParams is the parameter count below which an update stays on
+// the calling goroutine: a goroutine hand-off costs about a microsecond,
+// the time to update some 4,000 values.
+const minParallelParams = 1 << 14
+
+// parallelFor calls fn on contiguous chunks of [0, n), one per usable
+// processor (runtime.GOMAXPROCS: one in wasm), and waits for them.
+func parallelFor(n int, fn func(lo, hi int)) {
+	workers := min(runtime.GOMAXPROCS(0), max(1, n/minParallelParams))
+	if workers <= 1 {
+		fn(0, n)
+		return
+	}
+	var wg sync.WaitGroup
+	for w := 1; w < workers; w++ {
+		lo, hi := n*w/workers, n*(w+1)/workers
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fn(lo, hi)
+		}()
+	}
+	fn(0, n/workers)
+	wg.Wait()
 }

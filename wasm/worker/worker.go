@@ -235,7 +235,8 @@ func (w *worker) step() {
 	case endOfEpoch:
 		w.flush()
 		w.postEpoch()
-	case len(w.loss) == cap(w.loss) || time.Since(w.lastFlush) >= flushEvery:
+	case w.steps == 1 || len(w.loss) == cap(w.loss) || time.Since(w.lastFlush) >= flushEvery:
+		// The first step goes out at once: the page shows that training runs.
 		w.flush()
 	}
 	switch {

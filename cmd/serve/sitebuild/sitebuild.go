@@ -84,9 +84,7 @@ func Build(ctx context.Context, o Options) (*Manifest, error) {
 	}{{"./wasm/worker", "worker", &m.Worker}, {"./wasm/canvas", "canvas", &m.Canvas}} {
 		bin := filepath.Join(tmp, w.name+".wasm")
 		o.Log("building %s", w.pkg)
-		// purego: wasm has no assembly kernels; the tag selects the pure-Go
-		// ones explicitly.
-		cmd := exec.CommandContext(ctx, o.Go, "build", "-tags", "purego", "-trimpath", "-ldflags=-s -w", "-o", bin, w.pkg)
+		cmd := exec.CommandContext(ctx, o.Go, "build", "-trimpath", "-ldflags=-s -w", "-o", bin, w.pkg)
 		cmd.Dir = o.Root
 		cmd.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
 		if out, err := cmd.CombinedOutput(); err != nil {

@@ -2,7 +2,9 @@ package static
 
 import (
 	"compress/gzip"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -211,5 +213,27 @@ func TestAMissingFolderTellsToBuildTheSite(t *testing.T) {
 	_, err := New(filepath.Join(t.TempDir(), "site-build"))
 	if err == nil || !strings.Contains(err.Error(), "run make site first") {
 		t.Errorf("error = %v, want a hint to run make site first", err)
+	}
+}
+
+func TestARealServerRefusesRawTraversalRequests(t *testing.T) {
+	h, err := New(site(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	for _, target := range []string{"/../secret.txt", "/%2e%2e/secret.txt", "/data/..%2f..%2fsecret.txt", "/link.txt"} {
+		conn, err := net.Dial("tcp", strings.TrimPrefix(srv.URL, "http://"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(conn, "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", target)
+		reply, _ := io.ReadAll(conn)
+		conn.Close()
+		if strings.HasPrefix(string(reply), "HTTP/1.1 200") || strings.Contains(string(reply), "\r\n\r\nsecret") {
+			t.Errorf("GET %s was answered with the file outside the folder:\n%s", target, reply)
+		}
 	}
 }
