@@ -5,9 +5,13 @@ GO ?= go
 help:
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
+# Packages the browser build compiles; they must vet clean for GOOS=js too.
+WASM_PKGS = ./assets/... ./model/... ./wasm/...
+
 test: ## run every test (needs the FashionMNIST data; the browser test needs chromium)
+	@test -z "$$(gofmt -l .)" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
 	$(GO) vet ./...
-	GOOS=js GOARCH=wasm $(GO) vet ./...
+	GOOS=js GOARCH=wasm $(GO) vet $(WASM_PKGS)
 	$(GO) test ./...
 
 train: ## train the default CNN at full scale
