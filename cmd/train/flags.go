@@ -83,11 +83,19 @@ func parseFlags(args []string, stderr io.Writer, now time.Time) (options, error)
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected argument %q (flags start with -)", fs.Arg(0))
 	}
+	var training []string // flags that -resume takes from the checkpoint instead
 	fs.Visit(func(f *flag.Flag) {
-		if f.Name == "epochs" {
+		switch f.Name {
+		case "epochs":
 			o.epochsSet = true
+		case "resume", "data", "threads", "out":
+			return
 		}
+		training = append(training, "-"+f.Name)
 	})
+	if o.resume != "" && len(training) > 0 {
+		return o, fmt.Errorf("-resume continues with the checkpoint's own configuration and settings; drop %s", strings.Join(training, " "))
+	}
 	o.settings.EvalTrainSize = def.EvalTrainSize
 	o.config = model.Config{Net: strings.ToLower(*net), Activation: strings.ToLower(*act)}
 	var err error

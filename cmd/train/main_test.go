@@ -53,6 +53,7 @@ func TestBadFlagsGiveAClearErrorAndExitCode2(t *testing.T) {
 		{"unknown activation", []string{"-act", "gelu"}, "unknown activation"},
 		{"stray argument", []string{"mlp"}, "unexpected argument"},
 		{"kernel too large", []string{"-kernels", "3,3,30"}, "does not fit"},
+		{"training flags with -resume", []string{"-resume", "runs/x", "-lr", "0.1"}, "drop -lr"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -83,6 +84,14 @@ func TestParseFlagsDefaultsToTheHomework(t *testing.T) {
 	}
 	if o.outDir != "runs/20261127-100000" {
 		t.Errorf("out dir %q", o.outDir)
+	}
+}
+
+func TestResumeWithoutACheckpointSaysSo(t *testing.T) {
+	var out, errOut bytes.Buffer
+	code := run(context.Background(), []string{"-resume", t.TempDir()}, &out, &errOut)
+	if code != 1 || !strings.Contains(errOut.String(), "nothing to resume") {
+		t.Errorf("exit %d, stderr %q; want exit 1 and 'nothing to resume'", code, errOut.String())
 	}
 }
 
