@@ -119,8 +119,9 @@ func maxPoolImage(g PoolGeometry, relu bool, x, y []float32, arg []int32, base i
 					// passed on unchanged.
 					win, best = nanWinner(v0, v1, v2, v3, i00, i10, int32(C))
 				}
-				if relu && !(best > 0) && best == best {
-					best = 0
+				if relu {
+					// Branch-free; NaN stays NaN, −0 becomes +0 as in Activation.
+					best = max(best, 0)
 				}
 				yo[c] = best
 				ao[c] = win + int32(c)
@@ -282,8 +283,8 @@ func (p *AdaptiveMaxPool2D) Forward() (mat.Tensor, error) {
 						}
 						// The winner's own value: max may change a NaN's bits.
 						best = x[at]
-						if relu && !(best > 0) && best == best {
-							best = 0
+						if relu {
+							best = max(best, 0) // as in maxPoolImage
 						}
 						o := b*outSize + (c*p.outH+i)*p.outW + j
 						y[o] = best
