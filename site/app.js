@@ -633,8 +633,9 @@
     const source = $('lab-source').value;
     const req = { image: state.labImage, dx, dy, degrees: deg, source, seed: Number($('lab-seed').value) || 0 };
     if (source === 'trained') {
-      const run = [...state.runs].reverse().find((r) => r.config.net === 'cnn' && r.stepsDone > 0);
-      if (!run) { $('lab-stats').textContent = 'train a CNN first (Start), then choose this again'; return; }
+      // The worker holds the network of the latest run only.
+      const run = state.runs[state.runs.length - 1];
+      if (!run || run.config.net !== 'cnn' || !(run.stepsDone > 0)) { $('lab-stats').textContent = 'the latest run must be a CNN that has trained: press Start (q1 trains one), then choose this again'; return; }
       if (!state.weights || state.weightsRun !== run.id) {
         state.weightsRun = run.id;
         state.weights = null;
@@ -648,7 +649,7 @@
     }
     withCanvas((c) => {
       const res = c.setLab(req);
-      if (res.error) { $('lab-stats').textContent = res.error; state.errors.push(res.error); return; }
+      if (res.error) { $('lab-stats').textContent = res.error; return; }
       state.equivariance = { dx, dy, degrees: deg, source, shiftMax: res.shiftMax, rotateMax: res.rotateMax, shiftMaxAll: res.shiftMaxAll, rotateMaxAll: res.rotateMaxAll, scale: res.scale };
       $('lab-stats').textContent = `interior max |diff|: shift ${res.shiftMax.toFixed(4)}, rotation ${res.rotateMax.toFixed(4)} (max |f(x)| ${res.scale.toFixed(3)})`;
     });

@@ -12,9 +12,14 @@
 // images/s, forward-only images/s over the 10,000 t10k images (batch 128,
 // median of 3 passes after a warm-up) and the peak resident set size of the
 // whole run, which includes loading the data, the per-epoch evaluation and
-// the final test evaluation. Ratios are FashionLab/PyTorch for times and
-// memory (below 1 is better) and PyTorch/FashionLab for throughputs'
-// inverse, so every ratio reads "FashionLab costs x times PyTorch".
+// the final test evaluation. Every ratio is FashionLab's cost over
+// PyTorch's: seconds per epoch, seconds per image (PyTorch's throughput over
+// FashionLab's) and peak RSS, so below 1.00 FashionLab is faster or
+// smaller.
+//
+// The machine should be otherwise idle: the load average before and after
+// is printed, since other processes slow both sides unevenly (PyTorch's
+// OpenMP threads suffer most from shared cores).
 //
 // When PyTorch is missing the table still lists FashionLab's figures.
 package main

@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/chromedp/chromedp"
@@ -91,7 +92,7 @@ func main() {
 		slices.Sort(v)
 		return v[len(v)/2]
 	}
-	fmt.Printf("\nmedian of %d (headless Chromium, worker GOMAXPROCS=1, batch 128, Adam):\n", len(samples))
+	fmt.Printf("\nmedian of %d (headless Chromium, worker GOMAXPROCS=1, batch 128, Adam; load average %s):\n", len(samples), loadAverage())
 	fmt.Printf("  training MLP 784-256-256-10      %6.0f images/s\n", med(func(s sample) float64 { return s.mlp }))
 	fmt.Printf("  training CNN 16-32-48, 256-256   %6.0f images/s\n", med(func(s sample) float64 { return s.cnn }))
 	fmt.Printf("  navigation to worker ready       %6.0f ms (wasm compiled, data subset loaded)\n", med(func(s sample) float64 { return s.ready }))
@@ -157,6 +158,20 @@ func measure(srv *headless.Server, mlpSteps, cnnSteps int) (sample, error) {
 		return out, fmt.Errorf("console errors: %v", p)
 	}
 	return out, nil
+}
+
+// loadAverage returns the 1, 5 and 15 minute load averages on Linux: other
+// work on the machine shows in every number here.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "unknown"
+	}
+	return strings.Join(f[:3], " ")
 }
 
 func readState(ctx context.Context) (state, error) {

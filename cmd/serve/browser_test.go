@@ -61,6 +61,7 @@ type pageState struct {
 	} `json:"messages"`
 	CanvasReady  bool `json:"canvasReady"`
 	Equivariance *struct {
+		Source    string  `json:"source"`
 		ShiftMax  float64 `json:"shiftMax"`
 		RotateMax float64 `json:"rotateMax"`
 		Scale     float64 `json:"scale"`
@@ -230,6 +231,23 @@ func TestTheSiteTrainsAndDrawsInHeadlessChromium(t *testing.T) {
 			t.Fatal(err)
 		}
 		checkNotBlank(t, shot, "equivariance lab")
+
+		// The trained CNN's first layer (the latest run) is shift-equivariant too.
+		if err := chromedp.Do(page, chromedp.Evaluate[chromedp.Void](`(() => { const s = document.getElementById('lab-source'); s.value = 'trained'; s.dispatchEvent(new Event('input')); })()`)); err != nil {
+			t.Fatal(err)
+		}
+		defer func() {
+			if t.Failed() {
+				note, _ := chromedp.Run(page, chromedp.Evaluate[string](`document.getElementById('lab-stats').textContent`))
+				t.Logf("lab note: %q", note)
+			}
+		}()
+		s = waitFor(t, page, "the trained layer's numbers", 30*time.Second, func(s pageState) bool {
+			return s.Equivariance != nil && s.Equivariance.Source == "trained"
+		})
+		if e := s.Equivariance; !(e.Scale > 0) || e.ShiftMax > 1e-4*e.Scale {
+			t.Errorf("trained first layer: interior shift difference %g (scale %g), want ~0", e.ShiftMax, e.Scale)
+		}
 	})
 
 	t.Run("pause, resume and stop control the run", func(t *testing.T) {

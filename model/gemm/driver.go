@@ -129,7 +129,7 @@ func (j *job) run(i int) {
 func (e *Engine) packed(x args) {
 	kr := e.kern
 	m, n, k := x.m, x.n, x.k
-	t := e.threads
+	t := min(e.threads, 1024) // parts are counted in 16 bits of job.state
 	if maxT := m * n * k / minFMAPerThread; t > maxT && !e.tune.allThreads {
 		t = max(1, maxT)
 	}

@@ -51,7 +51,8 @@ func (e *Engine) Kernel() string { return e.kern.name }
 // Gemm computes C = alpha·op(A)·op(B) + beta·C where op(A) is m×k, op(B) is
 // k×n and C is m×n. If transA is false A is m×k with leading dimension lda,
 // otherwise A is k×m; likewise B is k×n (transB false) or n×k. When beta is
-// 0, C is overwritten without being read (NaNs in C do not propagate).
+// 0, C is overwritten without being read (NaNs in C do not propagate);
+// when alpha is 0 or k is 0, A and B are not read.
 //
 // Gemm panics with a "gemm: " message if a slice is too short for its shape.
 func (e *Engine) Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {

@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"sync"
 	"testing"
+	"time"
 )
 
 // mat is a row-major test matrix whose padding (columns past the width) is
@@ -346,4 +348,27 @@ func TestPackT(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestWorkersExit checks that an Engine's workers go away with it, so
+// short-lived Engines do not leak goroutines.
+func TestWorkersExit(t *testing.T) {
+	base := runtime.NumGoroutine()
+	func() {
+		for i := 0; i < 20; i++ {
+			e := New(3)
+			e.tune.allThreads = true
+			a := make([]float32, 64*64)
+			e.Gemm(false, false, 64, 64, 64, 1, a, 64, a, 64, 0, make([]float32, 64*64), 64)
+		}
+	}()
+	deadline := time.Now().Add(5 * time.Second)
+	for time.Now().Before(deadline) {
+		runtime.GC()
+		if runtime.NumGoroutine() <= base+2 {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Fatalf("%d goroutines, %d before creating the Engines", runtime.NumGoroutine(), base)
 }

@@ -206,6 +206,24 @@ func im2colHWC(g ConvGeometry, b0, b1 int, x, cols []float32) {
 				dst := cols[row*patch : (row+1)*patch]
 				row++
 				y0, x0 := oy*g.Stride-g.Padding, ox*g.Stride-g.Padding
+				if g.Padding == 0 {
+					// Every kernel row lies inside the image.
+					for ky := 0; ky < k; ky++ {
+						d := dst[ky*k*C : (ky+1)*k*C]
+						at := ((y0+ky)*g.InW + x0) * C
+						s := img[at : at+k*C]
+						if k*C <= 16 {
+							// A plain loop beats memmove's call overhead
+							// on short runs (every run of the first layer).
+							for i := range d {
+								d[i] = s[i]
+							}
+						} else {
+							copy(d, s)
+						}
+					}
+					continue
+				}
 				for ky := 0; ky < k; ky++ {
 					d := dst[ky*k*C : (ky+1)*k*C]
 					a, e, ok := kernelRowSpan(g, y0+ky, x0)
@@ -214,16 +232,6 @@ func im2colHWC(g ConvGeometry, b0, b1 int, x, cols []float32) {
 						continue
 					}
 					src := (y0+ky)*g.InW + x0
-					if a == 0 && e == k && k*C <= 16 {
-						// A short run fully inside the image (every run of
-						// the first layer): a plain loop beats memmove's
-						// call overhead.
-						s := img[src*C : (src+k)*C]
-						for i := range d {
-							d[i] = s[i]
-						}
-						continue
-					}
 					clear(d[:a*C])
 					copy(d[a*C:e*C], img[(src+a)*C:(src+e)*C])
 					clear(d[e*C:])
@@ -251,7 +259,10 @@ func col2imHWC(g ConvGeometry, b0, b1 int, dcols, dx []float32) {
 				row++
 				y0, x0 := oy*g.Stride-g.Padding, ox*g.Stride-g.Padding
 				for ky := 0; ky < k; ky++ {
-					a, e, ok := kernelRowSpan(g, y0+ky, x0)
+					a, e, ok := 0, k, true
+					if g.Padding != 0 {
+						a, e, ok = kernelRowSpan(g, y0+ky, x0)
+					}
 					if !ok {
 						continue
 					}

@@ -119,8 +119,9 @@ func maxPoolImage(g PoolGeometry, relu bool, x, y []float32, arg []int32, base i
 					// passed on unchanged.
 					win, best = nanWinner(v0, v1, v2, v3, i00, i10, int32(C))
 				}
-				if relu && !(best > 0) && best == best {
-					best = 0
+				if relu {
+					// Branch-free; NaN stays NaN, −0 becomes +0 as in Activation.
+					best = max(best, 0)
 				}
 				yo[c] = best
 				ao[c] = win + int32(c)
@@ -181,8 +182,26 @@ func (p *MaxPool2D) Backward(gy mat.Tensor) error {
 						if relu && math.Float32bits(y[o])-1 >= 0x7f800000 {
 							d = 0
 						}
-						gx[i00+c], gx[i01+c], gx[i10+c], gx[i11+c] = 0, 0, 0, 0
-						gx[arg[o]] = math.Float32frombits(d)
+						// Write all four in one pass, the winner's selected by
+						// conditional moves: no second, dependent store.
+						a := int(arg[o])
+						var d00, d01, d10, d11 uint32
+						if a == i00+c {
+							d00 = d
+						}
+						if a == i01+c {
+							d01 = d
+						}
+						if a == i10+c {
+							d10 = d
+						}
+						if a == i11+c {
+							d11 = d
+						}
+						gx[i00+c] = math.Float32frombits(d00)
+						gx[i01+c] = math.Float32frombits(d01)
+						gx[i10+c] = math.Float32frombits(d10)
+						gx[i11+c] = math.Float32frombits(d11)
 						o++
 					}
 				}
@@ -256,45 +275,64 @@ func (p *AdaptiveMaxPool2D) Forward() (mat.Tensor, error) {
 	y := p.ws.Floats("adaptive.y", p.batch*outSize)
 	arg := p.ws.Ints("adaptive.arg", p.batch*outSize)
 	inSize := g.H * g.W * g.C
-	relu := p.relu
 	parallelFor(p.batch, p.batch*inSize, func(b0, b1 int) {
+		best := make([]float32, g.C)
+		at := make([]int32, g.C)
 		for b := b0; b < b1; b++ {
-			base := b * inSize
-			for i := 0; i < p.outH; i++ {
-				y0, y1 := AdaptiveWindow(i, p.outH, g.H)
-				for j := 0; j < p.outW; j++ {
-					x0, x1 := AdaptiveWindow(j, p.outW, g.W)
-					for c := 0; c < g.C; c++ {
-						at := base + (y0*g.W+x0)*g.C + c
-						best := x[at]
-						for yy := y0; yy < y1; yy++ {
-							for xx := x0; xx < x1; xx++ {
-								idx := base + (yy*g.W+xx)*g.C + c
-								// Branch-free update, as the comparison's
-								// outcome is random: the first maximum wins,
-								// and the first NaN, which max propagates.
-								nb := max(best, x[idx])
-								if best == best && math.Float32bits(nb) != math.Float32bits(best) {
-									at = idx
-								}
-								best = nb
-							}
-						}
-						// The winner's own value: max may change a NaN's bits.
-						best = x[at]
-						if relu && !(best > 0) && best == best {
-							best = 0
-						}
-						o := b*outSize + (c*p.outH+i)*p.outW + j
-						y[o] = best
-						arg[o] = int32(at)
-					}
-				}
-			}
+			p.poolImage(x[b*inSize:(b+1)*inSize], y[b*outSize:(b+1)*outSize], arg[b*outSize:(b+1)*outSize], int32(b*inSize), best, at)
 		}
 	})
 	p.y, p.arg = y, arg
 	return NewValue(y, p.batch, outSize), nil
+}
+
+// poolImage pools one image x into y and arg (batch-wide indices, base
+// being the image's offset). best and at are scratch vectors of one value
+// per channel: each window is reduced position by position over all
+// channels at once, which walks the channels-last input contiguously.
+func (p *AdaptiveMaxPool2D) poolImage(x, y []float32, arg []int32, base int32, best []float32, at []int32) {
+	g := p.geom
+	C := g.C
+	for i := 0; i < p.outH; i++ {
+		y0, y1 := AdaptiveWindow(i, p.outH, g.H)
+		for j := 0; j < p.outW; j++ {
+			x0, x1 := AdaptiveWindow(j, p.outW, g.W)
+			first := (y0*g.W + x0) * C
+			copy(best, x[first:first+C])
+			for c := range at {
+				at[c] = int32(first + c)
+			}
+			for yy := y0; yy < y1; yy++ {
+				for xx := x0; xx < x1; xx++ {
+					pos := (yy*g.W + xx) * C
+					if pos == first {
+						continue
+					}
+					row := x[pos : pos+C]
+					for c, v := range row {
+						// Branch-free update, as the comparison's outcome
+						// is random: the first maximum wins, and the first
+						// NaN, which max propagates.
+						nb := max(best[c], v)
+						if best[c] == best[c] && math.Float32bits(nb) != math.Float32bits(best[c]) {
+							at[c] = int32(pos + c)
+						}
+						best[c] = nb
+					}
+				}
+			}
+			for c, a := range at {
+				// The winner's own value: max may change a NaN's bits.
+				v := x[a]
+				if p.relu {
+					v = max(v, 0) // as in maxPoolImage
+				}
+				o := (c*p.outH+i)*p.outW + j
+				y[o] = v
+				arg[o] = base + a
+			}
+		}
+	}
 }
 
 // Backward routes each cell's gradient to the input element that won it;

@@ -1,3 +1,5 @@
+//go:build !js
+
 // Command mksite builds the static FashionLab site folder (make site):
 // the wasm binaries, wasm_exec.js, the data subset and the page.
 //

@@ -1,3 +1,5 @@
+//go:build !js
+
 // Package sitebuild assembles the static FashionLab site: the two wasm
 // binaries (training worker and canvas), wasm_exec.js from the Go
 // distribution, the FashionMNIST subset, and the page's HTML, CSS and

@@ -19,6 +19,7 @@ var (
 	array        = js.Global().Get("Array")
 	float32Array = js.Global().Get("Float32Array")
 	uint8Array   = js.Global().Get("Uint8Array")
+	toString     = object.Get("prototype").Get("toString")
 )
 
 // ToGo converts a JavaScript value to the map form. Typed arrays other than
@@ -32,13 +33,15 @@ func ToGo(v js.Value) any {
 	case js.TypeBoolean:
 		return v.Bool()
 	case js.TypeObject:
-		if v.InstanceOf(float32Array) {
+		// Values may come from another realm (the page calling into an
+		// iframe), where instanceof fails: ask for the tag instead.
+		switch toString.Call("call", v).String() {
+		case "[object Float32Array]":
 			return Float32s(v)
-		}
-		if v.InstanceOf(uint8Array) {
+		case "[object Uint8Array]":
 			return Bytes(v)
 		}
-		if v.InstanceOf(array) {
+		if array.Call("isArray", v).Bool() {
 			n := v.Length()
 			out := make([]any, n)
 			for i := range n {
