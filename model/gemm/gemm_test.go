@@ -339,8 +339,8 @@ func TestPackT(t *testing.T) {
 			src := mat(rng, rows, cols, lds)
 			got := make([]float32, cols*ldd)
 			want := make([]float32, cols*ldd)
-			packT(src, lds, got, ldd, rows, cols, -1.5)
-			packTGo(src, lds, want, ldd, 0, rows, 0, cols, -1.5)
+			packT(src, lds, got, ldd, rows, cols)
+			packTGo(src, lds, want, ldd, 0, rows, 0, cols)
 			for i := range got {
 				if got[i] != want[i] {
 					t.Fatalf("rows=%d cols=%d: dst[%d] = %v, want %v", rows, cols, i, got[i], want[i])
