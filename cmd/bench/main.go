@@ -144,7 +144,10 @@ func run(args []string, stdout, stderr io.Writer) error {
 	}
 
 	if l := loadAverage(); l != "" {
-		fmt.Fprintf(stdout, "load average before / after: %s / %s (above the thread count, other processes share the cores and timings are unreliable; PyTorch's OpenMP threads suffer most)\n", startLoad, l)
+		fmt.Fprintf(stdout, "load average before / after: %s / %s\n", startLoad, l)
+		if busy(startLoad) {
+			fmt.Fprintln(stdout, "warning: other processes were running; timings are unreliable, and PyTorch's OpenMP threads suffer most from shared cores")
+		}
 	}
 	fmt.Fprintf(stdout, "FashionLab vs PyTorch: %d epochs of 60,000 images (batch 128, Adam), median epoch; inference on the 10,000 t10k images (batch 128)\n\n", o.epochs)
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
@@ -306,6 +309,13 @@ func lastLine(b []byte) []byte {
 		return b[i+1:]
 	}
 	return b
+}
+
+// busy reports whether the load average taken before the runs, when none
+// of the benchmark's processes had started, shows other work taking a core.
+func busy(load string) bool {
+	l, err := strconv.ParseFloat(load, 64)
+	return err == nil && l >= 1
 }
 
 // loadAverage returns the 1-minute load average, or "" where /proc is

@@ -13,8 +13,8 @@
 //
 // Products follow the Goto/BLIS scheme. The k dimension is cut into slabs
 // of at most kc, n into blocks of at most nc and m into blocks of at most mc
-// (block sizes are balanced: k = 784 becomes slabs of 262, not
-// 256+256+256+16). Within a block a micro-kernel computes one tile of C
+// (block sizes are balanced: with kc = 192, k = 400 becomes slabs of
+// 134+134+132, not 192+192+16). Within a block a micro-kernel computes one tile of C
 // (up to 28×16 with AVX-512) per call, looping over the slab with every
 // accumulator in a register; the B panel is the outer loop so it stays in L1
 // while the A panels stream from L2.

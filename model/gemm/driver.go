@@ -241,14 +241,14 @@ func partCost(kr *kernel, x *args, rows, cols, k int, inPlace bool) int {
 	cost := r*c*k + costRead*(rows+cols)*k
 	inPlace = inPlace && kr.inPlace
 	switch {
-	case inPlace && (x.transA || inPlaceRows(x.lda)):
+	case inPlace && aInPlace(x):
 	case x.transA:
 		cost += costCopy * r * k
 	default:
 		cost += costTranspose * r * k
 	}
 	switch {
-	case inPlace && !x.transB && rows <= inPlaceBRows:
+	case inPlace && bInPlace(x, rows):
 	case x.transB:
 		cost += costTranspose * c * k
 	default:
@@ -312,6 +312,22 @@ func inPlaceRows(lda int) bool {
 // packing B costs about as much as the few A panels that would reuse it.
 const inPlaceBRows = 64
 
+// Operands read in place one k step per row (Aᵀ and B) touch a new row of
+// the matrix at every step; past a 4 KiB stride that is a new page per step,
+// and the TLB misses cost more than packing.
+const inPlaceMaxStride = 1024
+
+func aInPlace(x *args) bool {
+	if x.transA {
+		return x.lda <= inPlaceMaxStride
+	}
+	return inPlaceRows(x.lda)
+}
+
+func bInPlace(x *args, rows int) bool {
+	return !x.transB && rows <= inPlaceBRows && x.ldb <= inPlaceMaxStride
+}
+
 // block is one (m block, n block, k slab) of a part, ready for macro.
 type block struct {
 	kr         *kernel
@@ -342,8 +358,8 @@ func gemmPart(kr *kernel, ws *workspace, x *args, p *part, inPlace bool) {
 	ws.b = grow(ws.b, ncb*kcb)
 	ws.tile = grow(ws.tile, kr.mr*kr.nr)
 	bk := block{kr: kr, x: x, ap: ws.a, bp: ws.b, tile: ws.tile, ldc: p.ldo}
-	bk.aIn = inPlace && kr.inPlace && (x.transA || inPlaceRows(x.lda))
-	bk.bIn = inPlace && kr.inPlace && !x.transB && m <= inPlaceBRows
+	bk.aIn = inPlace && kr.inPlace && aInPlace(x)
+	bk.bIn = inPlace && kr.inPlace && bInPlace(x, m)
 	nr := kr.nr
 	for jc := 0; jc < n; jc += ncb {
 		bk.nb = min(ncb, n-jc)

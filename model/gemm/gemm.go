@@ -5,7 +5,8 @@ import (
 	"sync"
 )
 
-// Engine multiplies matrices with a fixed number of worker goroutines.
+// Engine multiplies matrices with a fixed number of worker goroutines. It is
+// safe for concurrent use by multiple goroutines; create one with New.
 type Engine struct {
 	threads int
 	kern    *kernel

@@ -19,7 +19,7 @@ func packA(plan []int, x *args, i0, mb, p0, kb int, dst []float32) {
 			}
 		} else {
 			// op(A)(i, p) = a[i*lda+p]: a transpose.
-			packT(a[(i0+ir)*lda+p0:], lda, d, h, rows, kb, 1)
+			packT(a[(i0+ir)*lda+p0:], lda, d, h, rows, kb)
 			if rows < h {
 				for p := 0; p < kb; p++ {
 					clear(d[p*h+rows : p*h+h])
@@ -50,7 +50,7 @@ func packB(nr int, x *args, p0, kb, j0, nb int, dst []float32) {
 			}
 		} else {
 			// op(B)(p, j) = b[j*ldb+p]: a transpose.
-			packT(b[(j0+jr)*ldb+p0:], ldb, d, nr, cols, kb, 1)
+			packT(b[(j0+jr)*ldb+p0:], ldb, d, nr, cols, kb)
 			if cols < nr {
 				for p := 0; p < kb; p++ {
 					clear(d[p*nr+cols : p*nr+nr])
@@ -60,17 +60,17 @@ func packB(nr int, x *args, p0, kb, j0, nb int, dst []float32) {
 	}
 }
 
-// packTGo sets dst[p*ldd+r] = alpha*src[r*lds+p] for r in [r0, r1) and p in
+// packTGo sets dst[p*ldd+r] = src[r*lds+p] for r in [r0, r1) and p in
 // [p0, p1). Each source row is read once, contiguously; the stores are
 // strided but land in the few cache lines a panel row spans.
-func packTGo(src []float32, lds int, dst []float32, ldd, r0, r1, p0, p1 int, alpha float32) {
+func packTGo(src []float32, lds int, dst []float32, ldd, r0, r1, p0, p1 int) {
 	if p0 >= p1 {
 		return
 	}
 	for r := r0; r < r1; r++ {
 		row := src[r*lds+p0 : r*lds+p1]
 		for p, v := range row {
-			dst[(p0+p)*ldd+r] = alpha * v
+			dst[(p0+p)*ldd+r] = v
 		}
 	}
 }

@@ -3,10 +3,10 @@
 package gemm
 
 //go:noescape
-func transpose8(src *float32, lds int, dst *float32, ldd int, nblk int, alpha float32)
+func transpose8(src *float32, lds int, dst *float32, ldd int, nblk int)
 
 //go:noescape
-func transpose4(src *float32, lds int, dst *float32, ldd int, nblk int, alpha float32)
+func transpose4(src *float32, lds int, dst *float32, ldd int, nblk int)
 
 //go:noescape
 func copy16(src *float32, lds int, dst *float32, n int)
@@ -23,13 +23,13 @@ func packRows16(src []float32, lds int, dst []float32, n int) {
 	copy16(&src[0], lds, &dst[0], n)
 }
 
-// packT sets dst[p*ldd+r] = alpha*src[r*lds+p] for r < rows, p < cols.
+// packT sets dst[p*ldd+r] = src[r*lds+p] for r < rows, p < cols.
 // Strips of 8 and 4 rows go through AVX in-register transposes, which
 // replace a strided scalar store per element with a few shuffles; the
 // leftover rows and columns are done in Go.
-func packT(src []float32, lds int, dst []float32, ldd, rows, cols int, alpha float32) {
+func packT(src []float32, lds int, dst []float32, ldd, rows, cols int) {
 	if !hasAVX2 || cols < 8 {
-		packTGo(src, lds, dst, ldd, 0, rows, 0, cols, alpha)
+		packTGo(src, lds, dst, ldd, 0, rows, 0, cols)
 		return
 	}
 	nblk := cols / 8
@@ -38,13 +38,13 @@ func packT(src []float32, lds int, dst []float32, ldd, rows, cols int, alpha flo
 		// Bounds: last source element read and last destination written.
 		_ = src[(r+7)*lds+8*nblk-1]
 		_ = dst[(8*nblk-1)*ldd+r+7]
-		transpose8(&src[r*lds], lds, &dst[r], ldd, nblk, alpha)
+		transpose8(&src[r*lds], lds, &dst[r], ldd, nblk)
 	}
 	for ; r+4 <= rows; r += 4 {
 		_ = src[(r+3)*lds+8*nblk-1]
 		_ = dst[(8*nblk-1)*ldd+r+3]
-		transpose4(&src[r*lds], lds, &dst[r], ldd, nblk, alpha)
+		transpose4(&src[r*lds], lds, &dst[r], ldd, nblk)
 	}
-	packTGo(src, lds, dst, ldd, r, rows, 0, cols, alpha)
-	packTGo(src, lds, dst, ldd, 0, r, 8*nblk, cols, alpha)
+	packTGo(src, lds, dst, ldd, r, rows, 0, cols)
+	packTGo(src, lds, dst, ldd, 0, r, 8*nblk, cols)
 }

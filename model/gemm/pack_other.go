@@ -2,9 +2,9 @@
 
 package gemm
 
-// packT sets dst[p*ldd+r] = alpha*src[r*lds+p] for r < rows, p < cols.
-func packT(src []float32, lds int, dst []float32, ldd, rows, cols int, alpha float32) {
-	packTGo(src, lds, dst, ldd, 0, rows, 0, cols, alpha)
+// packT sets dst[p*ldd+r] = src[r*lds+p] for r < rows, p < cols.
+func packT(src []float32, lds int, dst []float32, ldd, rows, cols int) {
+	packTGo(src, lds, dst, ldd, 0, rows, 0, cols)
 }
 
 // packRows16 copies n rows of 16 values, src rows lds apart, into

@@ -2,13 +2,13 @@
 
 #include "textflag.h"
 
-// func transpose8(src *float32, lds int, dst *float32, ldd int, nblk int, alpha float32)
+// func transpose8(src *float32, lds int, dst *float32, ldd int, nblk int)
 //
 // For q in [0, nblk) and r, p in [0, 8):
-//	dst[(8q+p)*ldd + r] = alpha * src[r*lds + 8q + p]
+//	dst[(8q+p)*ldd + r] = src[r*lds + 8q + p]
 // Classic 8×8 in-register transpose: unpack pairs, shuffle quads, swap
 // 128-bit lanes; 24 shuffles per 64 elements.
-TEXT ·transpose8(SB), NOSPLIT, $0-44
+TEXT ·transpose8(SB), NOSPLIT, $0-40
 	MOVQ src+0(FP), SI
 	MOVQ lds+8(FP), AX
 	SHLQ $2, AX
@@ -16,7 +16,6 @@ TEXT ·transpose8(SB), NOSPLIT, $0-44
 	MOVQ ldd+24(FP), BX
 	SHLQ $2, BX
 	MOVQ nblk+32(FP), CX
-	VBROADCASTSS alpha+40(FP), Y15
 	LEAQ (AX)(AX*2), DX
 	LEAQ (BX)(BX*2), R9
 
@@ -59,15 +58,6 @@ t8loop:
 	VPERM2F128 $0x20, Y8, Y4, Y0  // column 3
 	VPERM2F128 $0x31, Y8, Y4, Y1  // column 7
 
-	VMULPS Y15, Y9, Y9
-	VMULPS Y15, Y11, Y11
-	VMULPS Y15, Y13, Y13
-	VMULPS Y15, Y0, Y0
-	VMULPS Y15, Y10, Y10
-	VMULPS Y15, Y12, Y12
-	VMULPS Y15, Y14, Y14
-	VMULPS Y15, Y1, Y1
-
 	MOVQ DI, R11
 	VMOVUPS Y9, (R11)
 	VMOVUPS Y11, (R11)(BX*1)
@@ -86,11 +76,11 @@ t8loop:
 	VZEROUPPER
 	RET
 
-// func transpose4(src *float32, lds int, dst *float32, ldd int, nblk int, alpha float32)
+// func transpose4(src *float32, lds int, dst *float32, ldd int, nblk int)
 //
-// As transpose8 for 4 rows: dst[(8q+p)*ldd + r] = alpha * src[r*lds + 8q + p]
+// As transpose8 for 4 rows: dst[(8q+p)*ldd + r] = src[r*lds + 8q + p]
 // for r in [0, 4), p in [0, 8).
-TEXT ·transpose4(SB), NOSPLIT, $0-44
+TEXT ·transpose4(SB), NOSPLIT, $0-40
 	MOVQ src+0(FP), SI
 	MOVQ lds+8(FP), AX
 	SHLQ $2, AX
@@ -98,7 +88,6 @@ TEXT ·transpose4(SB), NOSPLIT, $0-44
 	MOVQ ldd+24(FP), BX
 	SHLQ $2, BX
 	MOVQ nblk+32(FP), CX
-	VBROADCASTSS alpha+40(FP), Y15
 	LEAQ (AX)(AX*2), DX
 	LEAQ (BX)(BX*2), R9
 
@@ -107,10 +96,6 @@ t4loop:
 	VMOVUPS (SI)(AX*1), Y1
 	VMOVUPS (SI)(AX*2), Y2
 	VMOVUPS (SI)(DX*1), Y3
-	VMULPS  Y15, Y0, Y0
-	VMULPS  Y15, Y1, Y1
-	VMULPS  Y15, Y2, Y2
-	VMULPS  Y15, Y3, Y3
 
 	VUNPCKLPS Y1, Y0, Y8
 	VUNPCKHPS Y1, Y0, Y9
