@@ -18,7 +18,7 @@ train: ## train the default CNN at full scale
 	$(GO) run ./cmd/train
 
 .PHONY: bench
-bench: ## compare training/inference speed and memory with the PyTorch reference (bench/hw3.py), 1 and 2 threads
+bench: ## compare training/inference speed and memory with the PyTorch reference (bench/torch_reference.py), 1 and 2 threads
 	$(GO) run ./cmd/bench
 
 # ---- browser: the static site, its server and its benchmark ----
