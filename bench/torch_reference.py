@@ -55,9 +55,9 @@ def build(net):
         nn.Linear(256, 10), nn.Softmax(dim=1))
 
 
-def loss_fn(probs, labels):
+def loss_fn(probs, onehot):
     p = torch.clamp(probs, 1e-9, 1 - 1e-9)
-    return -torch.log(p.gather(1, labels[:, None])).mean()
+    return -(onehot * torch.log(p)).sum(dim=1).mean()
 
 
 def main():
@@ -80,6 +80,7 @@ def main():
     mean, std = x_train.mean(0), x_train.std(0)
     std[std == 0] = 1
     x_train, x_test = (x_train - mean) / std, (x_test - mean) / std
+    y_train_onehot = nn.functional.one_hot(y_train, 10).float()
     net = build(a.net)
     opt = torch.optim.Adam(net.parameters(), lr=a.lr)
 
@@ -88,7 +89,7 @@ def main():
         start = time.perf_counter()
         for i in range(0, len(x_train), a.batch):
             opt.zero_grad()
-            loss_fn(net(x_train[i:i + a.batch]), y_train[i:i + a.batch]).backward()
+            loss_fn(net(x_train[i:i + a.batch]), y_train_onehot[i:i + a.batch]).backward()
             opt.step()
         epoch_seconds.append(time.perf_counter() - start)
 
