@@ -5,16 +5,20 @@ GO ?= go
 help:
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
 
+# Packages the browser build compiles; they must vet clean for GOOS=js too.
+WASM_PKGS = ./assets/... ./model/... ./wasm/...
+
 test: ## run every test (needs the FashionMNIST data; the browser test needs chromium)
+	@test -z "$$(gofmt -l .)" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
 	$(GO) vet ./...
-	GOOS=js GOARCH=wasm $(GO) vet ./...
+	GOOS=js GOARCH=wasm $(GO) vet $(WASM_PKGS)
 	$(GO) test ./...
 
 train: ## train the default CNN at full scale
 	$(GO) run ./cmd/train
 
 .PHONY: bench
-bench: ## compare training/inference speed and memory with the PyTorch reference (bench/hw3.py), 1 and 2 threads
+bench: ## compare training/inference speed and memory with the PyTorch reference (bench/torch_reference.py), 1 and 2 threads
 	$(GO) run ./cmd/bench
 
 # ---- browser: the static site, its server and its benchmark ----

@@ -1,5 +1,5 @@
 // Command bench compares FashionLab's training and inference speed and
-// memory with the PyTorch reference trainer (bench/hw3.py) on the same
+// memory with the PyTorch reference trainer (bench/torch_reference.py) on the same
 // machine. For each network (the default MLP and CNN) and thread count it
 // runs FashionLab and PyTorch one after the other, each as a subprocess,
 // so that both see the same machine load and each one's peak RSS is its own.
@@ -48,7 +48,10 @@ func main() {
 		}
 		return
 	}
-	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil {
+	err := run(os.Args[1:], os.Stdout, os.Stderr)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+	case err != nil:
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
@@ -72,7 +75,7 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 	threads := fs.String("threads", "1,2", "comma-separated thread counts")
 	epochs := fs.Int("epochs", 3, "training epochs per run; the median is reported")
 	python := fs.String("python", "/usr/bin/python3", "Python interpreter with torch (Debian's python3-torch installs only into the system interpreter)")
-	script := fs.String("script", "bench/hw3.py", "the PyTorch reference trainer")
+	script := fs.String("script", "bench/torch_reference.py", "the PyTorch reference trainer")
 	dataDir := fs.String("data", "", "directory with the FashionMNIST files (default: $FASHIONMNIST_DIR, then /usr/share/datasets/fashion-mnist, then the download cache)")
 	verbose := fs.Bool("v", false, "pass the subprocesses' progress through to stderr")
 	if err := fs.Parse(args); err != nil {
@@ -239,9 +242,10 @@ func runFashionLab(self string, o options, net string, threads int, stderr io.Wr
 	return r
 }
 
-// runPyTorch runs bench/hw3.py with the homework's defaults. Metric logging
-// is skipped (it is not timed anyway); the final test evaluation is kept so
-// that the peak RSS covers an evaluation as FashionLab's does.
+// runPyTorch runs bench/torch_reference.py with the homework's defaults. The reference
+// logs no per-epoch metrics (they are not timed on either side); it keeps
+// the final test evaluation so that the peak RSS covers an evaluation as
+// FashionLab's does.
 func runPyTorch(o options, net string, threads int, stderr io.Writer) result {
 	dir, err := os.MkdirTemp("", "fashionlab-bench")
 	if err != nil {
@@ -250,7 +254,7 @@ func runPyTorch(o options, net string, threads int, stderr io.Writer) result {
 	defer os.RemoveAll(dir)
 	outFile := filepath.Join(dir, "torch.json")
 	args := []string{o.script, "--net", net, "--epochs", strconv.Itoa(o.epochs), "--threads", strconv.Itoa(threads),
-		"--skip-metrics", "--infer-bench", "--infer-batch", "128", "--out", outFile}
+		"--infer-batch", "128", "--out", outFile}
 	if d := torchDataDir(o); d != "" {
 		args = append(args, "--data-dir", d)
 	}
@@ -287,8 +291,8 @@ func runPyTorch(o options, net string, threads int, stderr io.Writer) result {
 	}
 }
 
-// torchDataDir is the directory hw3.py should read: -data, then
-// $FASHIONMNIST_DIR, else hw3.py's own default.
+// torchDataDir is the directory torch_reference.py should read: -data, then
+// $FASHIONMNIST_DIR, else torch_reference.py's own default.
 func torchDataDir(o options) string {
 	if o.dataDir != "" {
 		return o.dataDir

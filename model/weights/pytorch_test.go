@@ -21,6 +21,9 @@ func requireTorch(t *testing.T) {
 		t.Skip("starts PyTorch; skipped in -short mode")
 	}
 	if out, err := exec.Command(python, "-c", "import numpy, torch").CombinedOutput(); err != nil {
+		if os.Getenv("FASHIONLAB_REQUIRE_TORCH") == "1" {
+			t.Fatalf("PyTorch is required (FASHIONLAB_REQUIRE_TORCH=1) but %s cannot import it: %v %s", python, err, out)
+		}
 		t.Skipf("PyTorch is not installed for %s (apt-get install python3-torch): %v %s", python, err, out)
 	}
 }
