@@ -177,13 +177,11 @@ func (c *ConvPool2D) Backward(gy mat.Tensor) error {
 		return nil
 	}
 	chunks := c.chunks()
-	var gwParts, gbParts, gx []float32
+	var gwParts, gx []float32
 	if needW {
 		gwParts = c.ws.Floats("convpool.gwparts", chunks*g.OutC*k)
 	}
-	if needB {
-		gbParts = c.ws.Floats("convpool.gbparts", chunks*g.OutC)
-	}
+	gbParts := c.ws.Floats("convpool.gbparts", chunks*g.OutC)
 	imgSize := g.InH * g.InW * g.InC
 	if needX {
 		gx = c.ws.Floats("convpool.gx", c.batch*imgSize)
@@ -200,26 +198,32 @@ func (c *ConvPool2D) Backward(gy mat.Tensor) error {
 		rows := nb * g.OutH() * g.OutW()
 		cols, dout := colsBuf[w][:rows*k], outBuf[w][:rows*g.OutC]
 		clear(dout)
+		// The bias gradient is the sum of the convolution output's
+		// gradient, which is zero but at the windows' winners: sum the
+		// pooled gradient instead, a quarter of the values.
+		gb := gbParts[ch*g.OutC : (ch+1)*g.OutC]
+		clear(gb)
 		for i := range nb {
 			d := dout[i*mapSize : (i+1)*mapSize]
 			o0 := (b0 + i) * outSize
-			y, arg, dyi := c.y[o0:o0+outSize], c.arg[o0:o0+outSize], dy[o0:o0+outSize]
-			for o, a := range arg {
-				// relu passes gradient where y is in (0, +Inf], as in
-				// MaxPool2D.Backward.
-				if math.Float32bits(y[o])-1 < 0x7f800000 {
-					d[a] = dyi[o]
+			for p := o0; p < o0+outSize; p += g.OutC {
+				y, arg, dyp := c.y[p:p+g.OutC], c.arg[p:p+g.OutC], dy[p:p+g.OutC]
+				gb := gb[:len(y)]
+				for j, a := range arg {
+					// relu passes gradient where y is in (0, +Inf], as in
+					// MaxPool2D.Backward; tested on bits, branch-free.
+					v := dyp[j]
+					if math.Float32bits(y[j])-1 >= 0x7f800000 {
+						v = 0
+					}
+					d[a] = v
+					gb[j] += v
 				}
 			}
 		}
 		im2colHWC(g, 0, nb, x[b0*imgSize:], cols)
 		if needW {
 			eng.Gemm(true, false, g.OutC, k, rows, 1, dout, g.OutC, cols, k, 0, gwParts[ch*g.OutC*k:(ch+1)*g.OutC*k], k)
-		}
-		if needB {
-			gb := gbParts[ch*g.OutC : (ch+1)*g.OutC]
-			clear(gb)
-			addRows(gb, dout, 0, rows, g.OutC)
 		}
 		if needX {
 			// The patches are not needed any more: reuse them for their gradient.

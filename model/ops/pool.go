@@ -118,7 +118,7 @@ func maxPoolImage(g PoolGeometry, relu bool, x, y []float32, arg []int32, base i
 					best &^= best >> 31
 				}
 				out := math.Float32frombits(uint32(orderKey(uint32(best))))
-				if isNaNBits(u0) || isNaNBits(u1) || isNaNBits(u2) || isNaNBits(u3) {
+				if max(u0&0x7fffffff, u1&0x7fffffff, u2&0x7fffffff, u3&0x7fffffff) > 0x7f800000 {
 					// The first NaN wins, passed on unchanged.
 					win, out = nanWinner(v0, v1, v2, v3, i00, i10, int32(C))
 				}
