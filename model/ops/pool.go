@@ -83,6 +83,26 @@ func (p *MaxPool2D) Forward() (mat.Tensor, error) {
 // maxPoolImage pools one image x into y, storing in arg the batch-wide
 // index (base + index in x) of each window's winner.
 func maxPoolImage(g PoolGeometry, relu bool, x, y []float32, arg []int32, base int32) {
+	if poolRows != nil && g.C%16 == 0 {
+		// The vector kernel computes the same bits as maxPoolImageGo; it
+		// stops at a NaN, whose window the portable code then handles.
+		W, C, ow := g.W, g.C, g.W/2
+		for oy := 0; oy < g.H/2; oy++ {
+			top := x[2*oy*W*C : (2*oy+1)*W*C]
+			bottom := x[(2*oy+1)*W*C : (2*oy+2)*W*C]
+			yo, ao := y[oy*ow*C:(oy+1)*ow*C], arg[oy*ow*C:(oy+1)*ow*C]
+			if poolRows(&top[0], &bottom[0], &yo[0], &ao[0], ow, C/16, base+int32(2*oy*W*C), int32(C), int32(W*C), relu) {
+				maxPoolImageGo(g, relu, x, y, arg, base)
+				return
+			}
+		}
+		return
+	}
+	maxPoolImageGo(g, relu, x, y, arg, base)
+}
+
+// maxPoolImageGo is maxPoolImage in portable code.
+func maxPoolImageGo(g PoolGeometry, relu bool, x, y []float32, arg []int32, base int32) {
 	C, W := g.C, g.W
 	o := 0
 	for oy := 0; oy < g.H/2; oy++ {

@@ -1,0 +1,48 @@
+package ops
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// TestMaxPoolImageKernels checks that maxPoolImage (the vector kernel where
+// the CPU has one) gives the same bits and winners as the portable code,
+// over ties, signed zeros, infinities and NaNs, with and without relu.
+func TestMaxPoolImageKernels(t *testing.T) {
+	if poolRows == nil {
+		t.Log("no vector kernel on this CPU: checking the portable code against itself")
+	}
+	rng := rand.New(rand.NewPCG(31, 32))
+	specials := []float32{0, float32(math.Copysign(0, -1)), 0.5, -0.5, float32(math.Inf(1)), float32(math.Inf(-1))}
+	for _, g := range []PoolGeometry{{H: 26, W: 26, C: 16}, {H: 11, W: 11, C: 32}, {H: 5, W: 4, C: 48}, {H: 2, W: 2, C: 16}} {
+		for _, relu := range []bool{false, true} {
+			for _, nanRate := range []int{0, 500} {
+				t.Run(fmt.Sprintf("%dx%dx%d/relu=%v/nan=%v", g.H, g.W, g.C, relu, nanRate > 0), func(t *testing.T) {
+					x := make([]float32, g.H*g.W*g.C)
+					for i := range x {
+						switch r := rng.IntN(1000); {
+						case r < nanRate/100:
+							x[i] = math.Float32frombits(0x7fc00000 | uint32(rng.IntN(1<<22)) | uint32(rng.IntN(2))<<31)
+						case r < 300:
+							x[i] = specials[rng.IntN(len(specials))]
+						default:
+							x[i] = float32(rng.NormFloat64())
+						}
+					}
+					n := g.H / 2 * (g.W / 2) * g.C
+					y1, y2 := make([]float32, n), make([]float32, n)
+					a1, a2 := make([]int32, n), make([]int32, n)
+					maxPoolImage(g, relu, x, y1, a1, 1000)
+					maxPoolImageGo(g, relu, x, y2, a2, 1000)
+					for i := range y1 {
+						if math.Float32bits(y1[i]) != math.Float32bits(y2[i]) || a1[i] != a2[i] {
+							t.Fatalf("element %d: kernel %g (bits %#x) at %d, portable %g (bits %#x) at %d", i, y1[i], math.Float32bits(y1[i]), a1[i], y2[i], math.Float32bits(y2[i]), a2[i])
+						}
+					}
+				})
+			}
+		}
+	}
+}
