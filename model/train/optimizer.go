@@ -101,6 +101,12 @@ func (o *Optimizer) Step(params []*model.Param) {
 // adamUpdate applies one Adam step to w from the gradient g and the moments
 // m and v (all the same length), and clears g for the next step.
 func adamUpdate(w, g, m, v []float32, b1, b2, eps, stepSize, bc2Sqrt float32) {
+	done := adamVector(w, g, m, v, b1, b2, eps, stepSize, bc2Sqrt)
+	adamUpdateGo(w[done:], g[done:], m[done:], v[done:], b1, b2, eps, stepSize, bc2Sqrt)
+}
+
+// adamUpdateGo is adamUpdate in portable code.
+func adamUpdateGo(w, g, m, v []float32, b1, b2, eps, stepSize, bc2Sqrt float32) {
 	w, m, v = w[:len(g)], m[:len(g)], v[:len(g)]
 	for j, gj := range g {
 		mj := m[j] + (1-b1)*(gj-m[j])
