@@ -288,11 +288,7 @@ func col2imHWC(g ConvGeometry, b0, b1 int, dcols, dx []float32) {
 						continue
 					}
 					at := (y0+ky)*g.InW + x0
-					d := img[(at+a)*C : (at+e)*C]
-					s := src[(ky*k+a)*C : (ky*k+e)*C]
-					for i, v := range s {
-						d[i] += v
-					}
+					addTo(img[(at+a)*C:(at+e)*C], src[(ky*k+a)*C:(ky*k+e)*C])
 				}
 			}
 		}

@@ -46,3 +46,28 @@ func TestMaxPoolImageKernels(t *testing.T) {
 		}
 	}
 }
+
+// TestAddTo checks addTo against a plain loop on lengths around the
+// vector width.
+func TestAddTo(t *testing.T) {
+	rng := rand.New(rand.NewPCG(51, 52))
+	for _, n := range []int{0, 1, 15, 16, 17, 48, 100} {
+		dst, src := make([]float32, n+3), make([]float32, n)
+		for i := range dst {
+			dst[i] = float32(rng.NormFloat64())
+		}
+		for i := range src {
+			src[i] = float32(rng.NormFloat64())
+		}
+		want := append([]float32(nil), dst...)
+		for i, v := range src {
+			want[i] += v
+		}
+		addTo(dst, src)
+		for i := range dst {
+			if math.Float32bits(dst[i]) != math.Float32bits(want[i]) {
+				t.Fatalf("n=%d element %d: %g, want %g", n, i, dst[i], want[i])
+			}
+		}
+	}
+}
