@@ -104,29 +104,10 @@ func (c *ConvPool2D) workers() (int, [][]float32, [][]float32) {
 
 func workerName(prefix string, i int) string { return prefix + "." + strconv.Itoa(i) }
 
-// runChunks calls fn(worker, chunk) for every chunk, the chunks split in
-// contiguous ranges over workers goroutines.
+// runChunks calls fn(worker, chunk) for every chunk on up to workers
+// goroutines; worker numbers index the scratch buffers.
 func runChunks(workers, chunks int, fn func(worker, chunk int)) {
-	if workers <= 1 {
-		for ch := range chunks {
-			fn(0, ch)
-		}
-		return
-	}
-	var wg sync.WaitGroup
-	for w := 1; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for ch := chunks * w / workers; ch < chunks*(w+1)/workers; ch++ {
-				fn(w, ch)
-			}
-		}()
-	}
-	for ch := 0; ch < chunks/workers; ch++ {
-		fn(0, ch)
-	}
-	wg.Wait()
+	parallelDo(chunks, workers, fn)
 }
 
 // Forward computes the pooled maps (batch × (OutH/2)·(OutW/2)·OutC).
