@@ -57,7 +57,7 @@
 // spinning and handing out parts backfire (a preempted worker holds up the
 // whole product), so an Engine that sees its worker lose the CPU stops
 // spinning, and one that waits on a preempted part runs single-threaded,
-// each for a second before trying again. Products under a few microseconds
+// for a back-off that starts at 10ms and doubles while the signs persist. Products under a few microseconds
 // of work stay on one thread.
 // Packing buffers come from a per-Engine pool, so steady-state calls do not
 // allocate.

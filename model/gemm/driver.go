@@ -99,6 +99,29 @@ type workers struct {
 	// spinning, and products stay on the caller's thread; set when the
 	// machine was found oversubscribed.
 	noSpinUntil, singleUntil atomic.Int64
+	// backoff is the current back-off length and lastHit the time of the
+	// last sign of contention (both in nanoseconds).
+	backoff, lastHit atomic.Int64
+}
+
+// contended records a sign that other processes want the cores: spinning
+// (and, if single, handing out parts) stops for a while. One sign is often
+// just the OS or the hypervisor taking the CPU for a moment, so the first
+// back-off is short; signs that keep coming double it, up to maxBackoff.
+func (w *workers) contended(now time.Time, single bool) {
+	n := now.UnixNano()
+	b := w.backoff.Load()
+	if n-w.lastHit.Load() < 4*b {
+		b = min(2*b, int64(maxBackoff))
+	} else {
+		b = int64(minBackoff)
+	}
+	w.backoff.Store(b)
+	w.lastHit.Store(n)
+	w.noSpinUntil.Store(n + b)
+	if single {
+		w.singleUntil.Store(n + b)
+	}
 }
 
 func (e *Engine) startWorkers() {
@@ -123,14 +146,16 @@ const spinWait = 100 * time.Microsecond
 // for a scheduler time slice, far longer than the product; spinning makes
 // that likelier, since a thread that burns its CPU share polling is the one
 // the OS preempts, and it takes CPU time from the caller's own thread. A
-// spinning worker that finds it lost the CPU for spinPreempted stops
-// spinning for quietFor, and a caller that waited more than slowPart for
-// the other parts (and longer than its own share took, which rules out mere
-// imbalance) also runs single-threaded for quietFor; then both try again.
+// spinning worker that finds it lost the CPU for spinPreempted, or a caller
+// that waited more than slowPart for the other parts (and longer than its
+// own share took, which rules out mere imbalance), reports contention; see
+// contended. The thresholds sit well above the 100-800µs hiccups seen on a
+// quiet VM and below the millisecond time slices of a busy one.
 const (
-	spinPreempted = 50 * time.Microsecond
-	slowPart      = 500 * time.Microsecond
-	quietFor      = time.Second
+	spinPreempted = 500 * time.Microsecond
+	slowPart      = 2 * time.Millisecond
+	minBackoff    = 10 * time.Millisecond
+	maxBackoff    = time.Second
 )
 
 func (w *workers) run() {
@@ -156,7 +181,7 @@ func (w *workers) run() {
 			default:
 				now := time.Now()
 				if now.Sub(last) > spinPreempted {
-					w.noSpinUntil.Store(now.Add(quietFor).UnixNano())
+					w.contended(now, false)
 					break spin
 				}
 				if now.After(deadline) {
@@ -269,10 +294,8 @@ func (e *Engine) packed(x args) {
 		j.wg.Wait()
 		// Waiting long, and long relative to the caller's own share (which
 		// rules out mere imbalance), means a worker lost its CPU.
-		if waited := time.Since(t1); waited > slowPart && waited > t1.Sub(t0) {
-			until := time.Now().Add(quietFor).UnixNano()
-			w.singleUntil.Store(until)
-			w.noSpinUntil.Store(until)
+		if now := time.Now(); now.Sub(t1) > slowPart && now.Sub(t1) > t1.Sub(t0) {
+			w.contended(now, true)
 		}
 	}
 
