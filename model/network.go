@@ -197,10 +197,14 @@ func (n *Network) forward(x mat.Tensor, keepMaps bool) (mat.Tensor, []FeatureMap
 	for i := range n.convs {
 		c := &n.convs[i]
 		g := c.geom
-		if n.act == ops.ReLU && !keepMaps && c.pooled {
+		if n.act == ops.ReLU && !keepMaps {
 			// Convolution, relu and pool in one op, a few images at a
 			// time: the full-size convolution output stays in cache.
-			h = ops.ConvPoolReLU(&c.ws, g, h, c.w.Param, c.b.Param)
+			if c.pooled {
+				h = ops.ConvPoolReLU(&c.ws, g, h, c.w.Param, c.b.Param)
+			} else {
+				h = ops.ConvAdaptivePoolReLU(&c.ws, g, AdaptiveCells, h, c.w.Param, c.b.Param)
+			}
 			continue
 		}
 		h = ops.Convolve(n.eng, &c.ws, g, h, c.w.Param, c.b.Param)

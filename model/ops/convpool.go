@@ -32,6 +32,7 @@ type ConvPool2D struct {
 	ws      *Workspace
 	batch   int
 	chunk   int       // images per chunk
+	cells   int       // adaptive pool to cells×cells; 0: 2×2 max-pool
 	wHWC    []float32 // the weights with their columns in im2col order
 	y       []float32 // pooled output, relu applied
 	arg     []int32   // winner of each pooled element: index in its image's convolution output
@@ -48,6 +49,10 @@ var serialGemm = sync.OnceValue(func() *gemm.Engine { return gemm.New(1) })
 // (OutC × PatchSize) and b (OutC values). It panics on mismatched shapes or
 // an output map smaller than 2×2.
 func NewConvPool2D(ws *Workspace, geom ConvGeometry, x, w, b mat.Tensor) *ConvPool2D {
+	return newConvPool(ws, geom, x, w, b, 0)
+}
+
+func newConvPool(ws *Workspace, geom ConvGeometry, x, w, b mat.Tensor, cells int) *ConvPool2D {
 	if err := geom.Validate(); err != nil {
 		panic(err.Error())
 	}
@@ -61,7 +66,7 @@ func NewConvPool2D(ws *Workspace, geom ConvGeometry, x, w, b mat.Tensor) *ConvPo
 	if b.Value().Size() != geom.OutC {
 		panic("ops: ConvPool2D bias size does not match the output channels")
 	}
-	if geom.OutH() < 2 || geom.OutW() < 2 {
+	if cells == 0 && (geom.OutH() < 2 || geom.OutW() < 2) {
 		panic("ops: ConvPool2D needs at least a 2x2 convolution output")
 	}
 	perImage := geom.OutH() * geom.OutW() * (geom.PatchSize() + geom.OutC) * 4
@@ -69,7 +74,30 @@ func NewConvPool2D(ws *Workspace, geom ConvGeometry, x, w, b mat.Tensor) *ConvPo
 	for chunk*2*perImage <= convPoolChunkBytes {
 		chunk *= 2
 	}
-	return &ConvPool2D{x: x, w: w, b: b, geom: geom, ws: ws, batch: batch, chunk: chunk}
+	// At least minChunks chunks where the batch allows, to share them
+	// out evenly; the count depends on the batch and geometry only.
+	chunk = max(1, min(chunk, batch/minChunks))
+	return &ConvPool2D{x: x, w: w, b: b, geom: geom, ws: ws, batch: batch, chunk: chunk, cells: cells}
+}
+
+// minChunks is the number of chunks a batch is cut into at least, when
+// it has that many images.
+const minChunks = 8
+
+// NewConvAdaptivePool2D returns the fused op relu(adaptivemaxpool(conv(x)
+// + b)) to cells×cells, with AdaptiveMaxPool2D's semantics and output
+// order (channel-major).
+func NewConvAdaptivePool2D(ws *Workspace, geom ConvGeometry, cells int, x, w, b mat.Tensor) *ConvPool2D {
+	if cells < 1 {
+		panic("ops: ConvAdaptivePool2D needs a positive output size")
+	}
+	return newConvPool(ws, geom, x, w, b, cells)
+}
+
+// ConvAdaptivePoolReLU adds relu(adaptivemaxpool(conv(x) + b)) to
+// cells×cells to the graph as one op.
+func ConvAdaptivePoolReLU(ws *Workspace, geom ConvGeometry, cells int, x, w, b mat.Tensor) mat.Tensor {
+	return ag.NewOperator(NewConvAdaptivePool2D(ws, geom, cells, x, w, b)).Run()
 }
 
 // ConvPoolReLU adds relu(maxpool2x2(conv(x) + b)) to the graph as one op.
@@ -84,7 +112,23 @@ func (c *ConvPool2D) chunks() int { return (c.batch + c.chunk - 1) / c.chunk }
 
 func (c *ConvPool2D) pooledSize() int {
 	g := c.geom
+	if c.cells > 0 {
+		return c.cells * c.cells * g.OutC
+	}
 	return g.OutH() / 2 * (g.OutW() / 2) * g.OutC
+}
+
+// adaptive returns the adaptive pool applied per image, and per-worker
+// scratch for it.
+func (c *ConvPool2D) adaptive(workers int) (*AdaptiveMaxPool2D, [][]float32, [][]int32) {
+	g := c.geom
+	p := &AdaptiveMaxPool2D{geom: PoolGeometry{H: g.OutH(), W: g.OutW(), C: g.OutC}, outH: c.cells, outW: c.cells, relu: true}
+	best, keysAt := make([][]float32, workers), make([][]int32, workers)
+	for i := range workers {
+		best[i] = c.ws.Floats(workerName("convpool.best", i), g.OutC)
+		keysAt[i] = c.ws.Ints(workerName("convpool.keys", i), 2*g.OutC)
+	}
+	return p, best, keysAt
 }
 
 // workers returns the number of goroutines that run the chunks and their
@@ -128,6 +172,12 @@ func (c *ConvPool2D) Forward() (mat.Tensor, error) {
 	pg := PoolGeometry{H: g.OutH(), W: g.OutW(), C: g.OutC}
 	eng := serialGemm()
 	workers, colsBuf, outBuf := c.workers()
+	var ap *AdaptiveMaxPool2D
+	var best [][]float32
+	var keysAt [][]int32
+	if c.cells > 0 {
+		ap, best, keysAt = c.adaptive(workers)
+	}
 	runChunks(workers, c.chunks(), func(w, ch int) {
 		b0 := ch * c.chunk
 		nb := min(c.batch, b0+c.chunk) - b0
@@ -140,7 +190,12 @@ func (c *ConvPool2D) Forward() (mat.Tensor, error) {
 		eng.Gemm(false, true, rows, g.OutC, k, 1, cols, k, c.wHWC, k, 1, out, g.OutC)
 		for i := range nb {
 			b := b0 + i
-			maxPoolImage(pg, true, out[i*mapSize:(i+1)*mapSize], c.y[b*outSize:(b+1)*outSize], c.arg[b*outSize:(b+1)*outSize], 0)
+			img, y, arg := out[i*mapSize:(i+1)*mapSize], c.y[b*outSize:(b+1)*outSize], c.arg[b*outSize:(b+1)*outSize]
+			if ap != nil {
+				ap.poolImage(img, y, arg, 0, best[w], keysAt[w][:g.OutC], keysAt[w][g.OutC:])
+			} else {
+				maxPoolImage(pg, true, img, y, arg, 0)
+			}
 		}
 	})
 	return NewValue(c.y, c.batch, outSize), nil
@@ -187,6 +242,21 @@ func (c *ConvPool2D) Backward(gy mat.Tensor) error {
 		for i := range nb {
 			d := dout[i*mapSize : (i+1)*mapSize]
 			o0 := (b0 + i) * outSize
+			if c.cells > 0 {
+				// Overlapping windows: an element may win several cells,
+				// and gets their sum. Cells are channel-major.
+				per := c.cells * c.cells
+				y, arg, dyi := c.y[o0:o0+outSize], c.arg[o0:o0+outSize], dy[o0:o0+outSize]
+				for o, a := range arg {
+					v := dyi[o]
+					if math.Float32bits(y[o])-1 >= 0x7f800000 {
+						v = 0
+					}
+					d[a] += v
+					gb[o/per] += v
+				}
+				continue
+			}
 			for p := o0; p < o0+outSize; p += g.OutC {
 				y, arg, dyp := c.y[p:p+g.OutC], c.arg[p:p+g.OutC], dy[p:p+g.OutC]
 				gb := gb[:len(y)]

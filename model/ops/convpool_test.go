@@ -19,17 +19,27 @@ import (
 // chunk), over batches that fill several chunks and a partial last one.
 func TestConvPoolMatchesSeparateOps(t *testing.T) {
 	eng := gemm.New(2)
-	for _, g := range []ConvGeometry{
-		{InH: 28, InW: 28, InC: 1, OutC: 16, Kernel: 3, Stride: 1},
-		{InH: 13, InW: 13, InC: 16, OutC: 32, Kernel: 3, Stride: 1},
-		{InH: 9, InW: 8, InC: 3, OutC: 5, Kernel: 3, Stride: 2, Padding: 1},
+	for _, tc := range []struct {
+		g     ConvGeometry
+		cells int // adaptive pool; 0: 2x2
+	}{
+		{ConvGeometry{InH: 28, InW: 28, InC: 1, OutC: 16, Kernel: 3, Stride: 1}, 0},
+		{ConvGeometry{InH: 13, InW: 13, InC: 16, OutC: 32, Kernel: 3, Stride: 1}, 0},
+		{ConvGeometry{InH: 9, InW: 8, InC: 3, OutC: 5, Kernel: 3, Stride: 2, Padding: 1}, 0},
+		{ConvGeometry{InH: 5, InW: 5, InC: 32, OutC: 48, Kernel: 3, Stride: 1}, 4},
+		{ConvGeometry{InH: 9, InW: 8, InC: 3, OutC: 5, Kernel: 3, Stride: 1}, 4},
 	} {
+		g := tc.g
 		for _, batch := range []int{1, 7, 37} {
-			t.Run(fmt.Sprintf("%dx%dx%d->%d/batch=%d", g.InH, g.InW, g.InC, g.OutC, batch), func(t *testing.T) {
+			t.Run(fmt.Sprintf("%dx%dx%d->%d/cells=%d/batch=%d", g.InH, g.InW, g.InC, g.OutC, tc.cells, batch), func(t *testing.T) {
 				rng := rand.New(rand.NewPCG(uint64(batch), uint64(g.OutC)))
 				shapes := [][2]int{{batch, g.InH * g.InW * g.InC}, {g.OutC, g.PatchSize()}, {1, g.OutC}}
 				inputs := randomInputs(rng, shapes)
-				r := make([]float32, batch*(g.OutH()/2)*(g.OutW()/2)*g.OutC)
+				outSize := (g.OutH() / 2) * (g.OutW() / 2) * g.OutC
+				if tc.cells > 0 {
+					outSize = tc.cells * tc.cells * g.OutC
+				}
+				r := make([]float32, batch*outSize)
 				for i := range r {
 					r[i] = float32(rng.NormFloat64())
 				}
@@ -53,10 +63,19 @@ func TestConvPoolMatchesSeparateOps(t *testing.T) {
 					}
 					return res
 				}
-				fused := run(func(ws *Workspace, in []mat.Tensor) mat.Tensor { return ConvPoolReLU(ws, g, in[0], in[1], in[2]) })
+				fused := run(func(ws *Workspace, in []mat.Tensor) mat.Tensor {
+					if tc.cells > 0 {
+						return ConvAdaptivePoolReLU(ws, g, tc.cells, in[0], in[1], in[2])
+					}
+					return ConvPoolReLU(ws, g, in[0], in[1], in[2])
+				})
 				separate := run(func(ws *Workspace, in []mat.Tensor) mat.Tensor {
 					pg := PoolGeometry{H: g.OutH(), W: g.OutW(), C: g.OutC}
-					return MaxPoolReLU(ws, pg, Convolve(eng, ws, g, in[0], in[1], in[2]))
+					y := Convolve(eng, ws, g, in[0], in[1], in[2])
+					if tc.cells > 0 {
+						return AdaptiveMaxPoolReLU(ws, pg, tc.cells, tc.cells, y)
+					}
+					return MaxPoolReLU(ws, pg, y)
 				})
 				for i, name := range []string{"output", "input gradient", "weight gradient", "bias gradient"} {
 					a, b := fused[i], separate[i]
