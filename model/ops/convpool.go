@@ -257,6 +257,11 @@ func (c *ConvPool2D) Backward(gy mat.Tensor) error {
 				}
 				continue
 			}
+			if scatterRows != nil && g.OutC%16 == 0 {
+				_ = d[mapSize-1]
+				scatterRows(&d[0], &c.y[o0], &dy[o0], &c.arg[o0], &gb[0], outSize/g.OutC, g.OutC/16)
+				continue
+			}
 			for p := o0; p < o0+outSize; p += g.OutC {
 				y, arg, dyp := c.y[p:p+g.OutC], c.arg[p:p+g.OutC], dy[p:p+g.OutC]
 				gb := gb[:len(y)]

@@ -92,3 +92,49 @@ func TestConvPoolMatchesSeparateOps(t *testing.T) {
 		}
 	}
 }
+
+// TestConvPoolScatterKernel checks that the vector scatter of the pooled
+// gradient gives the same gradients, bit for bit, as the portable loop.
+func TestConvPoolScatterKernel(t *testing.T) {
+	if scatterRows == nil {
+		t.Skip("no vector scatter on this CPU")
+	}
+	g := ConvGeometry{InH: 13, InW: 13, InC: 16, OutC: 32, Kernel: 3, Stride: 1}
+	const batch = 9
+	rng := rand.New(rand.NewPCG(61, 62))
+	shapes := [][2]int{{batch, g.InH * g.InW * g.InC}, {g.OutC, g.PatchSize()}, {1, g.OutC}}
+	inputs := randomInputs(rng, shapes)
+	r := make([]float32, batch*(g.OutH()/2)*(g.OutW()/2)*g.OutC)
+	for i := range r {
+		r[i] = float32(rng.NormFloat64())
+	}
+	run := func() [][]float32 {
+		ps := make([]*mat.Dense[float32], 3)
+		for i, v := range inputs {
+			ps[i] = mat.NewDense[float32](mat.WithShape(shapes[i][0], shapes[i][1]), mat.WithBacking(slices.Clone(v)), mat.WithGrad(true))
+		}
+		out := ConvPoolReLU(nil, g, ps[0], ps[1], ps[2])
+		rows, cols := rowsCols(out)
+		out.AccGrad(Matrix(slices.Clone(r), rows, cols))
+		if err := ag.Backward(out); err != nil {
+			t.Fatal(err)
+		}
+		var res [][]float32
+		for _, p := range ps {
+			res = append(res, slices.Clone(p.Grad().Data().F32()))
+		}
+		return res
+	}
+	vec := run()
+	saved := scatterRows
+	scatterRows = nil
+	portable := run()
+	scatterRows = saved
+	for i := range vec {
+		for j := range vec[i] {
+			if math.Float32bits(vec[i][j]) != math.Float32bits(portable[i][j]) {
+				t.Fatalf("input %d gradient %d: vector %g, portable %g", i, j, vec[i][j], portable[i][j])
+			}
+		}
+	}
+}

@@ -22,3 +22,20 @@ var poolRows = func() func(top, bottom, y *float32, arg *int32, n, blocks int, i
 	}
 	return nil
 }()
+
+// scatterAVX512 routes one image's pooled gradient to its convolution
+// output: for each of positions×16·blocks pooled elements o (channels
+// innermost), v = dy[o] where y[o] is in (0, +Inf] (relu passed it) and
+// 0 elsewhere; d[arg[o]] = v and gb[o mod C] += v, in the same order as
+// the portable loop.
+//
+//go:noescape
+func scatterAVX512(d, y, dy *float32, arg *int32, gb *float32, positions, blocks int)
+
+// scatterRows is the vector scatter, or nil where it cannot run.
+var scatterRows = func() func(d, y, dy *float32, arg *int32, gb *float32, positions, blocks int) {
+	if cpu.X86.HasAVX512F {
+		return scatterAVX512
+	}
+	return nil
+}()

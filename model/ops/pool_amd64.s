@@ -125,3 +125,45 @@ nan:
 	MOVB $1, ret+64(FP)
 	VZEROUPPER
 	RET
+
+DATA poolReluLimit<>+0(SB)/4, $0x7f800001
+GLOBL poolReluLimit<>(SB), RODATA|NOPTR, $4
+
+// func scatterAVX512(d, y, dy *float32, arg *int32, gb *float32, positions, blocks int)
+TEXT ·scatterAVX512(SB), NOSPLIT, $0-56
+	MOVQ d+0(FP), DI
+	MOVQ y+8(FP), SI
+	MOVQ dy+16(FP), DX
+	MOVQ arg+24(FP), R8
+	MOVQ gb+32(FP), R9
+	MOVQ positions+40(FP), R10
+	MOVQ blocks+48(FP), R11
+	VPXORD Z30, Z30, Z30
+	VPBROADCASTD poolReluLimit<>(SB), Z29
+
+position:
+	MOVQ R9, BX
+	MOVQ R11, R12
+
+sblock:
+	VMOVDQU32 (SI), Z0         // y bits
+	VPCMPGTD Z30, Z0, K2       // y > 0 as integers: sign clear, not ±0
+	VPCMPGTD Z0, Z29, K3       // y <= +Inf as integers: not NaN
+	KANDW K3, K2, K2
+	VPXORD Z1, Z1, Z1
+	VMOVDQU32 (DX), K2, Z1     // v = dy where relu passes, else 0
+	VMOVDQU32 (R8), Z2         // winners
+	VADDPS (BX), Z1, Z3
+	VMOVUPS Z3, (BX)           // gb += v
+	KXNORW K1, K1, K1
+	VSCATTERDPS Z1, K1, (DI)(Z2*4)
+	ADDQ $64, SI
+	ADDQ $64, DX
+	ADDQ $64, R8
+	ADDQ $64, BX
+	DECQ R12
+	JNE sblock
+	DECQ R10
+	JNE position
+	VZEROUPPER
+	RET
