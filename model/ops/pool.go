@@ -328,6 +328,9 @@ func (p *AdaptiveMaxPool2D) poolImage(x, y []float32, arg []int32, base int32, b
 		y0, y1 := AdaptiveWindow(i, p.outH, g.H)
 		for j := 0; j < p.outW; j++ {
 			x0, x1 := AdaptiveWindow(j, p.outW, g.W)
+			if adaptiveFast && p.poolCellFast(x, y, arg, base, i, j, y0, y1, x0, x1) {
+				continue
+			}
 			first := (y0*g.W + x0) * C
 			if !p.reduceWindow(x, y0, y1, x0, x1, first, keys, at) {
 				// A NaN in the window: the first NaN wins, which the
@@ -365,6 +368,52 @@ func (p *AdaptiveMaxPool2D) poolImage(x, y []float32, arg []int32, base int32, b
 			}
 		}
 	}
+}
+
+// adaptiveFast enables poolCellFast; tests turn it off to compare.
+var adaptiveFast = true
+
+// poolCellFast pools cell (i, j), covering input rows [y0, y1) and
+// columns [x0, x1), one channel at a time with the window's running
+// maximum in registers (order keys, conditional moves, first winner
+// kept). It reports false, having maybe written part of the cell, when
+// the window is too big for it or holds a NaN; poolImage then pools the
+// cell again with NaN's first-wins rule.
+func (p *AdaptiveMaxPool2D) poolCellFast(x, y []float32, arg []int32, base int32, i, j, y0, y1, x0, x1 int) bool {
+	var posBuf [16]int
+	if (y1-y0)*(x1-x0) > len(posBuf) {
+		return false
+	}
+	g := p.geom
+	C := g.C
+	ps := posBuf[:0]
+	for yy := y0; yy < y1; yy++ {
+		for xx := x0; xx < x1; xx++ {
+			ps = append(ps, (yy*g.W+xx)*C)
+		}
+	}
+	first, rest := ps[0], ps[1:]
+	cells := p.outH * p.outW
+	o := i*p.outW + j
+	var mag uint32 // the largest magnitude bits: above +Inf's for a NaN
+	for c := 0; c < C; c++ {
+		u := math.Float32bits(x[first+c])
+		mag = max(mag, u&0x7fffffff)
+		k, a := orderKey(u), first+c
+		for _, q := range rest {
+			u := math.Float32bits(x[q+c])
+			mag = max(mag, u&0x7fffffff)
+			if kv := orderKey(u); kv > k {
+				k, a = kv, q+c
+			}
+		}
+		if p.relu {
+			k &^= k >> 31 // as in maxPoolImage
+		}
+		y[o+c*cells] = math.Float32frombits(uint32(orderKey(uint32(k))))
+		arg[o+c*cells] = base + int32(a)
+	}
+	return mag <= 0x7f800000
 }
 
 // reduceWindow finds the first maximum of every channel over input rows

@@ -71,3 +71,44 @@ func TestAddTo(t *testing.T) {
 		}
 	}
 }
+
+// TestAdaptivePoolFastPath checks that the adaptive pool's register path
+// gives the same bits and winners as the general one, over ties, signed
+// zeros, infinities and NaNs, upsampling and downsampling.
+func TestAdaptivePoolFastPath(t *testing.T) {
+	rng := rand.New(rand.NewPCG(71, 72))
+	specials := []float32{0, float32(math.Copysign(0, -1)), 0.5, -0.5, float32(math.Inf(1)), float32(math.Inf(-1))}
+	for _, g := range []PoolGeometry{{H: 3, W: 3, C: 48}, {H: 5, W: 6, C: 3}, {H: 11, W: 11, C: 2}} {
+		for _, relu := range []bool{false, true} {
+			for _, nan := range []bool{false, true} {
+				x := make([]float32, g.H*g.W*g.C)
+				for i := range x {
+					switch r := rng.IntN(100); {
+					case nan && r < 2:
+						x[i] = math.Float32frombits(0x7fc00000 | uint32(rng.IntN(1<<22)) | uint32(rng.IntN(2))<<31)
+					case r < 30:
+						x[i] = specials[rng.IntN(len(specials))]
+					default:
+						x[i] = float32(rng.NormFloat64())
+					}
+				}
+				p := &AdaptiveMaxPool2D{geom: g, outH: 4, outW: 4, relu: relu}
+				n := 16 * g.C
+				run := func(fast bool) ([]float32, []int32) {
+					defer func(old bool) { adaptiveFast = old }(adaptiveFast)
+					adaptiveFast = fast
+					y, arg := make([]float32, n), make([]int32, n)
+					p.poolImage(x, y, arg, 7, make([]float32, g.C), make([]int32, g.C), make([]int32, g.C))
+					return y, arg
+				}
+				y1, a1 := run(true)
+				y2, a2 := run(false)
+				for i := range y1 {
+					if math.Float32bits(y1[i]) != math.Float32bits(y2[i]) || a1[i] != a2[i] {
+						t.Fatalf("%v relu=%v nan=%v element %d: fast %g at %d, general %g at %d", g, relu, nan, i, y1[i], a1[i], y2[i], a2[i])
+					}
+				}
+			}
+		}
+	}
+}
