@@ -197,6 +197,16 @@ func (n *Network) forward(x mat.Tensor, keepMaps bool) (mat.Tensor, []FeatureMap
 	for i := range n.convs {
 		c := &n.convs[i]
 		g := c.geom
+		if n.act == ops.ReLU && !keepMaps {
+			// Convolution, relu and pool in one op, a few images at a
+			// time: the full-size convolution output stays in cache.
+			if c.pooled {
+				h = ops.ConvPoolReLU(&c.ws, g, h, c.w.Param, c.b.Param)
+			} else {
+				h = ops.ConvAdaptivePoolReLU(&c.ws, g, AdaptiveCells, h, c.w.Param, c.b.Param)
+			}
+			continue
+		}
 		h = ops.Convolve(n.eng, &c.ws, g, h, c.w.Param, c.b.Param)
 		pg := ops.PoolGeometry{H: g.OutH(), W: g.OutW(), C: g.OutC}
 		if n.act == ops.ReLU && !keepMaps {

@@ -17,7 +17,7 @@ type Engine struct {
 	jobPool sync.Pool // *job, one per packed call
 
 	startOnce sync.Once
-	tasks     chan task
+	workers   *workers
 }
 
 // tuning overrides the heuristics so tests reach every path with small

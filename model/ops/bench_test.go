@@ -85,3 +85,36 @@ func BenchmarkMaxPoolReLU(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N*128)/b.Elapsed().Seconds(), "images/s")
 }
+
+// BenchmarkConvPool times the fused convolution+relu+pool of the default
+// CNN's first two layers, forward and backward (the first layer's input
+// needs no gradient), with 1 and 2 threads.
+func BenchmarkConvPool(b *testing.B) {
+	const batch = 128
+	for i, g := range defaultCNNConvs[:2] {
+		for _, threads := range []int{1, 2} {
+			b.Run(fmt.Sprintf("conv%d/threads=%d", i+1, threads), func(b *testing.B) {
+				defer setProcs(threads)()
+				rng := rand.New(rand.NewPCG(1, uint64(i)))
+				x := randomMatrix(rng, batch, g.InH*g.InW*g.InC, i > 0)
+				w := randomMatrix(rng, g.OutC, g.PatchSize(), true)
+				bias := randomMatrix(rng, 1, g.OutC, true)
+				var ws Workspace
+				gy0 := make([]float32, batch*(g.OutH()/2)*(g.OutW()/2)*g.OutC)
+				for j := range gy0 {
+					gy0[j] = float32(j%7) - 3
+				}
+				gy := make([]float32, len(gy0))
+				for b.Loop() {
+					y := ConvPoolReLU(&ws, g, x, w, bias)
+					copy(gy, gy0)
+					y.AccGrad(Matrix(gy, batch, len(gy)/batch))
+					if err := ag.Backward(y); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "images/s")
+			})
+		}
+	}
+}

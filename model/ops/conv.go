@@ -199,6 +199,27 @@ func im2colHWC(g ConvGeometry, b0, b1 int, x, cols []float32) {
 	patch := g.PatchSize()
 	imgSize := g.InH * g.InW * C
 	row := b0 * oh * ow
+	if k == 3 && C == 1 && g.Stride == 1 && g.Padding == 0 {
+		// The first layer's patches: nine values from three input rows,
+		// as fixed-size copies.
+		W := g.InW
+		for b := b0; b < b1; b++ {
+			img := x[b*imgSize : (b+1)*imgSize]
+			for oy := 0; oy < oh; oy++ {
+				r0, r1, r2 := img[oy*W:(oy+1)*W], img[(oy+1)*W:(oy+2)*W], img[(oy+2)*W:(oy+3)*W]
+				dst := cols[row*9 : (row+ow)*9]
+				row += ow
+				for ox := 0; ox < ow; ox++ {
+					d := (*[9]float32)(dst[ox*9 : ox*9+9])
+					a, e, f := (*[3]float32)(r0[ox:ox+3]), (*[3]float32)(r1[ox:ox+3]), (*[3]float32)(r2[ox:ox+3])
+					d[0], d[1], d[2] = a[0], a[1], a[2]
+					d[3], d[4], d[5] = e[0], e[1], e[2]
+					d[6], d[7], d[8] = f[0], f[1], f[2]
+				}
+			}
+		}
+		return
+	}
 	for b := b0; b < b1; b++ {
 		img := x[b*imgSize : (b+1)*imgSize]
 		for oy := 0; oy < oh; oy++ {
@@ -267,11 +288,7 @@ func col2imHWC(g ConvGeometry, b0, b1 int, dcols, dx []float32) {
 						continue
 					}
 					at := (y0+ky)*g.InW + x0
-					d := img[(at+a)*C : (at+e)*C]
-					s := src[(ky*k+a)*C : (ky*k+e)*C]
-					for i, v := range s {
-						d[i] += v
-					}
+					addTo(img[(at+a)*C:(at+e)*C], src[(ky*k+a)*C:(ky*k+e)*C])
 				}
 			}
 		}

@@ -249,6 +249,51 @@ func TestGradientsMatchFiniteDifferences(t *testing.T) {
 		c.name = g.name
 		cases = append(cases, c)
 	}
+	for _, g := range []struct {
+		name string
+		geom ConvGeometry
+	}{
+		{"convolution 3x3 on one channel fused with relu and 2x2 max-pool", ConvGeometry{InH: 7, InW: 7, InC: 1, OutC: 3, Kernel: 3, Stride: 1}},
+		{"convolution 3x3 with 3 channels and padding fused with relu and max-pool over an odd map", ConvGeometry{InH: 5, InW: 5, InC: 3, OutC: 2, Kernel: 3, Stride: 1, Padding: 1}},
+		{"convolution with stride 2 fused with relu and max-pool", ConvGeometry{InH: 9, InW: 8, InC: 2, OutC: 2, Kernel: 3, Stride: 2}},
+	} {
+		cases = append(cases, gradCase{
+			name:   g.name,
+			shapes: [][2]int{{3, g.geom.InH * g.geom.InW * g.geom.InC}, {g.geom.OutC, g.geom.PatchSize()}, {1, g.geom.OutC}},
+			build: func(ws *Workspace, in []mat.Tensor) mat.Tensor {
+				return ConvPoolReLU(ws, g.geom, in[0], in[1], in[2])
+			},
+		})
+	}
+	for _, g := range []struct {
+		name  string
+		geom  ConvGeometry
+		cells int
+	}{
+		{"convolution 3x3 fused with relu and adaptive max-pool upsampling 3x3 to 4x4", ConvGeometry{InH: 5, InW: 5, InC: 1, OutC: 3, Kernel: 3, Stride: 1}, 4},
+		{"convolution 3x3 fused with relu and adaptive max-pool 5x4 to 4x4", ConvGeometry{InH: 7, InW: 6, InC: 1, OutC: 2, Kernel: 3, Stride: 1}, 4},
+	} {
+		cases = append(cases, gradCase{
+			name: g.name,
+			// Distinct inputs and a dominant centre tap keep the windows'
+			// winners and relu's sign away from a switch within a
+			// finite-difference step.
+			prepare: func(in [][]float32) {
+				spreadOffZero(rand.New(rand.NewPCG(15, 16)), in[0], 0.02)
+				taps := g.geom.Kernel * g.geom.Kernel
+				for i := range in[1] {
+					in[1][i] *= 1e-4
+					if i%taps == taps/2 {
+						in[1][i] = 1
+					}
+				}
+			},
+			shapes: [][2]int{{3, g.geom.InH * g.geom.InW * g.geom.InC}, {g.geom.OutC, g.geom.PatchSize()}, {1, g.geom.OutC}},
+			build: func(ws *Workspace, in []mat.Tensor) mat.Tensor {
+				return ConvAdaptivePoolReLU(ws, g.geom, g.cells, in[0], in[1], in[2])
+			},
+		})
+	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { runGradCheck(t, c) })
 	}

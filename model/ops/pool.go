@@ -83,6 +83,26 @@ func (p *MaxPool2D) Forward() (mat.Tensor, error) {
 // maxPoolImage pools one image x into y, storing in arg the batch-wide
 // index (base + index in x) of each window's winner.
 func maxPoolImage(g PoolGeometry, relu bool, x, y []float32, arg []int32, base int32) {
+	if poolRows != nil && g.C%16 == 0 {
+		// The vector kernel computes the same bits as maxPoolImageGo; it
+		// stops at a NaN, whose window the portable code then handles.
+		W, C, ow := g.W, g.C, g.W/2
+		for oy := 0; oy < g.H/2; oy++ {
+			top := x[2*oy*W*C : (2*oy+1)*W*C]
+			bottom := x[(2*oy+1)*W*C : (2*oy+2)*W*C]
+			yo, ao := y[oy*ow*C:(oy+1)*ow*C], arg[oy*ow*C:(oy+1)*ow*C]
+			if poolRows(&top[0], &bottom[0], &yo[0], &ao[0], ow, C/16, base+int32(2*oy*W*C), int32(C), int32(W*C), relu) {
+				maxPoolImageGo(g, relu, x, y, arg, base)
+				return
+			}
+		}
+		return
+	}
+	maxPoolImageGo(g, relu, x, y, arg, base)
+}
+
+// maxPoolImageGo is maxPoolImage in portable code.
+func maxPoolImageGo(g PoolGeometry, relu bool, x, y []float32, arg []int32, base int32) {
 	C, W := g.C, g.W
 	o := 0
 	for oy := 0; oy < g.H/2; oy++ {
@@ -97,39 +117,49 @@ func maxPoolImage(g PoolGeometry, relu bool, x, y []float32, arg []int32, base i
 			i10 := i00 + int32(W*C)
 			for c := range yo {
 				v0, v1, v2, v3 := t0[c], t1[c], b0[c], b1[c]
-				best := max(v0, v1, v2, v3)
-				// Pick the first winner with conditional moves, not
-				// branches: which of the four wins is unpredictable.
-				// Comparing bits (integers) keeps the compiler from
-				// branching; it differs from == only for ±0, where the
-				// first +0 wins over an earlier −0 (max returns +0).
-				bb := math.Float32bits(best)
-				win := i10 + int32(C)
-				if math.Float32bits(v2) == bb {
-					win = i10
+				u0, u1, u2, u3 := math.Float32bits(v0), math.Float32bits(v1), math.Float32bits(v2), math.Float32bits(v3)
+				// Compare order keys (integers ordered like the floats,
+				// −0 below +0) with conditional moves, not branches:
+				// which of the four wins is unpredictable. Strict
+				// comparisons keep the first winner.
+				best, win := orderKey(u0), i00
+				if k := orderKey(u1); k > best {
+					best, win = k, i00+int32(C)
 				}
-				if math.Float32bits(v1) == bb {
-					win = i00 + int32(C)
+				if k := orderKey(u2); k > best {
+					best, win = k, i10
 				}
-				if math.Float32bits(v0) == bb {
-					win = i00
-				}
-				if best != best {
-					// max is NaN when any value is: the first NaN wins,
-					// passed on unchanged.
-					win, best = nanWinner(v0, v1, v2, v3, i00, i10, int32(C))
+				if k := orderKey(u3); k > best {
+					best, win = k, i10+int32(C)
 				}
 				if relu {
-					// Branch-free; NaN stays NaN, −0 becomes +0 as in Activation.
-					best = max(best, 0)
+					// −0 and negatives become +0, as in Activation,
+					// branch-free: the sign is unpredictable.
+					best &^= best >> 31
 				}
-				yo[c] = best
+				out := math.Float32frombits(uint32(orderKey(uint32(best))))
+				if max(u0&0x7fffffff, u1&0x7fffffff, u2&0x7fffffff, u3&0x7fffffff) > 0x7f800000 {
+					// The first NaN wins, passed on unchanged.
+					win, out = nanWinner(v0, v1, v2, v3, i00, i10, int32(C))
+				}
+				yo[c] = out
 				ao[c] = win + int32(c)
 			}
 			o += C
 		}
 	}
 }
+
+// orderKey maps the bits of a float32 to an integer key that orders
+// like the float (−0 just below +0, NaNs beyond ±Inf); it is its own
+// inverse.
+func orderKey(u uint32) int32 {
+	k := int32(u)
+	return k ^ (k >> 31 & 0x7fffffff)
+}
+
+// isNaNBits reports whether the float32 bits u are a NaN.
+func isNaNBits(u uint32) bool { return u&0x7fffffff > 0x7f800000 }
 
 // nanWinner returns the index and value of the first NaN among a window's
 // values v0, v1, v2 and v3 (at i00, i00+C, i10 and i10+C).
@@ -277,9 +307,10 @@ func (p *AdaptiveMaxPool2D) Forward() (mat.Tensor, error) {
 	inSize := g.H * g.W * g.C
 	parallelFor(p.batch, p.batch*inSize, func(b0, b1 int) {
 		best := make([]float32, g.C)
+		keys := make([]int32, g.C)
 		at := make([]int32, g.C)
 		for b := b0; b < b1; b++ {
-			p.poolImage(x[b*inSize:(b+1)*inSize], y[b*outSize:(b+1)*outSize], arg[b*outSize:(b+1)*outSize], int32(b*inSize), best, at)
+			p.poolImage(x[b*inSize:(b+1)*inSize], y[b*outSize:(b+1)*outSize], arg[b*outSize:(b+1)*outSize], int32(b*inSize), best, keys, at)
 		}
 	})
 	p.y, p.arg = y, arg
@@ -290,34 +321,38 @@ func (p *AdaptiveMaxPool2D) Forward() (mat.Tensor, error) {
 // being the image's offset). best and at are scratch vectors of one value
 // per channel: each window is reduced position by position over all
 // channels at once, which walks the channels-last input contiguously.
-func (p *AdaptiveMaxPool2D) poolImage(x, y []float32, arg []int32, base int32, best []float32, at []int32) {
+func (p *AdaptiveMaxPool2D) poolImage(x, y []float32, arg []int32, base int32, best []float32, keys, at []int32) {
 	g := p.geom
 	C := g.C
 	for i := 0; i < p.outH; i++ {
 		y0, y1 := AdaptiveWindow(i, p.outH, g.H)
 		for j := 0; j < p.outW; j++ {
 			x0, x1 := AdaptiveWindow(j, p.outW, g.W)
-			first := (y0*g.W + x0) * C
-			copy(best, x[first:first+C])
-			for c := range at {
-				at[c] = int32(first + c)
+			if adaptiveFast && p.poolCellFast(x, y, arg, base, i, j, y0, y1, x0, x1) {
+				continue
 			}
-			for yy := y0; yy < y1; yy++ {
-				for xx := x0; xx < x1; xx++ {
-					pos := (yy*g.W + xx) * C
-					if pos == first {
-						continue
-					}
-					row := x[pos : pos+C]
-					for c, v := range row {
-						// Branch-free update, as the comparison's outcome
-						// is random: the first maximum wins, and the first
-						// NaN, which max propagates.
-						nb := max(best[c], v)
-						if best[c] == best[c] && math.Float32bits(nb) != math.Float32bits(best[c]) {
-							at[c] = int32(pos + c)
+			first := (y0*g.W + x0) * C
+			if !p.reduceWindow(x, y0, y1, x0, x1, first, keys, at) {
+				// A NaN in the window: the first NaN wins, which the
+				// order keys do not tell.
+				copy(best, x[first:first+C])
+				for c := range at {
+					at[c] = int32(first + c)
+				}
+				for yy := y0; yy < y1; yy++ {
+					for xx := x0; xx < x1; xx++ {
+						pos := (yy*g.W + xx) * C
+						if pos == first {
+							continue
 						}
-						best[c] = nb
+						row := x[pos : pos+C]
+						for c, v := range row {
+							nb := max(best[c], v)
+							if best[c] == best[c] && math.Float32bits(nb) != math.Float32bits(best[c]) {
+								at[c] = int32(pos + c)
+							}
+							best[c] = nb
+						}
 					}
 				}
 			}
@@ -333,6 +368,88 @@ func (p *AdaptiveMaxPool2D) poolImage(x, y []float32, arg []int32, base int32, b
 			}
 		}
 	}
+}
+
+// adaptiveFast enables poolCellFast; tests turn it off to compare.
+var adaptiveFast = true
+
+// poolCellFast pools cell (i, j), covering input rows [y0, y1) and
+// columns [x0, x1), one channel at a time with the window's running
+// maximum in registers (order keys, conditional moves, first winner
+// kept). It reports false, having maybe written part of the cell, when
+// the window is too big for it or holds a NaN; poolImage then pools the
+// cell again with NaN's first-wins rule.
+func (p *AdaptiveMaxPool2D) poolCellFast(x, y []float32, arg []int32, base int32, i, j, y0, y1, x0, x1 int) bool {
+	var posBuf [16]int
+	if (y1-y0)*(x1-x0) > len(posBuf) {
+		return false
+	}
+	g := p.geom
+	C := g.C
+	ps := posBuf[:0]
+	for yy := y0; yy < y1; yy++ {
+		for xx := x0; xx < x1; xx++ {
+			ps = append(ps, (yy*g.W+xx)*C)
+		}
+	}
+	first, rest := ps[0], ps[1:]
+	cells := p.outH * p.outW
+	o := i*p.outW + j
+	var mag uint32 // the largest magnitude bits: above +Inf's for a NaN
+	for c := 0; c < C; c++ {
+		u := math.Float32bits(x[first+c])
+		mag = max(mag, u&0x7fffffff)
+		k, a := orderKey(u), first+c
+		for _, q := range rest {
+			u := math.Float32bits(x[q+c])
+			mag = max(mag, u&0x7fffffff)
+			if kv := orderKey(u); kv > k {
+				k, a = kv, q+c
+			}
+		}
+		if p.relu {
+			k &^= k >> 31 // as in maxPoolImage
+		}
+		y[o+c*cells] = math.Float32frombits(uint32(orderKey(uint32(k))))
+		arg[o+c*cells] = base + int32(a)
+	}
+	return mag <= 0x7f800000
+}
+
+// reduceWindow finds the first maximum of every channel over input rows
+// [y0, y1) and columns [x0, x1) of the channels-last image x, first being
+// the window's first position, and stores its index in at. It compares
+// order keys with conditional moves: which value wins is unpredictable.
+// It reports false, leaving at unspecified, if the window holds a NaN.
+func (p *AdaptiveMaxPool2D) reduceWindow(x []float32, y0, y1, x0, x1, first int, keys, at []int32) bool {
+	C, W := p.geom.C, p.geom.W
+	nan := false
+	for c, v := range x[first : first+C] {
+		u := math.Float32bits(v)
+		nan = nan || isNaNBits(u)
+		keys[c] = orderKey(u)
+		at[c] = int32(first + c)
+	}
+	for yy := y0; yy < y1; yy++ {
+		for xx := x0; xx < x1; xx++ {
+			pos := (yy*W + xx) * C
+			if pos == first {
+				continue
+			}
+			row := x[pos : pos+C]
+			keys, at := keys[:len(row)], at[:len(row)]
+			for c, v := range row {
+				u := math.Float32bits(v)
+				nan = nan || isNaNBits(u)
+				k, a := keys[c], at[c]
+				if kv := orderKey(u); kv > k {
+					k, a = kv, int32(pos+c)
+				}
+				keys[c], at[c] = k, a
+			}
+		}
+	}
+	return !nan
 }
 
 // Backward routes each cell's gradient to the input element that won it;

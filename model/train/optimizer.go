@@ -3,10 +3,9 @@ package train
 import (
 	"fmt"
 	"math"
-	"runtime"
-	"sync"
 
 	"fashionlab/model"
+	"fashionlab/model/ops"
 )
 
 // Optimizers.
@@ -101,6 +100,12 @@ func (o *Optimizer) Step(params []*model.Param) {
 // adamUpdate applies one Adam step to w from the gradient g and the moments
 // m and v (all the same length), and clears g for the next step.
 func adamUpdate(w, g, m, v []float32, b1, b2, eps, stepSize, bc2Sqrt float32) {
+	done := adamVector(w, g, m, v, b1, b2, eps, stepSize, bc2Sqrt)
+	adamUpdateGo(w[done:], g[done:], m[done:], v[done:], b1, b2, eps, stepSize, bc2Sqrt)
+}
+
+// adamUpdateGo is adamUpdate in portable code.
+func adamUpdateGo(w, g, m, v []float32, b1, b2, eps, stepSize, bc2Sqrt float32) {
 	w, m, v = w[:len(g)], m[:len(g)], v[:len(g)]
 	for j, gj := range g {
 		mj := m[j] + (1-b1)*(gj-m[j])
@@ -117,23 +122,13 @@ func adamUpdate(w, g, m, v []float32, b1, b2, eps, stepSize, bc2Sqrt float32) {
 // the time to update some 4,000 values.
 const minParallelParams = 1 << 14
 
-// parallelFor calls fn on contiguous chunks of [0, n), one per usable
-// processor (runtime.GOMAXPROCS: one in wasm), and waits for them.
+// parallelFor calls fn on contiguous chunks of [0, n), at most one per
+// usable processor (runtime.GOMAXPROCS: one in wasm) and one per
+// minParallelParams values, on the ops package's persistent workers, and
+// waits for them.
 func parallelFor(n int, fn func(lo, hi int)) {
-	workers := min(runtime.GOMAXPROCS(0), max(1, n/minParallelParams))
-	if workers <= 1 {
-		fn(0, n)
-		return
-	}
-	var wg sync.WaitGroup
-	for w := 1; w < workers; w++ {
-		lo, hi := n*w/workers, n*(w+1)/workers
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			fn(lo, hi)
-		}()
-	}
-	fn(0, n/workers)
-	wg.Wait()
+	ops.ParallelFor(n, n/minParallelParams*opsWorkPerWorker, fn)
 }
+
+// opsWorkPerWorker is the work ops.ParallelFor asks of each goroutine.
+const opsWorkPerWorker = 1 << 15

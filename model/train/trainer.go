@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"time"
 
 	"github.com/nlpodyssey/spago/ag"
@@ -93,6 +94,8 @@ type Trainer struct {
 	ws       ops.Workspace
 	batchX   []float32
 	batchY   []uint8
+	// normParts holds gradNorm's block sums.
+	normParts []float64
 }
 
 // New returns a Trainer for net on data. The settings are validated; the
@@ -249,14 +252,38 @@ func (t *Trainer) permutation(epoch int) []int {
 	return rng.Perm(t.trainSize())
 }
 
+// normBlock is the number of gradient values gradNorm squares and adds up
+// per block. Blocks are fixed by the parameter sizes alone, so the norm
+// does not depend on how many goroutines compute it.
+const normBlock = 1 << 14
+
+// gradNorm returns the global L2 norm of the gradients: each parameter's
+// blocks are summed in parallel, and the block sums are added in order.
 func (t *Trainer) gradNorm() float64 {
 	var sum float64
 	for _, p := range t.net.Params() {
-		for _, g := range p.Grads() {
-			sum += float64(g) * float64(g)
+		g := p.Grads()
+		blocks := (len(g) + normBlock - 1) / normBlock
+		t.normParts = slices.Grow(t.normParts[:0], blocks)[:blocks]
+		parts := t.normParts
+		parallelFor(blocks*normBlock, func(lo, hi int) {
+			for b := lo / normBlock; b < hi/normBlock; b++ {
+				parts[b] = sumSquares(g[b*normBlock : min(len(g), (b+1)*normBlock)])
+			}
+		})
+		for _, v := range parts {
+			sum += v
 		}
 	}
 	return math.Sqrt(sum)
+}
+
+func sumSquares(g []float32) float64 {
+	var s float64
+	for _, v := range g {
+		s += float64(v) * float64(v)
+	}
+	return s
 }
 
 func (t *Trainer) evaluateLog() (trainEval, valEval Evaluation) {

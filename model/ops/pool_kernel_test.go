@@ -1,0 +1,114 @@
+package ops
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// TestMaxPoolImageKernels checks that maxPoolImage (the vector kernel where
+// the CPU has one) gives the same bits and winners as the portable code,
+// over ties, signed zeros, infinities and NaNs, with and without relu.
+func TestMaxPoolImageKernels(t *testing.T) {
+	if poolRows == nil {
+		t.Log("no vector kernel on this CPU: checking the portable code against itself")
+	}
+	rng := rand.New(rand.NewPCG(31, 32))
+	specials := []float32{0, float32(math.Copysign(0, -1)), 0.5, -0.5, float32(math.Inf(1)), float32(math.Inf(-1))}
+	for _, g := range []PoolGeometry{{H: 26, W: 26, C: 16}, {H: 11, W: 11, C: 32}, {H: 5, W: 4, C: 48}, {H: 2, W: 2, C: 16}} {
+		for _, relu := range []bool{false, true} {
+			for _, nanRate := range []int{0, 500} {
+				t.Run(fmt.Sprintf("%dx%dx%d/relu=%v/nan=%v", g.H, g.W, g.C, relu, nanRate > 0), func(t *testing.T) {
+					x := make([]float32, g.H*g.W*g.C)
+					for i := range x {
+						switch r := rng.IntN(1000); {
+						case r < nanRate/100:
+							x[i] = math.Float32frombits(0x7fc00000 | uint32(rng.IntN(1<<22)) | uint32(rng.IntN(2))<<31)
+						case r < 300:
+							x[i] = specials[rng.IntN(len(specials))]
+						default:
+							x[i] = float32(rng.NormFloat64())
+						}
+					}
+					n := g.H / 2 * (g.W / 2) * g.C
+					y1, y2 := make([]float32, n), make([]float32, n)
+					a1, a2 := make([]int32, n), make([]int32, n)
+					maxPoolImage(g, relu, x, y1, a1, 1000)
+					maxPoolImageGo(g, relu, x, y2, a2, 1000)
+					for i := range y1 {
+						if math.Float32bits(y1[i]) != math.Float32bits(y2[i]) || a1[i] != a2[i] {
+							t.Fatalf("element %d: kernel %g (bits %#x) at %d, portable %g (bits %#x) at %d", i, y1[i], math.Float32bits(y1[i]), a1[i], y2[i], math.Float32bits(y2[i]), a2[i])
+						}
+					}
+				})
+			}
+		}
+	}
+}
+
+// TestAddTo checks addTo against a plain loop on lengths around the
+// vector width.
+func TestAddTo(t *testing.T) {
+	rng := rand.New(rand.NewPCG(51, 52))
+	for _, n := range []int{0, 1, 15, 16, 17, 48, 100} {
+		dst, src := make([]float32, n+3), make([]float32, n)
+		for i := range dst {
+			dst[i] = float32(rng.NormFloat64())
+		}
+		for i := range src {
+			src[i] = float32(rng.NormFloat64())
+		}
+		want := append([]float32(nil), dst...)
+		for i, v := range src {
+			want[i] += v
+		}
+		addTo(dst, src)
+		for i := range dst {
+			if math.Float32bits(dst[i]) != math.Float32bits(want[i]) {
+				t.Fatalf("n=%d element %d: %g, want %g", n, i, dst[i], want[i])
+			}
+		}
+	}
+}
+
+// TestAdaptivePoolFastPath checks that the adaptive pool's register path
+// gives the same bits and winners as the general one, over ties, signed
+// zeros, infinities and NaNs, upsampling and downsampling.
+func TestAdaptivePoolFastPath(t *testing.T) {
+	rng := rand.New(rand.NewPCG(71, 72))
+	specials := []float32{0, float32(math.Copysign(0, -1)), 0.5, -0.5, float32(math.Inf(1)), float32(math.Inf(-1))}
+	for _, g := range []PoolGeometry{{H: 3, W: 3, C: 48}, {H: 5, W: 6, C: 3}, {H: 11, W: 11, C: 2}} {
+		for _, relu := range []bool{false, true} {
+			for _, nan := range []bool{false, true} {
+				x := make([]float32, g.H*g.W*g.C)
+				for i := range x {
+					switch r := rng.IntN(100); {
+					case nan && r < 2:
+						x[i] = math.Float32frombits(0x7fc00000 | uint32(rng.IntN(1<<22)) | uint32(rng.IntN(2))<<31)
+					case r < 30:
+						x[i] = specials[rng.IntN(len(specials))]
+					default:
+						x[i] = float32(rng.NormFloat64())
+					}
+				}
+				p := &AdaptiveMaxPool2D{geom: g, outH: 4, outW: 4, relu: relu}
+				n := 16 * g.C
+				run := func(fast bool) ([]float32, []int32) {
+					defer func(old bool) { adaptiveFast = old }(adaptiveFast)
+					adaptiveFast = fast
+					y, arg := make([]float32, n), make([]int32, n)
+					p.poolImage(x, y, arg, 7, make([]float32, g.C), make([]int32, g.C), make([]int32, g.C))
+					return y, arg
+				}
+				y1, a1 := run(true)
+				y2, a2 := run(false)
+				for i := range y1 {
+					if math.Float32bits(y1[i]) != math.Float32bits(y2[i]) || a1[i] != a2[i] {
+						t.Fatalf("%v relu=%v nan=%v element %d: fast %g at %d, general %g at %d", g, relu, nan, i, y1[i], a1[i], y2[i], a2[i])
+					}
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,27 @@
+//go:build !purego
+
+package train
+
+import "golang.org/x/sys/cpu"
+
+// adamAVX512 applies adamUpdate's step to the first n values (n a multiple
+// of 16) with the same float32 operations in the same order (no fused
+// multiply-adds; sqrt and division are correctly rounded in both), so it
+// computes the same bits.
+//
+//go:noescape
+func adamAVX512(w, grad, m, v *float32, n int, b1, b2, eps, stepSize, bc2Sqrt float32)
+
+var hasAdamAVX512 = cpu.X86.HasAVX512F
+
+// adamVector updates the longest prefix of w that the vector kernel
+// handles and returns its length.
+func adamVector(w, g, m, v []float32, b1, b2, eps, stepSize, bc2Sqrt float32) int {
+	n := len(g) &^ 15
+	if !hasAdamAVX512 || n == 0 {
+		return 0
+	}
+	w, m, v = w[:n], m[:n], v[:n]
+	adamAVX512(&w[0], &g[0], &m[0], &v[0], n, b1, b2, eps, stepSize, bc2Sqrt)
+	return n
+}
