@@ -4,12 +4,9 @@ import (
 	"math"
 	"runtime"
 	"strconv"
-	"sync"
 
 	"github.com/nlpodyssey/spago/ag"
 	"github.com/nlpodyssey/spago/mat"
-
-	"fashionlab/model/gemm"
 )
 
 // ConvPool2D is a convolution with bias followed by relu and a 2×2
@@ -41,9 +38,6 @@ type ConvPool2D struct {
 // convPoolChunkBytes bounds a chunk's scratch (patches and convolution
 // output): well inside a core's L2 cache.
 const convPoolChunkBytes = 640 << 10
-
-// serialGemm runs the chunks' products on the calling goroutine.
-var serialGemm = sync.OnceValue(func() *gemm.Engine { return gemm.New(1) })
 
 // NewConvPool2D returns the fused op over x (batch × InH·InW·InC), w
 // (OutC × PatchSize) and b (OutC values). It panics on mismatched shapes or
@@ -170,7 +164,7 @@ func (c *ConvPool2D) Forward() (mat.Tensor, error) {
 	imgSize := g.InH * g.InW * g.InC
 	mapSize := g.OutH() * g.OutW() * g.OutC
 	pg := PoolGeometry{H: g.OutH(), W: g.OutW(), C: g.OutC}
-	eng := serialGemm()
+	eng := c.ws.serialEngine()
 	workers, colsBuf, outBuf := c.workers()
 	var ap *AdaptiveMaxPool2D
 	var best [][]float32
@@ -226,7 +220,7 @@ func (c *ConvPool2D) Backward(gy mat.Tensor) error {
 	x := data(c.x)
 	outSize := c.pooledSize()
 	mapSize := g.OutH() * g.OutW() * g.OutC
-	eng := serialGemm()
+	eng := c.ws.serialEngine()
 	workers, colsBuf, outBuf := c.workers()
 	runChunks(workers, chunks, func(w, ch int) {
 		b0 := ch * c.chunk

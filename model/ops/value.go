@@ -5,6 +5,8 @@ import (
 
 	"github.com/nlpodyssey/spago/ag"
 	"github.com/nlpodyssey/spago/mat"
+
+	"fashionlab/model/gemm"
 )
 
 // Value is the output matrix of an op. It embeds a spago dense matrix and
@@ -83,6 +85,20 @@ func (v *Value) ZeroGrad() {
 type Workspace struct {
 	floats map[string][]float32
 	ints   map[string][]int32
+	serial *gemm.Engine
+}
+
+// serialEngine returns a one-thread matrix engine kept with the workspace:
+// ops that spread chunks over goroutines themselves run each chunk's
+// products on it, on the chunk's goroutine.
+func (w *Workspace) serialEngine() *gemm.Engine {
+	if w == nil {
+		return gemm.New(1)
+	}
+	if w.serial == nil {
+		w.serial = gemm.New(1)
+	}
+	return w.serial
 }
 
 // Floats returns a float32 buffer of length n stored under name, reusing
