@@ -30,14 +30,14 @@ func (q Quantity) Label() string {
 	return string(q)
 }
 
-// Sources of the reference numbers. Both are recorded in HOMEWORK.md, the
-// description of the homework that FashionLab reproduces.
+// Sources of the reference numbers: the homework that FashionLab
+// reproduces, and its PyTorch code run on a 2-core machine like ours.
 const (
 	// SourceReport is the homework's own report, whose numbers are from the
 	// end of training, about 50 epochs.
 	SourceReport = "homework report"
 	// SourcePyTorch is the homework's PyTorch code run with the same
-	// semantics (anchors/pytorch).
+	// semantics (data split, normalization, loss, Adam, in-order batches).
 	SourcePyTorch = "PyTorch reference"
 )
 
@@ -57,8 +57,8 @@ type ReferenceRow struct {
 	Source   string // SourceReport or SourcePyTorch
 }
 
-// References returns every reference number of the homework, as recorded
-// in HOMEWORK.md, in a new slice. The run names to use for matching are:
+// References returns every reference number of the homework in a new
+// slice. The run names to use for matching are:
 //
 //	q2: "lr 1e-2 normalized", "lr 1e-2 raw", "lr 1e-4 normalized",
 //	    "lr 1e-4 raw", "lr 1e-6 normalized", "lr 1e-6 raw"

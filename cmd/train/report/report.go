@@ -57,7 +57,7 @@ func WriteReport(path string, sections []Section) error {
 	b.WriteString("# FashionLab: the FashionMNIST homework\n\n")
 	b.WriteString("Train accuracy is measured on the first 2,000 training images, validation accuracy on the 2,000 validation images (the first 2,000 test images). " +
 		"The gradient norm is the global L2 norm of the parameter gradients of each epoch's last batch. " +
-		"Reference numbers come from HOMEWORK.md: the homework's own report (\"" + SourceReport + "\", numbers from the end of training, about 50 epochs) " +
+		"Reference numbers: the homework's own report (\"" + SourceReport + "\", numbers from the end of training, about 50 epochs) " +
 		"and the homework's PyTorch code run with the same semantics (\"" + SourcePyTorch + "\").\n")
 	for _, s := range sections {
 		if err := writeSection(&b, dir, s); err != nil {
