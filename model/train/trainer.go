@@ -181,7 +181,7 @@ func (t *Trainer) Step() (StepStats, bool) {
 	from := t.step * bs
 	to := min(from+bs, n)
 	rows := to - from
-	t.batchX = grow(t.batchX, rows*assets.ImageSize)
+	t.batchX = t.ws.Floats("batch.x", rows*assets.ImageSize)
 	t.batchY = t.batchY[:0]
 	for r := 0; r < rows; r++ {
 		i := from + r
@@ -338,19 +338,15 @@ const EvalBatch = 256
 // images of set, in batches of EvalBatch.
 func Evaluate(net *model.Network, set assets.Set, n int) Evaluation {
 	n = min(n, set.N)
-	var ws ops.Workspace
-	var lossSum float64
-	correct := 0
-	for from := 0; from < n; from += EvalBatch {
-		rows := min(EvalBatch, n-from)
-		x := ops.Matrix(set.X[from*assets.ImageSize:(from+rows)*assets.ImageSize], rows, assets.ImageSize)
-		loss, ce := ops.Loss(&ws, net.Forward(x), set.Y[from:from+rows])
-		lossSum += float64(loss.Value().Item().F32()) * float64(rows)
-		correct += ce.Correct
-	}
 	if n == 0 {
 		return Evaluation{Loss: Metric(math.NaN()), Accuracy: Metric(math.NaN())}
 	}
+	var lossSum float64
+	correct := 0
+	forEachBatch(net, set, n, func(rows int, loss float64, ce *ops.SoftmaxCrossEntropy) {
+		lossSum += loss * float64(rows)
+		correct += ce.Correct
+	})
 	return Evaluation{Images: n, Loss: Metric(lossSum / float64(n)), Accuracy: Metric(float64(correct) / float64(n))}
 }
 
@@ -358,13 +354,9 @@ func Evaluate(net *model.Network, set assets.Set, n int) Evaluation {
 // of set and the probabilities (n × 10).
 func Predict(net *model.Network, set assets.Set, n int) ([]uint8, []float32) {
 	n = min(n, set.N)
-	var ws ops.Workspace
 	labels := make([]uint8, 0, n)
 	probs := make([]float32, 0, n*model.Classes)
-	for from := 0; from < n; from += EvalBatch {
-		rows := min(EvalBatch, n-from)
-		x := ops.Matrix(set.X[from*assets.ImageSize:(from+rows)*assets.ImageSize], rows, assets.ImageSize)
-		_, ce := ops.Loss(&ws, net.Forward(x), set.Y[from:from+rows])
+	forEachBatch(net, set, n, func(rows int, _ float64, ce *ops.SoftmaxCrossEntropy) {
 		p := ce.Probabilities()
 		probs = append(probs, p...)
 		for r := 0; r < rows; r++ {
@@ -376,13 +368,18 @@ func Predict(net *model.Network, set assets.Set, n int) ([]uint8, []float32) {
 			}
 			labels = append(labels, uint8(best))
 		}
-	}
+	})
 	return labels, probs
 }
 
-func grow(b []float32, n int) []float32 {
-	if cap(b) < n {
-		return make([]float32, n)
+// forEachBatch runs net forward over the first n images of set in batches
+// of EvalBatch and hands each batch's size, mean loss and loss op to fn.
+func forEachBatch(net *model.Network, set assets.Set, n int, fn func(rows int, loss float64, ce *ops.SoftmaxCrossEntropy)) {
+	var ws ops.Workspace
+	for from := 0; from < n; from += EvalBatch {
+		rows := min(EvalBatch, n-from)
+		x := ops.Matrix(set.X[from*assets.ImageSize:(from+rows)*assets.ImageSize], rows, assets.ImageSize)
+		loss, ce := ops.Loss(&ws, net.Forward(x), set.Y[from:from+rows])
+		fn(rows, float64(loss.Value().Item().F32()), ce)
 	}
-	return b[:n]
 }
