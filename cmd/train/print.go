@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"math"
 	"text/tabwriter"
 	"time"
 
@@ -50,14 +49,8 @@ func printSummary(w io.Writer, h *train.History) {
 		if e.Epoch > 0 {
 			grad = fmt.Sprintf("%.4g", e.GradNorm)
 			secs = fmt.Sprintf("%.2f", e.Seconds)
-			if e.Seconds > 0 {
-				images := float64(h.Settings.BatchSize * e.Steps)
-				if n := h.Settings.TrainLimit; n > 0 {
-					images = math.Min(images, float64(n))
-				} else {
-					images = math.Min(images, 60000)
-				}
-				speed = fmt.Sprintf("%.0f", images/float64(e.Seconds))
+			if e.Seconds > 0 && e.Images > 0 {
+				speed = fmt.Sprintf("%.0f", float64(e.Images)/float64(e.Seconds))
 			}
 		}
 		fmt.Fprintf(tw, "%d\t%.4f\t%.4f\t%.4f\t%.4f\t%s\t%s\t%s\t\n", e.Epoch, e.TrainLoss, e.TrainAcc, e.ValLoss, e.ValAcc, grad, secs, speed)

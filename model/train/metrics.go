@@ -54,6 +54,8 @@ type Epoch struct {
 	ZeroGradSteps int `json:"zero_grad_steps"`
 	// Steps is the number of training steps in the epoch.
 	Steps int `json:"steps"`
+	// Images is the number of training images the epoch went through.
+	Images int `json:"images"`
 }
 
 // Evaluation is the loss and accuracy of a network on a set of images.

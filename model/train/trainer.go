@@ -236,7 +236,7 @@ func (t *Trainer) finishEpoch() {
 	t.history.Epochs = append(t.history.Epochs, Epoch{
 		Epoch: t.epoch, TrainLoss: trainEval.Loss, TrainAcc: trainEval.Accuracy,
 		ValLoss: valEval.Loss, ValAcc: valEval.Accuracy, GradNorm: Metric(t.lastNorm),
-		Seconds: Metric(t.seconds), ZeroGradSteps: t.zeroGrad, Steps: t.step,
+		Seconds: Metric(t.seconds), ZeroGradSteps: t.zeroGrad, Steps: t.step, Images: t.trainSize(),
 	})
 	t.step = 0
 }
