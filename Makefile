@@ -27,7 +27,7 @@ ADDR ?= 127.0.0.1:8080
 
 .PHONY: site serve bench-browser
 site: ## build the static site (wasm, wasm_exec.js, data subset, page) into $(SITE_DIR)
-	$(GO) run ./cmd/serve/mksite -o $(SITE_DIR)
+	$(GO) run ./cmd/mksite -o $(SITE_DIR)
 
 serve: site ## build the site and serve it on http://127.0.0.1:8080
 	$(GO) run ./cmd/serve -addr $(ADDR) -dir $(SITE_DIR)

@@ -23,7 +23,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"fashionlab/cmd/serve/headless"
+	"fashionlab/internal/headless"
 )
 
 // state is the part of window.fashionlab.state() read here.

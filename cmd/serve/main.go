@@ -20,7 +20,7 @@ import (
 	"os/signal"
 	"time"
 
-	"fashionlab/cmd/serve/static"
+	"fashionlab/internal/static"
 )
 
 func main() {

@@ -9,7 +9,7 @@ import (
 	"path/filepath"
 
 	"fashionlab/assets"
-	"fashionlab/cmd/train/report"
+	"fashionlab/internal/report"
 	"fashionlab/model/equivariance"
 	"fashionlab/model/train"
 	"fashionlab/model/weights"

@@ -5,7 +5,7 @@
 //
 // Usage:
 //
-//	go run ./cmd/serve/mksite [-o site-build] [-data DIR] [-train 12000 -val 2000 -test 2000]
+//	go run ./cmd/mksite [-o site-build] [-data DIR] [-train 12000 -val 2000 -test 2000]
 package main
 
 import (
@@ -15,7 +15,7 @@ import (
 	"log"
 	"os"
 
-	"fashionlab/cmd/serve/sitebuild"
+	"fashionlab/internal/sitebuild"
 )
 
 func main() {

@@ -1,6 +1,6 @@
 //go:build !js
 
-package main
+package e2e
 
 import (
 	"bytes"
@@ -17,8 +17,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"fashionlab/assets"
-	"fashionlab/cmd/serve/headless"
-	"fashionlab/cmd/serve/sitebuild"
+	"fashionlab/internal/headless"
+	"fashionlab/internal/sitebuild"
 )
 
 // requireBrowser skips the test when Chromium or the dataset is missing,

@@ -16,7 +16,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"fashionlab/cmd/serve/static"
+	"fashionlab/internal/static"
 )
 
 // ChromiumPath is Debian's Chromium.
