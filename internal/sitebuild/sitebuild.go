@@ -24,6 +24,7 @@ import (
 	"strings"
 
 	"fashionlab/assets"
+	"fashionlab/model/experiments"
 )
 
 // Options says what to build and where.
@@ -117,6 +118,9 @@ func Build(ctx context.Context, o Options) (*Manifest, error) {
 	}
 
 	if err := o.copyPage(); err != nil {
+		return nil, err
+	}
+	if err := o.writePresets(); err != nil {
 		return nil, err
 	}
 	js, _ := json.MarshalIndent(m, "", "  ")
@@ -264,4 +268,43 @@ func compressAll(dir string) error {
 		}
 		return nil
 	})
+}
+
+// Presets is presets.json: what the page shows and trains, generated from
+// Go so that the page holds no copy of it.
+type Presets struct {
+	// Classes are the class names by label.
+	Classes []string `json:"classes"`
+	// Demos are the five questions sized for the browser and the custom
+	// form's defaults (experiments.Demos).
+	Demos []experiments.Demo `json:"demos"`
+}
+
+// NewPresets returns the presets the build writes.
+func NewPresets() (*Presets, error) {
+	demos, err := experiments.Demos()
+	if err != nil {
+		return nil, fmt.Errorf("sitebuild: presets: %w", err)
+	}
+	p := &Presets{Demos: demos}
+	for label := range assets.NumClasses {
+		p.Classes = append(p.Classes, assets.ClassName(uint8(label)))
+	}
+	return p, nil
+}
+
+// writePresets writes presets.json into the output folder.
+func (o *Options) writePresets() error {
+	p, err := NewPresets()
+	if err != nil {
+		return err
+	}
+	js, err := json.MarshalIndent(p, "", "  ")
+	if err != nil {
+		return fmt.Errorf("sitebuild: presets: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(o.Out, "presets.json"), append(js, '\n'), 0o644); err != nil {
+		return fmt.Errorf("sitebuild: %w", err)
+	}
+	return nil
 }

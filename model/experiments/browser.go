@@ -1,0 +1,156 @@
+package experiments
+
+import (
+	"fmt"
+
+	"fashionlab/model"
+	"fashionlab/model/train"
+)
+
+// Demo is one question sized for the browser page: the runs a student
+// starts with one press of Start on a subset of the data, what those runs
+// show at that scale, and what the full-scale runs of the native trainer
+// show. The site build writes the demos into presets.json, so the page
+// holds no copy of them.
+type Demo struct {
+	ID        string    `json:"id"`         // q1 … q5, or custom
+	Short     string    `json:"short"`      // the demo's button
+	Title     string    `json:"title"`      // the heading
+	Text      string    `json:"text"`       // what the runs are
+	Look      string    `json:"look"`       // what the page's own runs show
+	FullScale string    `json:"full_scale"` // what the native runs on 60,000 images show
+	Mode      string    `json:"mode"`       // the visual panel to open: "maps" or "lab"
+	Wait      string    `json:"wait"`       // expected waiting time, measured in headless Chromium
+	Runs      []DemoRun `json:"runs"`       // empty for custom: the form defines its run
+}
+
+// DemoRun is one run of a demo.
+type DemoRun struct {
+	Label    string         `json:"label"`
+	Config   model.Config   `json:"config"`
+	Settings train.Settings `json:"settings"`
+}
+
+// Visual panels a demo can open.
+const (
+	ModeMaps = "maps"
+	ModeLab  = "lab"
+)
+
+// BrowserSettings returns the training settings of the page's custom form
+// and the base of every demo: the homework's settings on the first 2,000
+// training images of the subset, 3 epochs, and 1,000 training images
+// evaluated per epoch, so that a run ends while a student watches.
+func BrowserSettings() train.Settings {
+	s := train.DefaultSettings()
+	s.Epochs = 3
+	s.TrainLimit = 2000
+	s.EvalTrainSize = 1000
+	return s
+}
+
+// Demos returns the page's demos in order: the five questions, then the
+// custom form (whose defaults are model.DefaultMLP and BrowserSettings).
+func Demos() ([]Demo, error) {
+	var out []Demo
+	for _, d := range browserDemos {
+		base := BrowserSettings()
+		base.TrainLimit = d.trainLimit
+		if d.lr > 0 {
+			base.LearningRate = d.lr
+		}
+		e, err := Get(d.id, base, d.epochs)
+		if err != nil {
+			return nil, fmt.Errorf("experiments: demo %s: %w", d.id, err)
+		}
+		demo := Demo{ID: d.id, Short: d.short, Title: d.title, Text: d.text, Look: d.look, FullScale: d.fullScale, Mode: d.mode, Wait: d.wait, Runs: []DemoRun{}}
+		for i, r := range e.Runs {
+			label := r.Name
+			if i < len(d.labels) {
+				label = d.labels[i]
+			}
+			demo.Runs = append(demo.Runs, DemoRun{Label: label, Config: r.Config, Settings: r.Settings})
+		}
+		if d.id == "q1" {
+			// q1 trains nothing itself; one short CNN run gives the lab a
+			// trained first layer to compare with the random one.
+			s := base
+			s.LearningRate = 1e-3
+			demo.Runs = []DemoRun{{Label: "default CNN (for its first layer)", Config: model.DefaultCNN(), Settings: s}}
+		}
+		out = append(out, demo)
+	}
+	out = append(out, Demo{
+		ID: "custom", Short: "Custom", Title: "Custom configuration",
+		Text: "Choose every field of the network and the training settings, then press Start. Runs stay on the charts until Reset; the page checks each field against the worker's limits as you type.",
+		Mode: ModeMaps, Runs: []DemoRun{{Label: "custom", Config: model.DefaultMLP(), Settings: BrowserSettings()}},
+	})
+	return out, nil
+}
+
+// browserDemo holds the page-specific choices of one question; the runs
+// themselves come from Get.
+type browserDemo struct {
+	id, short, title, text, look, fullScale, mode, wait string
+
+	labels     []string // one per run of Get, in its order
+	trainLimit int      // training images of the subset
+	epochs     int
+	lr         float64 // 0: the question's own (Get's base)
+}
+
+// browserDemos are sized so that each demo's runs end within the waiting
+// time they state (measured on a 2-core machine in headless Chromium) and
+// show the conclusion their "look" text names; "full_scale" gives the
+// native numbers of README.md's "Results at full scale".
+var browserDemos = []browserDemo{
+	{
+		id: "q1", short: "q1 · Equivariance", mode: ModeLab,
+		title:      "q1 · Is a convolution equivariant to shifts and rotations?",
+		text:       "f(x) = relu(conv(relu(conv(x)))) uses one random 3×3 convolution twice. The lab shows x, f(x), and for a shift and a rotation T the inputs T(x), the outputs f(T(x)) and T(f(x)), and their difference |T(f(x)) − f(T(x))|.",
+		look:       "The shift difference is zero except where content was clipped at the border; the rotation difference is not. Move the sliders. Start trains a default CNN for a moment; then switch f to the trained network's first layer: it is shift-equivariant too.",
+		fullScale:  "The native probe gives the same answer: shift (5, 5) leaves an interior difference of exactly 0; a 90° rotation leaves 0.323 (for max |f(x)| 0.633).",
+		trainLimit: 2000, epochs: 1,
+		wait: "about 45 s for the CNN run (measured: 41 s in headless Chromium on 2 cores); the lab works at once",
+	},
+	{
+		id: "q2", short: "q2 · Learning rate × normalization", mode: ModeMaps,
+		title:      "q2 · Learning rate × normalization (MLP)",
+		text:       "Six runs of the 784-256-256-10 MLP, one after the other: learning rates 1e-2, 1e-4 and 1e-6, each with and without per-pixel normalization, 3 epochs of 2,000 images.",
+		look:       "Raw pixels at lr 1e-2 saturate the softmax after one step: the loss stays high, the gradient is zero and the accuracy stays at chance (10 %), while normalized lr 1e-2 trains. lr 1e-4 trains both ways; lr 1e-6 barely moves.",
+		labels:     []string{"MLP lr 1e-2 normalized", "MLP lr 1e-2 raw", "MLP lr 1e-4 normalized", "MLP lr 1e-4 raw", "MLP lr 1e-6 normalized", "MLP lr 1e-6 raw"},
+		fullScale:  "At full scale (60,000 images, 5 epochs) the validation accuracies are 0.817 / 0.095 (lr 1e-2 normalized / raw, saturated), 0.8785 / 0.864 (lr 1e-4) and 0.616 / 0.668 (lr 1e-6).",
+		trainLimit: 2000, epochs: 3,
+		wait: "about 60 s for the six runs (measured: 55 s in headless Chromium on 2 cores)",
+	},
+	{
+		id: "q3", short: "q3 · Width vs depth", mode: ModeMaps,
+		title:      "q3 · Same parameters, different shape: 256×256 vs 54 layers of 64",
+		text:       "The default MLP has 269,322 parameters; 54 hidden layers of width 64 have 271,370. Both train with Adam at lr 1e-4 for 3 epochs of 2,000 images.",
+		look:       "The 54-layer network stays at loss 2.30 (ln 10) and chance accuracy, its gradient norm small and flat; the 256-wide one trains.",
+		labels:     []string{"MLP 256,256", "MLP 64×54"},
+		fullScale:  "At full scale (5 epochs): MLP 256,256 reaches 0.8785 validation accuracy with a gradient norm of 0.89-0.96; MLP 64×54 stays at 0.107 with 0.108-0.116.",
+		trainLimit: 2000, epochs: 3,
+		wait: "about 30 s for the two runs (measured: 27 s in headless Chromium on 2 cores)",
+	},
+	{
+		id: "q4", short: "q4 · MLP vs CNN", mode: ModeMaps,
+		title:      "q4 · MLP vs CNN at about the same number of parameters",
+		text:       "The MLP (269,322 parameters) and the default CNN (283,898: 16, 32, 48 channels of 3×3 convolutions, then 256, 256), 6 epochs of 2,000 images at lr 1e-3.",
+		look:       "At this scale the page shows the first half of the story: the MLP fits the training images fast and its gap between training (dashed) and validation (solid) accuracy keeps opening — it overfits; the CNN learns more slowly with a small gap, and still trails the MLP on validation accuracy after these few epochs.",
+		labels:     []string{"MLP 256,256", "CNN 16,32,48"},
+		fullScale:  "At full scale (60,000 images, 20 epochs) the MLP reaches train / validation 0.9375 / 0.895 (a gap of 4 points that keeps growing), the CNN 0.894 / 0.881 (a gap of 1 point); after about 50 epochs the homework reports the CNN ahead (validation 0.903 against 0.897).",
+		trainLimit: 2000, epochs: 6, lr: 1e-3,
+		wait: "about 2 minutes for the two runs (measured: 110 s in headless Chromium on 2 cores)",
+	},
+	{
+		id: "q5", short: "q5 · Kernel size", mode: ModeMaps,
+		title:      "q5 · Kernel size: deep 1×1 vs shallow 28×28 vs default 3×3",
+		text:       "A deep CNN of five 1×1 convolutions (32, 48, 64, 64, 48 channels, 277,290 parameters), the same with padding 2 on its first layer, a shallow CNN of one 28×28 convolution with 44 channels (283,382), and the default CNN (283,898); 3 epochs of 2,000 images at lr 1e-3.",
+		look:       "The deep 1×1 network lags: each 2×2 pool rounds down (28, 14, 7, 3, 1), so only the top-left 16×16 pixels reach the classifier; padding 2 makes every pool exact and helps; the single 28×28 convolution sees the whole image at once and trains fastest.",
+		labels:     []string{"deep k1 ×5", "deep k1 ×5, padding 2", "shallow k28", "default CNN"},
+		fullScale:  "At full scale (60,000 images, 5 epochs): deep k1 0.6285, deep k1 padding 2 0.757, shallow k28 0.875, default 0.839 validation accuracy.",
+		trainLimit: 2000, epochs: 3, lr: 1e-3,
+		wait: "about 2 minutes for the four runs (measured: 100 s in headless Chromium on 2 cores)",
+	},
+}

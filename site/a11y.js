@@ -1,0 +1,27 @@
+// Screen-reader announcements: one polite live region (#announce) that says
+// what changed in words (a demo chosen, a run started, paused, finished,
+// the worker restarted), rather than every step's numbers.
+
+let last = '';
+
+/** announce speaks text through the live region (a repeat is spoken again). */
+export function announce(text) {
+  const region = document.getElementById('announce');
+  if (!region) return;
+  if (text === last) region.textContent = '';
+  last = text;
+  // A separate task makes screen readers notice a replaced text.
+  setTimeout(() => { region.textContent = text; }, 50);
+}
+
+/**
+ * setDisabled disables or enables a control and keeps its reason in the
+ * element named by its aria-describedby (visible next to it) and its title.
+ */
+export function setDisabled(el, reason) {
+  el.disabled = Boolean(reason);
+  el.title = reason || '';
+  const id = el.getAttribute('aria-describedby');
+  const note = id && document.getElementById(id);
+  if (note && note.dataset.reasonFor === el.id) note.textContent = reason ? `${el.textContent}: ${reason}` : '';
+}

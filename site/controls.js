@@ -1,0 +1,118 @@
+// The controls' look: which buttons can act now (and why not), the status
+// line, the list of runs with the queue, and the in-page question asked
+// when Start is pressed while a run is going.
+
+import { state, isBusy } from './state.js';
+import { setDisabled } from './a11y.js';
+import { statusWord } from './charts.js';
+
+const $ = (id) => document.getElementById(id);
+
+/** formatSeconds says a duration in s or min. */
+function formatSeconds(s) {
+  if (!Number.isFinite(s)) return '–';
+  if (s < 60) return `${Math.max(1, Math.round(s))} s`;
+  return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+}
+
+/** workerReason says why nothing can be sent to the worker now, or ''. */
+function workerReason() {
+  if (state.worker === 'loading') return state.restarts ? 'the training worker is restarting' : 'the training worker is still loading the data';
+  return '';
+}
+
+/** renderButtons enables each control that can act now and says why the others cannot. */
+export function renderButtons() {
+  const w = workerReason();
+  const demo = state.presets && state.presets.demos.find((d) => d.id === state.demo);
+  let start = w;
+  if (!start && !demo) start = 'the demos are still loading';
+  if (!start && state.demo === 'custom' && state.form.problems.length) start = 'fix the marked fields of the configuration first';
+  setDisabled($('btn-start'), start);
+  const running = state.worker === 'running' && state.current;
+  setDisabled($('btn-pause'), w || (running ? '' : 'nothing is training'));
+  setDisabled($('btn-resume'), w || (state.worker === 'paused' ? '' : 'nothing is paused'));
+  setDisabled($('btn-stop'), w || (state.current || state.queue.length ? '' : 'nothing is training or queued'));
+  setDisabled($('btn-reset'), w || (state.runs.length || state.current ? '' : 'there is nothing to clear yet'));
+  const noNet = w || (state.networkRun ? '' : 'start a run first: this needs a network the worker has trained');
+  setDisabled($('btn-maps'), noNet);
+  setDisabled($('btn-predict'), noNet);
+}
+
+/** renderStatus writes the status line. */
+export function renderStatus() {
+  const el = $('status');
+  if (state.worker === 'loading') {
+    el.textContent = state.restarts ? 'Restarting the training worker…' : 'Loading the training worker and the data…';
+    return;
+  }
+  const demo = state.presets && state.presets.demos.find((d) => d.id === state.demo);
+  const r = state.current || state.runs[state.runs.length - 1];
+  const ready = state.ready ? `${state.ready.train.toLocaleString('en-US')} training and ${state.ready.val.toLocaleString('en-US')} validation images loaded` : '';
+  if (!r) {
+    el.textContent = `Ready: ${ready}. Press Start to train ${demo ? (demo.id === 'custom' ? 'your configuration' : demo.short) : 'a demo'}.`;
+    return;
+  }
+  const epochs = r.epochsTotal;
+  const last = r.epochs[r.epochs.length - 1];
+  const acc = last && last.val_acc !== null ? ` · validation accuracy ${(100 * last.val_acc).toFixed(1)} %` : '';
+  const queued = state.queue.length ? ` · ${state.queue.length} more queued` : '';
+  let text;
+  if (r === state.current) {
+    const total = (epochs || 0) * (r.stepsPerEpoch || 0);
+    const limit = r.maxSteps > 0 && total ? Math.min(total, r.maxSteps) : total;
+    const position = r.status === 'starting' ? 'starting' : `epoch ${Math.max(1, r.epochNow || 1)} of ${epochs}, step ${r.stepsDone} of ${limit || '–'}`;
+    text = `${r.status === 'paused' ? 'Paused: ' : ''}${r.label}: ${position}`;
+    if (r.status === 'running' && r.imagesPerSec) {
+      text += ` · ${Math.round(r.imagesPerSec).toLocaleString('en-US')} images/s`;
+      if (limit) text += ` · about ${formatSeconds(((limit - r.stepsDone) * r.settings.batch_size) / r.imagesPerSec)} left`;
+    }
+  } else {
+    text = `${r.label}: ${statusWord(r)}${r.status === 'done' ? ` after ${r.stepsDone} steps` : ''}`;
+  }
+  el.textContent = text + acc + queued + '.';
+}
+
+/** renderLegend lists the runs on the page with their state and the queue. */
+export function renderLegend() {
+  const ol = $('legend');
+  ol.textContent = '';
+  for (const r of state.runs) {
+    const li = document.createElement('li');
+    const sw = document.createElement('span');
+    sw.className = 'swatch';
+    sw.style.background = r.color;
+    sw.setAttribute('aria-hidden', 'true');
+    li.appendChild(sw);
+    const last = r.epochs[r.epochs.length - 1];
+    const acc = last && last.val_acc !== null ? ` · val ${(100 * last.val_acc).toFixed(1)} %` : '';
+    const params = r.params ? ` · ${r.params.toLocaleString('en-US')} parameters` : '';
+    let where = statusWord(r);
+    if (r.status === 'queued') where = `queued (${state.queue.indexOf(r) + 1} of ${state.queue.length})`;
+    li.appendChild(document.createTextNode(`${r.label}${params} · ${where}${acc}`));
+    li.dataset.status = r.status;
+    ol.appendChild(li);
+  }
+}
+
+/**
+ * askStart shows the in-page question for a Start while a run is going;
+ * choose(answer) gets "replace", "queue" or "cancel".
+ */
+export function askStart(demoName, choose) {
+  const dlg = $('confirm');
+  const r = state.current;
+  const queued = state.queue.length ? ` and ${state.queue.length} more ${state.queue.length > 1 ? 'are' : 'is'} queued` : '';
+  $('confirm-text').textContent = `"${r ? r.label : 'A run'}" is ${r && r.status === 'paused' ? 'paused' : 'training'}${queued}. Stop it (and the queue) and start ${demoName} now, or queue ${demoName} after it?`;
+  $('confirm-replace').textContent = `Stop it and start ${demoName}`;
+  $('confirm-queue').textContent = `Queue ${demoName} after it`;
+  const done = (answer) => { dlg.close(); choose(answer); };
+  $('confirm-replace').onclick = () => done('replace');
+  $('confirm-queue').onclick = () => done('queue');
+  $('confirm-cancel').onclick = () => done('cancel');
+  dlg.oncancel = (e) => { e.preventDefault(); done('cancel'); };
+  dlg.showModal();
+  $('confirm-queue').focus();
+}
+
+export { isBusy };

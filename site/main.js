@@ -1,0 +1,168 @@
+// FashionLab page: start-up and wiring. Reads the address (demo, embed,
+// autostart), loads presets.json, starts the training worker and the
+// canvas, routes the worker's events, and redraws what changed once per
+// animation frame. window.fashionlab.state() lets tests and embedding
+// pages read the state; nothing there can act on the page.
+
+import { state, subscribe, setWorker, patch } from './state.js';
+import { WorkerClient } from './worker-client.js';
+import { show } from './messages.js';
+import { announce } from './a11y.js';
+import { initForm, checkForm, checkMatcher, showLimits } from './form.js';
+import { drawCharts, describeCharts } from './charts.js';
+import { watchCanvas } from './canvas-bridge.js';
+import { loadPresets, buildNav, selectDemo, demoById } from './demos.js';
+import { renderButtons, renderStatus, renderLegend, askStart } from './controls.js';
+import { Training } from './training.js';
+import { Visual } from './visual.js';
+
+const $ = (id) => document.getElementById(id);
+
+/** readAddress applies ?demo, ?embed and ?autostart; it returns whether to autostart. */
+function readAddress() {
+  const params = new URLSearchParams(location.search);
+  const ids = state.presets.demos.map((d) => d.id);
+  const demo = params.get('demo');
+  if (demo !== null && !ids.includes(demo)) show(`Unknown demo "${demo}" in the address; showing q1. Choose one of ${ids.join(', ')}.`, 'error', 'address-demo');
+  else if (demo) patch({ demo }, 'demo');
+  const embed = params.get('embed');
+  if (embed !== null && embed !== '0' && embed !== '1') show(`The address parameter embed must be 0 or 1, not "${embed}"; showing the full page.`, 'error', 'address-embed');
+  patch({ embed: embed === '1' }, 'embed');
+  document.body.classList.toggle('embed', state.embed);
+  const auto = params.get('autostart');
+  if (auto !== null && auto !== '0' && auto !== '1') show(`The address parameter autostart must be 0 or 1, not "${auto}"; not starting.`, 'error', 'address-autostart');
+  for (const k of params.keys()) if (!['demo', 'embed', 'autostart'].includes(k)) show(`Unknown address parameter "${k}" ignored; known: demo, embed, autostart.`, 'error', 'address-' + k);
+  return auto === '1';
+}
+
+/** setAddress writes the demo into the address; autostart is dropped so a reload does not train again. */
+function setAddress(demo) {
+  const u = new URL(location.href);
+  if (demo) u.searchParams.set('demo', demo);
+  u.searchParams.delete('autostart');
+  history.replaceState(null, '', u);
+}
+
+async function main() {
+  window.addEventListener('error', (e) => state.errors.push(String(e.message)));
+  window.addEventListener('unhandledrejection', (e) => state.errors.push(String(e.reason)));
+  try {
+    patch({ presets: await loadPresets() }, 'presets');
+  } catch (err) {
+    show(`The page could not load its demos (${err.message}). Reload the page; if it persists, the site was not built completely.`, 'error', 'presets');
+    return;
+  }
+  const autostart = readAddress();
+
+  let training, visual, everReady = false;
+  const client = new WorkerClient({
+    url: 'worker.js',
+    onEvent: (m) => {
+      if (m.kind === 'ready') return onReady(m);
+      if (training.handle(m) || visual.handle(m)) return;
+      if (m.kind === 'error') {
+        const text = m.problems && m.problems.length ? m.problems.map((p) => p.message).join(' ') : m.message;
+        show(m.command && m.command.startsWith('get_') && !state.networkRun ? 'That needs a trained network: start a run first.' : text, 'error', 'worker-' + (m.command || 'error'));
+      }
+    },
+    onDeath: (why) => training.onDeath(why),
+  });
+  training = new Training(client);
+  visual = new Visual(client);
+
+  function onReady(m) {
+    patch({ ready: { train: m.train, val: m.val, test: m.test }, limits: m.limits || null }, 'ready');
+    if (state.timing.readyMs === null) state.timing.readyMs = performance.now();
+    setWorker('idle');
+    showLimits();
+    checkForm(client);
+    checkMatcher(client);
+    visual.onReady();
+    if (state.restarts) announce('The new training worker is ready.');
+    else announce(`Ready: ${m.train.toLocaleString('en-US')} training images loaded. Press Start to train.`);
+    if (!everReady && autostart) {
+      setAddress(state.demo);
+      show('Training started automatically because the address says autostart=1. Press Stop to end it; reloading the page will not start again.', 'info', 'autostart');
+      training.start();
+    }
+    everReady = true;
+  }
+
+  // Controls.
+  $('btn-start').addEventListener('click', () => {
+    const d = demoById(state.demo);
+    const name = d.id === 'custom' ? 'your configuration' : d.short;
+    if (!state.current) { training.start(); return; }
+    askStart(name, (answer) => {
+      if (answer === 'replace') training.start('now');
+      else if (answer === 'queue') training.start('queue');
+      $('btn-start').focus();
+    });
+  });
+  $('btn-pause').addEventListener('click', () => training.pause());
+  $('btn-resume').addEventListener('click', () => training.resume());
+  $('btn-stop').addEventListener('click', () => training.stop());
+  $('btn-reset').addEventListener('click', () => { training.reset(); drawCharts(); describeCharts(); });
+
+  // Demos and the form.
+  const choose = (id, announceIt) => selectDemo(id, (mode) => visual.setMode(mode), announceIt);
+  buildNav((id) => { choose(id, true); setAddress(id); checkForm(client); });
+  initForm(client, () => { if (state.demo !== 'custom') { choose('custom', true); setAddress('custom'); } });
+  choose(state.demo, false);
+  checkForm(client);
+  checkMatcher(client);
+  watchCanvas();
+
+  // Redraw what changed, at most once per frame.
+  let dirty = new Set(['all']);
+  subscribe((what) => {
+    dirty.add(what);
+    if (what === 'steps' && state.timing.firstStepMs === null) state.timing.firstStepMs = performance.now();
+  });
+  const frame = (t) => {
+    const f = state.timing.frames;
+    if (f.last) f.maxGapMs = Math.max(f.maxGapMs, t - f.last);
+    f.last = t;
+    f.count++;
+    if (dirty.size) {
+      const d = dirty;
+      dirty = new Set();
+      renderButtons();
+      renderStatus();
+      if (d.has('runs') || d.has('epoch') || d.has('all')) { renderLegend(); describeCharts(); }
+      if (d.has('runs') || d.has('steps') || d.has('epoch') || d.has('all')) drawCharts();
+      visual.noNetworkNotes();
+    }
+    requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+  window.addEventListener('resize', () => dirty.add('all'));
+
+  fetch('build.json', { cache: 'no-cache' }).then((r) => r.json()).then((m) => {
+    $('build-info').textContent = `subset of ${m.train.toLocaleString('en-US')} training images`;
+  }).catch(() => {});
+}
+
+// Read-only view of the page for tests and embedding pages.
+window.fashionlab = Object.freeze({
+  /** state returns a copy of what the page shows. */
+  state() {
+    const runs = state.runs.map((r) => ({
+      id: r.id, label: r.label, demo: r.demo, status: r.status, reason: r.reason, params: r.params, stepsDone: r.stepsDone,
+      epochsTotal: r.epochsTotal, imagesPerSec: r.imagesPerSec, images: r.images, seconds: r.seconds, epochs: r.epochs,
+    }));
+    return JSON.parse(JSON.stringify({
+      demo: state.demo, embed: state.embed, mode: state.mode, worker: state.worker, ready: state.ready, limits: state.limits,
+      errors: state.errors, messages: state.messages, form: state.form, canvasReady: state.canvasReady, restarts: state.restarts,
+      equivariance: state.equivariance, maps: state.maps, predictions: state.predictions,
+      readyMs: state.timing.readyMs, firstStepMs: state.timing.firstStepMs,
+      frames: { count: state.timing.frames.count, maxGapMs: state.timing.frames.maxGapMs, seconds: performance.now() / 1000 },
+      queued: state.queue.map((r) => r.id), current: state.current ? state.current.id : null, networkRun: state.networkRun ? state.networkRun.id : null, runs,
+    }));
+  },
+});
+
+main().catch((err) => {
+  state.errors.push(String(err && err.stack || err));
+  show(`The page failed to start: ${err.message || err}`, 'error', 'main');
+});

@@ -1,0 +1,151 @@
+// The page's one mutable state object, its run queue, and change
+// notification. Every other module reads `state` and changes it only
+// through the functions exported here, then calls `changed`.
+
+const COLORS = ['#2f6fde', '#e4572e', '#29a36a', '#9b51e0', '#c98a1b', '#17a2b8', '#d6336c', '#6c757d'];
+
+/**
+ * The page's state. worker is the worker's own report: loading, idle,
+ * running, paused, or dead (between a crash and its restart).
+ */
+export const state = {
+  presets: null, // presets.json: {classes, demos}
+  demo: 'q1',
+  embed: false,
+  mode: 'maps',
+  worker: 'loading',
+  ready: null, // {train, val, test}
+  limits: null, // ready.limits of the worker, when it sends them
+  runs: [], // every run on the page, in order
+  queue: [], // runs waiting, in order
+  current: null, // the run the worker trains (or starts, or holds paused)
+  networkRun: null, // the run whose network the worker holds (for maps, predictions, weights)
+  nextRunId: 1,
+  form: { params: null, bytes: null, problems: [], pending: true },
+  predictions: null,
+  maps: null,
+  equivariance: null,
+  labImage: null,
+  weights: null,
+  weightsRun: null,
+  canvasReady: false,
+  errors: [], // uncaught exceptions of the page itself
+  messages: [], // the message area's current messages: {key, text, kind}
+  restarts: 0,
+  timing: { readyMs: null, firstStepMs: null, frames: { count: 0, maxGapMs: 0, last: 0 } }, // measurements since navigation
+};
+
+const listeners = new Set();
+
+/** subscribe calls fn(what) after every change; it returns an unsubscribe. */
+export function subscribe(fn) {
+  listeners.add(fn);
+  return () => listeners.delete(fn);
+}
+
+/** changed tells the subscribers that part `what` of the state changed. */
+export function changed(what) {
+  for (const fn of listeners) fn(what);
+}
+
+/** setWorker records the worker's reported state. */
+export function setWorker(s) {
+  state.worker = s;
+  changed('worker');
+}
+
+/** runById returns the run with the given id, or undefined. */
+export function runById(id) {
+  return state.runs.find((r) => r.id === id);
+}
+
+/**
+ * addRuns puts runs [{label, config, settings, maxSteps}] on the page and
+ * in the queue, behind what is already queued; it returns them.
+ */
+export function addRuns(specs, demo) {
+  const added = specs.map((spec) => {
+    const r = {
+      id: state.nextRunId++, label: spec.label, demo, color: COLORS[state.runs.length % COLORS.length],
+      config: spec.config, settings: spec.settings, maxSteps: spec.maxSteps || 0,
+      status: 'queued', reason: '', detail: '', params: null, epochsTotal: spec.settings.epochs, stepsPerEpoch: 0,
+      epochs: [], stepLoss: [], stepNorm: [], smoothLoss: undefined, smoothNorm: undefined,
+      stepsDone: 0, epochNow: 0, images: 0, seconds: 0, imagesPerSec: 0,
+    };
+    state.runs.push(r);
+    state.queue.push(r);
+    return r;
+  });
+  changed('runs');
+  return added;
+}
+
+/** takeNext removes the first queued run, makes it current and returns it. */
+export function takeNext() {
+  const r = state.queue.shift() || null;
+  state.current = r;
+  if (r) r.status = 'starting';
+  changed('runs');
+  return r;
+}
+
+/**
+ * cancelQueue marks every queued run as not started and empties the queue;
+ * it returns how many there were.
+ */
+export function cancelQueue(why) {
+  const n = state.queue.length;
+  for (const r of state.queue) { r.status = 'cancelled'; r.reason = why; }
+  state.queue = [];
+  if (n) changed('runs');
+  return n;
+}
+
+/** finishRun records how the current run (id) ended. */
+export function finishRun(id, reason, detail) {
+  const r = runById(id);
+  if (r) { r.status = 'done'; r.reason = reason; r.detail = detail || ''; }
+  if (state.current && state.current.id === id) state.current = null;
+  changed('runs');
+  return r;
+}
+
+/** failCurrent marks the current run as failed (it keeps its curves). */
+export function failCurrent(why) {
+  const r = state.current;
+  if (r) { r.status = 'failed'; r.reason = why; }
+  state.current = null;
+  changed('runs');
+  return r;
+}
+
+/** clearRuns forgets every run, the queue and what came from a network. */
+export function clearRuns() {
+  state.runs = [];
+  state.queue = [];
+  state.current = null;
+  state.networkRun = null;
+  state.predictions = null;
+  state.maps = null;
+  state.weights = null;
+  state.weightsRun = null;
+  changed('runs');
+  changed('predictions');
+}
+
+/** patch assigns fields to the state and notifies with `what`. */
+export function patch(fields, what) {
+  Object.assign(state, fields);
+  changed(what);
+}
+
+/** patchRun assigns fields to a run and notifies with `what`. */
+export function patchRun(r, fields, what) {
+  Object.assign(r, fields);
+  changed(what || 'runs');
+}
+
+/** isBusy reports whether a run is starting, training or paused. */
+export function isBusy() {
+  return state.current !== null;
+}

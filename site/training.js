@@ -1,0 +1,175 @@
+// What Start, Pause, Resume, Stop and Reset do, and how the worker's run
+// events (started, steps, epoch, state, done, refused starts) move the runs
+// and the queue along.
+
+import { state, changed, addRuns, takeNext, cancelQueue, finishRun, failCurrent, clearRuns, runById, patch, patchRun, setWorker, isBusy } from './state.js';
+import { Command } from './worker-client.js';
+import { show, dismiss } from './messages.js';
+import { announce } from './a11y.js';
+import { readForm, describe } from './form.js';
+import { clearPredictions } from './gallery.js';
+
+/** Training holds the worker client; its methods are the controls' actions. */
+export class Training {
+  /** @param {import('./worker-client.js').WorkerClient} client */
+  constructor(client) {
+    this.client = client;
+  }
+
+  /** demoSpecs returns the runs Start would queue for the current demo, or null with a message. */
+  demoSpecs() {
+    const demo = state.presets.demos.find((d) => d.id === state.demo);
+    if (demo.id !== 'custom') return { name: demo.short, specs: demo.runs };
+    const f = readForm();
+    if (f.problems.length || state.form.problems.length) {
+      show('The configuration has problems; the marked fields say what to change.', 'error', 'form');
+      return null;
+    }
+    return { name: 'your configuration', specs: [{ label: describe(f.config, f.settings), config: f.config, settings: f.settings, maxSteps: f.maxSteps }] };
+  }
+
+  /**
+   * start queues the demo's runs. mode "now" (nothing is busy, or the
+   * student chose to replace what runs) or "queue" (after what is queued).
+   */
+  start(mode = 'now') {
+    const d = this.demoSpecs();
+    if (!d) return;
+    dismiss('form');
+    if (mode === 'now' && isBusy()) {
+      const n = cancelQueue(`replaced by ${d.name}`);
+      addRuns(d.specs, state.demo);
+      this.stopCurrent();
+      announce(`Stopping the current run${n ? ` and ${n} queued` : ''}; ${d.name} starts next.`);
+      return;
+    }
+    addRuns(d.specs, state.demo);
+    if (!isBusy()) this.startNext();
+    else announce(`${d.name}: ${d.specs.length} run${d.specs.length > 1 ? 's' : ''} queued.`);
+  }
+
+  /** startNext sends the first queued run to the worker. */
+  startNext() {
+    const r = takeNext();
+    if (!r) return;
+    this.client.send(Command.start, { run: r.id, config: r.config, settings: r.settings, max_steps: r.maxSteps });
+    announce(`Starting ${r.label}.`);
+  }
+
+  /** stopCurrent ends the current run (a paused one too). */
+  stopCurrent() {
+    if (!state.current) return;
+    if (state.worker === 'paused') this.client.send(Command.resume);
+    this.client.send(Command.stop);
+  }
+
+  /** pause, resume: what their buttons say. */
+  pause() { this.client.send(Command.pause); }
+  resume() { this.client.send(Command.resume); }
+
+  /** stop ends the current run and every queued one. */
+  stop() {
+    const n = cancelQueue('stopped before it started');
+    this.stopCurrent();
+    const text = n ? `Stopping. ${n} queued run${n > 1 ? 's were' : ' was'} cancelled.` : 'Stopping.';
+    show(text, 'info', 'stop');
+    announce(text);
+  }
+
+  /** reset ends everything and clears the curves, predictions and maps. */
+  reset() {
+    clearRuns();
+    this.client.send(Command.reset);
+    clearPredictions();
+    for (const id of ['predict-note', 'maps-note', 'lab-stats']) document.getElementById(id).textContent = '';
+    dismiss('stop');
+    patch({ maps: null, equivariance: null }, 'reset');
+    announce('Cleared. Choose a demo and press Start.');
+  }
+
+  /** onDeath keeps the runs on the page and says what was lost. */
+  onDeath(why) {
+    const r = failCurrent('the worker stopped');
+    const n = cancelQueue('the worker restarted');
+    patch({ networkRun: null, weights: null, weightsRun: null, restarts: state.restarts + 1 }, 'restart');
+    setWorker('loading');
+    const lost = (r ? ` "${r.label}" was interrupted.` : '') + (n ? ` ${n} queued run${n > 1 ? 's were' : ' was'} not started.` : '');
+    const text = `The training worker stopped unexpectedly (${why}). A new one is starting; the curves already on the page stay.${lost} Press Start to train again.`;
+    show(text, 'error', 'worker-died');
+    announce('The training worker stopped; a new one is starting.');
+  }
+
+  /** handle applies one run event of the worker; it returns false for other events. */
+  handle(m) {
+    switch (m.kind) {
+      case 'started': {
+        const r = runById(m.run);
+        if (!r) return true;
+        patchRun(r, { params: m.params, stepsPerEpoch: m.steps_per_epoch, epochsTotal: m.epochs, layers: m.layers, status: 'running' });
+        patch({ networkRun: r }, 'network');
+        return true;
+      }
+      case 'steps': {
+        const r = runById(m.run);
+        if (!r) return true;
+        for (let i = 0; i < m.loss.length; i++) {
+          r.smoothLoss = r.smoothLoss === undefined ? m.loss[i] : 0.9 * r.smoothLoss + 0.1 * m.loss[i];
+          r.smoothNorm = r.smoothNorm === undefined ? m.grad_norm[i] : 0.9 * r.smoothNorm + 0.1 * m.grad_norm[i];
+          r.stepLoss.push(r.smoothLoss);
+          r.stepNorm.push(r.smoothNorm);
+        }
+        r.stepsDone = m.first_step + m.loss.length - 1;
+        r.epochNow = Math.min(m.epoch, r.epochsTotal || m.epoch);
+        r.images += m.images;
+        r.seconds += m.seconds;
+        if (m.seconds > 0) {
+          const ips = m.images / m.seconds;
+          r.imagesPerSec = r.imagesPerSec ? 0.7 * r.imagesPerSec + 0.3 * ips : ips;
+        }
+        changed('steps');
+        return true;
+      }
+      case 'epoch': {
+        const r = runById(m.run);
+        if (!r) return true;
+        r.epochs.push({ epoch: m.epoch, train_loss: m.train_loss, train_acc: m.train_acc, val_loss: m.val_loss, val_acc: m.val_acc, grad_norm: m.grad_norm, seconds: m.seconds });
+        changed('epoch');
+        return true;
+      }
+      case 'state': {
+        setWorker(m.state);
+        const r = state.current;
+        if (r && r.id === m.run && m.state !== 'idle' && r.status !== m.state) {
+          patchRun(r, { status: m.state });
+          announce(`${r.label}: ${m.state}.`);
+        }
+        return true;
+      }
+      case 'done': {
+        const r = finishRun(m.run, m.reason, m.detail);
+        if (r) {
+          const last = r.epochs[r.epochs.length - 1];
+          const acc = last && last.val_acc !== null ? `, validation accuracy ${(100 * last.val_acc).toFixed(1)} %` : '';
+          announce(`${r.label}: ${m.reason === 'finished' ? 'finished' : m.reason}${acc}.`);
+          if (m.reason === 'diverged') show(`${r.label} diverged: ${m.detail}. Its curves stop there; a smaller learning rate usually helps.`, 'info', 'diverged');
+          if (state.networkRun === r) this.client.send(Command.getPredictions, { n: 60 });
+        }
+        if (state.queue.length && !state.current) this.startNext();
+        if (!state.current && !state.queue.length) dismiss('stop');
+        return true;
+      }
+      case 'error':
+        if (m.command !== 'start') return false;
+        {
+          const r = state.current;
+          const problems = (m.problems || []).map((p) => p.message).join(' ');
+          failCurrent('refused');
+          show(`${r ? `"${r.label}" could not start: ` : ''}${problems || m.message}`, 'error', 'start');
+          if (state.queue.length) this.startNext();
+        }
+        return true;
+      default:
+        return false;
+    }
+  }
+}

@@ -1,0 +1,113 @@
+// The only module that talks to the training worker (Go wasm in a Web
+// Worker): the message kinds and fields live here, requests that expect an
+// answer are matched by id, and a worker that dies is reported once and
+// replaced by a new one.
+
+/** Commands the page sends (the worker's protocol kinds). */
+export const Command = Object.freeze({
+  start: 'start', pause: 'pause', resume: 'resume', stop: 'stop', reset: 'reset',
+  count: 'count', matchDepth: 'match_depth',
+  getActivations: 'get_activations', getPredictions: 'get_predictions', getWeights: 'get_weights', getImage: 'get_image',
+});
+
+/** Events the worker sends. */
+export const Event = Object.freeze({
+  ready: 'ready', started: 'started', steps: 'steps', epoch: 'epoch', state: 'state', done: 'done',
+  paramCount: 'param_count', depthMatch: 'depth_match',
+  activations: 'activations', predictions: 'predictions', weights: 'weights', image: 'image', error: 'error',
+});
+
+/** Requests answered by an event carrying the same id. */
+const answers = { [Command.count]: Event.paramCount, [Command.matchDepth]: Event.depthMatch };
+
+/**
+ * WorkerClient owns one training worker at a time. onEvent(message) gets
+ * every event but the answers to requests; onDeath(text) is called once
+ * per dead worker, before it is replaced.
+ */
+export class WorkerClient {
+  /** @param {{url: string, onEvent: function(object), onDeath: function(string)}} opts */
+  constructor(opts) {
+    this.opts = opts;
+    this.nextId = 1;
+    this.pending = new Map(); // id -> {kind, resolve, reject}
+    this.worker = null;
+    this.dead = false;
+    this.spawn();
+  }
+
+  /** spawn starts a fresh worker. */
+  spawn() {
+    const w = new Worker(this.opts.url);
+    this.worker = w;
+    this.dead = false;
+    w.onmessage = (e) => { if (this.worker === w) this.receive(e.data); };
+    w.onerror = (e) => {
+      e.preventDefault();
+      if (this.worker === w) this.die(`the training program failed (${e.message || 'uncaught error'})`);
+    };
+    w.onmessageerror = () => { if (this.worker === w) this.die('a message from the training program could not be read'); };
+  }
+
+  /** restart replaces a dead (or live) worker with a new one. */
+  restart() {
+    if (this.worker) this.worker.terminate();
+    this.spawn();
+  }
+
+  /** die reports a dead worker once, fails its pending requests and restarts it. */
+  die(why) {
+    if (this.dead) return;
+    this.dead = true;
+    for (const p of this.pending.values()) p.reject(new Error('the training worker stopped'));
+    this.pending.clear();
+    this.opts.onDeath(why);
+    this.restart();
+  }
+
+  /** send posts a command with its fields. */
+  send(kind, fields) {
+    if (this.dead) return;
+    this.worker.postMessage(Object.assign({ kind }, fields || {}));
+  }
+
+  /**
+   * request sends a command that the worker answers with an id-matched
+   * event and returns a promise of that event.
+   */
+  request(kind, fields) {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { kind, resolve, reject });
+      this.send(kind, Object.assign({ id }, fields));
+    });
+  }
+
+  /** receive routes one event from the worker. */
+  receive(m) {
+    if (!m || typeof m.kind !== 'string') return;
+    if (m.kind === Event.paramCount || m.kind === Event.depthMatch) {
+      const p = this.pending.get(m.id);
+      this.pending.delete(m.id);
+      if (p) p.resolve(m);
+      return;
+    }
+    if (m.kind === Event.error && answers[m.command]) {
+      // A refused request: answer the oldest one of that kind.
+      for (const [id, p] of this.pending) {
+        if (p.kind === m.command) {
+          this.pending.delete(id);
+          if (m.command === Command.count) p.resolve({ params: 0, bytes: 0, problems: m.problems || [{ field: '', message: m.message }] });
+          else p.reject(new Error(m.message));
+          return;
+        }
+      }
+      return;
+    }
+    if (m.kind === Event.error && m.fatal) {
+      this.die(m.message || 'the training program cannot continue');
+      return;
+    }
+    this.opts.onEvent(m);
+  }
+}
