@@ -1,0 +1,345 @@
+//go:build !js
+
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/target"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+)
+
+// person is one browser tab driven as a person drives it: addresses,
+// clicks, typing, keys and the window size. It collects the console errors
+// and uncaught exceptions of the page, its iframe and its workers; a test
+// fails on any of them that it did not expect.
+type person struct {
+	t   *testing.T
+	ctx context.Context
+
+	mu       sync.Mutex
+	problems []string // console errors and exceptions
+	logs     []string
+	expected []string // substrings of problems the test provokes on purpose
+	workers  map[target.ID]bool
+}
+
+// newPerson opens a tab of the shared browser with a window of width×height
+// CSS pixels and opens the page at address (relative to the site).
+func newPerson(t *testing.T, address string, width, height int64) *person {
+	t.Helper()
+	requireBrowser(t)
+	ctx, cancel := chromedp.NewContext(shared.browser.Ctx)
+	ctx, cancelTime := context.WithTimeout(ctx, 3*time.Minute)
+	p := &person{t: t, ctx: ctx, workers: map[target.ID]bool{}}
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, height)); err != nil {
+		t.Fatal(err)
+	}
+	p.collect(ctx, "page")
+	watch, stopWatch := context.WithCancel(ctx)
+	go p.watchWorkers(watch)
+	t.Cleanup(func() {
+		p.checkProblems()
+		stopWatch()
+		cancelTime()
+		cancel()
+	})
+	p.open(address)
+	return p
+}
+
+// collect records console errors and exceptions of a target's context.
+func (p *person) collect(ctx context.Context, where string) {
+	messages := chromedp.Console(ctx)
+	go func() {
+		for m, err := range messages {
+			if err != nil {
+				return
+			}
+			p.mu.Lock()
+			line := fmt.Sprintf("%s: %s (%s:%d)", where, m.String(), m.URL, m.Line)
+			p.logs = append(p.logs, line)
+			if m.Type == chromedp.ConsoleError || m.IsException() {
+				p.problems = append(p.problems, line)
+			}
+			p.mu.Unlock()
+		}
+	}()
+}
+
+// watchWorkers attaches to every worker target of the browser as it
+// appears (the page starts a new one after a crash) and collects its
+// console errors and exceptions too.
+func (p *person) watchWorkers(ctx context.Context) {
+	for ctx.Err() == nil {
+		infos, err := chromedp.Targets(ctx)
+		if err == nil {
+			for _, info := range infos {
+				if info.Type != "worker" || p.known(info.TargetID) {
+					continue
+				}
+				wctx, _ := chromedp.NewContext(ctx, chromedp.WithTargetID(info.TargetID))
+				if err := chromedp.Do(wctx, chromedp.Evaluate[chromedp.Void](`0`)); err != nil {
+					continue
+				}
+				p.collect(wctx, "worker "+info.URL)
+			}
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(150 * time.Millisecond):
+		}
+	}
+}
+
+// known records a worker target and reports whether it was seen before.
+func (p *person) known(id target.ID) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	seen := p.workers[id]
+	p.workers[id] = true
+	return seen
+}
+
+// workerContexts returns contexts attached to the worker targets seen so far.
+func (p *person) workerIDs() []target.ID {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var ids []target.ID
+	for id := range p.workers {
+		ids = append(ids, id)
+	}
+	return ids
+}
+
+// expect marks problems containing text as provoked by the test.
+func (p *person) expect(text string) {
+	p.mu.Lock()
+	p.expected = append(p.expected, text)
+	p.mu.Unlock()
+}
+
+// unexpected returns the problems the test did not provoke.
+func (p *person) unexpected() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var out []string
+	for _, pr := range p.problems {
+		ok := false
+		for _, e := range p.expected {
+			ok = ok || strings.Contains(pr, e)
+		}
+		if !ok {
+			out = append(out, pr)
+		}
+	}
+	return out
+}
+
+// checkProblems fails the test on console errors and exceptions of the
+// page, its iframe and its workers, and on the page's own uncaught errors.
+func (p *person) checkProblems() {
+	s, err := p.read()
+	if err == nil && len(s.Errors) > 0 {
+		p.t.Errorf("uncaught errors of the page: %s", strings.Join(s.Errors, "\n"))
+	}
+	if bad := p.unexpected(); len(bad) > 0 {
+		p.t.Errorf("console errors or uncaught exceptions:\n%s", strings.Join(bad, "\n"))
+	}
+	if p.t.Failed() {
+		p.mu.Lock()
+		for _, l := range p.logs {
+			p.t.Log("console:", l)
+		}
+		p.mu.Unlock()
+		p.shot("failed-" + strings.ReplaceAll(p.t.Name(), "/", "-"))
+	}
+}
+
+// open navigates to an address of the site ("?demo=q1", "" for the start).
+func (p *person) open(address string) {
+	p.t.Helper()
+	if err := chromedp.Do(p.ctx, chromedp.Navigate(shared.srv.URL+address)); err != nil {
+		p.t.Fatal(err)
+	}
+}
+
+// click clicks the element of a CSS selector.
+func (p *person) click(sel string) {
+	p.t.Helper()
+	if err := chromedp.Do(p.ctx, chromedp.Click(chromedp.CSS(sel))); err != nil {
+		p.t.Fatalf("click %s: %v", sel, err)
+	}
+}
+
+// typeInto replaces the text of a field as a person does: click into it,
+// select all, type.
+func (p *person) typeInto(sel, text string) {
+	p.t.Helper()
+	if err := chromedp.Do(p.ctx,
+		chromedp.Click(chromedp.CSS(sel)),
+		chromedp.KeyEvent("a", chromedp.KeyModifiers(chromedp.ModifierCtrl)),
+		chromedp.KeyEvent(kb.Delete),
+		chromedp.SendKeys(chromedp.CSS(sel), text),
+	); err != nil {
+		p.t.Fatalf("type %q into %s: %v", text, sel, err)
+	}
+}
+
+// press sends keys to whatever has the focus (kb.Tab, kb.Enter, " ", kb.Escape).
+func (p *person) press(keys string, mods ...chromedp.Modifier) {
+	p.t.Helper()
+	if err := chromedp.Do(p.ctx, chromedp.KeyEvent(keys, chromedp.KeyModifiers(mods...))); err != nil {
+		p.t.Fatalf("press %q: %v", keys, err)
+	}
+}
+
+// resize sets the window size in CSS pixels.
+func (p *person) resize(width, height int64) {
+	p.t.Helper()
+	if err := chromedp.Do(p.ctx, chromedp.EmulateViewport(width, height)); err != nil {
+		p.t.Fatal(err)
+	}
+}
+
+// look evaluates a read-only expression about the page (what a person
+// sees: texts, attributes, sizes, the focused element).
+func look[T any](p *person, expr string) T {
+	p.t.Helper()
+	v, err := chromedp.Run(p.ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		p.t.Fatalf("read %s: %v", expr, err)
+	}
+	return v
+}
+
+// text returns the visible text of an element.
+func (p *person) text(sel string) string {
+	p.t.Helper()
+	return look[string](p, fmt.Sprintf(`(document.querySelector(%q) || {}).innerText || ''`, sel))
+}
+
+// enabled reports whether a control can be used.
+func (p *person) enabled(sel string) bool {
+	p.t.Helper()
+	return look[bool](p, fmt.Sprintf(`!document.querySelector(%q).disabled`, sel))
+}
+
+// pageState is the part of window.fashionlab.state() the tests read.
+type pageState struct {
+	Demo     string `json:"demo"`
+	Embed    bool   `json:"embed"`
+	Mode     string `json:"mode"`
+	Worker   string `json:"worker"`
+	Ready    *struct{ Train, Val, Test int }
+	Errors   []string `json:"errors"`
+	Messages []struct {
+		Key  string `json:"key"`
+		Text string `json:"text"`
+		Kind string `json:"kind"`
+	} `json:"messages"`
+	Form struct {
+		Params   *int `json:"params"`
+		Problems []struct {
+			Field   string `json:"field"`
+			Message string `json:"message"`
+		} `json:"problems"`
+		Pending bool `json:"pending"`
+	} `json:"form"`
+	CanvasReady  bool `json:"canvasReady"`
+	Restarts     int  `json:"restarts"`
+	Equivariance *struct {
+		Source    string  `json:"source"`
+		ShiftMax  float64 `json:"shiftMax"`
+		RotateMax float64 `json:"rotateMax"`
+		Scale     float64 `json:"scale"`
+	} `json:"equivariance"`
+	Maps *struct {
+		Layers []struct{ H, W, C int } `json:"layers"`
+	} `json:"maps"`
+	Predictions *struct {
+		N        int     `json:"n"`
+		Accuracy float64 `json:"accuracy"`
+		Run      *int    `json:"run"`
+	} `json:"predictions"`
+	Queued     []int `json:"queued"`
+	Current    *int  `json:"current"`
+	NetworkRun *int  `json:"networkRun"`
+	Runs       []runState `json:"runs"`
+}
+
+type runState struct {
+	ID          int     `json:"id"`
+	Label       string  `json:"label"`
+	Demo        string  `json:"demo"`
+	Status      string  `json:"status"`
+	Reason      string  `json:"reason"`
+	Params      int     `json:"params"`
+	StepsDone   int     `json:"stepsDone"`
+	EpochsTotal int     `json:"epochsTotal"`
+	ImagesPS    float64 `json:"imagesPerSec"`
+	Seconds     float64 `json:"seconds"`
+	Epochs      []struct {
+		Epoch    int      `json:"epoch"`
+		TrainAcc *float64 `json:"train_acc"`
+		ValAcc   *float64 `json:"val_acc"`
+	} `json:"epochs"`
+}
+
+func (s pageState) String() string {
+	b, _ := json.Marshal(s)
+	if len(b) > 1500 {
+		b = append(b[:1500], "…"...)
+	}
+	return string(b)
+}
+
+// read returns the page's state.
+func (p *person) read() (pageState, error) {
+	return chromedp.Run(p.ctx, chromedp.Evaluate[pageState](`window.fashionlab ? window.fashionlab.state() : {}`))
+}
+
+// waitFor polls the page's state until ok accepts it.
+func (p *person) waitFor(what string, limit time.Duration, ok func(pageState) bool) pageState {
+	p.t.Helper()
+	deadline := time.Now().Add(limit)
+	var s pageState
+	var err error
+	for time.Now().Before(deadline) {
+		if s, err = p.read(); err == nil && ok(s) {
+			return s
+		}
+		time.Sleep(150 * time.Millisecond)
+	}
+	p.t.Fatalf("timed out after %v waiting for %s (last error %v, state %v)", limit, what, err, s)
+	return s
+}
+
+// waitReady waits until the worker has loaded the data.
+func (p *person) waitReady() pageState {
+	p.t.Helper()
+	return p.waitFor("the worker to be ready", 90*time.Second, func(s pageState) bool { return s.Worker == "idle" && s.Ready != nil })
+}
+
+// shot saves a screenshot of the whole page as name.png in the screenshot folder.
+func (p *person) shot(name string) string {
+	b, err := chromedp.Run(p.ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		p.t.Logf("screenshot %s: %v", name, err)
+		return ""
+	}
+	path := filepath.Join(shared.shots, name+".png")
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		p.t.Logf("screenshot %s: %v", name, err)
+	}
+	return path
+}
