@@ -229,6 +229,7 @@ export async function checkMatcher(client) {
     if (m.capped) text += ` — the search stops at ${m.layers.toLocaleString('en-US')} layers, so more layers might come closer to ${target.toLocaleString('en-US')}`;
     out.textContent = text + '.';
   } catch (err) {
-    if (seq === matchSeq) out.textContent = `The helper cannot answer: ${err.message}`;
+    if (seq === matchSeq) out.textContent = 'The helper cannot answer: this training worker does not search depths.';
+    console.warn('FashionLab: match_depth:', err.message);
   }
 }

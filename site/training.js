@@ -71,7 +71,7 @@ export class Training {
   stop() {
     const n = cancelQueue('stopped before it started');
     this.stopCurrent();
-    const text = n ? `Stopping. ${n} queued run${n > 1 ? 's were' : ' was'} cancelled.` : 'Stopping.';
+    const text = n ? `Stopped. ${n} queued run${n > 1 ? 's were' : ' was'} cancelled.` : 'Stopped.';
     show(text, 'info', 'stop');
     announce(text);
   }
@@ -94,7 +94,7 @@ export class Training {
     patch({ networkRun: null, weights: null, weightsRun: null, restarts: state.restarts + 1 }, 'restart');
     setWorker('loading');
     const lost = (r ? ` "${r.label}" was interrupted.` : '') + (n ? ` ${n} queued run${n > 1 ? 's were' : ' was'} not started.` : '');
-    const text = `The training worker stopped unexpectedly (${why}). A new one is starting; the curves already on the page stay.${lost} Press Start to train again.`;
+    const text = `The training worker stopped unexpectedly: ${why}. A new one is starting; the curves already on the page stay.${lost} Press Start to train again.`;
     show(text, 'error', 'worker-died');
     announce('The training worker stopped; a new one is starting.');
   }
@@ -155,7 +155,6 @@ export class Training {
           if (state.networkRun === r) this.client.send(Command.getPredictions, { n: 60 });
         }
         if (state.queue.length && !state.current) this.startNext();
-        if (!state.current && !state.queue.length) dismiss('stop');
         return true;
       }
       case 'error':

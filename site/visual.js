@@ -48,7 +48,7 @@ export class Visual {
     const input = $('image-index');
     const v = Number(input.value.trim());
     const ok = state.ready && input.value.trim() !== '' && Number.isInteger(v) && v >= 0 && v < state.ready.val;
-    input.toggleAttribute('aria-invalid', !ok && !!state.ready);
+    if (!ok && state.ready) input.setAttribute('aria-invalid', 'true'); else input.removeAttribute('aria-invalid');
     if (!ok && state.ready) $('maps-note').textContent = `The validation image must be a whole number from 0 to ${state.ready.val - 1}.`;
     else if ($('maps-note').dataset.kind === 'index') $('maps-note').textContent = '';
     $('maps-note').dataset.kind = ok ? '' : 'index';
@@ -108,7 +108,7 @@ export class Visual {
       if (valid) Object.assign(req, { config: run.config, weight: state.weights[0].data, bias: state.weights[1].data });
     }
     $('lab-seed-hint').textContent = hint;
-    seedInput.toggleAttribute('aria-invalid', !valid);
+    if (valid) seedInput.removeAttribute('aria-invalid'); else seedInput.setAttribute('aria-invalid', 'true');
     if (!valid) { stats(`Not drawn: ${hint}`); return; }
     withCanvas((c) => {
       const res = c.setLab(req);

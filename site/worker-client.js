@@ -44,7 +44,7 @@ export class WorkerClient {
     w.onmessage = (e) => { if (this.worker === w) this.receive(e.data); };
     w.onerror = (e) => {
       e.preventDefault();
-      if (this.worker === w) this.die(`the training program failed (${e.message || 'uncaught error'})`);
+      if (this.worker === w) this.die(`the training program failed with "${e.message || 'an uncaught error'}"`);
     };
     w.onmessageerror = () => { if (this.worker === w) this.die('a message from the training program could not be read'); };
   }
