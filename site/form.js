@@ -90,6 +90,12 @@ export function writeForm(config, settings, maxSteps = 0) {
   showKind();
 }
 
+/** setConvDefaults fills the convolution fields once, so that switching Kind to CNN shows a working network. */
+export function setConvDefaults(config) {
+  const f = elements();
+  for (const k of CNN_FIELDS) if (!f[k].value) f[k].value = joinList(config[k]);
+}
+
 /** showKind shows the convolution fields for a CNN only. */
 function showKind() {
   const cnn = elements().net.value === 'cnn';

@@ -8,7 +8,7 @@ import { state, subscribe, setWorker, patch } from './state.js';
 import { WorkerClient } from './worker-client.js';
 import { show } from './messages.js';
 import { announce } from './a11y.js';
-import { initForm, checkForm, checkMatcher, showLimits } from './form.js';
+import { initForm, checkForm, checkMatcher, showLimits, setConvDefaults } from './form.js';
 import { drawCharts, describeCharts } from './charts.js';
 import { watchCanvas } from './canvas-bridge.js';
 import { loadPresets, buildNav, selectDemo, demoById } from './demos.js';
@@ -108,6 +108,8 @@ async function main() {
   const choose = (id, announceIt) => selectDemo(id, (mode) => visual.setMode(mode), announceIt);
   buildNav((id) => { choose(id, true); setAddress(id); checkForm(client); });
   initForm(client, () => { if (state.demo !== 'custom') { choose('custom', true); setAddress('custom'); } });
+  const cnn = state.presets.demos.flatMap((d) => d.runs).find((r) => r.config.net === 'cnn');
+  if (cnn) setConvDefaults(cnn.config);
   choose(state.demo, false);
   checkForm(client);
   checkMatcher(client);
@@ -118,6 +120,7 @@ async function main() {
   subscribe((what) => {
     dirty.add(what);
     if (what === 'steps' && state.timing.firstStepMs === null) state.timing.firstStepMs = performance.now();
+    if (what === 'network') state.timing.frames = { count: 0, maxGapMs: 0, last: 0, since: performance.now() }; // a run started
   });
   const frame = (t) => {
     const f = state.timing.frames;
@@ -156,7 +159,7 @@ window.fashionlab = Object.freeze({
       errors: state.errors, messages: state.messages, form: state.form, canvasReady: state.canvasReady, restarts: state.restarts,
       equivariance: state.equivariance, maps: state.maps, predictions: state.predictions,
       readyMs: state.timing.readyMs, firstStepMs: state.timing.firstStepMs,
-      frames: { count: state.timing.frames.count, maxGapMs: state.timing.frames.maxGapMs, seconds: performance.now() / 1000 },
+      frames: { count: state.timing.frames.count, maxGapMs: state.timing.frames.maxGapMs, seconds: (performance.now() - state.timing.frames.since) / 1000 },
       queued: state.queue.map((r) => r.id), current: state.current ? state.current.id : null, networkRun: state.networkRun ? state.networkRun.id : null, runs,
     }));
   },

@@ -32,7 +32,7 @@ export const state = {
   errors: [], // uncaught exceptions of the page itself
   messages: [], // the message area's current messages: {key, text, kind}
   restarts: 0,
-  timing: { readyMs: null, firstStepMs: null, frames: { count: 0, maxGapMs: 0, last: 0 } }, // measurements since navigation
+  timing: { readyMs: null, firstStepMs: null, frames: { count: 0, maxGapMs: 0, last: 0, since: 0 } }, // since navigation; the frame counter since the latest run started
 };
 
 const listeners = new Set();

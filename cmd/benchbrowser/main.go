@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"fashionlab/internal/headless"
 )
@@ -127,14 +128,32 @@ func measure(srv *headless.Server, mlpSteps, cnnSteps int) (sample, error) {
 	}
 	out.loadBytes = float64(srv.Bytes())
 
-	run := func(config string, steps int) (ips, fps, gap float64, err error) {
-		js := fmt.Sprintf(`fashionlab.run([{label: 'bench', config: %s, settings: {lr: 1e-3, epochs: 1, eval_train_size: 256}, maxSteps: %d}]); fashionlab.resetFrames()`, config, steps)
-		if err := chromedp.Do(b.Ctx, chromedp.Evaluate[chromedp.Void](js)); err != nil {
+	// Each measured run is typed into the custom form and started with
+	// the Start button, replacing the run in progress, as a person would.
+	typeInto := func(sel, text string) chromedp.Action[chromedp.Void] {
+		return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+			return chromedp.Do(ctx, chromedp.Click(chromedp.CSS(sel)), chromedp.KeyEvent("a", chromedp.KeyModifiers(chromedp.ModifierCtrl)),
+				chromedp.KeyEvent(kb.Delete), chromedp.SendKeys(chromedp.CSS(sel), text))
+		})
+	}
+	run := func(net string, steps int) (ips, fps, gap float64, err error) {
+		before, _ := readState(b.Ctx)
+		err = chromedp.Do(b.Ctx,
+			chromedp.SendKeys(chromedp.CSS("#f-net"), net[:1]),
+			typeInto("#f-lr", "1e-3"), typeInto("#f-epochs", "1"), typeInto("#f-train_limit", "0"),
+			typeInto("#f-eval_train_size", "256"), typeInto("#f-max_steps", fmt.Sprint(steps)),
+			chromedp.Sleep(500*time.Millisecond), chromedp.Click(chromedp.CSS("#btn-start")))
+		if err != nil {
 			return 0, 0, 0, err
+		}
+		if open, _ := chromedp.Run(b.Ctx, chromedp.Evaluate[bool](`document.getElementById('confirm').open`)); open {
+			if err := chromedp.Do(b.Ctx, chromedp.Click(chromedp.CSS("#confirm-replace"))); err != nil {
+				return 0, 0, 0, err
+			}
 		}
 		s, err := wait(b.Ctx, func(s state) bool {
 			r := s.Runs[len(s.Runs)-1]
-			return r.Status == "done"
+			return len(s.Runs) > len(before.Runs) && r.Status == "done"
 		})
 		if err != nil {
 			return 0, 0, 0, err
@@ -145,10 +164,10 @@ func measure(srv *headless.Server, mlpSteps, cnnSteps int) (sample, error) {
 		}
 		return r.Images / r.Seconds, float64(s.Frames.Count) / s.Frames.Seconds, s.Frames.MaxGapMs, nil
 	}
-	if out.mlp, out.fpsMLP, out.gapMLP, err = run(`{net: 'mlp', dense_hiddens: [256, 256], activation: 'relu'}`, mlpSteps); err != nil {
+	if out.mlp, out.fpsMLP, out.gapMLP, err = run("mlp", mlpSteps); err != nil {
 		return out, fmt.Errorf("MLP: %w", err)
 	}
-	if out.cnn, out.fpsCNN, out.gapCNN, err = run(`{net: 'cnn', n_channels: [16, 32, 48], kernel_sizes: [3, 3, 3], strides: [1, 1, 1], paddings: [0, 0, 0], dense_hiddens: [256, 256], activation: 'relu'}`, cnnSteps); err != nil {
+	if out.cnn, out.fpsCNN, out.gapCNN, err = run("cnn", cnnSteps); err != nil {
 		return out, fmt.Errorf("CNN: %w", err)
 	}
 	if s, err := readState(b.Ctx); err == nil && len(s.Errors) > 0 {

@@ -102,7 +102,9 @@ func TestRunQueue(t *testing.T) {
 			}
 		}
 		p.checkStatus()
-		s = p.waitFor("the predictions of the second run", 20*time.Second, func(s pageState) bool { return s.Predictions != nil && s.Predictions.Run != nil && *s.Predictions.Run == 2 })
+		s = p.waitFor("the predictions of the second run", 20*time.Second, func(s pageState) bool {
+			return s.Predictions != nil && s.Predictions.Run != nil && *s.Predictions.Run == 2
+		})
 		if note := p.text("#predict-note"); !strings.Contains(note, s.Runs[1].Label) {
 			t.Errorf("predictions note %q does not name the run it shows (%q)", note, s.Runs[1].Label)
 		}

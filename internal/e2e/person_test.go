@@ -271,9 +271,9 @@ type pageState struct {
 		Accuracy float64 `json:"accuracy"`
 		Run      *int    `json:"run"`
 	} `json:"predictions"`
-	Queued     []int `json:"queued"`
-	Current    *int  `json:"current"`
-	NetworkRun *int  `json:"networkRun"`
+	Queued     []int      `json:"queued"`
+	Current    *int       `json:"current"`
+	NetworkRun *int       `json:"networkRun"`
 	Runs       []runState `json:"runs"`
 }
 
