@@ -1,7 +1,8 @@
 // Package protocol defines the messages that the FashionLab page and its
-// training worker exchange with postMessage. It is the single schema both
-// sides use: the worker decodes commands and encodes events with it, and the
-// page's JavaScript builds and reads the same field names.
+// training worker exchange with postMessage, and the limits of the
+// training form. It is the single schema both sides use: the worker
+// decodes commands and encodes events with it, and the site build writes
+// protocol.js (JSModule) from it for the page.
 //
 // # Map form
 //
@@ -12,28 +13,15 @@
 // Encode produces this form and Decode reads it back, checking every field
 // and returning an error that names the message kind and the field.
 //
-// # Commands (page to worker)
+// The messages are the types in the table of kinds (Specs); their fields
+// and checks come from their struct tags, so that adding a message is one
+// type and one table row.
 //
-//	start            {run, config, settings, max_steps}
-//	pause, resume, stop, reset
-//	count            {id, config}           parameter count of a configuration
-//	get_activations  {index}                feature maps of a validation image
-//	get_predictions  {n}                    predictions and confusion matrix
-//	get_weights      {}                     every parameter tensor
-//	get_image        {set, index}           one image of the subset
+// # Validation
 //
-// # Events (worker to page)
-//
-//	ready        {train, val, test}          the data subset is loaded
-//	started      {run, params, steps_per_epoch, epochs, layers}
-//	steps        {run, epoch, first_step, loss, accuracy, grad_norm, images, seconds}
-//	epoch        {run, epoch, train_loss, train_acc, val_loss, val_acc, grad_norm, seconds, zero_grad_steps, steps}
-//	state        {run, state}                running, paused or idle
-//	done         {run, reason, detail, steps}
-//	param_count  {id, params}
-//	activations  {index, label, pred, image, maps}
-//	predictions  {n, labels, preds, confusion, images}
-//	weights      {tensors}
-//	image        {set, index, label, pixels}
-//	error        {command, message}
+// Limits holds the range of every form field and the memory budget of one
+// network's training. The worker reports them in ready, answers count
+// with the parameter count, the memory estimate and the problems in plain
+// words, and refuses a start with problems with an error event carrying
+// the same problems.
 package protocol
