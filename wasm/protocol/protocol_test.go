@@ -3,6 +3,7 @@ package protocol
 import (
 	"encoding/json"
 	"math"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -309,4 +310,74 @@ func normalizeNaN(m Message) Message {
 		}
 	}
 	return e
+}
+
+func TestTheDocumentationListsEveryMessage(t *testing.T) {
+	src, err := os.ReadFile("doc.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := SpliceDoc(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(src) != string(want) {
+		t.Errorf("doc.go is stale: run go generate ./wasm/protocol")
+	}
+	for _, s := range Specs() {
+		if !strings.Contains(string(src), "\t"+s.Kind+" ") {
+			t.Errorf("doc.go does not list %q", s.Kind)
+		}
+	}
+}
+
+func TestTheJavaScriptModuleCarriesTheSchemaAndTheLimits(t *testing.T) {
+	js := JSModule(12000)
+	consts := map[string]string{}
+	for _, part := range strings.Split(js, "export const ")[1:] {
+		name, rest, _ := strings.Cut(part, " = deepFreeze(")
+		body, _, ok := strings.Cut(rest, ");\n")
+		if !ok {
+			t.Fatalf("export %s is not a deepFreeze(...) call", name)
+		}
+		consts[name] = body
+	}
+	var fields map[string][]string
+	if err := json.Unmarshal([]byte(consts["FIELDS"]), &fields); err != nil {
+		t.Fatalf("FIELDS: %v", err)
+	}
+	var commands, events map[string]string
+	if err := json.Unmarshal([]byte(consts["COMMANDS"]), &commands); err != nil {
+		t.Fatalf("COMMANDS: %v", err)
+	}
+	if err := json.Unmarshal([]byte(consts["EVENTS"]), &events); err != nil {
+		t.Fatalf("EVENTS: %v", err)
+	}
+	for _, s := range Specs() {
+		got := commands[strings.ToUpper(s.Kind)]
+		if !s.Command {
+			got = events[strings.ToUpper(s.Kind)]
+		}
+		if got != s.Kind {
+			t.Errorf("%s: kind constant = %q", s.Kind, got)
+		}
+		if !reflect.DeepEqual(fields[s.Kind], fieldNames(s.Type)) {
+			t.Errorf("%s: fields %v, want %v", s.Kind, fields[s.Kind], fieldNames(s.Type))
+		}
+	}
+	var limits map[string]any
+	if err := json.Unmarshal([]byte(consts["LIMITS"]), &limits); err != nil {
+		t.Fatalf("LIMITS: %v", err)
+	}
+	got, err := Decode(map[string]any{"kind": "ready", "train": 1.0, "val": 1.0, "test": 1.0, "limits": limits})
+	if err != nil {
+		t.Fatalf("LIMITS does not decode as limits: %v", err)
+	}
+	if l := got.(Ready).Limits; !reflect.DeepEqual(l, BrowserLimits(12000)) {
+		t.Errorf("LIMITS = %+v, want BrowserLimits(12000)", l)
+	}
+	var choices map[string][]string
+	if err := json.Unmarshal([]byte(consts["CHOICES"]), &choices); err != nil || !reflect.DeepEqual(choices["config.net"], []string{"mlp", "cnn"}) {
+		t.Errorf("CHOICES = %s (%v), want config.net: mlp, cnn", consts["CHOICES"], err)
+	}
 }
