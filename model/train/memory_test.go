@@ -62,7 +62,7 @@ func TestMemoryEstimateMatchesTheHeapOfATrainingStep(t *testing.T) {
 	sgd := DefaultSettings()
 	sgd.Optimizer = SGD
 	big := DefaultSettings()
-	big.BatchSize = 512
+	big.BatchSize = 256
 	tests := []struct {
 		name     string
 		cfg      model.Config
@@ -70,7 +70,7 @@ func TestMemoryEstimateMatchesTheHeapOfATrainingStep(t *testing.T) {
 	}{
 		{"default MLP, Adam, batch 128", model.DefaultMLP(), DefaultSettings()},
 		{"default CNN, Adam, batch 128", model.DefaultCNN(), DefaultSettings()},
-		{"wide CNN 64-128-128, Adam, batch 512", wideCNN, big},
+		{"wide CNN 64-128-128, Adam, batch 256", wideCNN, big},
 		{"default CNN with tanh (unfused convolutions), SGD, batch 128", tanhCNN, sgd},
 	}
 	data := syntheticSplit(1024, EvalBatch)

@@ -58,10 +58,15 @@ type Limits struct {
 // room for the browser's own limits.
 const BrowserMemoryBytes = 1 << 30
 
+// FullTrainImages is the number of FashionMNIST training images; the
+// per-epoch evaluation reads at most the training images there are.
+const FullTrainImages = 60000
+
 // BrowserLimits returns the limits of the training worker in a browser tab
 // whose data subset holds trainImages training images: ranges that train
 // in a tab in reasonable time and memory, wide enough for every question's
-// networks (54 dense layers of 64, 28×28 kernels, padding 2).
+// networks (54 dense layers of 64, 28×28 kernels, padding 2), and holding
+// train.DefaultSettings, which fills absent settings.
 func BrowserLimits(trainImages int) Limits {
 	whole := func(label string, lo, hi float64) Range { return Range{Label: label, Min: lo, Max: hi, Integer: true} }
 	list := func(label string, lo, hi float64, layers int) Range {
@@ -74,7 +79,7 @@ func BrowserLimits(trainImages int) Limits {
 		BatchSize:     whole("Batch size", 1, 4096),
 		Seed:          whole("Seed", 0, maxExact),
 		TrainLimit:    whole("Training images", 0, float64(trainImages)),
-		EvalTrainSize: whole("Training images evaluated per epoch", 1, float64(max(trainImages, 1))),
+		EvalTrainSize: whole("Training images evaluated per epoch", 1, FullTrainImages),
 		MaxSteps:      whole("Step limit", 0, 10_000_000),
 		Channels:      list("Channels", 1, 512, 8),
 		Kernels:       list("Kernel sizes", 1, model.ImageSize, 8),

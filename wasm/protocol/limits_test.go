@@ -153,6 +153,14 @@ func TestTheQuestionsNetworksPassWithTheirParameterCounts(t *testing.T) {
 	}
 }
 
+func TestTheDefaultsThatFillAbsentFieldsAreWithinTheLimits(t *testing.T) {
+	for _, images := range []int{0, 96, 12000} {
+		if r := BrowserLimits(images).Review(model.DefaultMLP(), train.DefaultSettings(), 0); len(r.Problems) > 0 {
+			t.Errorf("%d training images: the defaults have problems %+v", images, r.Problems)
+		}
+	}
+}
+
 func TestEveryLimitNamesAFieldOfStart(t *testing.T) {
 	fields := BrowserLimits(100).limitedFields()
 	want := []string{"epochs", "lr", "momentum", "batch_size", "seed", "train_limit", "eval_train_size", "max_steps", "n_channels", "kernel_sizes", "strides", "paddings", "dense_hiddens"}

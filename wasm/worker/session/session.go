@@ -138,19 +138,24 @@ func (w *Session) Handle(form map[string]any) {
 	w.handle(m)
 }
 
-// recoverAs turns a panic while handling a command of kind into an error
-// event, and leaves the session without a run if the panic hit one.
+// recoverAs turns a panic while handling a command of kind (its form), or
+// while training (a nil form), into an error event, and leaves the session
+// without a run: after a panic its state may be inconsistent.
 func (w *Session) recoverAs(kind string, form map[string]any) {
 	v := recover()
 	if v == nil {
 		return
 	}
 	run := w.run
-	if kind == protocol.KindStart {
-		run = intField(form, "run")
+	if kind == protocol.KindStart && form != nil {
+		run = intField(form, "run") // the run that failed to start
+	}
+	what := fmt.Sprintf("The worker failed while handling %q", kind)
+	if form == nil {
+		what = fmt.Sprintf("Training run %d failed", run)
 	}
 	w.abandon()
-	w.post(protocol.Error{Command: kind, Run: run, Message: fmt.Sprintf("The worker failed while handling %q (%v) and dropped the current run; it is ready for the next command.", kind, v)})
+	w.post(protocol.Error{Command: kind, Run: run, Message: fmt.Sprintf("%s (%v) and dropped the current run; it is ready for the next command.", what, v)})
 	debug.FreeOSMemory()
 }
 
@@ -288,7 +293,7 @@ func (w *Session) Step() {
 	if !w.running {
 		return
 	}
-	defer w.recoverAs(protocol.KindStart, map[string]any{"run": float64(w.run)})
+	defer w.recoverAs(protocol.KindStart, nil)
 	w.step()
 }
 

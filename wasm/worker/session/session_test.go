@@ -243,3 +243,32 @@ func TestARunTrainsToTheEndAndAnswersRequests(t *testing.T) {
 		t.Errorf("predictions: n %d, %d pixels, confusion total %d; want 5, 3920, 32", p.N, len(p.Images), total)
 	}
 }
+
+func TestAPanicWhileTrainingEndsTheRunWithAnErrorEvent(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	sub := &assets.Subset{Train: images(rng, 64), Val: images(rng, 16), Test: images(rng, 1), TrainLabels: labels(rng, 64), ValLabels: labels(rng, 16), TestLabels: labels(rng, 1)}
+	var events []protocol.Message
+	panics := 1
+	// The first step statistics panic on their way out, inside Step.
+	s := New(sub, func(m protocol.Message) {
+		if _, ok := m.(protocol.Steps); ok && panics > 0 {
+			panics--
+			panic("cannot send the steps")
+		}
+		events = append(events, m)
+	})
+	s.Handle(mlpStart(8, map[string]any{"epochs": 1.0, "batch_size": 16.0}))
+	s.Step()
+	if s.Running() {
+		t.Fatal("the run still trains after the panic")
+	}
+	e, ok := events[len(events)-1].(protocol.Error)
+	if !ok || e.Run != 8 || !strings.Contains(e.Message, "Training run 8 failed (cannot send the steps)") {
+		t.Fatalf("last event = %#v, want the error of run 8", events[len(events)-1])
+	}
+	s.Handle(mlpStart(9, map[string]any{"epochs": 1.0, "batch_size": 16.0}))
+	s.Step()
+	if last, ok := events[len(events)-1].(protocol.Steps); !ok || last.Run != 9 {
+		t.Errorf("after the panic, run 9 sent %#v, want its first steps", events[len(events)-1])
+	}
+}
