@@ -25,6 +25,7 @@ import (
 
 	"fashionlab/assets"
 	"fashionlab/model/experiments"
+	"fashionlab/wasm/protocol"
 )
 
 // Options says what to build and where.
@@ -122,6 +123,9 @@ func Build(ctx context.Context, o Options) (*Manifest, error) {
 	}
 	if err := o.writePresets(); err != nil {
 		return nil, err
+	}
+	if err := protocol.WriteJSModule(o.Out, o.Train); err != nil {
+		return nil, fmt.Errorf("sitebuild: %w", err)
 	}
 	js, _ := json.MarshalIndent(m, "", "  ")
 	if err := os.WriteFile(filepath.Join(o.Out, "build.json"), append(js, '\n'), 0o644); err != nil {
