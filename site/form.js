@@ -72,7 +72,12 @@ export function readForm() {
     seed: number('seed'), train_limit: number('train_limit'), eval_train_size: number('eval_train_size'),
     normalize: f.normalize.checked, shuffle: f.shuffle.checked,
   };
-  return { config, settings, maxSteps: number('max_steps'), problems };
+  const maxSteps = number('max_steps');
+  const l = state.limits && state.limits.max_steps;
+  if (l && !problems.some((p) => p.field === 'max_steps') && (maxSteps < l.min || maxSteps > l.max || (l.integer && !Number.isInteger(maxSteps)))) {
+    problems.push({ field: 'max_steps', message: `${l.label} must be a whole number from ${l.min.toLocaleString('en-US')} to ${l.max.toLocaleString('en-US')}.` });
+  }
+  return { config, settings, maxSteps, problems };
 }
 
 /** writeForm fills the form with a configuration and settings. */

@@ -5,7 +5,8 @@
 // pages read the state; nothing there can act on the page.
 
 import { state, subscribe, setWorker, patch } from './state.js';
-import { WorkerClient } from './worker-client.js';
+import { WorkerClient, Event } from './worker-client.js';
+import { LIMITS } from './protocol.js';
 import { show } from './messages.js';
 import { announce } from './a11y.js';
 import { initForm, checkForm, checkMatcher, showLimits, setConvDefaults } from './form.js';
@@ -53,14 +54,15 @@ async function main() {
     return;
   }
   const autostart = readAddress();
+  patch({ limits: LIMITS }, 'limits'); // the worker reports the same in ready
 
   let training, visual, everReady = false;
   const client = new WorkerClient({
     url: 'worker.js',
     onEvent: (m) => {
-      if (m.kind === 'ready') return onReady(m);
+      if (m.kind === Event.ready) return onReady(m);
       if (training.handle(m) || visual.handle(m)) return;
-      if (m.kind === 'error') {
+      if (m.kind === Event.error) {
         const text = m.problems && m.problems.length ? m.problems.map((p) => p.message).join(' ') : m.message;
         show(m.command && m.command.startsWith('get_') && !state.networkRun ? 'That needs a trained network: start a run first.' : text, 'error', 'worker-' + (m.command || 'error'));
       }
@@ -71,7 +73,7 @@ async function main() {
   visual = new Visual(client);
 
   function onReady(m) {
-    patch({ ready: { train: m.train, val: m.val, test: m.test }, limits: m.limits || null }, 'ready');
+    patch({ ready: { train: m.train, val: m.val, test: m.test }, limits: m.limits || LIMITS }, 'ready');
     if (state.timing.readyMs === null) state.timing.readyMs = performance.now();
     setWorker('idle');
     showLimits();
@@ -111,6 +113,7 @@ async function main() {
   const cnn = state.presets.demos.flatMap((d) => d.runs).find((r) => r.config.net === 'cnn');
   if (cnn) setConvDefaults(cnn.config);
   choose(state.demo, false);
+  showLimits();
   checkForm(client);
   checkMatcher(client);
   watchCanvas();

@@ -3,7 +3,7 @@
 // and the queue along.
 
 import { state, changed, addRuns, takeNext, cancelQueue, finishRun, failCurrent, clearRuns, runById, patch, patchRun, setWorker, isBusy } from './state.js';
-import { Command } from './worker-client.js';
+import { Command, Event } from './worker-client.js';
 import { show, dismiss } from './messages.js';
 import { announce } from './a11y.js';
 import { readForm, describe } from './form.js';
@@ -102,14 +102,14 @@ export class Training {
   /** handle applies one run event of the worker; it returns false for other events. */
   handle(m) {
     switch (m.kind) {
-      case 'started': {
+      case Event.started: {
         const r = runById(m.run);
         if (!r) return true;
         patchRun(r, { params: m.params, stepsPerEpoch: m.steps_per_epoch, epochsTotal: m.epochs, layers: m.layers, status: 'running' });
         patch({ networkRun: r }, 'network');
         return true;
       }
-      case 'steps': {
+      case Event.steps: {
         const r = runById(m.run);
         if (!r) return true;
         for (let i = 0; i < m.loss.length; i++) {
@@ -129,14 +129,14 @@ export class Training {
         changed('steps');
         return true;
       }
-      case 'epoch': {
+      case Event.epoch: {
         const r = runById(m.run);
         if (!r) return true;
         r.epochs.push({ epoch: m.epoch, train_loss: m.train_loss, train_acc: m.train_acc, val_loss: m.val_loss, val_acc: m.val_acc, grad_norm: m.grad_norm, seconds: m.seconds });
         changed('epoch');
         return true;
       }
-      case 'state': {
+      case Event.state: {
         setWorker(m.state);
         const r = state.current;
         if (r && r.id === m.run && m.state !== 'idle' && r.status !== m.state) {
@@ -145,7 +145,7 @@ export class Training {
         }
         return true;
       }
-      case 'done': {
+      case Event.done: {
         const r = finishRun(m.run, m.reason, m.detail);
         if (r) {
           const last = r.epochs[r.epochs.length - 1];
@@ -157,8 +157,8 @@ export class Training {
         if (state.queue.length && !state.current) this.startNext();
         return true;
       }
-      case 'error':
-        if (m.command !== 'start') return false;
+      case Event.error:
+        if (m.command !== Command.start) return false;
         {
           const r = state.current;
           const problems = (m.problems || []).map((p) => p.message).join(' ');

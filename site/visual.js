@@ -3,7 +3,7 @@
 // holds (which run they show is always said).
 
 import { state, patch } from './state.js';
-import { Command } from './worker-client.js';
+import { Command, Event } from './worker-client.js';
 import { withCanvas } from './canvas-bridge.js';
 import { drawGallery, drawConfusion } from './gallery.js';
 import { announce } from './a11y.js';
@@ -110,8 +110,9 @@ export class Visual {
     $('lab-seed-hint').textContent = hint;
     if (valid) seedInput.removeAttribute('aria-invalid'); else seedInput.setAttribute('aria-invalid', 'true');
     if (!valid) { stats(`Not drawn: ${hint}`); return; }
-    withCanvas((c) => {
-      const res = c.setLab(req);
+    withCanvas(async (c) => {
+      const res = await c.setLab(req); // a result, or a promise of it
+      if (!res) return;
       if (res.error) { stats(res.error); return; }
       patch({ equivariance: { dx, dy, degrees: deg, source, shiftMax: res.shiftMax, rotateMax: res.rotateMax, scale: res.scale } }, 'lab');
       let text = `Interior max |difference|: shift ${res.shiftMax.toFixed(4)}, rotation ${res.rotateMax.toFixed(4)} (max |f(x)| ${res.scale.toFixed(3)}).`;
@@ -124,11 +125,11 @@ export class Visual {
   handle(m) {
     const classes = state.presets.classes;
     switch (m.kind) {
-      case 'image':
+      case Event.image:
         patch({ labImage: m.pixels }, 'lab');
         this.updateLab();
         return true;
-      case 'activations': {
+      case Event.activations: {
         patch({ maps: { index: m.index, label: m.label, pred: m.pred, layers: m.maps.map((fm) => ({ h: fm.h, w: fm.w, c: fm.c })) } }, 'maps');
         const run = state.networkRun;
         $('maps-note').dataset.kind = '';
@@ -137,7 +138,7 @@ export class Visual {
         withCanvas((c) => c.setMaps({ image: m.image, label: m.label, pred: m.pred, maps: m.maps }));
         return true;
       }
-      case 'predictions': {
+      case Event.predictions: {
         const total = m.confusion.reduce((a, v) => a + v, 0);
         const right = m.confusion.reduce((a, v, i) => a + (i % 11 === 0 ? v : 0), 0);
         const run = state.networkRun;
@@ -149,7 +150,7 @@ export class Visual {
         $('predict-note').textContent = `Predictions${when}: validation accuracy ${(100 * accuracy).toFixed(1)} % on ${total.toLocaleString('en-US')} images.`;
         return true;
       }
-      case 'weights':
+      case Event.weights:
         patch({ weights: m.tensors }, 'weights');
         this.updateLab();
         return true;

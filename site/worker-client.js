@@ -3,18 +3,20 @@
 // answer are matched by id, and a worker that dies is reported once and
 // replaced by a new one.
 
-/** Commands the page sends (the worker's protocol kinds). */
+import { COMMANDS, EVENTS } from './protocol.js';
+
+/** Commands the page sends: the kinds of protocol.js (generated from Go by the site build). */
 export const Command = Object.freeze({
-  start: 'start', pause: 'pause', resume: 'resume', stop: 'stop', reset: 'reset',
-  count: 'count', matchDepth: 'match_depth',
-  getActivations: 'get_activations', getPredictions: 'get_predictions', getWeights: 'get_weights', getImage: 'get_image',
+  start: COMMANDS.START, pause: COMMANDS.PAUSE, resume: COMMANDS.RESUME, stop: COMMANDS.STOP, reset: COMMANDS.RESET,
+  count: COMMANDS.COUNT, matchDepth: COMMANDS.MATCH_DEPTH,
+  getActivations: COMMANDS.GET_ACTIVATIONS, getPredictions: COMMANDS.GET_PREDICTIONS, getWeights: COMMANDS.GET_WEIGHTS, getImage: COMMANDS.GET_IMAGE,
 });
 
-/** Events the worker sends. */
+/** Events the worker sends (protocol.js). */
 export const Event = Object.freeze({
-  ready: 'ready', started: 'started', steps: 'steps', epoch: 'epoch', state: 'state', done: 'done',
-  paramCount: 'param_count', depthMatch: 'depth_match',
-  activations: 'activations', predictions: 'predictions', weights: 'weights', image: 'image', error: 'error',
+  ready: EVENTS.READY, started: EVENTS.STARTED, steps: EVENTS.STEPS, epoch: EVENTS.EPOCH, state: EVENTS.STATE, done: EVENTS.DONE,
+  paramCount: EVENTS.PARAM_COUNT, depthMatch: EVENTS.DEPTH_MATCH,
+  activations: EVENTS.ACTIVATIONS, predictions: EVENTS.PREDICTIONS, weights: EVENTS.WEIGHTS, image: EVENTS.IMAGE, error: EVENTS.ERROR,
 });
 
 /** Requests answered by an event carrying the same id. */
