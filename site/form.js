@@ -117,8 +117,8 @@ export function describe(config, settings) {
 function rangeText(name) {
   const l = state.limits && state.limits[name];
   if (!l) return '';
-  const fmt = (v) => (typeof v === 'number' ? v.toLocaleString('en-US') : String(v));
-  let s = `${fmt(l.min)}–${fmt(l.max)}`;
+  const fmt = (v) => (typeof v !== 'number' ? String(v) : v !== 0 && Math.abs(v) < 1e-3 ? v.toExponential() : v.toLocaleString('en-US'));
+  let s = l.max >= 1e12 ? `${fmt(l.min)} or more` : `${fmt(l.min)}–${fmt(l.max)}`;
   if (LIST_FIELDS.includes(name) && l.max_len) s += `, up to ${fmt(l.max_len)} layers`;
   return s;
 }

@@ -73,7 +73,7 @@ func TestDemosShowWhatTheySay(t *testing.T) {
 	}
 	for _, demo := range []string{"q1", "q2", "q3", "q4", "q5"} {
 		t.Run(demo, func(t *testing.T) {
-			p := newPerson(t, "?demo="+demo, 1280, 900)
+			p := newPersonFor(t, "?demo="+demo, 1280, 900, 12*time.Minute)
 			p.waitReady()
 			begin := time.Now()
 			p.click("#btn-start")

@@ -37,9 +37,15 @@ type person struct {
 // CSS pixels and opens the page at address (relative to the site).
 func newPerson(t *testing.T, address string, width, height int64) *person {
 	t.Helper()
+	return newPersonFor(t, address, width, height, 3*time.Minute)
+}
+
+// newPersonFor is newPerson whose tab lives for at most limit.
+func newPersonFor(t *testing.T, address string, width, height int64, limit time.Duration) *person {
+	t.Helper()
 	requireBrowser(t)
 	ctx, cancel := chromedp.NewContext(shared.browser.Ctx)
-	ctx, cancelTime := context.WithTimeout(ctx, 3*time.Minute)
+	ctx, cancelTime := context.WithTimeout(ctx, limit)
 	p := &person{t: t, ctx: ctx, workers: map[target.ID]bool{}}
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, height)); err != nil {
 		t.Fatal(err)
