@@ -34,13 +34,13 @@ function splitList(text, maxLen) {
   return out;
 }
 
-/** joinList writes a list back, runs of 3 or more as "v*n". */
+/** joinList writes a list back, runs longer than 8 (deep MLPs) as "v*n". */
 function joinList(list) {
   const parts = [];
   for (let i = 0; i < list.length;) {
     let j = i;
     while (j < list.length && list[j] === list[i]) j++;
-    parts.push(j - i >= 3 ? `${list[i]}*${j - i}` : Array(j - i).fill(list[i]).join(','));
+    parts.push(j - i > 8 ? `${list[i]}*${j - i}` : Array(j - i).fill(list[i]).join(','));
     i = j;
   }
   return parts.join(',');
