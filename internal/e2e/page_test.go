@@ -544,6 +544,18 @@ func TestNarrowScreensAndEmbeds(t *testing.T) {
 	if look[bool](p, `document.getElementById('visual').getBoundingClientRect().top > document.getElementById('charts').getBoundingClientRect().top`) {
 		t.Error("q1 embed: the lab comes after the charts")
 	}
+	// A run at 390 px: the curves, the list and the predictions fit too.
+	p.open("?demo=custom")
+	p.waitReady()
+	p.shortRun(2, 600)
+	p.click("#btn-start")
+	p.waitFor("the run", 60*time.Second, func(s pageState) bool { return len(s.Runs) == 1 && s.Runs[0].Status == "done" && s.Predictions != nil })
+	if w := look[int](p, `document.documentElement.scrollWidth`); w > 390 {
+		t.Errorf("after a run at 390 px the page is %d px wide", w)
+	}
+	p.shot("narrow-390-custom-done")
+	p.open("?demo=q1&embed=1")
+	p.waitLaidOut()
 	p.resize(900, 900)
 	if look[bool](p, `document.getElementById('visual').getBoundingClientRect().top > document.getElementById('charts').getBoundingClientRect().top`) {
 		t.Error("q1 embed at 900 px: the lab comes after the charts")
