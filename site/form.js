@@ -181,6 +181,10 @@ export function checkForm(client) {
   clearTimeout(checkTimer);
   const seq = ++latest;
   patch({ form: Object.assign({}, state.form, { pending: true }) }, 'form');
+  if (state.worker === 'loading') {
+    document.getElementById('param-count').textContent = '…';
+    document.getElementById('param-note').textContent = '(counted by the training worker once it has loaded)';
+  }
   checkTimer = setTimeout(async () => {
     const r = readForm();
     let answer;
