@@ -18,7 +18,7 @@ import (
 
 	"fashionlab/assets"
 	"fashionlab/model"
-	"fashionlab/model/gemm"
+	"fashionlab/model/parallel"
 	"fashionlab/model/train"
 )
 
@@ -39,9 +39,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "train: %v\nRun 'go run ./cmd/train -h' for the flags.\n", err)
 		return 2
 	}
-	eng := gemm.New(o.threads)
+	pool := parallel.New(o.threads)
 	if o.params {
-		net, err := model.New(o.config, o.settings.Seed, eng)
+		net, err := model.New(o.config, o.settings.Seed, pool)
 		if err != nil {
 			fmt.Fprintf(stderr, "train: %v\n", err)
 			return 2
@@ -49,7 +49,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		printParams(stdout, net)
 		return 0
 	}
-	app := &app{opts: o, eng: eng, stdout: stdout, stderr: stderr}
+	app := &app{opts: o, pool: pool, stdout: stdout, stderr: stderr}
 	err = app.main(ctx)
 	switch {
 	case errors.Is(err, train.ErrInterrupted):
@@ -64,7 +64,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // app carries what one invocation shares between its runs.
 type app struct {
 	opts   options
-	eng    *gemm.Engine
+	pool   *parallel.Pool
 	raw    *assets.Raw
 	stdout io.Writer
 	stderr io.Writer
@@ -102,7 +102,7 @@ func (a *app) main(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	net, err := model.New(a.opts.config, a.opts.settings.Seed, a.eng)
+	net, err := model.New(a.opts.config, a.opts.settings.Seed, a.pool)
 	if err != nil {
 		return err
 	}
@@ -124,7 +124,7 @@ func (a *app) trainAndWrite(ctx context.Context, tr *train.Trainer, dir, title s
 		fmt.Fprintf(a.stdout, "\n== %s\n", title)
 	}
 	fmt.Fprintf(a.stdout, "%s: %d parameters; %s lr %g, batch %d, %d epochs, normalize %v, %d threads\n",
-		h.Config, h.Params, h.Settings.Optimizer, h.Settings.LearningRate, h.Settings.BatchSize, h.Settings.Epochs, h.Settings.Normalize, a.eng.Threads())
+		h.Config, h.Params, h.Settings.Optimizer, h.Settings.LearningRate, h.Settings.BatchSize, h.Settings.Epochs, h.Settings.Normalize, a.pool.Threads())
 	p := newProgress(a.stderr, tr)
 	if len(h.Epochs) == 0 {
 		tr.Start()

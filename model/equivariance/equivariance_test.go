@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"fashionlab/model"
-	"fashionlab/model/gemm"
+	"fashionlab/model/parallel"
 )
 
 // randomMap returns an h×w map of values uniform in [0, 1].
@@ -391,7 +391,7 @@ func TestProbeRejectsModelsThatMoveTheCentre(t *testing.T) {
 }
 
 func TestFirstLayerComputesTheNetworksConvolution(t *testing.T) {
-	eng := gemm.New(1)
+	eng := parallel.New(1)
 	net, err := model.New(model.DefaultCNN(), 197331, eng)
 	if err != nil {
 		t.Fatal(err)

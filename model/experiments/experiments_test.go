@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"fashionlab/model"
-	"fashionlab/model/gemm"
+	"fashionlab/model/parallel"
 	"fashionlab/model/train"
 )
 
@@ -29,7 +29,7 @@ func TestMatchingDepthAnswersQuestion3(t *testing.T) {
 }
 
 func TestEveryPresetBuildsAValidNetwork(t *testing.T) {
-	eng := gemm.New(1)
+	eng := parallel.New(1)
 	for _, q := range Questions() {
 		e, err := Get(q, train.DefaultSettings(), 0)
 		if err != nil {

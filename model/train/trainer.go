@@ -217,7 +217,7 @@ func (t *Trainer) Step() (StepStats, bool) {
 		t.history.Saturated = true
 	}
 	t.lastNorm = stats.GradNorm
-	t.opt.Step(t.net.Params())
+	t.opt.Step(t.net.Pool(), t.net.Params())
 	t.seconds += time.Since(start).Seconds()
 	if t.step < t.StepsPerEpoch() {
 		return stats, false
@@ -266,7 +266,7 @@ func (t *Trainer) gradNorm() float64 {
 		blocks := (len(g) + normBlock - 1) / normBlock
 		t.normParts = slices.Grow(t.normParts[:0], blocks)[:blocks]
 		parts := t.normParts
-		parallelFor(blocks*normBlock, func(lo, hi int) {
+		parallelFor(t.net.Pool(), blocks*normBlock, func(lo, hi int) {
 			for b := lo / normBlock; b < hi/normBlock; b++ {
 				parts[b] = sumSquares(g[b*normBlock : min(len(g), (b+1)*normBlock)])
 			}

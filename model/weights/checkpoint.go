@@ -9,7 +9,7 @@ import (
 
 	"fashionlab/assets"
 	"fashionlab/model"
-	"fashionlab/model/gemm"
+	"fashionlab/model/parallel"
 	"fashionlab/model/train"
 )
 
@@ -237,7 +237,7 @@ func (c *Checkpoint) Restore(net *model.Network) error {
 
 // Network builds the checkpoint's network with its weights; eng runs its
 // matrix products.
-func (c *Checkpoint) Network(eng *gemm.Engine) (*model.Network, error) {
+func (c *Checkpoint) Network(eng *parallel.Pool) (*model.Network, error) {
 	net, err := model.New(c.Config, 0, eng)
 	if err != nil {
 		return nil, fmt.Errorf("weights: checkpoint: %w", err)
@@ -250,7 +250,7 @@ func (c *Checkpoint) Network(eng *gemm.Engine) (*model.Network, error) {
 
 // Resume rebuilds the network and returns a Trainer that continues the run
 // on data, which must be the split the run was started on.
-func (c *Checkpoint) Resume(data *assets.Split, eng *gemm.Engine) (*train.Trainer, error) {
+func (c *Checkpoint) Resume(data *assets.Split, eng *parallel.Pool) (*train.Trainer, error) {
 	net, err := c.Network(eng)
 	if err != nil {
 		return nil, err

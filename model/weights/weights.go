@@ -9,7 +9,7 @@ import (
 	"slices"
 
 	"fashionlab/model"
-	"fashionlab/model/gemm"
+	"fashionlab/model/parallel"
 )
 
 // Metadata keys that this package writes.
@@ -241,7 +241,7 @@ func header(b []byte) (model.Config, map[string]string, error) {
 // NewNetwork reads a safetensors file from r and returns the network it
 // describes, with its weights, and the file's metadata. eng runs the
 // network's matrix products.
-func NewNetwork(r io.Reader, eng *gemm.Engine) (*model.Network, map[string]string, error) {
+func NewNetwork(r io.Reader, eng *parallel.Pool) (*model.Network, map[string]string, error) {
 	b, err := io.ReadAll(r)
 	if err != nil {
 		return nil, nil, fmt.Errorf("weights: %w", err)
@@ -254,7 +254,7 @@ func NewNetwork(r io.Reader, eng *gemm.Engine) (*model.Network, map[string]strin
 }
 
 // ReadNetwork is NewNetwork for the file at path.
-func ReadNetwork(path string, eng *gemm.Engine) (*model.Network, map[string]string, error) {
+func ReadNetwork(path string, eng *parallel.Pool) (*model.Network, map[string]string, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, nil, fmt.Errorf("weights: %w", err)
@@ -266,7 +266,7 @@ func ReadNetwork(path string, eng *gemm.Engine) (*model.Network, map[string]stri
 	return net, meta, nil
 }
 
-func newNetwork(b []byte, eng *gemm.Engine) (*model.Network, map[string]string, error) {
+func newNetwork(b []byte, eng *parallel.Pool) (*model.Network, map[string]string, error) {
 	f, err := decode(b)
 	if err != nil {
 		return nil, nil, err

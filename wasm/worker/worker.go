@@ -11,8 +11,8 @@ import (
 
 	"fashionlab/assets"
 	"fashionlab/model"
-	"fashionlab/model/gemm"
 	"fashionlab/model/ops"
+	"fashionlab/model/parallel"
 	"fashionlab/model/train"
 	"fashionlab/wasm/protocol"
 )
@@ -37,7 +37,7 @@ type splitKey struct {
 type worker struct {
 	subset *assets.Subset
 	splits map[splitKey]*assets.Split
-	eng    *gemm.Engine
+	pool   *parallel.Pool
 
 	run      int
 	trainer  *train.Trainer
@@ -58,7 +58,7 @@ func newWorker(s *assets.Subset) *worker {
 	return &worker{
 		subset: s,
 		splits: map[splitKey]*assets.Split{},
-		eng:    gemm.New(1),
+		pool:   parallel.New(1),
 		loss:   make([]float32, 0, maxBatched),
 		acc:    make([]float32, 0, maxBatched),
 		norm:   make([]float32, 0, maxBatched),
@@ -116,7 +116,7 @@ func (w *worker) handle(m protocol.Message) {
 		w.trainer, w.split = nil, nil
 		post(protocol.State{Run: w.run, State: protocol.StateIdle})
 	case protocol.Count:
-		net, err := model.New(m.Config, 0, w.eng)
+		net, err := model.New(m.Config, 0, w.pool)
 		if err != nil {
 			post(protocol.Error{Command: m.Kind(), Message: err.Error()})
 			return
@@ -151,7 +151,7 @@ func (w *worker) start(m protocol.Start) {
 		w.fail(m.Kind(), err)
 		return
 	}
-	net, err := model.New(m.Config, m.Settings.Seed, w.eng)
+	net, err := model.New(m.Config, m.Settings.Seed, w.pool)
 	if err != nil {
 		w.fail(m.Kind(), err)
 		return
