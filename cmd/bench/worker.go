@@ -103,7 +103,7 @@ func inferenceSpeed(net *model.Network, split *assets.Split) float64 {
 		start := time.Now()
 		for from := 0; from < n; from += inferBatch {
 			rows := min(inferBatch, n-from)
-			in := ops.Matrix(x[from*assets.ImageSize:(from+rows)*assets.ImageSize], rows, assets.ImageSize)
+			in := ops.Matrix(x[from*assets.ImagePixels:(from+rows)*assets.ImagePixels], rows, assets.ImagePixels)
 			ops.Loss(&ws, net.Forward(in), y[from:from+rows])
 		}
 		if rep > 0 {

@@ -54,18 +54,18 @@ func syntheticSplit(train, val, test int) *assets.Split {
 	rng := rand.New(rand.NewPCG(3, 4))
 	patterns := make([][]float32, model.Classes)
 	for c := range patterns {
-		patterns[c] = make([]float32, assets.ImageSize)
+		patterns[c] = make([]float32, assets.ImagePixels)
 		for i := range patterns[c] {
 			patterns[c][i] = float32(rng.NormFloat64())
 		}
 	}
 	set := func(n int) assets.Set {
-		s := assets.Set{X: make([]float32, n*assets.ImageSize), Y: make([]uint8, n), N: n}
+		s := assets.Set{X: make([]float32, n*assets.ImagePixels), Y: make([]uint8, n), N: n}
 		for i := range n {
 			c := rng.IntN(model.Classes)
 			s.Y[i] = uint8(c)
-			for j := range assets.ImageSize {
-				s.X[i*assets.ImageSize+j] = patterns[c][j] + 2*float32(rng.NormFloat64())
+			for j := range assets.ImagePixels {
+				s.X[i*assets.ImagePixels+j] = patterns[c][j] + 2*float32(rng.NormFloat64())
 			}
 		}
 		return s

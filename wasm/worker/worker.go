@@ -319,7 +319,7 @@ func (w *worker) activations(m protocol.GetActivations) {
 		w.fail(m.Kind(), fmt.Errorf("worker: validation image %d does not exist (there are %d)", m.Index, w.split.Val.N))
 		return
 	}
-	x := ops.Matrix(w.split.Val.Row(m.Index), 1, assets.ImageSize)
+	x := ops.Matrix(w.split.Val.Row(m.Index), 1, assets.ImagePixels)
 	logits, maps := w.trainer.Network().ForwardMaps(x)
 	out := protocol.Activations{Index: m.Index, Label: int(w.split.Val.Y[m.Index]), Pred: argmax(logits.Value().Data().F32()), Image: w.rawImage(m.Index, nil)}
 	for _, fm := range maps {
