@@ -391,8 +391,8 @@ func TestProbeRejectsModelsThatMoveTheCentre(t *testing.T) {
 }
 
 func TestFirstLayerComputesTheNetworksConvolution(t *testing.T) {
-	eng := parallel.New(1)
-	net, err := model.New(model.DefaultCNN(), 197331, eng)
+	pool := parallel.New(1)
+	net, err := model.New(model.DefaultCNN(), 197331, pool)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -440,7 +440,7 @@ func TestFirstLayerComputesTheNetworksConvolution(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name+" is refused", func(t *testing.T) {
-			n, err := model.New(tt.cfg, 1, eng)
+			n, err := model.New(tt.cfg, 1, pool)
 			if err != nil {
 				t.Fatal(err)
 			}
