@@ -2,12 +2,14 @@
 
 // Command worker is FashionLab's training worker: a Go wasm program that
 // runs in a dedicated Web Worker, loads the FashionMNIST subset the worker
-// script fetched, and trains the homework's networks with packages model
-// and model/train while the page stays responsive. It speaks package
-// protocol over postMessage.
+// script fetched, and trains the homework's networks while the page stays
+// responsive. It speaks package protocol over postMessage; the command
+// handling and the training loop are package session, and this file only
+// connects them to JavaScript.
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"runtime"
 	"syscall/js"
@@ -15,64 +17,63 @@ import (
 	"fashionlab/assets"
 	"fashionlab/wasm/internal/jsbridge"
 	"fashionlab/wasm/protocol"
+	"fashionlab/wasm/worker/session"
 )
+
+// queueSize bounds the commands waiting for the training loop.
+const queueSize = 64
 
 func main() {
 	// wasm runs one thread; one worker goroutine keeps the model's gemm
 	// engine single-threaded too.
 	runtime.GOMAXPROCS(1)
 	global := js.Global()
-	commands := make(chan protocol.Message, 64)
+	forms := make(chan map[string]any, queueSize)
 	onMessage := js.FuncOf(func(this js.Value, args []js.Value) any {
-		// Never block here: decode, queue, return to the event loop.
-		receive(commands, args[0].Get("data"))
+		// Never block here: convert, queue, return to the event loop.
+		receive(forms, args[0].Get("data"))
 		return nil
 	})
 	global.Set("onmessage", onMessage)
 
 	subset, err := loadSubset(global.Get("fashionlabSubset"))
 	if err != nil {
-		post(protocol.Error{Message: err.Error()})
+		post(protocol.Error{Message: "The training worker could not read the images: " + err.Error(), Fatal: true})
 		select {}
 	}
 	global.Delete("fashionlabSubset")
-	w := newWorker(subset)
-	post(protocol.Ready{Train: subset.Train.N, Val: subset.Val.N, Test: subset.Test.N})
+	s := session.New(subset, post)
+	s.Ready()
 	// Commands that arrived while the wasm binary was starting.
 	if pending := global.Get("fashionlabPending"); pending.Truthy() {
 		for i := range pending.Length() {
-			receive(commands, pending.Index(i))
+			receive(forms, pending.Index(i))
 		}
 		global.Delete("fashionlabPending")
 	}
-	go w.loop(commands)
+	go s.Loop(forms)
 	select {}
 }
 
-// receive decodes one command and queues it, or answers with an error.
-func receive(commands chan<- protocol.Message, data js.Value) {
+// receive queues one command in map form, or answers that the queue is
+// full.
+func receive(forms chan<- map[string]any, data js.Value) {
 	form, _ := jsbridge.ToGo(data).(map[string]any)
-	m, err := protocol.DecodeCommand(form)
-	if err != nil {
-		kind, _ := form["kind"].(string)
-		post(protocol.Error{Command: kind, Message: err.Error()})
-		return
-	}
 	select {
-	case commands <- m:
+	case forms <- form:
 	default:
-		post(protocol.Error{Command: m.Kind(), Message: "worker: too many commands queued; try again"})
+		kind, _ := form["kind"].(string)
+		post(protocol.Error{Command: kind, Message: "The worker has too many commands waiting; try again in a moment."})
 	}
 }
 
 func loadSubset(v js.Value) (*assets.Subset, error) {
 	if !v.Truthy() {
-		return nil, fmt.Errorf("worker: no data subset was loaded")
+		return nil, fmt.Errorf("no data subset was loaded")
 	}
-	data := jsbridge.Bytes(v)
-	s, err := assets.ReadSubset(bytesReader(data))
+	s, err := assets.ReadSubset(bytes.NewReader(jsbridge.Bytes(v)))
 	if err != nil {
-		return nil, fmt.Errorf("worker: data subset: %w", err)
+		return nil, fmt.Errorf("data subset: %w", err)
 	}
 	return s, nil
 }

@@ -1,0 +1,486 @@
+// Package session is the training worker's command handling, free of
+// syscall/js so that it is tested natively: a Session holds the data
+// subset, the current run and its trainer, handles the page's commands in
+// map form and trains between them, and sends events through a function
+// it is given. Every command and every training step runs under recover:
+// a panic becomes an error event and the session stays usable.
+package session
+
+import (
+	"fmt"
+	"math"
+	"runtime/debug"
+	"time"
+
+	"fashionlab/assets"
+	"fashionlab/model"
+	"fashionlab/model/experiments"
+	"fashionlab/model/ops"
+	"fashionlab/model/parallel"
+	"fashionlab/model/train"
+	"fashionlab/wasm/protocol"
+)
+
+// Throttles: step statistics are sent at most every flushEvery, and the
+// training loop returns to the event loop at least every yieldEvery so
+// commands (pause, stop, requests) are delivered promptly.
+const (
+	flushEvery = 100 * time.Millisecond
+	yieldEvery = 40 * time.Millisecond
+	maxBatched = 1024
+)
+
+// maxSplits bounds the prepared splits kept: each is ~50 MB of float32.
+const maxSplits = 4
+
+// splitKey identifies a prepared split: normalization and training limit.
+type splitKey struct {
+	normalize bool
+	limit     int
+}
+
+// Session is the state of the training worker. It is not safe for
+// concurrent use: one goroutine calls Handle, Step and Loop.
+type Session struct {
+	post   func(protocol.Message)
+	subset *assets.Subset
+	limits protocol.Limits
+	splits map[splitKey]*assets.Split
+	pool   *parallel.Pool
+
+	run      int
+	trainer  *train.Trainer
+	split    *assets.Split
+	running  bool
+	steps    int // steps trained in this run
+	maxSteps int
+
+	// Step statistics not yet sent; reused from flush to flush.
+	loss, acc, norm []float32
+	firstStep       int
+	images          int
+	seconds         float64
+	lastFlush       time.Time
+}
+
+// New returns a session over the data subset s that sends its events to
+// post.
+func New(s *assets.Subset, post func(protocol.Message)) *Session {
+	return &Session{
+		post:   post,
+		subset: s,
+		limits: protocol.BrowserLimits(s.Train.N),
+		splits: map[splitKey]*assets.Split{},
+		pool:   parallel.New(1),
+		loss:   make([]float32, 0, maxBatched),
+		acc:    make([]float32, 0, maxBatched),
+		norm:   make([]float32, 0, maxBatched),
+	}
+}
+
+// Limits returns the limits the session enforces.
+func (w *Session) Limits() protocol.Limits { return w.limits }
+
+// Ready sends the ready event: the subset's sizes and the limits.
+func (w *Session) Ready() {
+	w.post(protocol.Ready{Train: w.subset.Train.N, Val: w.subset.Val.N, Test: w.subset.Test.N, Limits: w.limits})
+}
+
+// Running reports whether a run is training (not paused, not ended).
+func (w *Session) Running() bool { return w.running }
+
+// Loop handles the commands from forms and trains between them, forever.
+func (w *Session) Loop(forms <-chan map[string]any) {
+	lastYield := time.Now()
+	for {
+		if !w.running {
+			w.Handle(<-forms)
+			lastYield = time.Now()
+			continue
+		}
+		select {
+		case f := <-forms:
+			w.Handle(f)
+			continue
+		default:
+		}
+		w.Step()
+		if time.Since(lastYield) > yieldEvery {
+			// Sleeping lets the runtime return to the JavaScript event
+			// loop, which delivers queued messages.
+			time.Sleep(time.Millisecond)
+			lastYield = time.Now()
+		}
+	}
+}
+
+// Handle handles one command in map form. It never panics: a failure
+// becomes an error event.
+func (w *Session) Handle(form map[string]any) {
+	kind, _ := form["kind"].(string)
+	defer w.recoverAs(kind, form)
+	switch kind {
+	case protocol.KindStart:
+		if r := w.limits.ReviewForm(form); len(r.Problems) > 0 {
+			w.post(protocol.Error{Command: kind, Run: intField(form, "run"), Message: "The run was not started: " + joinProblems(r.Problems), Problems: r.Problems})
+			return
+		}
+	case protocol.KindCount:
+		r := w.limits.ReviewForm(form)
+		w.post(protocol.ParamCount{ID: intField(form, "id"), Params: r.Params, Bytes: r.Bytes, Problems: nonNil(r.Problems)})
+		return
+	}
+	m, err := protocol.DecodeCommand(form)
+	if err != nil {
+		w.post(protocol.Error{Command: kind, Run: intField(form, "run"), Message: "The worker could not read a message from the page: " + err.Error()})
+		return
+	}
+	w.handle(m)
+}
+
+// recoverAs turns a panic while handling a command of kind (its form), or
+// while training (a nil form), into an error event, and leaves the session
+// without a run: after a panic its state may be inconsistent.
+func (w *Session) recoverAs(kind string, form map[string]any) {
+	v := recover()
+	if v == nil {
+		return
+	}
+	run := w.run
+	if kind == protocol.KindStart && form != nil {
+		run = intField(form, "run") // the run that failed to start
+	}
+	what := fmt.Sprintf("The worker failed while handling %q", kind)
+	if form == nil {
+		what = fmt.Sprintf("Training run %d failed", run)
+	}
+	w.abandon()
+	w.post(protocol.Error{Command: kind, Run: run, Message: fmt.Sprintf("%s (%v) and dropped the current run; it is ready for the next command.", what, v)})
+	debug.FreeOSMemory()
+}
+
+// abandon forgets the current run without touching it: after a panic its
+// state may be inconsistent.
+func (w *Session) abandon() {
+	if w.running {
+		w.running = false
+		w.post(protocol.State{Run: w.run, State: protocol.StateIdle})
+	}
+	w.trainer, w.split = nil, nil
+	w.resetBatch()
+}
+
+func (w *Session) handle(m protocol.Message) {
+	switch m := m.(type) {
+	case protocol.Start:
+		w.start(m)
+	case protocol.Pause:
+		if w.running {
+			w.flush()
+			w.running = false
+			w.post(protocol.State{Run: w.run, State: protocol.StatePaused})
+		}
+	case protocol.Resume:
+		if w.trainer != nil && !w.running && !w.finished() {
+			w.running = true
+			w.post(protocol.State{Run: w.run, State: protocol.StateRunning})
+		}
+	case protocol.Stop:
+		if w.running {
+			w.end(protocol.ReasonStopped, "")
+		}
+	case protocol.Reset:
+		if w.running {
+			w.end(protocol.ReasonStopped, "")
+		}
+		w.trainer, w.split = nil, nil
+		w.post(protocol.State{Run: w.run, State: protocol.StateIdle})
+	case protocol.MatchDepth:
+		layers, params, capped := experiments.MatchingDepthCapped(m.Width, m.Target)
+		w.post(protocol.DepthMatch{ID: m.ID, Layers: layers, Params: params, Capped: capped})
+	case protocol.GetActivations:
+		w.activations(m)
+	case protocol.GetPredictions:
+		w.predictions(m)
+	case protocol.GetWeights:
+		w.weights()
+	case protocol.GetImage:
+		w.image(m)
+	}
+}
+
+func (w *Session) fail(command, message string) {
+	w.post(protocol.Error{Command: command, Message: message})
+}
+
+// finished reports whether the run cannot train further.
+func (w *Session) finished() bool {
+	return w.trainer.Done() || (w.maxSteps > 0 && w.steps >= w.maxSteps)
+}
+
+func (w *Session) start(m protocol.Start) {
+	if w.running {
+		w.end(protocol.ReasonStopped, "replaced by a new run")
+	}
+	w.trainer, w.split = nil, nil // free the old run before building the new one
+	split, err := w.prepare(m.Settings)
+	if err != nil {
+		w.post(protocol.Error{Command: protocol.KindStart, Run: m.Run, Message: "The run was not started: " + err.Error()})
+		return
+	}
+	net, err := model.New(m.Config, m.Settings.Seed, w.pool)
+	if err != nil {
+		w.post(protocol.Error{Command: protocol.KindStart, Run: m.Run, Message: "The run was not started: " + err.Error()})
+		return
+	}
+	s := m.Settings
+	s.TrainLimit = 0 // the split already holds only the chosen images
+	t, err := train.New(net, split, s)
+	if err != nil {
+		w.post(protocol.Error{Command: protocol.KindStart, Run: m.Run, Message: "The run was not started: " + err.Error()})
+		return
+	}
+	w.run, w.trainer, w.split = m.Run, t, split
+	w.steps, w.maxSteps = 0, m.MaxSteps
+	w.resetBatch()
+	layers := make([]string, 0, len(net.Layers()))
+	for _, l := range net.Layers() {
+		line := fmt.Sprintf("%d %s", l.Index, l.Kind)
+		if l.Detail != "" {
+			line += " " + l.Detail
+		}
+		line += " → " + l.Out
+		if l.Params > 0 {
+			line += fmt.Sprintf(" (%d)", l.Params)
+		}
+		layers = append(layers, line)
+	}
+	w.post(protocol.Started{Run: m.Run, Params: net.NumParams(), StepsPerEpoch: t.StepsPerEpoch(), Epochs: s.Epochs, Layers: layers})
+	w.post(protocol.State{Run: m.Run, State: protocol.StateRunning})
+	t.Start()
+	w.postEpoch()
+	w.running = true
+	w.lastFlush = time.Now()
+	if w.finished() {
+		w.end(protocol.ReasonFinished, "")
+	}
+}
+
+// prepare returns the split for the settings, converting the subset once
+// per normalization and size.
+func (w *Session) prepare(s train.Settings) (*assets.Split, error) {
+	key := splitKey{s.Normalize, s.TrainLimit}
+	if sp, ok := w.splits[key]; ok {
+		return sp, nil
+	}
+	if s.TrainLimit > w.subset.Train.N {
+		return nil, fmt.Errorf("the subset holds %d training images; asked for %d", w.subset.Train.N, s.TrainLimit)
+	}
+	sp, err := w.subset.Split(assets.SplitOptions{Normalize: s.Normalize, TrainLimit: s.TrainLimit})
+	if err != nil {
+		return nil, fmt.Errorf("preparing the images: %w", err)
+	}
+	if len(w.splits) >= maxSplits {
+		clear(w.splits)
+	}
+	w.splits[key] = sp
+	return sp, nil
+}
+
+// Step trains one step of the current run, if it is running. It never
+// panics: a failure ends the run with an error event.
+func (w *Session) Step() {
+	if !w.running {
+		return
+	}
+	defer w.recoverAs(protocol.KindStart, nil)
+	w.step()
+}
+
+func (w *Session) step() {
+	begin := time.Now()
+	st, endOfEpoch := w.trainer.Step()
+	elapsed := time.Since(begin).Seconds()
+	w.steps++
+	if len(w.loss) == 0 {
+		w.firstStep = w.steps
+	}
+	w.loss = append(w.loss, float32(st.Loss))
+	w.acc = append(w.acc, float32(st.Accuracy))
+	w.norm = append(w.norm, float32(st.GradNorm))
+	if !endOfEpoch {
+		// Steps that end an epoch also evaluate; leave them out of the
+		// throughput.
+		w.images += st.Images
+		w.seconds += elapsed
+	}
+	h := w.trainer.History()
+	switch {
+	case h.Diverged != nil:
+		w.end(protocol.ReasonDiverged, fmt.Sprintf("epoch %d step %d: %s", h.Diverged.Epoch, h.Diverged.Step, h.Diverged.Reason))
+		return
+	case endOfEpoch:
+		w.flush()
+		w.postEpoch()
+	case w.steps == 1 || len(w.loss) == cap(w.loss) || time.Since(w.lastFlush) >= flushEvery:
+		// The first step goes out at once: the page shows that training runs.
+		w.flush()
+	}
+	switch {
+	case w.trainer.Done():
+		w.end(protocol.ReasonFinished, "")
+	case w.maxSteps > 0 && w.steps >= w.maxSteps:
+		w.end(protocol.ReasonLimit, fmt.Sprintf("%d steps", w.steps))
+	}
+}
+
+func (w *Session) postEpoch() {
+	h := w.trainer.History()
+	if len(h.Epochs) > 0 {
+		w.post(protocol.Epoch{Run: w.run, Epoch: h.Epochs[len(h.Epochs)-1]})
+	}
+}
+
+// flush sends the batched step statistics.
+func (w *Session) flush() {
+	w.lastFlush = time.Now()
+	if len(w.loss) == 0 {
+		return
+	}
+	epoch, _ := w.trainer.Position()
+	w.post(protocol.Steps{Run: w.run, Epoch: epoch + 1, FirstStep: w.firstStep, Loss: w.loss, Accuracy: w.acc, GradNorm: w.norm, Images: w.images, Seconds: w.seconds})
+	w.resetBatch()
+}
+
+func (w *Session) resetBatch() {
+	w.loss, w.acc, w.norm = w.loss[:0], w.acc[:0], w.norm[:0]
+	w.images, w.seconds = 0, 0
+}
+
+// end finishes the run: the page gets the remaining statistics and why it
+// ended. The trainer stays for requests until reset or the next start.
+func (w *Session) end(reason, detail string) {
+	w.flush()
+	w.running = false
+	w.post(protocol.Done{Run: w.run, Reason: reason, Detail: detail, Steps: w.steps})
+	w.post(protocol.State{Run: w.run, State: protocol.StateIdle})
+}
+
+func (w *Session) needNetwork(command string) bool {
+	if w.trainer == nil {
+		w.fail(command, "There is no trained network yet: start a run first.")
+		return false
+	}
+	return true
+}
+
+func (w *Session) image(m protocol.GetImage) {
+	im, labels := w.subset.Train, w.subset.TrainLabels
+	if m.Set == protocol.SetVal {
+		im, labels = w.subset.Val, w.subset.ValLabels
+	}
+	if m.Index >= im.N {
+		w.fail(protocol.KindGetImage, fmt.Sprintf("There is no %s image %d: the subset has %d.", m.Set, m.Index, im.N))
+		return
+	}
+	out := protocol.Image{Set: m.Set, Index: m.Index, Label: int(labels[m.Index])}
+	for _, p := range im.Image(m.Index) {
+		out.Pixels = append(out.Pixels, float32(p)/255)
+	}
+	w.post(out)
+}
+
+// rawImage appends validation image i scaled to [0, 1] to dst.
+func (w *Session) rawImage(i int, dst []float32) []float32 {
+	for _, p := range w.subset.Val.Image(i) {
+		dst = append(dst, float32(p)/255)
+	}
+	return dst
+}
+
+func (w *Session) activations(m protocol.GetActivations) {
+	if !w.needNetwork(protocol.KindGetActivations) {
+		return
+	}
+	if m.Index >= w.split.Val.N {
+		w.fail(protocol.KindGetActivations, fmt.Sprintf("There is no validation image %d: the subset has %d.", m.Index, w.split.Val.N))
+		return
+	}
+	x := ops.Matrix(w.split.Val.Row(m.Index), 1, assets.ImagePixels)
+	logits, maps := w.trainer.Network().ForwardMaps(x)
+	out := protocol.Activations{Index: m.Index, Label: int(w.split.Val.Y[m.Index]), Pred: argmax(logits.Value().Data().F32()), Image: w.rawImage(m.Index, nil), Maps: []protocol.FeatureMaps{}}
+	for _, fm := range maps {
+		out.Maps = append(out.Maps, protocol.FeatureMaps{H: fm.H, W: fm.W, C: fm.C, Data: fm.Data})
+	}
+	w.post(out)
+}
+
+func (w *Session) predictions(m protocol.GetPredictions) {
+	if !w.needNetwork(protocol.KindGetPredictions) {
+		return
+	}
+	val := w.split.Val
+	preds, _ := train.Predict(w.trainer.Network(), val, val.N)
+	n := min(m.N, val.N)
+	out := protocol.Predictions{N: n, Labels: make([]int, n), Preds: make([]int, n), Confusion: make([]int, model.Classes*model.Classes), Images: []float32{}}
+	for i, p := range preds {
+		out.Confusion[int(val.Y[i])*model.Classes+int(p)]++
+		if i < n {
+			out.Labels[i], out.Preds[i] = int(val.Y[i]), int(p)
+			out.Images = w.rawImage(i, out.Images)
+		}
+	}
+	w.post(out)
+}
+
+func (w *Session) weights() {
+	if !w.needNetwork(protocol.KindGetWeights) {
+		return
+	}
+	out := protocol.Weights{Tensors: []protocol.Tensor{}}
+	for _, p := range w.trainer.Network().Params() {
+		out.Tensors = append(out.Tensors, protocol.Tensor{Name: p.Name, Shape: p.Shape, Data: p.Values()})
+	}
+	w.post(out)
+}
+
+func argmax(v []float32) int {
+	best := 0
+	for i, x := range v {
+		if x > v[best] || math.IsNaN(float64(v[best])) {
+			best = i
+		}
+	}
+	return best
+}
+
+// intField reads an integer field of a form leniently, for echoing ids in
+// answers to forms that may be invalid: 0 when absent or not an integer.
+func intField(form map[string]any, key string) int {
+	x, ok := form[key].(float64)
+	if !ok || x != math.Trunc(x) || math.Abs(x) > 1<<31 {
+		if i, ok := form[key].(int); ok {
+			return i
+		}
+		return 0
+	}
+	return int(x)
+}
+
+func joinProblems(ps []protocol.Problem) string {
+	s := ""
+	for i, p := range ps {
+		if i > 0 {
+			s += " "
+		}
+		s += p.Message
+	}
+	return s
+}
+
+func nonNil(ps []protocol.Problem) []protocol.Problem {
+	if ps == nil {
+		return []protocol.Problem{}
+	}
+	return ps
+}
