@@ -35,7 +35,7 @@ func TestSubsetRoundTrip(t *testing.T) {
 				t.Fatal(err)
 			}
 			data := encodeSubset(t, s)
-			if want := 27 + (tt.train+tt.val+tt.tst)*(ImageSize+1); len(data) != want {
+			if want := 27 + (tt.train+tt.val+tt.tst)*(ImagePixels+1); len(data) != want {
 				t.Errorf("encoded %d bytes, want %d", len(data), want)
 			}
 			got, err := ReadSubset(bytes.NewReader(data))
@@ -75,11 +75,11 @@ func TestSubsetTakesTheDocumentedImages(t *testing.T) {
 		name      string
 		got, want []uint8
 	}{
-		{"train pixels are the first training images", s.Train.Pixels, r.TrainImages.Pixels[:4*ImageSize]},
+		{"train pixels are the first training images", s.Train.Pixels, r.TrainImages.Pixels[:4*ImagePixels]},
 		{"train labels are the first training labels", s.TrainLabels, r.TrainLabels[:4]},
-		{"val pixels are the first test images", s.Val.Pixels, r.TestImages.Pixels[:3*ImageSize]},
+		{"val pixels are the first test images", s.Val.Pixels, r.TestImages.Pixels[:3*ImagePixels]},
 		{"val labels are the first test labels", s.ValLabels, r.TestLabels[:3]},
-		{"test pixels are the next test images", s.Test.Pixels, r.TestImages.Pixels[3*ImageSize : 8*ImageSize]},
+		{"test pixels are the next test images", s.Test.Pixels, r.TestImages.Pixels[3*ImagePixels : 8*ImagePixels]},
 		{"test labels are the next test labels", s.TestLabels, r.TestLabels[3:8]},
 	}
 	for _, c := range checks {

@@ -15,8 +15,8 @@ import (
 	"fashionlab/assets"
 	"fashionlab/model"
 	"fashionlab/model/experiments"
-	"fashionlab/model/gemm"
 	"fashionlab/model/ops"
+	"fashionlab/model/parallel"
 	"fashionlab/model/train"
 	"fashionlab/wasm/protocol"
 )
@@ -46,7 +46,7 @@ type Session struct {
 	subset *assets.Subset
 	limits protocol.Limits
 	splits map[splitKey]*assets.Split
-	eng    *gemm.Engine
+	pool   *parallel.Pool
 
 	run      int
 	trainer  *train.Trainer
@@ -71,7 +71,7 @@ func New(s *assets.Subset, post func(protocol.Message)) *Session {
 		subset: s,
 		limits: protocol.BrowserLimits(s.Train.N),
 		splits: map[splitKey]*assets.Split{},
-		eng:    gemm.New(1),
+		pool:   parallel.New(1),
 		loss:   make([]float32, 0, maxBatched),
 		acc:    make([]float32, 0, maxBatched),
 		norm:   make([]float32, 0, maxBatched),
@@ -228,7 +228,7 @@ func (w *Session) start(m protocol.Start) {
 		w.post(protocol.Error{Command: protocol.KindStart, Run: m.Run, Message: "The run was not started: " + err.Error()})
 		return
 	}
-	net, err := model.New(m.Config, m.Settings.Seed, w.eng)
+	net, err := model.New(m.Config, m.Settings.Seed, w.pool)
 	if err != nil {
 		w.post(protocol.Error{Command: protocol.KindStart, Run: m.Run, Message: "The run was not started: " + err.Error()})
 		return
@@ -406,7 +406,7 @@ func (w *Session) activations(m protocol.GetActivations) {
 		w.fail(protocol.KindGetActivations, fmt.Sprintf("There is no validation image %d: the subset has %d.", m.Index, w.split.Val.N))
 		return
 	}
-	x := ops.Matrix(w.split.Val.Row(m.Index), 1, assets.ImageSize)
+	x := ops.Matrix(w.split.Val.Row(m.Index), 1, assets.ImagePixels)
 	logits, maps := w.trainer.Network().ForwardMaps(x)
 	out := protocol.Activations{Index: m.Index, Label: int(w.split.Val.Y[m.Index]), Pred: argmax(logits.Value().Data().F32()), Image: w.rawImage(m.Index, nil), Maps: []protocol.FeatureMaps{}}
 	for _, fm := range maps {
