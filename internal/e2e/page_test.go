@@ -605,6 +605,43 @@ func TestSmallerRows(t *testing.T) {
 	if st := p.text("#lab-stats"); st == "" {
 		t.Error("seed 7: the lab says nothing")
 	}
+	// A small CNN: its feature maps, then its first layer in the lab.
+	p.click("[data-demo='custom']")
+	if err := chromedp.Do(p.ctx, chromedp.Focus(chromedp.CSS("#f-net"))); err != nil {
+		t.Fatal(err)
+	}
+	p.press("c")
+	p.typeInto("#f-n_channels", "4,8")
+	p.typeInto("#f-kernel_sizes", "3,3")
+	p.typeInto("#f-strides", "1,1")
+	p.typeInto("#f-paddings", "0,0")
+	p.typeInto("#f-dense_hiddens", "32")
+	p.shortRun(1, 300)
+	p.click("#btn-start")
+	p.waitFor("the CNN run", 60*time.Second, func(s pageState) bool { return len(s.Runs) == 1 && s.Runs[0].Status == "done" })
+	p.typeInto("#image-index", "3")
+	p.click("#btn-maps")
+	s := p.waitFor("the feature maps", 20*time.Second, func(s pageState) bool { return s.Maps != nil })
+	if len(s.Maps.Layers) != 2 || s.Maps.Layers[0].C != 4 || s.Maps.Layers[0].H != 26 {
+		t.Errorf("feature maps %+v, want 2 layers, the first 4 maps of 26x26", s.Maps.Layers)
+	}
+	if note := p.text("#maps-note"); !strings.Contains(note, "Image 3") || !strings.Contains(note, s.Runs[0].Label) {
+		t.Errorf("feature-map note %q does not say which image and run", note)
+	}
+	p.click("#tab-lab")
+	if err := chromedp.Do(p.ctx, chromedp.Focus(chromedp.CSS("#lab-source"))); err != nil {
+		t.Fatal(err)
+	}
+	p.press("t")
+	p.typeInto("#lab-seed", "99")
+	time.Sleep(400 * time.Millisecond)
+	if got := look[string](p, `document.getElementById('lab-seed').getAttribute('aria-invalid') || ''`); got != "true" || !strings.Contains(p.text("#lab-seed-hint"), "0 to 3") {
+		t.Errorf("channel 99 of a 4-channel layer: aria-invalid %q, hint %q", got, p.text("#lab-seed-hint"))
+	}
+	p.typeInto("#lab-seed", "2")
+	p.waitFor("the trained layer's numbers", 30*time.Second, func(s pageState) bool { return s.Equivariance != nil && s.Equivariance.Source == "trained" })
+	p.press(kb.Escape)
+	p.click("[data-demo='q1']")
 	p.typeInto("#lab-seed", "-3")
 	time.Sleep(300 * time.Millisecond)
 	if look[string](p, `document.getElementById('lab-seed').getAttribute('aria-invalid')`) == "" && !strings.Contains(p.text("#lab-stats"), "Not drawn") {
