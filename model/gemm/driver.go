@@ -513,6 +513,10 @@ func sum(s []int) int {
 // run multiplies one block panel by panel. The B panel is the outer loop
 // so it stays in L1 while the A panels stream from L2.
 func (bk *block) run() {
+	if bk.kr.macro != nil {
+		bk.kr.macro(bk)
+		return
+	}
 	kr, x := bk.kr, bk.x
 	nr, kb := kr.nr, bk.kb
 	for jr := 0; jr < bk.nb; jr += nr {

@@ -28,6 +28,11 @@ type kernel struct {
 	// maskCols kernels store partial-width tiles themselves; for the
 	// others the driver goes through a scratch tile.
 	maskCols bool
+
+	// macro, when set, multiplies a whole block of packed panels in one
+	// call instead of the driver calling fns per tile (the WebAssembly
+	// SIMD kernel, for which every call from Go costs microseconds).
+	macro func(bk *block)
 }
 
 func (kr *kernel) fn(h int) micro { return kr.fns[h/kr.unit-1] }

@@ -1,0 +1,112 @@
+// Package wasmsimd encodes a small WebAssembly module with a SIMD128
+// matrix-multiply macro-kernel for the GOOS=js build of package gemm.
+//
+// Go's WebAssembly port emits no SIMD instructions. This module, written
+// byte by byte here (no external toolchain), imports the Go instance's
+// linear memory (exported by Go as "mem", imported here as env.mem) and
+// works on Go's slices in place: the address of a slice element in Go,
+// uintptr(unsafe.Pointer(&s[i])), is its byte offset in that memory. The
+// site's worker instantiates the module next to Go's and hands its export
+// to Go, which calls it once per block product (see package gemm).
+//
+// # The kernel
+//
+// The module exports one function,
+//
+//	gemm(kb, mb, nb, ap, bp, c, ldc i32, alpha, beta f32, tile i32)
+//
+// which computes, for i < mb and j < nb,
+//
+//	C[i][j] = alpha·Σ_{p<kb} A(i,p)·B(p,j) + beta·C[i][j]
+//
+// on operands packed the way package gemm packs them: A in panels of
+// TileRows rows (panel q at ap + q·TileRows·kb·4, holding for each p the
+// TileRows values of column p, rows past mb zero) and B in panels of
+// TileCols columns (panel q at bp + q·TileCols·kb·4, for each p the TileCols
+// values of row p, columns past nb zero). C is row-major with leading
+// dimension ldc (in elements) at byte address c; tile is the address of
+// TileRows·TileCols floats of scratch for edge tiles. When beta is 0, C is
+// not read. All addresses are byte offsets into the imported memory.
+//
+// Every element is summed in the order of package gemm's portable kernel
+// (p ascending from 0, one multiply and one add per step, no fused
+// multiply-add, which WebAssembly SIMD128 does not have), then scaled as
+// alpha·sum + beta·C, so its results are bit-identical to the pure-Go path
+// with the same k blocking. The module only accesses memory through the
+// addresses it is given, so Go's memory growing between calls does not
+// concern it.
+package wasmsimd
+
+// Tile shape of the macro-kernel: TileRows rows of A by TileCols columns of
+// B, TileRows·TileCols/4 f32x4 accumulators (8, plus 2 B vectors and the
+// broadcast A value, within the 16 vector registers of x86-64 and the 32 of
+// arm64, so the engines keep them all in registers).
+const (
+	TileRows = 4
+	TileCols = 8
+)
+
+// ExportName is the name of the kernel function the module exports;
+// ImportModule and ImportName name the memory it imports.
+const (
+	ExportName   = "gemm"
+	ImportModule = "env"
+	ImportName   = "mem"
+)
+
+// FileName is the name the site build gives the module, and GlobalName
+// the global function through which the worker script (site/simd.js)
+// hands its kernel to Go.
+const (
+	FileName   = "gemm-simd.wasm"
+	GlobalName = "fashionlabGemmSIMD"
+)
+
+// Module returns the encoded module. It is deterministic: the same bytes on
+// every call.
+func Module() []byte {
+	var m buf
+	m.byte(0x00, 'a', 's', 'm', 0x01, 0x00, 0x00, 0x00)
+
+	// Type section: one function type.
+	var t buf
+	t.u32(1)
+	t.byte(typeFunc)
+	params := []byte{typeI32, typeI32, typeI32, typeI32, typeI32, typeI32, typeI32, typeF32, typeF32, typeI32}
+	t.u32(uint32(len(params)))
+	t.byte(params...)
+	t.u32(0) // no results
+	m.section(1, t.b)
+
+	// Import section: the memory, no maximum (Go's memory grows).
+	var im buf
+	im.u32(1)
+	im.name(ImportModule)
+	im.name(ImportName)
+	im.byte(0x02, 0x00) // memory, limits without maximum
+	im.u32(1)
+	m.section(2, im.b)
+
+	// Function section: one function of type 0.
+	var f buf
+	f.u32(1)
+	f.u32(0)
+	m.section(3, f.b)
+
+	// Export section.
+	var ex buf
+	ex.u32(1)
+	ex.name(ExportName)
+	ex.byte(0x00) // function
+	ex.u32(0)
+	m.section(7, ex.b)
+
+	// Code section.
+	body := macroKernel()
+	var c buf
+	c.u32(1)
+	c.u32(uint32(len(body)))
+	c.b = append(c.b, body...)
+	m.section(10, c.b)
+	return m.b
+}
