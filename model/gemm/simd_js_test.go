@@ -1,0 +1,77 @@
+//go:build js && !purego
+
+package gemm
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// TestSIMDMatchesGo checks that the WebAssembly SIMD kernel gives the
+// portable kernel's results bit for bit, for every transpose combination,
+// the odd and edge sizes and the training shapes, with and without beta,
+// leading dimensions past the width, and C's padding left untouched. It
+// runs where the SIMD kernel is installed (the runners in
+// model/gemm/wasmsimd and internal/e2e install it) and is skipped otherwise.
+func TestSIMDMatchesGo(t *testing.T) {
+	simd := simdKernel()
+	if simd == nil {
+		t.Skip("the SIMD kernel is not installed (run through site/simd.js)")
+	}
+	shapes := oddShapes()
+	for _, s := range trainingShapes(true) {
+		shapes = append(shapes, s, shape{s.m, s.n, s.k, !s.transA, !s.transB})
+	}
+	// Past one k slab (kc = 256) and one m block, with edge tiles.
+	shapes = append(shapes, shape{517, 13, 700, false, false}, shape{9, 1030, 259, true, true})
+	for _, th := range []int{1, 2} {
+		goEng, simdEng := newEngine(th, goKernel), newEngine(th, simd)
+		goEng.tune.forcePacked, simdEng.tune.forcePacked = true, true
+		rng := rand.New(rand.NewPCG(11, uint64(th)))
+		for si, s := range shapes {
+			ab := alphaBeta[si%len(alphaBeta)]
+			pad := si % 3
+			compareKernels(t, goEng, simdEng, rng, s, ab[0], ab[1], pad)
+		}
+	}
+}
+
+// compareKernels runs one product on both engines and requires identical
+// bits everywhere in C, padding included.
+func compareKernels(t *testing.T, want, got *Engine, rng *rand.Rand, s shape, alpha, beta float32, pad int) {
+	t.Helper()
+	ar, ac := s.m, s.k
+	if s.transA {
+		ar, ac = s.k, s.m
+	}
+	br, bc := s.k, s.n
+	if s.transB {
+		br, bc = s.n, s.k
+	}
+	lda, ldb, ldc := ac+pad, bc+pad, s.n+pad
+	a := mat(rng, ar, ac, lda)
+	b := mat(rng, br, bc, ldb)
+	c := mat(rng, s.m, s.n, ldc)
+	for i := range c {
+		if i%ldc >= s.n {
+			c[i] = 12345
+		}
+	}
+	cw := append([]float32(nil), c...)
+	cg := append([]float32(nil), c...)
+	want.Gemm(s.transA, s.transB, s.m, s.n, s.k, alpha, a, lda, b, ldb, beta, cw, ldc)
+	got.Gemm(s.transA, s.transB, s.m, s.n, s.k, alpha, a, lda, b, ldb, beta, cg, ldc)
+	bad := 0
+	for i := range cw {
+		if math.Float32bits(cw[i]) != math.Float32bits(cg[i]) {
+			if bad < 3 {
+				t.Errorf("%v alpha=%v beta=%v pad=%d threads=%d: C[%d,%d] = %v, pure Go %v", s, alpha, beta, pad, got.Threads(), i/ldc, i%ldc, cg[i], cw[i])
+			}
+			bad++
+		}
+	}
+	if bad > 0 {
+		t.Fatalf("%v: %d elements differ from the pure-Go kernel", s, bad)
+	}
+}
