@@ -82,9 +82,11 @@ const minFMAPerThread = 1 << 19
 // tiny products, and for the portable kernel (which packs everything, in
 // scalar code) products so thin that each packed element is used only once
 // or twice. The SIMD kernels read most operands in place and pack with
-// vector code, so thin products still gain from them.
+// vector code, so thin products still gain from them. The WebAssembly
+// kernel (a macro kernel) keeps the portable kernel's rule, so that both
+// give the same bits.
 func useDirect(kr *kernel, m, n, k int) bool {
-	if kr.inPlace {
+	if kr.inPlace && kr.macro == nil {
 		return m*n*k <= 2048
 	}
 	return m*n*k <= 4096 || m <= 2 || n <= 2

@@ -38,32 +38,75 @@ func kernels() []*kernel {
 // so both kernels give bit-identical results; the other block sizes only
 // change the order of the work. Each call covers a whole mc×nc block, so the
 // microseconds a call from Go to JavaScript costs are spread over a block's
-// product; mc is larger than the portable kernel's for that reason.
+// product; mc is larger than the portable kernel's for that reason. The
+// kernel reads A in place whatever its layout (each value is broadcast
+// from memory) and B in place when it is row-major, so the scalar Go
+// packing runs only for Bᵀ and for partial panels.
 func simdKernel() *kernel {
 	fn := js.Global().Get(wasmsimd.GlobalName)
 	if fn.Type() != js.TypeFunction {
 		return nil
 	}
 	return &kernel{name: "wasm-simd", unit: wasmsimd.TileRows, mr: wasmsimd.TileRows, nr: wasmsimd.TileCols,
-		kc: goKernel.kc, mc: 512, nc: 1024, maskCols: true,
+		kc: goKernel.kc, mc: 512, nc: 1024, inPlace: true,
 		macro: func(bk *block) { runSIMD(fn, bk) }}
 }
 
-// runSIMD multiplies one block of packed panels with the module's kernel,
-// which works on the slices in place in Go's linear memory. The slicing
-// checks that every element the kernel touches is inside its slice.
+// runSIMD multiplies one block with the module's kernel, which works on the
+// slices in place in Go's linear memory (addresses and strides in bytes).
+// The indexing below checks that every element the kernel reads or writes
+// is inside its slice.
 func runSIMD(fn js.Value, bk *block) {
-	kr := bk.kr
-	ap := bk.ap[:ceilDiv(bk.mb, kr.mr)*kr.mr*bk.kb]
-	bp := bk.bp[:ceilDiv(bk.nb, kr.nr)*kr.nr*bk.kb]
-	c := bk.c[:(bk.mb-1)*bk.ldc+bk.nb]
+	const f = 4 // bytes per float32
+	kr, x, kb, mb, nb := bk.kr, bk.x, bk.kb, bk.mb, bk.nb
+	var a []float32
+	var ars, aps, apan int
+	switch {
+	case !bk.aIn:
+		a = bk.ap[:ceilDiv(mb, kr.mr)*kr.mr*kb]
+		ars, aps, apan = f, f*kr.mr, f*kr.mr*kb
+	case x.transA:
+		a = x.a[bk.p0*x.lda+bk.i0 : (bk.p0+kb-1)*x.lda+bk.i0+mb]
+		ars, aps, apan = f, f*x.lda, f*kr.mr
+	default:
+		a = x.a[bk.i0*x.lda+bk.p0 : (bk.i0+mb-1)*x.lda+bk.p0+kb]
+		ars, aps, apan = f*x.lda, f, f*kr.mr*x.lda
+	}
+	full := nb / kr.nr * kr.nr
+	var b, edge []float32
+	var bps, bpan int
+	if bk.bIn {
+		// The driver packed the partial last panel at the start of bp.
+		if full > 0 {
+			b = x.b[bk.p0*x.ldb+bk.j0 : (bk.p0+kb-1)*x.ldb+bk.j0+full]
+		}
+		bps, bpan = f*x.ldb, f*kr.nr
+		if full < nb {
+			edge = bk.bp[:kr.nr*kb]
+		}
+	} else {
+		b = bk.bp[:ceilDiv(nb, kr.nr)*kr.nr*kb]
+		bps, bpan = f*kr.nr, f*kr.nr*kb
+		if full < nb {
+			edge = b[full*kb:]
+		}
+	}
+	c := bk.c[:(mb-1)*bk.ldc+nb]
 	tile := bk.tile[:kr.mr*kr.nr]
-	fn.Invoke(bk.kb, bk.mb, bk.nb, address(ap), address(bp), address(c), bk.ldc, bk.x.alpha, bk.beta, address(tile))
-	runtime.KeepAlive(ap)
-	runtime.KeepAlive(bp)
+	fn.Invoke(kb, mb, nb, address(a), ars, aps, apan, address(b), bps, bpan, address(edge),
+		address(c), bk.ldc, x.alpha, bk.beta, address(tile))
+	runtime.KeepAlive(a)
+	runtime.KeepAlive(b)
+	runtime.KeepAlive(edge)
 	runtime.KeepAlive(c)
 	runtime.KeepAlive(tile)
 }
 
-// address is the byte offset of s[0] in the WebAssembly memory.
-func address(s []float32) int { return int(uintptr(unsafe.Pointer(unsafe.SliceData(s)))) }
+// address is the byte offset of s[0] in the WebAssembly memory, 0 for an
+// empty slice (which the kernel then does not read).
+func address(s []float32) int {
+	if len(s) == 0 {
+		return 0
+	}
+	return int(uintptr(unsafe.Pointer(unsafe.SliceData(s))))
+}

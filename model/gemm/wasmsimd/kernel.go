@@ -5,8 +5,14 @@ const (
 	pKB = iota
 	pMB
 	pNB
-	pAP
-	pBP
+	pA
+	pARS
+	pAPS
+	pAPan
+	pB
+	pBPS
+	pBPan
+	pBEdge
 	pC
 	pLDC
 	pAlpha
@@ -21,22 +27,22 @@ const (
 	lJR = numParams + iota
 	lIR
 	lP
-	lAPtr
 	lBPtr
 	lCPtr
 	lRows
 	lNW
 	lAPanel
 	lBPanel
-	lLDCB // ldc in bytes
-	lStrideA
-	lStrideB
+	lBStart // first B step of the current panel
+	lBStep  // bytes between the current panel's B steps
+	lLDCB   // ldc in bytes
 	lCRow
 	lR
 	lJ
 	lAddr
 	lTRow
-	numI32Locals = lTRow - numParams + 1
+	lARow        // lARow+r points at row r of the A panel at the current step
+	numI32Locals = lARow + TileRows - numParams
 )
 
 const (
@@ -53,7 +59,6 @@ const (
 	lAcc   = lBV + vecs              // first accumulator; acc(r, v) = lAcc + r*vecs + v
 	numV   = 3 + vecs + numAcc       // v128 locals
 	rowB   = TileCols * 4            // bytes of one packed B step
-	colA   = TileRows * 4            // bytes of one packed A step
 	tileB  = TileRows * TileCols * 4 // bytes of the scratch tile
 )
 
@@ -78,26 +83,18 @@ func macroKernel() []byte {
 	w.op(opReturn)
 	w.end()
 
-	// ldcB = ldc*4; strideA = kb*colA; strideB = kb*rowB.
+	// ldcB = ldc*4
 	w.get(pLDC)
 	w.i32(2)
 	w.op(opI32Shl)
 	w.set(lLDCB)
-	w.get(pKB)
-	w.i32(colA)
-	w.op(opI32Mul)
-	w.set(lStrideA)
-	w.get(pKB)
-	w.i32(rowB)
-	w.op(opI32Mul)
-	w.set(lStrideB)
 	w.get(pAlpha)
 	w.simd(simdF32x4Splat)
 	w.set(lAlphaV)
 	w.get(pBeta)
 	w.simd(simdF32x4Splat)
 	w.set(lBetaV)
-	w.get(pBP)
+	w.get(pB)
 	w.set(lBPanel)
 	w.get(pC)
 	w.set(lCRow)
@@ -112,7 +109,23 @@ func macroKernel() []byte {
 	w.op(opI32GeS)
 	w.brIf(1)
 	minInto(&w, lNW, pNB, lJR, TileCols)
-	w.get(pAP)
+	// A whole panel is read at bpan steps from b, a partial one from the
+	// packed copy at bedge.
+	w.get(lBPanel)
+	w.get(pBEdge)
+	w.get(lNW)
+	w.i32(TileCols)
+	w.op(opI32Eq)
+	w.op(opSelect)
+	w.set(lBStart)
+	w.get(pBPS)
+	w.i32(rowB)
+	w.get(lNW)
+	w.i32(TileCols)
+	w.op(opI32Eq)
+	w.op(opSelect)
+	w.set(lBStep)
+	w.get(pA)
 	w.set(lAPanel)
 	w.get(lCRow)
 	w.set(lCPtr)
@@ -129,7 +142,7 @@ func macroKernel() []byte {
 	minInto(&w, lRows, pMB, lIR, TileRows)
 	tileProduct(&w)
 	storeTile(&w)
-	w.addLocal(lAPanel, lStrideA)
+	w.addLocal(lAPanel, pAPan)
 	// cptr += TileRows*ldcB
 	w.get(lCPtr)
 	w.get(lLDCB)
@@ -142,7 +155,7 @@ func macroKernel() []byte {
 	w.end() // loop ir
 	w.end() // block ir
 
-	w.addLocal(lBPanel, lStrideB)
+	w.addLocal(lBPanel, pBPan)
 	w.addTo(lCRow, TileCols*4)
 	w.addTo(lJR, TileCols)
 	w.br(0)
@@ -174,9 +187,25 @@ func tileProduct(w *buf) {
 			w.set(acc(r, v))
 		}
 	}
-	w.get(lAPanel)
-	w.set(lAPtr)
-	w.get(lBPanel)
+	// Row r of the panel starts at apanel + r*ars; rows past the edge
+	// read row 0 again (valid memory; their results are not stored).
+	for r := 0; r < TileRows; r++ {
+		w.get(lAPanel)
+		if r > 0 {
+			w.get(lAPanel)
+			w.get(pARS)
+			w.i32(int32(r))
+			w.op(opI32Mul)
+			w.op(opI32Add)
+			w.get(lAPanel)
+			w.i32(int32(r))
+			w.get(lRows)
+			w.op(opI32LtS)
+			w.op(opSelect)
+		}
+		w.set(uint32(lARow + r))
+	}
+	w.get(lBStart)
 	w.set(lBPtr)
 	w.get(pKB)
 	w.set(lP)
@@ -187,8 +216,8 @@ func tileProduct(w *buf) {
 		w.set(uint32(lBV + v))
 	}
 	for r := 0; r < TileRows; r++ {
-		w.get(lAPtr)
-		w.load32Splat(uint32(4 * r))
+		w.get(uint32(lARow + r))
+		w.load32Splat(0)
 		w.set(lAV)
 		for v := 0; v < vecs; v++ {
 			w.get(acc(r, v))
@@ -199,8 +228,10 @@ func tileProduct(w *buf) {
 			w.set(acc(r, v))
 		}
 	}
-	w.addTo(lAPtr, colA)
-	w.addTo(lBPtr, rowB)
+	for r := 0; r < TileRows; r++ {
+		w.addLocal(uint32(lARow+r), pAPS)
+	}
+	w.addLocal(lBPtr, lBStep)
 	w.get(lP)
 	w.i32(1)
 	w.op(opI32Sub)

@@ -13,20 +13,24 @@
 //
 // The module exports one function,
 //
-//	gemm(kb, mb, nb, ap, bp, c, ldc i32, alpha, beta f32, tile i32)
+//	gemm(kb, mb, nb, a, ars, aps, apan, b, bps, bpan, bedge, c, ldc i32,
+//	     alpha, beta f32, tile i32)
 //
 // which computes, for i < mb and j < nb,
 //
 //	C[i][j] = alpha·Σ_{p<kb} A(i,p)·B(p,j) + beta·C[i][j]
 //
-// on operands packed the way package gemm packs them: A in panels of
-// TileRows rows (panel q at ap + q·TileRows·kb·4, holding for each p the
-// TileRows values of column p, rows past mb zero) and B in panels of
-// TileCols columns (panel q at bp + q·TileCols·kb·4, for each p the TileCols
-// values of row p, columns past nb zero). C is row-major with leading
-// dimension ldc (in elements) at byte address c; tile is the address of
-// TileRows·TileCols floats of scratch for edge tiles. When beta is 0, C is
-// not read. All addresses are byte offsets into the imported memory.
+// in tiles of TileRows×TileCols. All addresses and strides are in bytes.
+// A is read in place or packed, through strides: row r of row panel q (rows
+// qTileRows…) at step p is at a + q·apan + r·ars + p·aps (a packed panel
+// has ars = 4, aps = 4·TileRows; a row-major A has aps = 4; Aᵀ has ars = 4);
+// rows past mb are never stored, and are read from the panel's first row.
+// B is read TileCols contiguous values per step: a whole column panel q at
+// b + q·bpan + p·bps (packed: bps = 4·TileCols; in place: the row stride),
+// a partial last panel (nb not a multiple of TileCols) from a packed copy at
+// bedge, 4·TileCols bytes per step, zero past nb. C is row-major with
+// leading dimension ldc (in elements) at c; tile is TileRows·TileCols floats
+// of scratch for edge tiles. When beta is 0, C is not read.
 //
 // Every element is summed in the order of package gemm's portable kernel
 // (p ascending from 0, one multiply and one add per step, no fused
@@ -72,7 +76,11 @@ func Module() []byte {
 	var t buf
 	t.u32(1)
 	t.byte(typeFunc)
-	params := []byte{typeI32, typeI32, typeI32, typeI32, typeI32, typeI32, typeI32, typeF32, typeF32, typeI32}
+	params := make([]byte, numParams)
+	for i := range params {
+		params[i] = typeI32
+	}
+	params[pAlpha], params[pBeta] = typeF32, typeF32
 	t.u32(uint32(len(params)))
 	t.byte(params...)
 	t.u32(0) // no results
