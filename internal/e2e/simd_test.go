@@ -24,6 +24,7 @@ import (
 const simdTestPage = `<!doctype html>
 <meta charset="utf-8">
 <title>gemm SIMD test</title>
+<link rel="icon" href="data:,">
 <script>
 window.goTest = { lines: [], exit: null, simd: null, error: null };
 const log = console.log.bind(console);
