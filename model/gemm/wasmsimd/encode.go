@@ -30,7 +30,6 @@ const (
 	opI32Const = 0x41
 	opF32Const = 0x43
 	opI32Eq    = 0x46
-	opI32Ne    = 0x47
 	opI32LtS   = 0x48
 	opI32GeS   = 0x4e
 	opF32Eq    = 0x5b

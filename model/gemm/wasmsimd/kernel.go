@@ -54,12 +54,11 @@ const (
 )
 
 const (
-	vecs   = TileCols / 4            // B vectors per step
-	numAcc = TileRows * vecs         // accumulators
-	lAcc   = lBV + vecs              // first accumulator; acc(r, v) = lAcc + r*vecs + v
-	numV   = 3 + vecs + numAcc       // v128 locals
-	rowB   = TileCols * 4            // bytes of one packed B step
-	tileB  = TileRows * TileCols * 4 // bytes of the scratch tile
+	vecs   = TileCols / 4      // B vectors per step
+	numAcc = TileRows * vecs   // accumulators
+	lAcc   = lBV + vecs        // first accumulator; acc(r, v) = lAcc + r*vecs + v
+	numV   = 3 + vecs + numAcc // v128 locals
+	rowB   = TileCols * 4      // bytes of one packed B step
 )
 
 func acc(r, v int) uint32 { return uint32(lAcc + r*vecs + v) }
