@@ -1,8 +1,8 @@
 // FashionLab SIMD kernels: instantiates gemm-simd.wasm (a WebAssembly SIMD128
 // matrix-multiply kernel built by the Go package model/gemm/wasmsimd) on the
-// Go instance's own memory, and exposes its kernel as the global function
-// fashionlabGemmSIMD, which the Go code looks up when it creates its matrix
-// engines. Call fashionlabInstallSIMD(goInstance.exports.mem, url) after
+// Go instance's own memory, and exposes its kernel and packing functions as
+// the globals fashionlabGemmSIMD and fashionlabGemmSIMDPackBT, which the Go
+// code looks up when it creates its matrix engines. Call fashionlabInstallSIMD(goInstance.exports.mem, url) after
 // instantiating Go's module and before go.run(). Without SIMD support, or if
 // anything fails, it installs nothing and Go keeps its pure-Go kernel.
 //
@@ -33,6 +33,7 @@ async function fashionlabInstallSIMD(memory, source) {
     }
     const { instance } = await WebAssembly.instantiate(bytes, { env: { mem: memory } });
     globalThis.fashionlabGemmSIMD = instance.exports.gemm;
+    globalThis.fashionlabGemmSIMDPackBT = instance.exports.packbt;
     return true;
   } catch (err) {
     console.warn(`FashionLab: SIMD kernels unavailable, using pure Go: ${err.message || err}`);

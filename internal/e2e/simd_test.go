@@ -47,8 +47,9 @@ console.log = (...a) => { window.goTest.lines.push(a.join(' ')); log(...a); };
 // TestGemmSIMDInChromium runs package gemm's GOOS=js tests in headless
 // Chromium with the WebAssembly SIMD kernel installed: the SIMD kernel must
 // give the pure-Go kernel's results bit for bit (TestSIMDMatchesGo: every
-// transpose, odd and edge sizes, the training shapes) and pass the checks
-// against the reference loop that every kernel passes.
+// transpose, odd and edge sizes, the training shapes), its transposing pack
+// packB's (TestSIMDPackMatchesGo), and it must pass the checks against the
+// reference loop that every kernel passes.
 func TestGemmSIMDInChromium(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the browser test is not short")
@@ -102,7 +103,7 @@ func TestGemmSIMDInChromium(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer b.Close()
-	args := url.Values{"arg": {"-test.run=^(TestSIMDMatchesGo|TestKernels|TestTrainingShapes|TestBetaZeroIgnoresNaN)$", "-test.short", "-test.v"}}
+	args := url.Values{"arg": {"-test.run=^(TestSIMDMatchesGo|TestSIMDPackMatchesGo|TestKernels|TestTrainingShapes|TestBetaZeroIgnoresNaN)$", "-test.short", "-test.v"}}
 	if err := chromedp.Do(b.Ctx, chromedp.Navigate(srv.URL+"?"+args.Encode())); err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +138,7 @@ func TestGemmSIMDInChromium(t *testing.T) {
 	if *r.Exit != 0 {
 		t.Fatalf("the wasm tests failed (exit %d):\n%s", *r.Exit, out)
 	}
-	for _, want := range []string{"--- PASS: TestSIMDMatchesGo", "--- PASS: TestKernels/wasm-simd", "--- PASS: TestTrainingShapes/wasm-simd"} {
+	for _, want := range []string{"--- PASS: TestSIMDMatchesGo", "--- PASS: TestSIMDPackMatchesGo", "--- PASS: TestKernels/wasm-simd", "--- PASS: TestTrainingShapes/wasm-simd"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}

@@ -475,7 +475,7 @@ func gemmPart(kr *kernel, ws *workspace, x *args, p *part, inPlace bool) {
 			bk.kb = min(kcb, k-pc)
 			bk.p0 = p.p0 + pc
 			if !bk.bIn {
-				packB(nr, x, bk.p0, bk.kb, bk.j0, bk.nb, ws.b)
+				kr.packB(x, bk.p0, bk.kb, bk.j0, bk.nb, ws.b)
 			} else if full := bk.nb / nr * nr; full < bk.nb && !kr.maskCols {
 				// In place except the partial last panel, which would
 				// read past the rows' ends (masking kernels do not).

@@ -47,9 +47,24 @@ func simdKernel() *kernel {
 	if fn.Type() != js.TypeFunction {
 		return nil
 	}
-	return &kernel{name: "wasm-simd", unit: wasmsimd.TileRows, mr: wasmsimd.TileRows, nr: wasmsimd.TileCols,
+	kr := &kernel{name: "wasm-simd", unit: wasmsimd.TileRows, mr: wasmsimd.TileRows, nr: wasmsimd.TileCols,
 		kc: goKernel.kc, mc: 512, nc: 1024, inPlace: true,
 		macro: func(bk *block) { runSIMD(fn, bk) }}
+	if pack := js.Global().Get(wasmsimd.GlobalPackName); pack.Type() == js.TypeFunction {
+		kr.packBT = func(x *args, p0, kb, j0, nb int, dst []float32) { packSIMD(pack, x, p0, kb, j0, nb, dst) }
+	}
+	return kr
+}
+
+// packSIMD packs the k slab [p0, p0+kb) of columns [j0, j0+nb) of op(B) =
+// Bᵀ into panels with the module's packing function, as packB does.
+func packSIMD(fn js.Value, x *args, p0, kb, j0, nb int, dst []float32) {
+	const nr = wasmsimd.TileCols
+	src := x.b[j0*x.ldb+p0 : (j0+nb-1)*x.ldb+p0+kb]
+	dst = dst[:ceilDiv(nb, nr)*nr*kb]
+	fn.Invoke(address(src), 4*x.ldb, address(dst), nb, kb)
+	runtime.KeepAlive(src)
+	runtime.KeepAlive(dst)
 }
 
 // runSIMD multiplies one block with the module's kernel, which works on the

@@ -86,3 +86,34 @@ func compareKernels(t *testing.T, want, got *Engine, rng *rand.Rand, s shape, al
 		t.Fatalf("%v: %d elements differ from the pure-Go kernel", s, bad)
 	}
 }
+
+// TestSIMDPackMatchesGo compares the module's transposing pack with packB
+// for partial and whole panels and k slabs around its 4-step blocks, inside
+// larger buffers; the values past each panel's columns must be zeros.
+func TestSIMDPackMatchesGo(t *testing.T) {
+	simd := simdKernel()
+	if simd == nil || simd.packBT == nil {
+		t.Skip("the SIMD kernel is not installed (run through site/simd.js)")
+	}
+	rng := rand.New(rand.NewPCG(21, 22))
+	for _, nb := range []int{1, 3, 7, 8, 9, 16, 17, 30} {
+		for _, kb := range []int{1, 3, 4, 5, 8, 13, 40} {
+			n, k := nb+3, kb+5 // op(B) is k×n; B itself n×k
+			ldb := k + 2
+			x := &args{transB: true, b: mat(rng, n, k, ldb), ldb: ldb, n: n, k: k}
+			size := ceilDiv(nb, simd.nr) * simd.nr * kb
+			want := make([]float32, size+4)
+			got := make([]float32, size+4)
+			for i := range got {
+				want[i], got[i] = -7, -7
+			}
+			packB(simd.nr, x, 2, kb, 1, nb, want)
+			simd.packB(x, 2, kb, 1, nb, got)
+			for i := range want {
+				if math.Float32bits(want[i]) != math.Float32bits(got[i]) {
+					t.Fatalf("nb=%d kb=%d: dst[%d] = %v, packB gives %v", nb, kb, i, got[i], want[i])
+				}
+			}
+		}
+	}
+}

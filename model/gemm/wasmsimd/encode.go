@@ -31,6 +31,7 @@ const (
 	opF32Const = 0x43
 	opI32Eq    = 0x46
 	opI32LtS   = 0x48
+	opI32GtS   = 0x4a
 	opI32GeS   = 0x4e
 	opF32Eq    = 0x5b
 	opI32Add   = 0x6a
@@ -49,6 +50,7 @@ const (
 	simdLoad32Splat  = 0x09
 	simdV128Store    = 0x0b
 	simdV128Const    = 0x0c
+	simdShuffle      = 0x0d
 	simdF32x4Splat   = 0x13
 	simdF32x4Add     = 0xe4
 	simdF32x4Mul     = 0xe6

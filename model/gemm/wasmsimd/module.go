@@ -32,6 +32,11 @@
 // leading dimension ldc (in elements) at c; tile is TileRows·TileCols floats
 // of scratch for edge tiles. When beta is 0, C is not read.
 //
+// A second function, packbt(src, lds, dst, nb, kb), packs a k slab of a
+// transposed B (column j of op(B) is row j of src, lds bytes apart) into
+// the column panels gemm reads, transposing 4×4 blocks in registers: the
+// one packing Go would otherwise do element by element (see packKernel).
+//
 // Every element is summed in the order of package gemm's portable kernel
 // (p ascending from 0, one multiply and one add per step, no fused
 // multiply-add, which WebAssembly SIMD128 does not have), then scaled as
@@ -50,20 +55,23 @@ const (
 	TileCols = 8
 )
 
-// ExportName is the name of the kernel function the module exports;
-// ImportModule and ImportName name the memory it imports.
+// ExportName and ExportPackName are the names of the kernel and packing
+// functions the module exports; ImportModule and ImportName name the
+// memory it imports.
 const (
-	ExportName   = "gemm"
-	ImportModule = "env"
-	ImportName   = "mem"
+	ExportName     = "gemm"
+	ExportPackName = "packbt"
+	ImportModule   = "env"
+	ImportName     = "mem"
 )
 
-// FileName is the name the site build gives the module, and GlobalName
-// the global function through which the worker script (site/simd.js)
-// hands its kernel to Go.
+// FileName is the name the site build gives the module; GlobalName and
+// GlobalPackName are the global functions through which the worker script
+// (site/simd.js) hands its kernel and packing function to Go.
 const (
-	FileName   = "gemm-simd.wasm"
-	GlobalName = "fashionlabGemmSIMD"
+	FileName       = "gemm-simd.wasm"
+	GlobalName     = "fashionlabGemmSIMD"
+	GlobalPackName = "fashionlabGemmSIMDPackBT"
 )
 
 // Module returns the encoded module. It is deterministic: the same bytes on
@@ -72,9 +80,9 @@ func Module() []byte {
 	var m buf
 	m.byte(0x00, 'a', 's', 'm', 0x01, 0x00, 0x00, 0x00)
 
-	// Type section: one function type.
+	// Type section: the kernel's and the packing function's types.
 	var t buf
-	t.u32(1)
+	t.u32(2)
 	t.byte(typeFunc)
 	params := make([]byte, numParams)
 	for i := range params {
@@ -84,6 +92,12 @@ func Module() []byte {
 	t.u32(uint32(len(params)))
 	t.byte(params...)
 	t.u32(0) // no results
+	t.byte(typeFunc)
+	t.u32(numPackParams)
+	for range numPackParams {
+		t.byte(typeI32)
+	}
+	t.u32(0)
 	m.section(1, t.b)
 
 	// Import section: the memory, no maximum (Go's memory grows).
@@ -95,26 +109,30 @@ func Module() []byte {
 	im.u32(1)
 	m.section(2, im.b)
 
-	// Function section: one function of type 0.
+	// Function section: function i has type i.
 	var f buf
-	f.u32(1)
+	f.u32(2)
 	f.u32(0)
+	f.u32(1)
 	m.section(3, f.b)
 
 	// Export section.
 	var ex buf
-	ex.u32(1)
-	ex.name(ExportName)
-	ex.byte(0x00) // function
-	ex.u32(0)
+	ex.u32(2)
+	for i, name := range []string{ExportName, ExportPackName} {
+		ex.name(name)
+		ex.byte(0x00) // function
+		ex.u32(uint32(i))
+	}
 	m.section(7, ex.b)
 
 	// Code section.
-	body := macroKernel()
 	var c buf
-	c.u32(1)
-	c.u32(uint32(len(body)))
-	c.b = append(c.b, body...)
+	c.u32(2)
+	for _, body := range [][]byte{macroKernel(), packKernel()} {
+		c.u32(uint32(len(body)))
+		c.b = append(c.b, body...)
+	}
 	m.section(10, c.b)
 	return m.b
 }
