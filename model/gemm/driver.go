@@ -516,7 +516,7 @@ func sum(s []int) int {
 // so it stays in L1 while the A panels stream from L2.
 func (bk *block) run() {
 	if bk.kr.macro != nil {
-		bk.kr.macro(bk)
+		bk.kr.macro(*bk)
 		return
 	}
 	kr, x := bk.kr, bk.x

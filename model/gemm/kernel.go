@@ -32,7 +32,9 @@ type kernel struct {
 	// macro, when set, multiplies a whole block of packed panels in one
 	// call instead of the driver calling fns per tile (the WebAssembly
 	// SIMD kernel, for which every call from Go costs microseconds).
-	macro func(bk *block)
+	// The block is passed by value: a pointer handed to a function value
+	// would make every block escape to the heap.
+	macro func(bk block)
 	// packBT, when set, packs a slab of a transposed B in place of packB
 	// (the WebAssembly SIMD packing function).
 	packBT func(x *args, p0, kb, j0, nb int, dst []float32)

@@ -49,7 +49,7 @@ func simdKernel() *kernel {
 	}
 	kr := &kernel{name: "wasm-simd", unit: wasmsimd.TileRows, mr: wasmsimd.TileRows, nr: wasmsimd.TileCols,
 		kc: goKernel.kc, mc: 512, nc: 1024, inPlace: true,
-		macro: func(bk *block) { runSIMD(fn, bk) }}
+		macro: func(bk block) { runSIMD(fn, &bk) }}
 	if pack := js.Global().Get(wasmsimd.GlobalPackName); pack.Type() == js.TypeFunction {
 		kr.packBT = func(x *args, p0, kb, j0, nb int, dst []float32) { packSIMD(pack, x, p0, kb, j0, nb, dst) }
 	}
