@@ -79,7 +79,8 @@
 // macro-kernel when the page installed it: package wasmsimd encodes a
 // small module that imports Go's linear memory and multiplies a whole
 // block (4×8 tiles, A read in place in any layout, row-major B in place)
-// per call, since each call from Go through syscall/js costs microseconds.
+// per call, since each call from Go through syscall/js costs microseconds,
+// and packs transposed B slabs with in-register 4×4 transposes.
 // The worker script (site/simd.js) feature-detects SIMD, instantiates the
 // module on Go's memory and exposes the kernel as a global function that
 // New looks up and keeps in the Engine. It adds the products in the
