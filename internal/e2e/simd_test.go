@@ -36,7 +36,12 @@ console.log = (...a) => { window.goTest.lines.push(a.join(' ')); log(...a); };
 (async () => {
   const go = new Go();
   go.argv = ['gemm.test', ...new URLSearchParams(location.search).getAll('arg')];
-  go.exit = (code) => { window.goTest.exit = code; };
+  go.exit = (code) => {
+    // Timers the test binary left behind would resume an exited program.
+    for (const t of go._scheduledTimeouts.values()) clearTimeout(t);
+    go._scheduledTimeouts.clear();
+    window.goTest.exit = code;
+  };
   const { instance } = await WebAssembly.instantiateStreaming(fetch('gemm.test.wasm'), go.importObject);
   window.goTest.simd = await fashionlabInstallSIMD(instance.exports.mem, '` + wasmsimd.FileName + `');
   await go.run(instance);
