@@ -29,11 +29,11 @@ type kernel struct {
 	// others the driver goes through a scratch tile.
 	maskCols bool
 
-	// macro, when set, multiplies a whole block of packed panels in one
-	// call instead of the driver calling fns per tile (the WebAssembly
-	// SIMD kernel, for which every call from Go costs microseconds).
-	// The block is passed by value: a pointer handed to a function value
-	// would make every block escape to the heap.
+	// macro, when set, multiplies a whole block (operands packed or read
+	// in place, see block) in one call instead of the driver calling fns
+	// per tile (the WebAssembly SIMD kernel, for which every call from Go
+	// costs microseconds). The block is passed by value: a pointer handed
+	// to a function value would make every block escape to the heap.
 	macro func(bk block)
 	// packBT, when set, packs a slab of a transposed B in place of packB
 	// (the WebAssembly SIMD packing function).
