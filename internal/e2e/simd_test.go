@@ -108,7 +108,7 @@ func TestGemmSIMDInChromium(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer b.Close()
-	args := url.Values{"arg": {"-test.run=^(TestSIMDMatchesGo|TestSIMDPackMatchesGo|TestKernels|TestTrainingShapes|TestBetaZeroIgnoresNaN)$", "-test.short", "-test.v"}}
+	args := url.Values{"arg": {"-test.run=^(TestSIMD.*|TestKernels|TestTrainingShapes|TestBetaZeroIgnoresNaN)$", "-test.short", "-test.v"}}
 	if err := chromedp.Do(b.Ctx, chromedp.Navigate(srv.URL+"?"+args.Encode())); err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +143,7 @@ func TestGemmSIMDInChromium(t *testing.T) {
 	if *r.Exit != 0 {
 		t.Fatalf("the wasm tests failed (exit %d):\n%s", *r.Exit, out)
 	}
-	for _, want := range []string{"--- PASS: TestSIMDMatchesGo", "--- PASS: TestSIMDPackMatchesGo", "--- PASS: TestKernels/wasm-simd", "--- PASS: TestTrainingShapes/wasm-simd"} {
+	for _, want := range []string{"--- PASS: TestSIMDMatchesGo", "--- PASS: TestSIMDPackMatchesGo", "--- PASS: TestSIMDAfterMemoryGrowth", "--- PASS: TestKernels/wasm-simd", "--- PASS: TestTrainingShapes/wasm-simd"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}

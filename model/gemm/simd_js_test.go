@@ -5,6 +5,7 @@ package gemm
 import (
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 )
 
@@ -114,6 +115,40 @@ func TestSIMDPackMatchesGo(t *testing.T) {
 					t.Fatalf("nb=%d kb=%d: dst[%d] = %v, packB gives %v", nb, kb, i, got[i], want[i])
 				}
 			}
+		}
+	}
+}
+
+// TestSIMDAfterMemoryGrowth multiplies operands that live in memory Go
+// added to its WebAssembly instance after the kernel module was
+// instantiated: the module imports the memory itself, not a view of it, so
+// it must see the grown memory.
+func TestSIMDAfterMemoryGrowth(t *testing.T) {
+	simd := simdKernel()
+	if simd == nil {
+		t.Skip("the SIMD kernel is not installed (run through site/simd.js)")
+	}
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
+	const m, n, k = 67, 45, 300
+	big := make([]float32, 24<<20) // 96 MiB
+	var after runtime.MemStats
+	runtime.ReadMemStats(&after)
+	if after.Sys <= before.Sys {
+		t.Fatalf("the heap did not grow (Sys %d then %d bytes)", before.Sys, after.Sys)
+	}
+	rng := rand.New(rand.NewPCG(31, 32))
+	tail := big[len(big)-(m*k+k*n+m*n):]
+	for i := range tail {
+		tail[i] = rng.Float32() - 0.5
+	}
+	a, b, c := tail[:m*k], tail[m*k:m*k+k*n], tail[m*k+k*n:]
+	want := append([]float32(nil), c...)
+	newEngine(1, goKernel).Gemm(false, true, m, n, k, 1, a, k, b, k, 0.5, want, n)
+	newEngine(1, simd).Gemm(false, true, m, n, k, 1, a, k, b, k, 0.5, c, n)
+	for i := range want {
+		if math.Float32bits(want[i]) != math.Float32bits(c[i]) {
+			t.Fatalf("C[%d] = %v, pure Go %v", i, c[i], want[i])
 		}
 	}
 }

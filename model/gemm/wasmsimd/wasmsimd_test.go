@@ -82,12 +82,12 @@ func TestGemmInNode(t *testing.T) {
 	wasmExec := filepath.Join(strings.TrimSpace(string(goroot)), "lib", "wasm", "wasm_exec.js")
 	run := exec.Command(node, "--stack-size=8192", filepath.Join("testdata", "node_runner.js"),
 		wasmExec, filepath.Join("..", "..", "..", "site", "simd.js"), mod, bin,
-		"-test.run", "^(TestSIMDMatchesGo|TestSIMDPackMatchesGo|TestKernels|TestTrainingShapes|TestBetaZeroIgnoresNaN)$", "-test.short", "-test.v")
+		"-test.run", "^(TestSIMD.*|TestKernels|TestTrainingShapes|TestBetaZeroIgnoresNaN)$", "-test.short", "-test.v")
 	out, err := run.CombinedOutput()
 	if err != nil {
 		t.Fatalf("wasm tests failed: %v\n%s", err, out)
 	}
-	for _, want := range []string{"--- PASS: TestSIMDMatchesGo", "--- PASS: TestSIMDPackMatchesGo", "--- PASS: TestKernels/wasm-simd", "--- PASS: TestTrainingShapes/wasm-simd"} {
+	for _, want := range []string{"--- PASS: TestSIMDMatchesGo", "--- PASS: TestSIMDPackMatchesGo", "--- PASS: TestSIMDAfterMemoryGrowth", "--- PASS: TestKernels/wasm-simd", "--- PASS: TestTrainingShapes/wasm-simd"} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
