@@ -3,9 +3,10 @@
 // Command benchbrowser measures the FashionLab site in headless Chromium:
 // training images/s of the default MLP and CNN in the worker, the time from
 // navigation to the first finished training step, the page's frame rate and
-// longest frame gap while training, and the bytes transferred (compressed)
-// to load the page. It prints the median of a few repetitions, each in a
-// fresh browser profile.
+// longest frame gap while training, the bytes transferred (compressed)
+// to load the page, and whether the worker ran the WebAssembly SIMD kernel.
+// It prints the median of a few repetitions, each in a fresh browser
+// profile.
 //
 // Usage:
 //
@@ -101,7 +102,13 @@ func main() {
 	fmt.Printf("  page frame rate, MLP training    %6.1f fps, longest gap %.0f ms\n", med(func(s sample) float64 { return s.fpsMLP }), med(func(s sample) float64 { return s.gapMLP }))
 	fmt.Printf("  page frame rate, CNN training    %6.1f fps, longest gap %.0f ms\n", med(func(s sample) float64 { return s.fpsCNN }), med(func(s sample) float64 { return s.gapCNN }))
 	fmt.Printf("  bytes transferred to load        %6.2f MB (compressed)\n", med(func(s sample) float64 { return s.loadBytes })/1e6)
-	fmt.Printf("  simd: %s (WebAssembly SIMD128 matrix kernel in the worker)\n", yesNo(samples[len(samples)-1].simd))
+	withSIMD := 0
+	for _, s := range samples {
+		if s.simd {
+			withSIMD++
+		}
+	}
+	fmt.Printf("  simd: %s (WebAssembly SIMD128 matrix kernel in the worker, %d of %d repetitions)\n", yesNo(withSIMD == len(samples)), withSIMD, len(samples))
 }
 
 func yesNo(b bool) string {
