@@ -7,6 +7,7 @@ self.onmessage = (e) => self.fashionlabPending.push(e.data);
 (async () => {
   const manifest = await (await fetch('build.json', { cache: 'no-cache' })).json();
   importScripts(manifest.wasm_exec);
+  importScripts('simd.js');
   const go = new Go();
   const [subset, wasm] = await Promise.all([
     fetch(manifest.subset).then((r) => {
@@ -16,6 +17,7 @@ self.onmessage = (e) => self.fashionlabPending.push(e.data);
     WebAssembly.instantiateStreaming(fetch(manifest.worker), go.importObject),
   ]);
   self.fashionlabSubset = new Uint8Array(subset);
+  await fashionlabInstallSIMD(wasm.instance.exports.mem, 'gemm-simd.wasm');
   go.run(wasm.instance);
 })().catch((err) => {
   self.postMessage({ kind: 'error', command: '', message: `The training worker could not start: ${err.message || err}` });

@@ -3,9 +3,10 @@
 // Command benchbrowser measures the FashionLab site in headless Chromium:
 // training images/s of the default MLP and CNN in the worker, the time from
 // navigation to the first finished training step, the page's frame rate and
-// longest frame gap while training, and the bytes transferred (compressed)
-// to load the page. It prints the median of a few repetitions, each in a
-// fresh browser profile.
+// longest frame gap while training, the bytes transferred (compressed)
+// to load the page, and whether the worker ran the WebAssembly SIMD kernel.
+// It prints the median of a few repetitions, each in a fresh browser
+// profile.
 //
 // Usage:
 //
@@ -55,6 +56,7 @@ type sample struct {
 	mlp, cnn       float64 // training images/s
 	fpsMLP, fpsCNN float64 // page frames per second while training
 	gapMLP, gapCNN float64 // longest frame gap in ms while training
+	simd           bool    // the worker runs the WebAssembly SIMD kernel
 }
 
 func main() {
@@ -80,8 +82,8 @@ func main() {
 			fmt.Fprintf(os.Stderr, "benchbrowser: repetition %d: %v\n", i+1, err)
 			os.Exit(1)
 		}
-		fmt.Printf("rep %d: MLP %.0f img/s, CNN %.0f img/s, ready %.0f ms, first step %.0f ms, fps %.1f/%.1f, max gap %.0f/%.0f ms, %.2f MB\n",
-			i+1, s.mlp, s.cnn, s.ready, s.firstStep, s.fpsMLP, s.fpsCNN, s.gapMLP, s.gapCNN, s.loadBytes/1e6)
+		fmt.Printf("rep %d: MLP %.0f img/s, CNN %.0f img/s, ready %.0f ms, first step %.0f ms, fps %.1f/%.1f, max gap %.0f/%.0f ms, %.2f MB, simd: %s\n",
+			i+1, s.mlp, s.cnn, s.ready, s.firstStep, s.fpsMLP, s.fpsCNN, s.gapMLP, s.gapCNN, s.loadBytes/1e6, yesNo(s.simd))
 		samples = append(samples, s)
 	}
 	med := func(f func(sample) float64) float64 {
@@ -100,6 +102,20 @@ func main() {
 	fmt.Printf("  page frame rate, MLP training    %6.1f fps, longest gap %.0f ms\n", med(func(s sample) float64 { return s.fpsMLP }), med(func(s sample) float64 { return s.gapMLP }))
 	fmt.Printf("  page frame rate, CNN training    %6.1f fps, longest gap %.0f ms\n", med(func(s sample) float64 { return s.fpsCNN }), med(func(s sample) float64 { return s.gapCNN }))
 	fmt.Printf("  bytes transferred to load        %6.2f MB (compressed)\n", med(func(s sample) float64 { return s.loadBytes })/1e6)
+	withSIMD := 0
+	for _, s := range samples {
+		if s.simd {
+			withSIMD++
+		}
+	}
+	fmt.Printf("  simd: %s (WebAssembly SIMD128 matrix kernel in the worker, %d of %d repetitions)\n", yesNo(withSIMD == len(samples)), withSIMD, len(samples))
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
 }
 
 func measure(srv *headless.Server, mlpSteps, cnnSteps int) (sample, error) {
@@ -151,6 +167,9 @@ func measure(srv *headless.Server, mlpSteps, cnnSteps int) (sample, error) {
 	if out.cnn, out.fpsCNN, out.gapCNN, err = run(`{net: 'cnn', n_channels: [16, 32, 48], kernel_sizes: [3, 3, 3], strides: [1, 1, 1], paddings: [0, 0, 0], dense_hiddens: [256, 256], activation: 'relu'}`, cnnSteps); err != nil {
 		return out, fmt.Errorf("CNN: %w", err)
 	}
+	if out.simd, err = workerUsesSIMD(b.Ctx); err != nil {
+		return out, fmt.Errorf("SIMD check: %w", err)
+	}
 	if s, err := readState(b.Ctx); err == nil && len(s.Errors) > 0 {
 		return out, fmt.Errorf("page errors: %v", s.Errors)
 	}
@@ -191,4 +210,23 @@ func wait(ctx context.Context, ok func(state) bool) (state, error) {
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
+}
+
+// workerUsesSIMD attaches to the training worker and reports whether its
+// bootstrap installed the SIMD kernel (site/simd.js), which the worker's Go
+// code picks up when it creates its matrix engine.
+func workerUsesSIMD(ctx context.Context) (bool, error) {
+	targets, err := chromedp.Targets(ctx)
+	if err != nil {
+		return false, err
+	}
+	for _, t := range targets {
+		if t.Type != "worker" || !strings.HasSuffix(t.URL, "/worker.js") {
+			continue
+		}
+		wctx, cancel := chromedp.NewContext(ctx, chromedp.WithTargetID(t.TargetID))
+		defer cancel()
+		return chromedp.Run(wctx, chromedp.Evaluate[bool](`typeof self.fashionlabGemmSIMD === 'function'`))
+	}
+	return false, fmt.Errorf("no training worker among %d targets", len(targets))
 }

@@ -123,6 +123,9 @@ func Build(ctx context.Context, o Options) (*Manifest, error) {
 	if err := protocol.WriteJSModule(o.Out, o.Train); err != nil {
 		return nil, fmt.Errorf("sitebuild: %w", err)
 	}
+	if err := writeGemmSIMD(o.Out); err != nil {
+		return nil, err
+	}
 	js, _ := json.MarshalIndent(m, "", "  ")
 	if err := os.WriteFile(filepath.Join(o.Out, "build.json"), append(js, '\n'), 0o644); err != nil {
 		return nil, fmt.Errorf("sitebuild: %w", err)
