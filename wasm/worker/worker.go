@@ -15,6 +15,7 @@ import (
 	"fashionlab/model/ops"
 	"fashionlab/model/train"
 	"fashionlab/wasm/protocol"
+	"fashionlab/wasm/startup"
 )
 
 // Throttles: step statistics are sent at most every flushEvery, and the
@@ -45,6 +46,9 @@ type worker struct {
 	running  bool
 	steps    int // steps trained in this run
 	maxSteps int
+	// epochZero is the run's epoch 0 while it is still being evaluated,
+	// a batch between training steps after the first step.
+	epochZero *startup.Pending
 
 	// Step statistics not yet sent; reused from flush to flush.
 	loss, acc, norm []float32
@@ -113,7 +117,7 @@ func (w *worker) handle(m protocol.Message) {
 		if w.running {
 			w.end(protocol.ReasonStopped, "")
 		}
-		w.trainer, w.split = nil, nil
+		w.trainer, w.split, w.epochZero = nil, nil, nil
 		post(protocol.State{Run: w.run, State: protocol.StateIdle})
 	case protocol.Count:
 		net, err := model.New(m.Config, 0, w.eng)
@@ -146,6 +150,7 @@ func (w *worker) start(m protocol.Start) {
 	if w.running {
 		w.end(protocol.ReasonStopped, "replaced by a new run")
 	}
+	w.advanceEpochZero(true) // a paused run's epoch 0 still belongs to its log
 	split, err := w.prepare(m.Settings)
 	if err != nil {
 		w.fail(m.Kind(), err)
@@ -180,8 +185,9 @@ func (w *worker) start(m protocol.Start) {
 	}
 	post(protocol.Started{Run: m.Run, Params: net.NumParams(), StepsPerEpoch: t.StepsPerEpoch(), Epochs: s.Epochs, Layers: layers})
 	post(protocol.State{Run: m.Run, State: protocol.StateRunning})
-	t.Start()
-	w.postEpoch()
+	// Epoch 0 (the untrained network) is evaluated after the first step,
+	// so training starts at once; its numbers are the same.
+	w.epochZero = startup.Begin(t, m.Config, m.Settings.Seed, split)
 	w.running = true
 	w.lastFlush = time.Now()
 	if w.finished() {
@@ -234,16 +240,47 @@ func (w *worker) step() {
 		return
 	case endOfEpoch:
 		w.flush()
+		w.advanceEpochZero(true)
 		w.postEpoch()
 	case w.steps == 1 || len(w.loss) == cap(w.loss) || time.Since(w.lastFlush) >= flushEvery:
 		// The first step goes out at once: the page shows that training runs.
 		w.flush()
+	}
+	if w.epochZero != nil && !endOfEpoch {
+		w.advanceEpochZero(false)
 	}
 	switch {
 	case w.trainer.Done():
 		w.end(protocol.ReasonFinished, "")
 	case w.maxSteps > 0 && w.steps >= w.maxSteps:
 		w.end(protocol.ReasonLimit, fmt.Sprintf("%d steps", w.steps))
+	}
+}
+
+// advanceEpochZero evaluates the next batch of the pending epoch 0, or
+// all of it, and posts it once complete.
+func (w *worker) advanceEpochZero(all bool) {
+	if w.epochZero == nil {
+		return
+	}
+	var (
+		e    train.Epoch
+		done = true
+		err  error
+	)
+	if all {
+		e, err = w.epochZero.Finish(w.eng)
+	} else {
+		e, done, err = w.epochZero.Advance(w.eng)
+	}
+	if err != nil {
+		w.epochZero = nil
+		w.fail(protocol.KindStart, err)
+		return
+	}
+	if done {
+		w.epochZero = nil
+		post(protocol.Epoch{Run: w.run, Epoch: e})
 	}
 }
 
@@ -274,6 +311,7 @@ func (w *worker) resetBatch() {
 // ended. The trainer stays for requests until reset or the next start.
 func (w *worker) end(reason, detail string) {
 	w.flush()
+	w.advanceEpochZero(true)
 	w.running = false
 	post(protocol.Done{Run: w.run, Reason: reason, Detail: detail, Steps: w.steps})
 	post(protocol.State{Run: w.run, State: protocol.StateIdle})
