@@ -66,7 +66,7 @@ func TestSubsetLayoutIsAsDocumented(t *testing.T) {
 	for _, v := range []float64{2, 4, math.Sqrt(2), math.Sqrt(8)} {
 		want = binary.LittleEndian.AppendUint64(want, math.Float64bits(v))
 	}
-	want = append(want, 7|8<<4, 9)   // labels, two a byte
+	want = append(want, 7|8<<4, 9)        // labels, two a byte
 	want = append(want, 1, 2, 3, 6, 5, 6) // pixels
 	if got := encodeSubset(t, s); !bytes.Equal(got, want) {
 		t.Errorf("WriteSubset wrote\n%q\nwant\n%q", got, want)
