@@ -36,9 +36,6 @@ import (
 
 // state is the part of window.fashionlab.state() read here.
 type state struct {
-	// NavigationStart is performance.timeOrigin: the wall clock at
-	// navigation, in ms since the Unix epoch.
-	NavigationStart float64 `json:"navigationStart"`
 	// Workers and SIMD say how the page trains, when it reports them.
 	Workers     *int      `json:"workers"`
 	SIMD        *bool     `json:"simd"`
@@ -254,8 +251,13 @@ func measure(srv *server, mlpSteps, cnnSteps int) (sample, error) {
 		out.ready = *s.ReadyMs
 	}
 	// The page's clock is the machine's: the step finished at the
-	// navigation's wall-clock start plus its time stamp.
-	firstAt := time.UnixMicro(int64((s.NavigationStart + *s.FirstStepMs) * 1000))
+	// navigation's wall-clock start (performance.timeOrigin, ms since the
+	// Unix epoch) plus its time stamp.
+	origin, err := chromedp.Run(b.Ctx, chromedp.Evaluate[float64](`performance.timeOrigin`))
+	if err != nil {
+		return out, fmt.Errorf("time origin: %w", err)
+	}
+	firstAt := time.UnixMicro(int64((origin + *s.FirstStepMs) * 1000))
 	out.firstBytes = float64(srv.bytesBefore(firstAt))
 	out.workers, out.simd = "?", "?"
 	if s.Workers != nil {

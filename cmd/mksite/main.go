@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"strings"
 
 	"fashionlab/internal/sitebuild"
 )
@@ -32,5 +33,5 @@ func main() {
 		fmt.Fprintln(os.Stderr, "mksite:", err)
 		os.Exit(1)
 	}
-	log.Printf("site in %s: %s, %s, %s", o.Out, m.Worker, m.Canvas, m.Subset)
+	log.Printf("site in %s: %s, %s, %s", o.Out, m.Worker, m.Canvas, strings.Join(m.SubsetParts, " + "))
 }

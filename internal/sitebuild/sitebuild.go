@@ -51,15 +51,24 @@ type Options struct {
 // Manifest is build.json: the hashed names of the built files, which the
 // page and the worker read at start-up.
 type Manifest struct {
-	Worker      string `json:"worker"`
-	Canvas      string `json:"canvas"`
-	WasmExec    string `json:"wasm_exec"`
-	Subset      string `json:"subset"`
-	SubsetBytes int64  `json:"subset_bytes"`
-	Train       int    `json:"train"`
-	Val         int    `json:"val"`
-	Test        int    `json:"test"`
+	Worker   string `json:"worker"`
+	Canvas   string `json:"canvas"`
+	WasmExec string `json:"wasm_exec"`
+	// SubsetParts are the data subset's files, whose concatenation is the
+	// subset stream: the first holds the header, statistics, labels and
+	// the first SubsetFirstImages training images, enough to start
+	// training; the second the rest.
+	SubsetParts       []string `json:"subset_parts"`
+	SubsetFirstImages int      `json:"subset_first_images"`
+	SubsetBytes       int64    `json:"subset_bytes"`
+	Train             int      `json:"train"`
+	Val               int      `json:"val"`
+	Test              int      `json:"test"`
 }
+
+// FirstImages is how many training images the subset's first part holds:
+// eight batches of 128, trained while the rest of the data arrives.
+const FirstImages = 1024
 
 // pageFiles are the extensions copied from site/.
 var pageFiles = map[string]bool{".html": true, ".js": true, ".css": true, ".svg": true, ".png": true, ".ico": true}
@@ -113,10 +122,7 @@ func Build(ctx context.Context, o Options) (*Manifest, error) {
 	if err := o.writeSubset(ctx, subset); err != nil {
 		return nil, err
 	}
-	if st, err := os.Stat(subset); err == nil {
-		m.SubsetBytes = st.Size()
-	}
-	if m.Subset, err = o.placeHashed(subset, "fashion-subset", ".bin"); err != nil {
+	if err := o.placeSubset(m, subset, tmp); err != nil {
 		return nil, err
 	}
 
@@ -164,6 +170,41 @@ func (o *Options) placeHashed(src, name, ext string) (string, error) {
 		return "", fmt.Errorf("sitebuild: %w", err)
 	}
 	return out, nil
+}
+
+// placeSubset writes the subset stream in two hashed parts, cut after the
+// first FirstImages training images.
+func (o *Options) placeSubset(m *Manifest, subset, tmp string) error {
+	data, err := os.ReadFile(subset)
+	if err != nil {
+		return fmt.Errorf("sitebuild: %w", err)
+	}
+	h, err := assets.ReadSubsetHeader(data)
+	if err != nil {
+		return fmt.Errorf("sitebuild: %s: %w", subset, err)
+	}
+	if h.Size() != int64(len(data)) {
+		return fmt.Errorf("sitebuild: %s has %d bytes, its header announces %d", subset, len(data), h.Size())
+	}
+	m.SubsetBytes = h.Size()
+	m.SubsetFirstImages = min(FirstImages, h.Train)
+	cut := h.PrefixSize(m.SubsetFirstImages)
+	m.SubsetParts = nil
+	for i, part := range [][]byte{data[:cut], data[cut:]} {
+		if i > 0 && len(part) == 0 {
+			break
+		}
+		p := filepath.Join(tmp, fmt.Sprintf("fashion-subset-%d.bin", i+1))
+		if err := os.WriteFile(p, part, 0o644); err != nil {
+			return fmt.Errorf("sitebuild: %w", err)
+		}
+		name, err := o.placeHashed(p, fmt.Sprintf("fashion-subset-%d", i+1), ".bin")
+		if err != nil {
+			return err
+		}
+		m.SubsetParts = append(m.SubsetParts, name)
+	}
+	return nil
 }
 
 // wasmExecPath finds wasm_exec.js: lib/wasm since Go 1.24, misc/wasm before.

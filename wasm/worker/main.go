@@ -2,17 +2,16 @@
 
 // Command worker is FashionLab's training worker: a Go wasm program that
 // runs in a dedicated Web Worker, loads the FashionMNIST subset the worker
-// script fetched, and trains the homework's networks with packages model
-// and model/train while the page stays responsive. It speaks package
-// protocol over postMessage.
+// script fetches (its first training images first, the rest while the first
+// steps train), and trains the homework's networks with packages model and
+// model/train while the page stays responsive. It speaks package protocol
+// over postMessage.
 package main
 
 import (
-	"fmt"
 	"runtime"
 	"syscall/js"
 
-	"fashionlab/assets"
 	"fashionlab/wasm/internal/jsbridge"
 	"fashionlab/wasm/protocol"
 )
@@ -30,14 +29,14 @@ func main() {
 	})
 	global.Set("onmessage", onMessage)
 
-	subset, err := loadSubset(global.Get("fashionlabSubset"))
+	d, err := newData(global.Get("fashionlabSubset"))
 	if err != nil {
 		post(protocol.Error{Message: err.Error()})
 		select {}
 	}
 	global.Delete("fashionlabSubset")
-	w := newWorker(subset)
-	post(protocol.Ready{Train: subset.Train.N, Val: subset.Val.N, Test: subset.Test.N})
+	w := newWorker(d)
+	post(protocol.Ready{Train: d.header.Train, Val: d.header.Val, Test: d.header.Test})
 	// Commands that arrived while the wasm binary was starting.
 	if pending := global.Get("fashionlabPending"); pending.Truthy() {
 		for i := range pending.Length() {
@@ -63,18 +62,6 @@ func receive(commands chan<- protocol.Message, data js.Value) {
 	default:
 		post(protocol.Error{Command: m.Kind(), Message: "worker: too many commands queued; try again"})
 	}
-}
-
-func loadSubset(v js.Value) (*assets.Subset, error) {
-	if !v.Truthy() {
-		return nil, fmt.Errorf("worker: no data subset was loaded")
-	}
-	data := jsbridge.Bytes(v)
-	s, err := assets.ReadSubset(bytesReader(data))
-	if err != nil {
-		return nil, fmt.Errorf("worker: data subset: %w", err)
-	}
-	return s, nil
 }
 
 // post sends an event to the page.

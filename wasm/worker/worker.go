@@ -3,9 +3,7 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
-	"io"
 	"math"
 	"time"
 
@@ -36,7 +34,7 @@ type splitKey struct {
 // worker holds the state of the training worker. Only its loop goroutine
 // touches it.
 type worker struct {
-	subset *assets.Subset
+	data   *data
 	splits map[splitKey]*assets.Split
 	eng    *gemm.Engine
 
@@ -58,9 +56,9 @@ type worker struct {
 	lastFlush       time.Time
 }
 
-func newWorker(s *assets.Subset) *worker {
+func newWorker(d *data) *worker {
 	return &worker{
-		subset: s,
+		data:   d,
 		splits: map[splitKey]*assets.Split{},
 		eng:    gemm.New(1),
 		loss:   make([]float32, 0, maxBatched),
@@ -69,12 +67,23 @@ func newWorker(s *assets.Subset) *worker {
 	}
 }
 
+// fetchAfter is how long the worker waits, with no run started, before
+// it fetches the rest of the data anyway; a run fetches it after its first
+// step.
+const fetchAfter = 1500 * time.Millisecond
+
 // loop handles commands and trains between them.
 func (w *worker) loop(commands <-chan protocol.Message) {
 	lastYield := time.Now()
+	idleFetch := time.After(fetchAfter)
 	for {
 		if !w.running {
-			w.handle(<-commands)
+			select {
+			case m := <-commands:
+				w.handle(m)
+			case <-idleFetch:
+				w.data.fetchRest()
+			}
 			lastYield = time.Now()
 			continue
 		}
@@ -84,6 +93,16 @@ func (w *worker) loop(commands <-chan protocol.Message) {
 			continue
 		default:
 		}
+		if !w.dataReady() {
+			// The next batch has not arrived: wait for data or a command.
+			select {
+			case m := <-commands:
+				w.handle(m)
+			case <-w.data.arrived: // dataReady drains what came
+			}
+			lastYield = time.Now()
+			continue
+		}
 		w.step()
 		if time.Since(lastYield) > yieldEvery {
 			// Sleeping lets the runtime return to the JavaScript event
@@ -92,6 +111,26 @@ func (w *worker) loop(commands <-chan protocol.Message) {
 			lastYield = time.Now()
 		}
 	}
+}
+
+// dataReady reports whether the images the next step reads have arrived.
+// A failed download ends the run.
+func (w *worker) dataReady() bool {
+	w.data.drain()
+	epoch, step := w.trainer.Position()
+	needTrain, needVal := startup.Need(w.trainer.Settings(), epoch, step, w.split.Train.N, w.split.Val.N)
+	haveTrain, haveVal := w.data.converted(w.split)
+	if haveTrain >= needTrain && haveVal >= needVal {
+		return true
+	}
+	if w.data.err != nil {
+		w.fail(protocol.KindStart, w.data.err)
+		w.epochZero = nil
+		w.end(protocol.ReasonStopped, w.data.err.Error())
+		return false
+	}
+	w.data.fetchRest()
+	return false
 }
 
 func (w *worker) handle(m protocol.Message) {
@@ -195,22 +234,31 @@ func (w *worker) start(m protocol.Start) {
 	}
 }
 
-// prepare returns the split for the settings, converting the subset once
-// per normalization and size.
+// prepare returns the split for the settings. Runs on the whole training
+// part train from a split that fills as the data arrives; a training limit
+// waits for all the data (its normalization statistics come from the
+// limited images) and converts the subset once per normalization and size.
 func (w *worker) prepare(s train.Settings) (*assets.Split, error) {
+	n := w.data.header.Train
+	if s.TrainLimit > n {
+		return nil, fmt.Errorf("worker: the subset holds %d training images; asked for %d", n, s.TrainLimit)
+	}
+	if s.TrainLimit == 0 || s.TrainLimit == n {
+		return w.data.stream(s.Normalize)
+	}
 	key := splitKey{s.Normalize, s.TrainLimit}
 	if sp, ok := w.splits[key]; ok {
 		return sp, nil
 	}
-	if s.TrainLimit > w.subset.Train.N {
-		return nil, fmt.Errorf("worker: the subset holds %d training images; asked for %d", w.subset.Train.N, s.TrainLimit)
+	if err := w.data.waitAll(); err != nil {
+		return nil, err
 	}
-	sp, err := w.subset.Split(assets.SplitOptions{Normalize: s.Normalize, TrainLimit: s.TrainLimit})
+	sp, err := w.data.subset.Split(assets.SplitOptions{Normalize: s.Normalize, TrainLimit: s.TrainLimit})
 	if err != nil {
 		return nil, fmt.Errorf("worker: %w", err)
 	}
-	if len(w.splits) >= 4 {
-		clear(w.splits) // bound memory: each split is ~60 MB of float32
+	if len(w.splits) >= 2 {
+		clear(w.splits) // bound memory: each split is ~50 MB of float32
 	}
 	w.splits[key] = sp
 	return sp, nil
@@ -246,7 +294,9 @@ func (w *worker) step() {
 		// The first step goes out at once: the page shows that training runs.
 		w.flush()
 	}
-	if w.epochZero != nil && !endOfEpoch {
+	// Training has begun: the rest of the data may come now.
+	w.data.fetchRest()
+	if w.epochZero != nil && !endOfEpoch && w.epochZeroReady() {
 		w.advanceEpochZero(false)
 	}
 	switch {
@@ -255,6 +305,13 @@ func (w *worker) step() {
 	case w.maxSteps > 0 && w.steps >= w.maxSteps:
 		w.end(protocol.ReasonLimit, fmt.Sprintf("%d steps", w.steps))
 	}
+}
+
+// epochZeroReady reports whether the images epoch 0 evaluates have
+// arrived.
+func (w *worker) epochZeroReady() bool {
+	tr, val := w.data.converted(w.split)
+	return tr >= min(w.trainer.Settings().EvalTrainSize, w.split.Train.N) && val >= w.split.Val.N
 }
 
 // advanceEpochZero evaluates the next batch of the pending epoch 0, or
@@ -269,7 +326,9 @@ func (w *worker) advanceEpochZero(all bool) {
 		err  error
 	)
 	if all {
-		e, err = w.epochZero.Finish(w.eng)
+		if err = w.data.wait(w.epochZeroReady); err == nil {
+			e, err = w.epochZero.Finish(w.eng)
+		}
 	} else {
 		e, done, err = w.epochZero.Advance(w.eng)
 	}
@@ -326,31 +385,44 @@ func (w *worker) needNetwork(command string) bool {
 }
 
 func (w *worker) image(m protocol.GetImage) {
-	im, labels := w.subset.Train, w.subset.TrainLabels
+	part, n := 0, w.data.header.Train
 	if m.Set == protocol.SetVal {
-		im, labels = w.subset.Val, w.subset.ValLabels
+		part, n = 1, w.data.header.Val
 	}
-	if m.Index >= im.N {
-		w.fail(m.Kind(), fmt.Errorf("worker: %s image %d does not exist (there are %d)", m.Set, m.Index, im.N))
+	if m.Index >= n {
+		w.fail(m.Kind(), fmt.Errorf("worker: %s image %d does not exist (there are %d)", m.Set, m.Index, n))
 		return
 	}
-	out := protocol.Image{Set: m.Set, Index: m.Index, Label: int(labels[m.Index])}
-	for _, p := range im.Image(m.Index) {
-		out.Pixels = append(out.Pixels, float32(p)/255)
+	pixels, label, err := w.data.rawImage(part, m.Index, nil)
+	if err != nil {
+		w.fail(m.Kind(), err)
+		return
 	}
-	post(out)
+	post(protocol.Image{Set: m.Set, Index: m.Index, Label: label, Pixels: pixels})
 }
 
-// rawImage appends validation image i scaled to [0, 1] to dst.
+// rawImage appends validation image i scaled to [0, 1] to dst; the
+// validation images have arrived (waitVal).
 func (w *worker) rawImage(i int, dst []float32) []float32 {
-	for _, p := range w.subset.Val.Image(i) {
-		dst = append(dst, float32(p)/255)
-	}
+	dst, _, _ = w.data.rawImage(1, i, dst)
 	return dst
 }
 
+// waitVal waits for the validation images of the run's split.
+func (w *worker) waitVal(command string) bool {
+	err := w.data.wait(func() bool {
+		_, val := w.data.converted(w.split)
+		return val >= w.split.Val.N
+	})
+	if err != nil {
+		w.fail(command, err)
+		return false
+	}
+	return true
+}
+
 func (w *worker) activations(m protocol.GetActivations) {
-	if !w.needNetwork(m.Kind()) {
+	if !w.needNetwork(m.Kind()) || !w.waitVal(m.Kind()) {
 		return
 	}
 	if m.Index >= w.split.Val.N {
@@ -367,7 +439,7 @@ func (w *worker) activations(m protocol.GetActivations) {
 }
 
 func (w *worker) predictions(m protocol.GetPredictions) {
-	if !w.needNetwork(m.Kind()) {
+	if !w.needNetwork(m.Kind()) || !w.waitVal(m.Kind()) {
 		return
 	}
 	val := w.split.Val
@@ -407,5 +479,3 @@ func argmax(v []float32) int {
 	}
 	return best
 }
-
-func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
