@@ -22,6 +22,8 @@ type options struct {
 	params     bool
 	experiment string
 	resume     string
+	initFile   string
+	setFlags   map[string]bool // flags given on the command line
 	threads    int
 	epochsSet  bool
 }
@@ -37,6 +39,7 @@ Examples:
   go run ./cmd/train -params -net mlp -hidden 64*54
   go run ./cmd/train -experiment all -epochs 3
   go run ./cmd/train -resume runs/20261127-101500
+  go run ./cmd/train -init model.safetensors -epochs 0
 
 Flags:
 `
@@ -76,6 +79,7 @@ func parseFlags(args []string, stderr io.Writer, now time.Time) (options, error)
 	fs.BoolVar(&o.params, "params", false, "print the parameter count per layer and in total, then exit")
 	fs.StringVar(&o.experiment, "experiment", "", "run a homework question as a preset: q1, q2, q3, q4, q5 or all")
 	fs.StringVar(&o.resume, "resume", "", "continue the interrupted run whose output directory is DIR")
+	fs.StringVar(&o.initFile, "init", "", "start from the weights in FILE (a model.safetensors); the network comes from the file, -epochs 0 only evaluates it")
 	fs.IntVar(&o.threads, "threads", 0, "worker threads for the matrix products (0: all cores)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -83,18 +87,28 @@ func parseFlags(args []string, stderr io.Writer, now time.Time) (options, error)
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected argument %q (flags start with -)", fs.Arg(0))
 	}
-	var training []string // flags that -resume takes from the checkpoint instead
+	var training, network []string // flags that -resume and -init take from their file instead
+	o.setFlags = map[string]bool{}
 	fs.Visit(func(f *flag.Flag) {
+		o.setFlags[f.Name] = true
 		switch f.Name {
 		case "epochs":
 			o.epochsSet = true
 		case "resume", "data", "threads", "out":
 			return
+		case "net", "hidden", "channels", "kernels", "strides", "paddings", "act":
+			network = append(network, "-"+f.Name)
 		}
 		training = append(training, "-"+f.Name)
 	})
 	if o.resume != "" && len(training) > 0 {
 		return o, fmt.Errorf("-resume continues with the checkpoint's own configuration and settings; drop %s", strings.Join(training, " "))
+	}
+	if o.initFile != "" && len(network) > 0 {
+		return o, fmt.Errorf("-init takes the network from the weights file; drop %s", strings.Join(network, " "))
+	}
+	if o.initFile != "" && o.experiment != "" {
+		return o, errors.New("-init starts one run from a weights file; it cannot be combined with -experiment")
 	}
 	o.settings.EvalTrainSize = def.EvalTrainSize
 	o.config = model.Config{Net: strings.ToLower(*net), Activation: strings.ToLower(*act)}

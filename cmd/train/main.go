@@ -20,6 +20,7 @@ import (
 	"fashionlab/model"
 	"fashionlab/model/gemm"
 	"fashionlab/model/train"
+	"fashionlab/model/weights"
 )
 
 func main() {
@@ -41,7 +42,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	eng := gemm.New(o.threads)
 	if o.params {
-		net, err := model.New(o.config, o.settings.Seed, eng)
+		net, _, err := newNetwork(o, eng)
 		if err != nil {
 			fmt.Fprintf(stderr, "train: %v\n", err)
 			return 2
@@ -59,6 +60,53 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// newNetwork builds the network the flags ask for: read from the -init
+// weights file (with the file's metadata), or freshly initialized from the
+// configuration and seed.
+func newNetwork(o options, eng *gemm.Engine) (*model.Network, map[string]string, error) {
+	if o.initFile == "" {
+		net, err := model.New(o.config, o.settings.Seed, eng)
+		return net, nil, err
+	}
+	net, meta, err := weights.ReadNetwork(o.initFile, eng)
+	if err != nil {
+		return nil, nil, fmt.Errorf("-init: %w", err)
+	}
+	return net, meta, nil
+}
+
+// inputsOf returns s with the input preprocessing that the -init file was
+// trained with (normalization, and the training images whose statistics
+// normalize), unless the command line sets -norm or -limit itself: the
+// weights only make sense on inputs prepared the same way.
+func (a *app) inputsOf(meta map[string]string, s train.Settings) train.Settings {
+	raw, ok := meta[weights.SettingsKey]
+	if !ok {
+		return s
+	}
+	var trained train.Settings
+	if err := json.Unmarshal([]byte(raw), &trained); err != nil {
+		fmt.Fprintf(a.stderr, "train: -init: the file's training settings are unreadable (%v); using the flags' -norm and -limit\n", err)
+		return s
+	}
+	if !a.opts.setFlags["norm"] {
+		s.Normalize = trained.Normalize
+	}
+	if !a.opts.setFlags["limit"] {
+		s.TrainLimit = trained.TrainLimit
+	}
+	fmt.Fprintf(a.stdout, "Weights from %s; inputs prepared as in its training: normalize %v, training images %s\n", a.opts.initFile, s.Normalize, imagesText(s.TrainLimit))
+	return s
+}
+
+// imagesText names a training limit: "all" for zero.
+func imagesText(limit int) string {
+	if limit == 0 {
+		return "all"
+	}
+	return fmt.Sprintf("first %d", limit)
 }
 
 // app carries what one invocation shares between its runs.
@@ -95,18 +143,22 @@ func (a *app) main(ctx context.Context) error {
 	if a.opts.experiment != "" {
 		return a.runExperiments(ctx)
 	}
+	net, meta, err := newNetwork(a.opts, a.eng)
+	if err != nil {
+		return err
+	}
+	settings := a.opts.settings
+	if a.opts.initFile != "" {
+		settings = a.inputsOf(meta, settings)
+	}
 	if err := a.loadData(ctx); err != nil {
 		return err
 	}
-	split, err := a.split(a.opts.settings)
+	split, err := a.split(settings)
 	if err != nil {
 		return err
 	}
-	net, err := model.New(a.opts.config, a.opts.settings.Seed, a.eng)
-	if err != nil {
-		return err
-	}
-	tr, err := train.New(net, split, a.opts.settings)
+	tr, err := train.New(net, split, settings)
 	if err != nil {
 		return err
 	}

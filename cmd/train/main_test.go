@@ -54,6 +54,8 @@ func TestBadFlagsGiveAClearErrorAndExitCode2(t *testing.T) {
 		{"stray argument", []string{"mlp"}, "unexpected argument"},
 		{"kernel too large", []string{"-kernels", "3,3,30"}, "does not fit"},
 		{"training flags with -resume", []string{"-resume", "runs/x", "-lr", "0.1"}, "drop -lr"},
+		{"network flags with -init", []string{"-init", "model.safetensors", "-net", "mlp", "-act", "tanh"}, "drop -act -net"},
+		{"-init with -experiment", []string{"-init", "model.safetensors", "-experiment", "q2"}, "cannot be combined with -experiment"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -122,4 +124,70 @@ func TestShortRunWritesItsOutputs(t *testing.T) {
 	if !strings.Contains(out.String(), "test (8000 images)") {
 		t.Errorf("summary missing from output:\n%s", out.String())
 	}
+}
+
+func TestInitFromABadWeightsFileSaysWhatIsWrong(t *testing.T) {
+	dir := t.TempDir()
+	truncated := filepath.Join(dir, "truncated.safetensors")
+	if err := os.WriteFile(truncated, []byte{0x10, 0, 0, 0, 0, 0, 0, 0, '{'}, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		path string
+		want string
+	}{
+		{"missing file", filepath.Join(dir, "none.safetensors"), "no such file"},
+		{"truncated file", truncated, truncated},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			code := run(context.Background(), []string{"-init", tt.path, "-params"}, &out, &errOut)
+			if code == 0 || !strings.Contains(errOut.String(), "-init") || !strings.Contains(errOut.String(), tt.want) {
+				t.Errorf("exit %d, stderr %q; want a failure naming -init and %q", code, errOut.String(), tt.want)
+			}
+		})
+	}
+}
+
+func TestInitEvaluatesSavedWeightsAsTheirRunDid(t *testing.T) {
+	if _, err := os.Stat("/usr/share/datasets/fashion-mnist"); err != nil && os.Getenv("FASHIONMNIST_DIR") == "" {
+		t.Skip("FashionMNIST not installed")
+	}
+	first, second := t.TempDir(), t.TempDir()
+	var out, errOut bytes.Buffer
+	if code := run(context.Background(), []string{"-net", "mlp", "-epochs", "1", "-limit", "2048", "-lr", "1e-3", "-out", first}, &out, &errOut); code != 0 {
+		t.Fatalf("training: exit %d: %s", code, errOut.String())
+	}
+	if code := run(context.Background(), []string{"-init", filepath.Join(first, "model.safetensors"), "-epochs", "0", "-out", second}, &out, &errOut); code != 0 {
+		t.Fatalf("-init: exit %d: %s", code, errOut.String())
+	}
+	trained, evaluated := readHistory(t, first), readHistory(t, second)
+	last := trained.Epochs[len(trained.Epochs)-1]
+	if len(evaluated.Epochs) != 1 || evaluated.Test == nil || trained.Test == nil {
+		t.Fatalf("-init -epochs 0 wrote %d epochs and test %v; want the epoch-0 evaluation and the test", len(evaluated.Epochs), evaluated.Test)
+	}
+	got := evaluated.Epochs[0]
+	// Same weights, same inputs (the file's normalization and limit): the
+	// evaluation is the same computation, so the numbers agree exactly.
+	if got.ValAcc != last.ValAcc || got.ValLoss != last.ValLoss || *evaluated.Test != *trained.Test {
+		t.Errorf("-init evaluation val %v/%v test %+v; the run ended with val %v/%v test %+v", got.ValLoss, got.ValAcc, *evaluated.Test, last.ValLoss, last.ValAcc, *trained.Test)
+	}
+	if evaluated.Settings.TrainLimit != 2048 {
+		t.Errorf("-init used training limit %d, want the file's 2048", evaluated.Settings.TrainLimit)
+	}
+}
+
+func readHistory(t *testing.T, dir string) train.History {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "metrics.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var h train.History
+	if err := json.Unmarshal(b, &h); err != nil {
+		t.Fatal(err)
+	}
+	return h
 }

@@ -27,7 +27,7 @@ func writeRun(dir string, tr *train.Trainer) error {
 	if _, err := report.WriteRun(dir, h, h.Config.String()); err != nil {
 		return err
 	}
-	meta := map[string]string{"fashionlab.settings": settingsJSON(h.Settings)}
+	meta := map[string]string{weights.SettingsKey: settingsJSON(h.Settings)}
 	if err := weights.WriteFile(filepath.Join(dir, weightsFile), tr.Network(), meta); err != nil {
 		return fmt.Errorf("writing the weights: %w", err)
 	}

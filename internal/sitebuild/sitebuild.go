@@ -28,6 +28,7 @@ import (
 	"github.com/andybalholm/brotli"
 
 	"fashionlab/assets"
+	"fashionlab/wasm/protocol"
 )
 
 // Options says what to build and where.
@@ -128,6 +129,9 @@ func Build(ctx context.Context, o Options) (*Manifest, error) {
 
 	if err := o.copyPage(); err != nil {
 		return nil, err
+	}
+	if err := protocol.WriteJSModule(o.Out, o.Train); err != nil {
+		return nil, fmt.Errorf("sitebuild: %w", err)
 	}
 	js, _ := json.MarshalIndent(m, "", "  ")
 	if err := os.WriteFile(filepath.Join(o.Out, "build.json"), append(js, '\n'), 0o644); err != nil {

@@ -124,10 +124,21 @@ func ShallowCNN() model.Config {
 	return c
 }
 
+// MaxMatchingLayers is the largest depth MatchingDepth considers.
+const MaxMatchingLayers = 100000
+
 // MatchingDepth returns how many hidden layers of the given width make an
 // MLP (784 inputs, 10 outputs) whose parameter count is closest to target,
 // and that count. It answers question 3 for any width.
 func MatchingDepth(width, target int) (layers, params int) {
+	layers, params, _ = MatchingDepthCapped(width, target)
+	return layers, params
+}
+
+// MatchingDepthCapped is MatchingDepth that also reports whether the
+// search stopped at MaxMatchingLayers with every depth still below target,
+// so that a deeper network might match better.
+func MatchingDepthCapped(width, target int) (layers, params int, capped bool) {
 	count := func(n int) int {
 		if n == 0 {
 			return 784*10 + 10
@@ -135,15 +146,15 @@ func MatchingDepth(width, target int) (layers, params int) {
 		return (784*width + width) + (n-1)*(width*width+width) + (width*10 + 10)
 	}
 	best := 0
-	for n := 1; n <= 100000; n++ {
+	for n := 1; n <= MaxMatchingLayers; n++ {
 		if abs(count(n)-target) < abs(count(best)-target) {
 			best = n
 		}
 		if count(n) > target {
-			break
+			return best, count(best), false
 		}
 	}
-	return best, count(best)
+	return best, count(best), true
 }
 
 func abs(x int) int {

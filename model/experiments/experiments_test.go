@@ -28,6 +28,28 @@ func TestMatchingDepthAnswersQuestion3(t *testing.T) {
 	}
 }
 
+func TestMatchingDepthSaysWhenItStopsAtItsMaximum(t *testing.T) {
+	tests := []struct {
+		name       string
+		width      int
+		target     int
+		wantLayers int
+		wantCapped bool
+	}{
+		{"width 64 reaches the default MLP's count", 64, 269322, 54, false},
+		{"width 1 would need more layers than the search tries", 1, 269322, MaxMatchingLayers, true},
+		{"a target below one layer gives no hidden layer", 256, 7000, 0, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			layers, _, capped := MatchingDepthCapped(tt.width, tt.target)
+			if layers != tt.wantLayers || capped != tt.wantCapped {
+				t.Errorf("MatchingDepthCapped(%d, %d) = %d layers, capped %v; want %d, %v", tt.width, tt.target, layers, capped, tt.wantLayers, tt.wantCapped)
+			}
+		})
+	}
+}
+
 func TestEveryPresetBuildsAValidNetwork(t *testing.T) {
 	eng := gemm.New(1)
 	for _, q := range Questions() {

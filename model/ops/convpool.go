@@ -63,15 +63,7 @@ func newConvPool(ws *Workspace, geom ConvGeometry, x, w, b mat.Tensor, cells int
 	if cells == 0 && (geom.OutH() < 2 || geom.OutW() < 2) {
 		panic("ops: ConvPool2D needs at least a 2x2 convolution output")
 	}
-	perImage := geom.OutH() * geom.OutW() * (geom.PatchSize() + geom.OutC) * 4
-	chunk := 1
-	for chunk*2*perImage <= convPoolChunkBytes {
-		chunk *= 2
-	}
-	// At least minChunks chunks where the batch allows, to share them
-	// out evenly; the count depends on the batch and geometry only.
-	chunk = max(1, min(chunk, batch/minChunks))
-	return &ConvPool2D{x: x, w: w, b: b, geom: geom, ws: ws, batch: batch, chunk: chunk, cells: cells}
+	return &ConvPool2D{x: x, w: w, b: b, geom: geom, ws: ws, batch: batch, chunk: ConvPoolChunk(geom, batch), cells: cells}
 }
 
 // minChunks is the number of chunks a batch is cut into at least, when

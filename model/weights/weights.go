@@ -16,6 +16,11 @@ import (
 const (
 	// ConfigKey holds the network's model.Config as JSON.
 	ConfigKey = "fashionlab.config"
+	// SettingsKey holds the train.Settings the weights were trained with,
+	// as JSON, when the writer knows them (the native trainer and the page
+	// write it): its normalization and training limit say how inputs must
+	// be prepared for the weights.
+	SettingsKey = "fashionlab.settings"
 	// FormatKey is "pt", as PyTorch's safetensors helpers write it.
 	FormatKey = "format"
 )

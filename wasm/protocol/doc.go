@@ -1,7 +1,8 @@
 // Package protocol defines the messages that the FashionLab page and its
-// training worker exchange with postMessage. It is the single schema both
-// sides use: the worker decodes commands and encodes events with it, and the
-// page's JavaScript builds and reads the same field names.
+// training worker exchange with postMessage, and the limits of the
+// training form. It is the single schema both sides use: the worker
+// decodes commands and encodes events with it, and the site build writes
+// protocol.js (JSModule) from it for the page.
 //
 // # Map form
 //
@@ -12,28 +13,85 @@
 // Encode produces this form and Decode reads it back, checking every field
 // and returning an error that names the message kind and the field.
 //
-// # Commands (page to worker)
+// The messages are the types in the table of kinds (Specs); their fields
+// and checks come from their struct tags, so that adding a message is one
+// type and one table row.
+//
+// # Validation
+//
+// Limits holds the range of every form field and the memory budget of one
+// network's training. The worker reports them in ready, answers count
+// with the parameter count, the memory estimate and the problems in plain
+// words, and refuses a start with problems with an error event carrying
+// the same problems.
+//
+// # Messages
+//
+// Generated from the table of kinds by go generate; a test fails when it is stale.
+//
+// Commands (page to worker):
 //
 //	start            {run, config, settings, max_steps}
-//	pause, resume, stop, reset
-//	count            {id, config}           parameter count of a configuration
-//	get_activations  {index}                feature maps of a validation image
-//	get_predictions  {n}                    predictions and confusion matrix
-//	get_weights      {}                     every parameter tensor
-//	get_image        {set, index}           one image of the subset
+//	                 begin a run, replacing any run in progress
+//	pause            {}
+//	                 pause the run after the step in flight
+//	resume           {}
+//	                 resume a paused run
+//	stop             {}
+//	                 end the run; its results stay available
+//	reset            {}
+//	                 end the run and forget it
+//	count            {id, config, settings}
+//	                 parameter count, memory estimate and problems of a form
+//	match_depth      {id, width, target}
+//	                 hidden layers of a width matching a parameter count
+//	get_activations  {index}
+//	                 feature maps of a validation image
+//	get_predictions  {n}
+//	                 predictions and confusion matrix
+//	get_weights      {}
+//	                 every parameter tensor
+//	get_image        {set, index}
+//	                 one image of the subset
 //
-// # Events (worker to page)
+// Events (worker to page):
 //
-//	ready        {train, val, test}          the data subset is loaded
-//	started      {run, params, steps_per_epoch, epochs, layers}
-//	steps        {run, epoch, first_step, loss, accuracy, grad_norm, images, seconds}
-//	epoch        {run, epoch, train_loss, train_acc, val_loss, val_acc, grad_norm, seconds, zero_grad_steps, steps}
-//	state        {run, state}                running, paused or idle
-//	done         {run, reason, detail, steps}
-//	param_count  {id, params}
-//	activations  {index, label, pred, image, maps}
-//	predictions  {n, labels, preds, confusion, images}
-//	weights      {tensors}
-//	image        {set, index, label, pixels}
-//	error        {command, message}
+//	ready            {train, val, test, limits}
+//	                 the data subset is loaded; the limits of the form
+//	started          {run, params, steps_per_epoch, epochs, layers}
+//	                 a run began
+//	steps            {run, epoch, first_step, loss, accuracy, grad_norm, images, seconds}
+//	                 statistics of consecutive training steps
+//	epoch            {run, epoch, train_loss, train_acc, val_loss, val_acc, grad_norm, seconds, zero_grad_steps, steps, images}
+//	                 one line of the per-epoch log
+//	state            {run, state}
+//	                 the run is running, paused or idle
+//	done             {run, reason, detail, steps}
+//	                 a run ended
+//	param_count      {id, params, bytes, problems}
+//	                 answers count
+//	depth_match      {id, layers, params, capped}
+//	                 answers match_depth
+//	activations      {index, label, pred, image, maps}
+//	                 answers get_activations
+//	predictions      {n, labels, preds, confusion, images}
+//	                 answers get_predictions
+//	weights          {tensors}
+//	                 answers get_weights
+//	image            {set, index, label, pixels}
+//	                 answers get_image
+//	error            {command, run, message, problems, fatal}
+//	                 a command failed; plain words, problems of the form
+//
+// Nested objects:
+//
+//	config           {net, n_channels, kernel_sizes, strides, paddings, dense_hiddens, activation}
+//	settings         {optimizer, lr, momentum, batch_size, epochs, shuffle, seed, normalize, train_limit, eval_train_size}
+//	limits           {epochs, lr, momentum, batch_size, seed, train_limit, eval_train_size, max_steps, n_channels, kernel_sizes, strides, paddings, dense_hiddens, memory_bytes, memory_reason}
+//	range            {label, min, max, integer, max_len}
+//	problem          {field, message}
+//	feature_maps     {h, w, c, data}
+//	tensor           {name, shape, data}
 package protocol
+
+//go:generate go run ./internal/gendoc

@@ -1,7 +1,9 @@
 package protocol
 
 import (
+	"encoding/json"
 	"math"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -10,56 +12,78 @@ import (
 	"fashionlab/model/train"
 )
 
-func TestEveryMessageSurvivesEncodeAndDecode(t *testing.T) {
-	settings := train.DefaultSettings()
-	settings.Epochs, settings.TrainLimit = 3, 2000
-	tests := []struct {
-		name string
-		msg  Message
-	}{
-		{"a start of the default CNN", Start{Run: 7, Config: model.DefaultCNN(), Settings: settings, MaxSteps: 100}},
-		{"a start of the default MLP", Start{Run: 1, Config: model.DefaultMLP(), Settings: settings}},
-		{"a pause", Pause{}},
-		{"a resume", Resume{}},
-		{"a stop", Stop{}},
-		{"a reset", Reset{}},
-		{"a count", Count{ID: 3, Config: model.DefaultMLP()}},
-		{"an activations request", GetActivations{Index: 12}},
-		{"a predictions request", GetPredictions{N: 64}},
-		{"a weights request", GetWeights{}},
-		{"an image request", GetImage{Set: SetTrain, Index: 0}},
-		{"an image reply", Image{Set: SetVal, Index: 3, Label: 2, Pixels: make([]float32, 784)}},
-		{"a ready event", Ready{Train: 12000, Val: 2000, Test: 2000}},
-		{"a started event", Started{Run: 2, Params: 269322, StepsPerEpoch: 94, Epochs: 3, Layers: []string{"0 Flatten 784"}}},
-		{"a steps event", Steps{Run: 2, Epoch: 1, FirstStep: 5, Loss: []float32{2.3, 2.1}, Accuracy: []float32{0.1, 0.2}, GradNorm: []float32{1, 0.9}, Images: 256, Seconds: 0.25}},
-		{"an epoch event", Epoch{Run: 2, Epoch: train.Epoch{Epoch: 1, TrainLoss: 0.5, TrainAcc: 0.8, ValLoss: 0.6, ValAcc: 0.78, GradNorm: 0.9, Seconds: 12, ZeroGradSteps: 1, Steps: 94}}},
-		{"a state event", State{Run: 2, State: StatePaused}},
-		{"a done event", Done{Run: 2, Reason: ReasonDiverged, Detail: "loss is NaN", Steps: 40}},
-		{"a parameter count", ParamCount{ID: 3, Params: 283898}},
-		{"an activations reply", Activations{Index: 4, Label: 9, Pred: 7, Image: make([]float32, 784), Maps: []FeatureMaps{{H: 2, W: 2, C: 1, Data: []float32{1, 2, 3, 4}}}}},
-		{"a predictions reply", Predictions{N: 1, Labels: []int{3}, Preds: []int{4}, Confusion: make([]int, 100), Images: make([]float32, 784)}},
-		{"a weights reply", Weights{Tensors: []Tensor{{Name: "0.weight", Shape: []int{2, 2}, Data: []float32{1, 2, 3, 4}}}}},
-		{"an error", Error{Command: KindStart, Message: "model: bad"}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			form := Encode(tt.msg)
-			if form["kind"] != tt.msg.Kind() {
-				t.Fatalf("kind field = %v, want %q", form["kind"], tt.msg.Kind())
-			}
-			got, err := Decode(jsLike(form).(map[string]any))
-			if err != nil {
-				t.Fatalf("Decode: %v", err)
-			}
-			if !reflect.DeepEqual(normalize(got), normalize(tt.msg)) {
-				t.Errorf("round trip changed the message:\n got %#v\nwant %#v", got, tt.msg)
-			}
-		})
+// filler gives every field of a value a distinct non-zero value that its
+// wire tags allow.
+type filler struct{ n int }
+
+func (f *filler) next() int { f.n++; return f.n }
+
+func (f *filler) fill(v reflect.Value, fl field) {
+	switch v.Kind() {
+	case reflect.Int, reflect.Int64, reflect.Uint64:
+		lo, hi := max(fl.min, 1), min(fl.max, 1e6)
+		x := int64(lo) + int64(f.next())%int64(hi-lo+1)
+		if v.Kind() == reflect.Uint64 {
+			v.SetUint(uint64(x))
+		} else {
+			v.SetInt(x)
+		}
+	case reflect.Float64:
+		v.SetFloat(float64(f.next()) + 0.25)
+	case reflect.Float32:
+		v.SetFloat(float64(f.next()) + 0.5)
+	case reflect.String:
+		if fl.oneOf != nil {
+			v.SetString(fl.oneOf[f.next()%len(fl.oneOf)])
+			return
+		}
+		v.SetString("text " + string(rune('a'+f.next()%26)) + strings.Repeat("x", f.n%5))
+	case reflect.Bool:
+		v.SetBool(true)
+	case reflect.Struct:
+		for _, sub := range fieldsOf(v.Type()) {
+			f.fill(v.FieldByIndex(sub.index), sub)
+		}
+	case reflect.Slice:
+		n := 2 + f.next()%2
+		s := reflect.MakeSlice(v.Type(), n, n)
+		for i := range n {
+			f.fill(s.Index(i), fl)
+		}
+		v.Set(s)
+	default:
+		panic("filler: cannot fill a " + v.Type().String())
 	}
 }
 
+// zeroLeaves returns the wire paths of the fields of v that are zero.
+func zeroLeaves(v reflect.Value, path string) []string {
+	switch v.Kind() {
+	case reflect.Struct:
+		var out []string
+		for _, f := range fieldsOf(v.Type()) {
+			out = append(out, zeroLeaves(v.FieldByIndex(f.index), path+"."+f.name)...)
+		}
+		return out
+	case reflect.Slice:
+		if v.Len() == 0 {
+			return []string{path}
+		}
+		var out []string
+		for i := range v.Len() {
+			out = append(out, zeroLeaves(v.Index(i), path)...)
+		}
+		return out
+	}
+	if v.IsZero() {
+		return []string{path}
+	}
+	return nil
+}
+
 // jsLike turns a map form into what the worker's converter produces from a
-// JavaScript object: every number becomes a float64, lists become []any.
+// JavaScript object: every number becomes a float64, lists []any,
+// Float32Arrays stay []float32.
 func jsLike(v any) any {
 	switch x := v.(type) {
 	case map[string]any:
@@ -76,42 +100,94 @@ func jsLike(v any) any {
 		return out
 	case int:
 		return float64(x)
-	case uint64:
-		return float64(x)
 	}
 	return v
 }
 
-// normalize makes NaN metrics comparable and empty slices equal to nil.
-func normalize(m Message) Message {
-	if e, ok := m.(Epoch); ok && math.IsNaN(float64(e.GradNorm)) {
-		e.GradNorm = -1
-		return e
+func TestEveryFieldOfEveryMessageSurvivesEncodeAndDecode(t *testing.T) {
+	f := &filler{}
+	for _, s := range Specs() {
+		t.Run(s.Kind, func(t *testing.T) {
+			v := reflect.New(s.Type).Elem()
+			f.fill(v, field{min: 0, max: maxExact})
+			if zero := zeroLeaves(v, s.Kind); len(zero) > 0 {
+				t.Fatalf("the filler left fields zero: %v", zero)
+			}
+			msg := v.Interface().(Message)
+			form := Encode(msg)
+			if form["kind"] != s.Kind {
+				t.Fatalf("kind field = %v, want %q", form["kind"], s.Kind)
+			}
+			if got, want := len(form)-1, len(fieldsOf(s.Type)); got != want {
+				t.Errorf("the map form has %d fields, the type %d: %v", got, want, form)
+			}
+			got, err := Decode(jsLike(form).(map[string]any))
+			if err != nil {
+				t.Fatalf("Decode: %v\nform: %v", err, form)
+			}
+			if !reflect.DeepEqual(got, msg) {
+				t.Errorf("round trip changed the message:\n got %#v\nwant %#v", got, msg)
+			}
+		})
 	}
-	return m
+}
+
+func TestTheTableOfKindsIsConsistent(t *testing.T) {
+	kinds, types := map[string]bool{}, map[reflect.Type]bool{}
+	for _, s := range Specs() {
+		if kinds[s.Kind] || types[s.Type] {
+			t.Errorf("%s (%s) appears twice", s.Kind, s.Type)
+		}
+		kinds[s.Kind], types[s.Type] = true, true
+		m := reflect.New(s.Type).Elem().Interface().(Message)
+		if KindOf(m) != s.Kind || IsCommand(s.Kind) != s.Command {
+			t.Errorf("%s: KindOf = %q, IsCommand = %v", s.Kind, KindOf(m), IsCommand(s.Kind))
+		}
+	}
 }
 
 func TestStartFillsAbsentSettingsWithTheHomeworkDefaults(t *testing.T) {
-	m, err := Decode(map[string]any{
-		"kind":     "start",
-		"config":   map[string]any{"net": "mlp", "dense_hiddens": []any{64.0}},
-		"settings": map[string]any{"lr": 1e-3},
-	})
-	if err != nil {
-		t.Fatal(err)
+	tests := []struct {
+		name     string
+		settings any
+		want     func(*train.Settings)
+	}{
+		{"no settings at all", nil, func(*train.Settings) {}},
+		{"only a learning rate", map[string]any{"lr": 1e-3}, func(s *train.Settings) { s.LearningRate = 1e-3 }},
 	}
-	s := m.(Start)
-	want := train.DefaultSettings()
-	want.LearningRate = 1e-3
-	if !reflect.DeepEqual(s.Settings, want) {
-		t.Errorf("settings = %+v, want %+v", s.Settings, want)
-	}
-	if s.Config.Activation != "relu" {
-		t.Errorf("activation = %q, want relu by default", s.Config.Activation)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			form := map[string]any{"kind": "start", "config": map[string]any{"net": "mlp", "dense_hiddens": []any{64.0}}}
+			if tt.settings != nil {
+				form["settings"] = tt.settings
+			}
+			m, err := Decode(form)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := m.(Start)
+			want := train.DefaultSettings()
+			tt.want(&want)
+			if !reflect.DeepEqual(s.Settings, want) {
+				t.Errorf("settings = %+v, want %+v", s.Settings, want)
+			}
+			if s.Config.Activation != "relu" {
+				t.Errorf("activation = %q, want relu by default", s.Config.Activation)
+			}
+		})
 	}
 }
 
-func TestBadInputIsRejectedWithAnErrorNamingTheField(t *testing.T) {
+func TestAnMLPConfigurationLeavesTheConvolutionFieldsOut(t *testing.T) {
+	cfg := Encode(Start{Config: model.DefaultMLP(), Settings: train.DefaultSettings()})["config"].(map[string]any)
+	for _, k := range []string{"n_channels", "kernel_sizes", "strides", "paddings"} {
+		if _, ok := cfg[k]; ok {
+			t.Errorf("an MLP's config has %q: %v", k, cfg)
+		}
+	}
+}
+
+func TestBadInputIsRejectedWithAnErrorNamingTheKindAndField(t *testing.T) {
 	mlp := map[string]any{"net": "mlp", "dense_hiddens": []any{256.0}}
 	tests := []struct {
 		name string
@@ -123,21 +199,25 @@ func TestBadInputIsRejectedWithAnErrorNamingTheField(t *testing.T) {
 		{"a kind that is not a string", map[string]any{"kind": 3.0}, "kind must be a string"},
 		{"an unknown kind", map[string]any{"kind": "dance"}, `unknown message kind "dance"`},
 		{"a start without config", map[string]any{"kind": "start", "settings": map[string]any{}}, "start.config: missing"},
-		{"a start with an unknown network", map[string]any{"kind": "start", "config": map[string]any{"net": "rnn"}, "settings": map[string]any{}}, `start.config.net: "rnn" is not one of mlp, cnn`},
-		{"a start with a negative learning rate", map[string]any{"kind": "start", "config": mlp, "settings": map[string]any{"lr": -1.0}}, "learning rate must be a positive number"},
+		{"a start with an unknown network", map[string]any{"kind": "start", "config": map[string]any{"net": "rnn"}}, `start.config.net: "rnn" is not one of mlp, cnn`},
 		{"a start with a fractional batch size", map[string]any{"kind": "start", "config": mlp, "settings": map[string]any{"batch_size": 1.5}}, "start.settings.batch_size: want an integer, got 1.5"},
 		{"a start with a misspelt setting", map[string]any{"kind": "start", "config": mlp, "settings": map[string]any{"learning_rate": 0.1}}, "start.settings.learning_rate: unknown field"},
-		{"a CNN whose lists disagree", map[string]any{"kind": "start", "config": map[string]any{"net": "cnn", "n_channels": []any{16.0, 32.0}, "kernel_sizes": []any{3.0}, "strides": []any{1.0}, "paddings": []any{0.0}, "dense_hiddens": []any{}}, "settings": map[string]any{}}, "2 channels but 1 kernel sizes"},
-		{"a CNN whose maps vanish", map[string]any{"kind": "start", "config": map[string]any{"net": "cnn", "n_channels": []any{4.0, 4.0}, "kernel_sizes": []any{28.0, 3.0}, "strides": []any{1.0, 1.0}, "paddings": []any{0.0, 0.0}, "dense_hiddens": []any{}}, "settings": map[string]any{}}, "too small"},
-		{"hidden sizes given as a string", map[string]any{"kind": "count", "config": map[string]any{"net": "mlp", "dense_hiddens": "256,256"}}, "count.config.dense_hiddens: want an array of integers, got a string"},
-		{"a zero hidden size", map[string]any{"kind": "count", "config": map[string]any{"net": "mlp", "dense_hiddens": []any{0.0}}}, "dense_hiddens[0]: 0 is out of range"},
-		{"an unknown activation", map[string]any{"kind": "count", "config": map[string]any{"net": "mlp", "dense_hiddens": []any{}, "activation": "gelu"}}, "count.config"},
+		{"a start with an unknown top-level field", map[string]any{"kind": "start", "config": mlp, "speed": 2.0}, "start.speed: unknown field"},
+		{"hidden sizes given as a string", map[string]any{"kind": "count", "config": map[string]any{"net": "mlp", "dense_hiddens": "256,256"}}, "count.config.dense_hiddens: want an array, got a string"},
+		{"a fractional hidden size", map[string]any{"kind": "count", "config": map[string]any{"net": "mlp", "dense_hiddens": []any{2.5}}}, "count.config.dense_hiddens[0]: want an integer, got 2.5"},
+		{"a settings object that is a number", map[string]any{"kind": "count", "config": mlp, "settings": 3.0}, "count.settings: want an object, got a number"},
 		{"a negative image index", map[string]any{"kind": "get_activations", "index": -1.0}, "get_activations.index: -1 is out of range"},
-		{"too many predictions", map[string]any{"kind": "get_predictions", "n": 1e6}, "get_predictions.n: 1e+06 is out of range"},
-		{"steps whose columns differ in length", map[string]any{"kind": "steps", "run": 1.0, "epoch": 1.0, "first_step": 1.0, "loss": []float32{1}, "accuracy": []float32{}, "grad_norm": []float32{1}, "images": 1.0, "seconds": 1.0}, "same length"},
-		{"a feature map of the wrong size", map[string]any{"kind": "activations", "index": 0.0, "label": 1.0, "pred": 1.0, "image": make([]float32, 784), "maps": []any{map[string]any{"h": 2.0, "w": 2.0, "c": 1.0, "data": []float32{1}}}}, "activations.maps[0].data: want 4 values"},
+		{"too many predictions", map[string]any{"kind": "get_predictions", "n": 1e6}, "get_predictions.n: 1e+06 is out of range [0, 2000]"},
+		{"a match without width", map[string]any{"kind": "match_depth", "target": 1000.0}, "match_depth.width: missing"},
+		{"a zero width", map[string]any{"kind": "match_depth", "width": 0.0, "target": 1000.0}, "match_depth.width: 0 is out of range"},
+		{"a label beyond the classes", map[string]any{"kind": "image", "set": "val", "index": 0.0, "label": 10.0, "pixels": []float32{}}, "image.label: 10 is out of range [0, 9]"},
+		{"pixels that are not numbers", map[string]any{"kind": "image", "set": "val", "index": 0.0, "label": 1.0, "pixels": []any{"a"}}, "image.pixels[0]: want a number, got a string"},
+		{"a feature map that is not an object", map[string]any{"kind": "activations", "index": 0.0, "label": 1.0, "pred": 1.0, "image": []float32{}, "maps": []any{3.0}}, "activations.maps[0]: want an object, got a number"},
+		{"a feature map without data", map[string]any{"kind": "activations", "index": 0.0, "label": 1.0, "pred": 1.0, "image": []float32{}, "maps": []any{map[string]any{"h": 1.0, "w": 1.0, "c": 1.0}}}, "activations.maps[0].data: missing"},
 		{"an image of an unknown set", map[string]any{"kind": "get_image", "set": "test", "index": 0.0}, `get_image.set: "test" is not one of train, val`},
-		{"a state that does not exist", map[string]any{"kind": "state", "run": 1.0, "state": "sleeping"}, `"sleeping" is not one of`},
+		{"a state that does not exist", map[string]any{"kind": "state", "run": 1.0, "state": "sleeping"}, `state.state: "sleeping" is not one of`},
+		{"a problem without message", map[string]any{"kind": "error", "message": "x", "problems": []any{map[string]any{"field": "lr"}}}, "error.problems[0].message: missing"},
+		{"limits without memory budget", map[string]any{"kind": "ready", "train": 1.0, "val": 1.0, "test": 1.0, "limits": map[string]any{}}, "ready.limits.epochs: missing"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -153,7 +233,7 @@ func TestBadInputIsRejectedWithAnErrorNamingTheField(t *testing.T) {
 }
 
 func TestDecodeCommandRefusesEvents(t *testing.T) {
-	if _, err := DecodeCommand(Encode(Ready{Train: 1, Val: 1})); err == nil || !strings.Contains(err.Error(), "not a command") {
+	if _, err := DecodeCommand(Encode(Ready{Train: 1, Val: 1, Limits: BrowserLimits(10)})); err == nil || !strings.Contains(err.Error(), "not a command") {
 		t.Errorf("DecodeCommand(ready) error = %v, want a refusal", err)
 	}
 	if _, err := DecodeCommand(Encode(Pause{})); err != nil {
@@ -162,13 +242,142 @@ func TestDecodeCommandRefusesEvents(t *testing.T) {
 }
 
 func TestAnEpochWithoutGradientNormDecodesAsNaN(t *testing.T) {
-	form := Encode(Epoch{Run: 1, Epoch: train.Epoch{GradNorm: train.Metric(math.NaN())}})
-	form["grad_norm"] = nil // JSON null and JavaScript NaN both arrive as "no value"
-	m, err := Decode(form)
+	for _, absent := range []struct {
+		name string
+		set  func(map[string]any)
+	}{
+		{"null", func(f map[string]any) { f["grad_norm"] = nil }},
+		{"absent", func(f map[string]any) { delete(f, "grad_norm") }},
+	} {
+		t.Run(absent.name, func(t *testing.T) {
+			form := Encode(Epoch{Run: 1, Epoch: train.Epoch{GradNorm: train.Metric(math.NaN())}})
+			absent.set(form)
+			m, err := Decode(form)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if g := m.(Epoch).GradNorm; !math.IsNaN(float64(g)) {
+				t.Errorf("grad_norm = %v, want NaN", g)
+			}
+		})
+	}
+}
+
+// FuzzDecode feeds JSON objects to Decode: it must never panic, and what
+// it accepts must survive encoding and decoding again unchanged.
+func FuzzDecode(f *testing.F) {
+	fl := &filler{}
+	for _, s := range Specs() {
+		v := reflect.New(s.Type).Elem()
+		fl.fill(v, field{min: 0, max: maxExact})
+		b, err := json.Marshal(Encode(v.Interface().(Message)))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var form map[string]any
+		if json.Unmarshal(data, &form) != nil {
+			return
+		}
+		m, err := Decode(form)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "protocol: ") {
+				t.Errorf("error %q does not say where it comes from", err)
+			}
+			return
+		}
+		again, err := Decode(jsLike(Encode(m)).(map[string]any))
+		if err != nil {
+			t.Fatalf("Decode accepted %s but not its re-encoding: %v", data, err)
+		}
+		if !reflect.DeepEqual(normalizeNaN(again), normalizeNaN(m)) {
+			t.Errorf("re-encoding changed the message:\n got %#v\nwant %#v", again, m)
+		}
+	})
+}
+
+// normalizeNaN makes NaN metrics of an epoch comparable.
+func normalizeNaN(m Message) Message {
+	e, ok := m.(Epoch)
+	if !ok {
+		return m
+	}
+	for _, p := range []*train.Metric{&e.TrainLoss, &e.TrainAcc, &e.ValLoss, &e.ValAcc, &e.GradNorm, &e.Seconds} {
+		if math.IsNaN(float64(*p)) {
+			*p = -1
+		}
+	}
+	return e
+}
+
+func TestTheDocumentationListsEveryMessage(t *testing.T) {
+	src, err := os.ReadFile("doc.go")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if g := m.(Epoch).GradNorm; !math.IsNaN(float64(g)) {
-		t.Errorf("grad_norm = %v, want NaN", g)
+	want, err := SpliceDoc(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(src) != string(want) {
+		t.Errorf("doc.go is stale: run go generate ./wasm/protocol")
+	}
+	for _, s := range Specs() {
+		if !strings.Contains(string(src), "\t"+s.Kind+" ") {
+			t.Errorf("doc.go does not list %q", s.Kind)
+		}
+	}
+}
+
+func TestTheJavaScriptModuleCarriesTheSchemaAndTheLimits(t *testing.T) {
+	js := JSModule(12000)
+	consts := map[string]string{}
+	for _, part := range strings.Split(js, "export const ")[1:] {
+		name, rest, _ := strings.Cut(part, " = deepFreeze(")
+		body, _, ok := strings.Cut(rest, ");\n")
+		if !ok {
+			t.Fatalf("export %s is not a deepFreeze(...) call", name)
+		}
+		consts[name] = body
+	}
+	var fields map[string][]string
+	if err := json.Unmarshal([]byte(consts["FIELDS"]), &fields); err != nil {
+		t.Fatalf("FIELDS: %v", err)
+	}
+	var commands, events map[string]string
+	if err := json.Unmarshal([]byte(consts["COMMANDS"]), &commands); err != nil {
+		t.Fatalf("COMMANDS: %v", err)
+	}
+	if err := json.Unmarshal([]byte(consts["EVENTS"]), &events); err != nil {
+		t.Fatalf("EVENTS: %v", err)
+	}
+	for _, s := range Specs() {
+		got := commands[strings.ToUpper(s.Kind)]
+		if !s.Command {
+			got = events[strings.ToUpper(s.Kind)]
+		}
+		if got != s.Kind {
+			t.Errorf("%s: kind constant = %q", s.Kind, got)
+		}
+		if !reflect.DeepEqual(fields[s.Kind], fieldNames(s.Type)) {
+			t.Errorf("%s: fields %v, want %v", s.Kind, fields[s.Kind], fieldNames(s.Type))
+		}
+	}
+	var limits map[string]any
+	if err := json.Unmarshal([]byte(consts["LIMITS"]), &limits); err != nil {
+		t.Fatalf("LIMITS: %v", err)
+	}
+	got, err := Decode(map[string]any{"kind": "ready", "train": 1.0, "val": 1.0, "test": 1.0, "limits": limits})
+	if err != nil {
+		t.Fatalf("LIMITS does not decode as limits: %v", err)
+	}
+	if l := got.(Ready).Limits; !reflect.DeepEqual(l, BrowserLimits(12000)) {
+		t.Errorf("LIMITS = %+v, want BrowserLimits(12000)", l)
+	}
+	var choices map[string][]string
+	if err := json.Unmarshal([]byte(consts["CHOICES"]), &choices); err != nil || !reflect.DeepEqual(choices["config.net"], []string{"mlp", "cnn"}) {
+		t.Errorf("CHOICES = %s (%v), want config.net: mlp, cnn", consts["CHOICES"], err)
 	}
 }

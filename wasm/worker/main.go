@@ -3,65 +3,106 @@
 // Command worker is FashionLab's training worker: a Go wasm program that
 // runs in a dedicated Web Worker, loads the FashionMNIST subset the worker
 // script fetches (its first training images first, the rest while the first
-// steps train), and trains the homework's networks with packages model and
-// model/train while the page stays responsive. It speaks package protocol
-// over postMessage.
+// steps train), and trains the homework's networks while the page stays
+// responsive. It speaks package protocol over postMessage; the command
+// handling and the training loop are package session, and this file only
+// connects them to JavaScript.
 package main
 
 import (
+	"errors"
 	"runtime"
 	"syscall/js"
 
 	"fashionlab/wasm/internal/jsbridge"
 	"fashionlab/wasm/protocol"
+	"fashionlab/wasm/startup"
+	"fashionlab/wasm/worker/session"
 )
+
+// queueSize bounds the commands waiting for the training loop.
+const queueSize = 64
 
 func main() {
 	// wasm runs one thread; one worker goroutine keeps the model's gemm
 	// engine single-threaded too.
 	runtime.GOMAXPROCS(1)
 	global := js.Global()
-	commands := make(chan protocol.Message, 64)
+	forms := make(chan map[string]any, queueSize)
 	onMessage := js.FuncOf(func(this js.Value, args []js.Value) any {
-		// Never block here: decode, queue, return to the event loop.
-		receive(commands, args[0].Get("data"))
+		// Never block here: convert, queue, return to the event loop.
+		receive(forms, args[0].Get("data"))
 		return nil
 	})
 	global.Set("onmessage", onMessage)
 
-	d, err := newData(global.Get("fashionlabSubset"))
+	d, err := loadSubset(global.Get("fashionlabSubset"))
 	if err != nil {
-		post(protocol.Error{Message: err.Error()})
+		post(protocol.Error{Message: "The training worker could not read the images: " + err.Error(), Fatal: true})
 		select {}
 	}
 	global.Delete("fashionlabSubset")
-	w := newWorker(d)
-	post(protocol.Ready{Train: d.header.Train, Val: d.header.Val, Test: d.header.Test})
+	s := session.NewStreaming(d, post)
+	s.Ready()
 	// Commands that arrived while the wasm binary was starting.
 	if pending := global.Get("fashionlabPending"); pending.Truthy() {
 		for i := range pending.Length() {
-			receive(commands, pending.Index(i))
+			receive(forms, pending.Index(i))
 		}
 		global.Delete("fashionlabPending")
 	}
-	go w.loop(commands)
+	go s.Loop(forms)
 	select {}
 }
 
-// receive decodes one command and queues it, or answers with an error.
-func receive(commands chan<- protocol.Message, data js.Value) {
+// receive queues one command in map form, or answers that the queue is
+// full.
+func receive(forms chan<- map[string]any, data js.Value) {
 	form, _ := jsbridge.ToGo(data).(map[string]any)
-	m, err := protocol.DecodeCommand(form)
-	if err != nil {
-		kind, _ := form["kind"].(string)
-		post(protocol.Error{Command: kind, Message: err.Error()})
-		return
-	}
 	select {
-	case commands <- m:
+	case forms <- form:
 	default:
-		post(protocol.Error{Command: m.Kind(), Message: "worker: too many commands queued; try again"})
+		kind, _ := form["kind"].(string)
+		post(protocol.Error{Command: kind, Message: "The worker has too many commands waiting; try again in a moment."})
 	}
+}
+
+// loadSubset decodes the subset's first part, which the worker script
+// fetched, and arranges for the rest to stream in through
+// fashionlabFetchRest when the session asks for it.
+func loadSubset(first js.Value) (*startup.Data, error) {
+	if !first.Truthy() {
+		return nil, errors.New("no data subset was loaded")
+	}
+	var d *startup.Data
+	fetch := func() {
+		fetchRest := js.Global().Get("fashionlabFetchRest")
+		if fetchRest.Type() != js.TypeFunction {
+			d.End(errors.New("the worker script cannot fetch the rest of the images"))
+			return
+		}
+		var onChunk, onEnd js.Func
+		onChunk = js.FuncOf(func(_ js.Value, args []js.Value) any {
+			d.Push(jsbridge.Bytes(args[0]))
+			return nil
+		})
+		onEnd = js.FuncOf(func(_ js.Value, args []js.Value) any {
+			var err error
+			if msg := args[0].String(); msg != "" {
+				err = errors.New(msg)
+			}
+			d.End(err)
+			onChunk.Release()
+			onEnd.Release()
+			return nil
+		})
+		fetchRest.Invoke(onChunk, onEnd)
+	}
+	d, err := startup.NewData(jsbridge.Bytes(first), fetch)
+	if err != nil {
+		return nil, err
+	}
+	return d, nil
 }
 
 // post sends an event to the page.

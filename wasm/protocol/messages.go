@@ -1,0 +1,212 @@
+package protocol
+
+import (
+	"fashionlab/model"
+	"fashionlab/model/train"
+)
+
+// The messages. Their wire form is derived from the struct tags: the json
+// tag names the field ("-" leaves it out; omitempty makes it optional on
+// decode and leaves an empty list out on encode) and the wire tag adds
+// what Decode checks: optional (may be absent), min=N and max=N
+// bound numbers (each element of a list), oneof=a|b lists the allowed
+// strings, null lets a number be absent or null (decoded as NaN).
+// Embedded structs are flattened.
+
+// Start begins a new run, replacing any run in progress.
+type Start struct {
+	Run      int            `json:"run" wire:"optional"`       // identifier the page chose; echoed in events
+	Config   model.Config   `json:"config"`                    // the network
+	Settings train.Settings `json:"settings" wire:"optional"`  // training choices; TrainLimit is the subset size; absent fields keep train.DefaultSettings
+	MaxSteps int            `json:"max_steps" wire:"optional"` // stop after this many steps (0: no limit)
+}
+
+// Pause suspends the current run after the step in flight.
+type Pause struct{}
+
+// Resume continues a paused run.
+type Resume struct{}
+
+// Stop ends the current run; its results stay available.
+type Stop struct{}
+
+// Reset ends the current run and forgets it.
+type Reset struct{}
+
+// Count asks for the parameter count, the memory estimate and the
+// problems of a configuration and (optional) settings.
+type Count struct {
+	ID       int            `json:"id" wire:"optional,min=-2147483648"`
+	Config   model.Config   `json:"config"`
+	Settings train.Settings `json:"settings" wire:"optional"`
+}
+
+// MatchDepth asks how many hidden layers of Width give an MLP whose
+// parameter count is closest to Target.
+type MatchDepth struct {
+	ID     int `json:"id" wire:"optional,min=-2147483648"`
+	Width  int `json:"width" wire:"min=1,max=1000000"`
+	Target int `json:"target" wire:"min=1"`
+}
+
+// GetActivations asks for the feature maps of validation image Index.
+type GetActivations struct {
+	Index int `json:"index"`
+}
+
+// GetPredictions asks for the predictions on the first N validation images.
+type GetPredictions struct {
+	N int `json:"n" wire:"max=2000"`
+}
+
+// GetWeights asks for every parameter tensor of the current network.
+type GetWeights struct{}
+
+// GetImage asks for one image of the data subset; it needs no network.
+type GetImage struct {
+	Set   string `json:"set" wire:"oneof=train|val"` // SetTrain or SetVal
+	Index int    `json:"index"`
+}
+
+// Image answers GetImage: the raw pixels scaled to [0, 1].
+type Image struct {
+	Set    string    `json:"set" wire:"oneof=train|val"`
+	Index  int       `json:"index"`
+	Label  int       `json:"label" wire:"max=9"`
+	Pixels []float32 `json:"pixels"`
+}
+
+// Ready reports the sizes of the loaded data subset and the limits that
+// start enforces.
+type Ready struct {
+	Train  int    `json:"train"`
+	Val    int    `json:"val"`
+	Test   int    `json:"test"`
+	Limits Limits `json:"limits"`
+}
+
+// Started reports that a run began.
+type Started struct {
+	Run           int      `json:"run"`
+	Params        int      `json:"params"`
+	StepsPerEpoch int      `json:"steps_per_epoch"`
+	Epochs        int      `json:"epochs"`
+	Layers        []string `json:"layers"` // one line per module of the equivalent nn.Sequential
+}
+
+// Steps carries the statistics of consecutive training steps, batched so
+// the page gets a few messages a second. Element i of each slice is step
+// FirstStep+i (1-based over the whole run).
+type Steps struct {
+	Run       int       `json:"run"`
+	Epoch     int       `json:"epoch"` // epoch of the last step (1-based)
+	FirstStep int       `json:"first_step" wire:"min=1"`
+	Loss      []float32 `json:"loss"`
+	Accuracy  []float32 `json:"accuracy"`
+	GradNorm  []float32 `json:"grad_norm"`
+	Images    int       `json:"images"`  // images trained in these steps
+	Seconds   float64   `json:"seconds"` // time spent in these steps
+}
+
+// Epoch is one line of the per-epoch log of a run.
+type Epoch struct {
+	Run int `json:"run"`
+	train.Epoch
+}
+
+// State reports that a run is running, paused or idle.
+type State struct {
+	Run   int    `json:"run"`
+	State string `json:"state" wire:"oneof=running|paused|idle"`
+}
+
+// Done reports that a run ended.
+type Done struct {
+	Run    int    `json:"run"`
+	Reason string `json:"reason" wire:"oneof=finished|stopped|limit|diverged"`
+	Detail string `json:"detail" wire:"optional"` // e.g. where a run diverged
+	Steps  int    `json:"steps"`                  // steps trained
+}
+
+// Problem is one thing wrong with the form: Field is the wire name of the
+// offending field ("epochs", "n_channels", ...) or "" for the whole
+// configuration; Message says what is wrong in plain words and names the
+// allowed range.
+type Problem struct {
+	Field   string `json:"field" wire:"optional"`
+	Message string `json:"message"`
+}
+
+// ParamCount answers Count. Params is 0 when the configuration is invalid;
+// Bytes is the memory estimate of training it (the one checked against
+// Limits.MemoryBytes). No problems means that a start with the same
+// configuration and settings is accepted.
+type ParamCount struct {
+	ID       int       `json:"id" wire:"min=-2147483648"`
+	Params   int       `json:"params"`
+	Bytes    int64     `json:"bytes"`
+	Problems []Problem `json:"problems"`
+}
+
+// DepthMatch answers MatchDepth: Layers hidden layers of the asked width
+// give Params parameters; Capped reports that the search stopped at its
+// maximum depth with every count still below the target.
+type DepthMatch struct {
+	ID     int  `json:"id" wire:"min=-2147483648"`
+	Layers int  `json:"layers"`
+	Params int  `json:"params"`
+	Capped bool `json:"capped"`
+}
+
+// FeatureMaps is one convolution layer's activation for one image,
+// channels-last: element (y, x, c) at Data[(y*W+x)*C+c].
+type FeatureMaps struct {
+	H    int       `json:"h"`
+	W    int       `json:"w"`
+	C    int       `json:"c"`
+	Data []float32 `json:"data"`
+}
+
+// Activations answers GetActivations. Image holds the 784 raw pixels
+// scaled to [0, 1]; Maps is empty for an MLP.
+type Activations struct {
+	Index int           `json:"index"`
+	Label int           `json:"label" wire:"max=9"`
+	Pred  int           `json:"pred" wire:"max=9"`
+	Image []float32     `json:"image"`
+	Maps  []FeatureMaps `json:"maps"`
+}
+
+// Predictions answers GetPredictions. Confusion[t*10+p] counts the
+// validation images of class t predicted as p, over the whole validation
+// set; Labels, Preds and Images (N×784, in [0, 1]) cover the first N.
+type Predictions struct {
+	N         int       `json:"n" wire:"max=2000"`
+	Labels    []int     `json:"labels" wire:"max=9"`
+	Preds     []int     `json:"preds" wire:"max=9"`
+	Confusion []int     `json:"confusion"`
+	Images    []float32 `json:"images"`
+}
+
+// Tensor is one named parameter.
+type Tensor struct {
+	Name  string    `json:"name"`
+	Shape []int     `json:"shape" wire:"min=1"`
+	Data  []float32 `json:"data"`
+}
+
+// Weights answers GetWeights.
+type Weights struct {
+	Tensors []Tensor `json:"tensors"`
+}
+
+// Error reports a command that failed, in plain words. Problems lists what
+// is wrong with a start's form; Fatal is true when the worker cannot go
+// on (the page then restarts it).
+type Error struct {
+	Command  string    `json:"command" wire:"optional"` // kind of the failed command, or "" if unknown
+	Run      int       `json:"run" wire:"optional"`     // the run of a failed start
+	Message  string    `json:"message"`
+	Problems []Problem `json:"problems" wire:"optional"`
+	Fatal    bool      `json:"fatal" wire:"optional"`
+}
