@@ -26,7 +26,12 @@ func main() {
 	flag.IntVar(&o.Train, "train", 12000, "training images in the subset")
 	flag.IntVar(&o.Val, "val", 2000, "validation images in the subset")
 	flag.IntVar(&o.Test, "test", 2000, "test images in the subset")
+	fast := flag.Bool("fast", false, "compress the .br and .gz twins at the fastest levels (a quick local build)")
 	flag.Parse()
+	o.Compression = sitebuild.CompressBest
+	if *fast {
+		o.Compression = sitebuild.CompressFast
+	}
 	o.Log = log.Printf
 	m, err := sitebuild.Build(context.Background(), o)
 	if err != nil {

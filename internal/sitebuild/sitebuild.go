@@ -47,7 +47,23 @@ type Options struct {
 	Go string
 	// Log, when not nil, receives one line per step.
 	Log func(format string, args ...any)
+	// Compression is how hard the .br and .gz twins are compressed: the
+	// zero value, CompressFast, suits tests that build the site; make site
+	// uses CompressBest.
+	Compression Compression
 }
+
+// Compression is how hard the build compresses the twins.
+type Compression int
+
+const (
+	// CompressFast writes the twins at the fastest levels (brotli 1, gzip
+	// 1): seconds instead of minutes on a busy machine, for tests.
+	CompressFast Compression = iota
+	// CompressBest writes the twins a site is served with: brotli 11 up to
+	// 5 MB and 6 above, gzip 9.
+	CompressBest
+)
 
 // Manifest is build.json: the hashed names of the built files, which the
 // page and the worker read at start-up.
@@ -138,7 +154,7 @@ func Build(ctx context.Context, o Options) (*Manifest, error) {
 		return nil, fmt.Errorf("sitebuild: %w", err)
 	}
 	o.Log("compressing")
-	if err := compressAll(o.Out); err != nil {
+	if err := compressAll(o.Out, o.Compression); err != nil {
 		return nil, err
 	}
 	return m, nil
@@ -287,7 +303,7 @@ func (o *Options) copyPage() error {
 
 // compressAll writes name.br and name.gz beside every compressible file,
 // each only where it saves space, compressing two files at a time.
-func compressAll(dir string) error {
+func compressAll(dir string, c Compression) error {
 	var files []string
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -308,7 +324,7 @@ func compressAll(dir string) error {
 	for range 2 {
 		wg.Go(func() {
 			for i := range next {
-				errs[i] = compressFile(files[i])
+				errs[i] = compressFile(files[i], c)
 			}
 		})
 	}
@@ -321,16 +337,17 @@ func compressAll(dir string) error {
 }
 
 // compressFile writes the .br and .gz twins of one file.
-func compressFile(p string) error {
+func compressFile(p string, c Compression) error {
 	data, err := os.ReadFile(p)
 	if err != nil {
 		return fmt.Errorf("sitebuild: %w", err)
 	}
 	for _, twin := range []struct {
 		suffix string
-		encode func([]byte) ([]byte, error)
-	}{{".br", Brotli}, {".gz", Gzip}} {
-		packed, err := twin.encode(data)
+		encode func([]byte, int) ([]byte, error)
+		level  int
+	}{{".br", Brotli, brotliQuality(c, len(data))}, {".gz", Gzip, gzipLevel(c)}} {
+		packed, err := twin.encode(data, twin.level)
 		if err != nil {
 			return fmt.Errorf("sitebuild: compress %s: %w", p, err)
 		}
@@ -344,10 +361,18 @@ func compressFile(p string) error {
 	return nil
 }
 
-// Gzip compresses data at gzip's best compression.
-func Gzip(data []byte) ([]byte, error) {
+// gzipLevel returns the gzip level of a compression.
+func gzipLevel(c Compression) int {
+	if c == CompressBest {
+		return gzip.BestCompression
+	}
+	return gzip.BestSpeed
+}
+
+// Gzip compresses data at a gzip level.
+func Gzip(data []byte, level int) ([]byte, error) {
 	var b bytes.Buffer
-	zw, err := gzip.NewWriterLevel(&b, gzip.BestCompression)
+	zw, err := gzip.NewWriterLevel(&b, level)
 	if err != nil {
 		return nil, err
 	}
@@ -372,13 +397,20 @@ const (
 	brotliWindowBits = 24      // 16 MiB
 )
 
-// Brotli compresses data with a 16 MiB window, at quality 11 up to 5 MB
-// and 6 above.
-func Brotli(data []byte) ([]byte, error) {
-	q := brotliDense
-	if len(data) > brotliDenseUpTo {
-		q = brotliFast
+// brotliQuality returns the brotli quality of a compression for a file of
+// size bytes.
+func brotliQuality(c Compression, size int) int {
+	switch {
+	case c != CompressBest:
+		return 1
+	case size > brotliDenseUpTo:
+		return brotliFast
 	}
+	return brotliDense
+}
+
+// Brotli compresses data at a brotli quality with a 16 MiB window.
+func Brotli(data []byte, q int) ([]byte, error) {
 	var b bytes.Buffer
 	bw := brotli.NewWriterOptions(&b, brotli.WriterOptions{Quality: q, LGWin: brotliWindowBits})
 	if _, err := bw.Write(data); err != nil {

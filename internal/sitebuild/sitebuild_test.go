@@ -13,6 +13,15 @@ import (
 )
 
 func TestCompressAllWritesTwinsThatDecodeToTheFile(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		c    Compression
+	}{{"fast", CompressFast}, {"best", CompressBest}} {
+		t.Run(c.name, func(t *testing.T) { checkTwins(t, c.c) })
+	}
+}
+
+func checkTwins(t *testing.T, c Compression) {
 	dir := t.TempDir()
 	files := map[string]string{
 		"app.js":          strings.Repeat("console.log('FashionLab');\n", 200),
@@ -25,7 +34,7 @@ func TestCompressAllWritesTwinsThatDecodeToTheFile(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := compressAll(dir); err != nil {
+	if err := compressAll(dir, c); err != nil {
 		t.Fatal(err)
 	}
 	decoders := map[string]func(io.Reader) (io.Reader, error){
