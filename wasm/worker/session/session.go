@@ -37,10 +37,6 @@ const (
 // beside the (at most two) streamed splits: each is ~50 MB of float32.
 const maxSplits = 2
 
-// fetchAfter is how long an idle session waits, with no run started,
-// before it fetches the rest of the data anyway; a run fetches it after
-// its first step.
-const fetchAfter = 1500 * time.Millisecond
 
 // splitKey identifies a prepared split: normalization and training limit.
 type splitKey struct {
@@ -115,15 +111,11 @@ func (w *Session) Running() bool { return w.running }
 // Loop handles the commands from forms and trains between them, forever.
 func (w *Session) Loop(forms <-chan map[string]any) {
 	lastYield := time.Now()
-	idleFetch := time.After(fetchAfter)
 	for {
 		if !w.running {
-			select {
-			case f := <-forms:
-				w.Handle(f)
-			case <-idleFetch:
-				w.data.FetchRest()
-			}
+			// The rest of the data is fetched by the first step of a run,
+			// or by a command that needs images not yet arrived.
+			w.Handle(<-forms)
 			lastYield = time.Now()
 			continue
 		}
