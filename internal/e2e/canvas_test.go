@@ -48,9 +48,12 @@ func (p canvasPage) until(what, expr string, limit time.Duration) {
 	p.t.Fatalf("timed out after %v waiting for %s", limit, what)
 }
 
-// clickFrame clicks the middle of the canvas frame.
+// clickFrame scrolls the canvas frame into view and clicks its middle.
 func (p canvasPage) clickFrame() {
 	p.t.Helper()
+	if err := chromedp.Do(p.ctx, chromedp.ScrollIntoView("#canvas-frame")); err != nil {
+		p.t.Fatal(err)
+	}
 	box := canvasRead[[]float64](p, `(() => { const r = document.getElementById('canvas-frame').getBoundingClientRect(); return [r.left + r.width / 2, r.top + r.height / 2]; })()`)
 	if err := chromedp.Do(p.ctx, chromedp.MouseClickXY(box[0], box[1])); err != nil {
 		p.t.Fatal(err)
@@ -175,10 +178,9 @@ func TestTheCanvasLetsKeyboardUsersOutAndExplainsEmptyLabs(t *testing.T) {
 		// over 300 is the scale of its text (1 or more: the debug font's
 		// 6x16 cells at least at their size).
 		p.until("the narrow layout", `(() => { const f = document.getElementById('canvas-frame'); return f.getBoundingClientRect().height > f.getBoundingClientRect().width; })()`, 20*time.Second)
+		// (Whether the page around it fits 390 pixels is the page's
+		// layout, tested with the page.)
 		got := canvasRead[[]float64](p, `(() => { const f = document.getElementById('canvas-frame').getBoundingClientRect(); return [f.left, f.right, f.width, f.height]; })()`)
-		if got[0] < 0 || got[1] > 390 {
-			t.Errorf("the frame spans %.0f to %.0f px, outside the 390 px screen", got[0], got[1])
-		}
 		if scale := got[2] / 300; scale < 1 {
 			t.Errorf("the canvas is scaled by %.2f; its text would be smaller than the font's own size", scale)
 		}
