@@ -12,10 +12,10 @@ import (
 
 // Shape of the FashionMNIST data.
 const (
-	ImageRows  = 28                    // rows of every image
-	ImageCols  = 28                    // columns of every image
-	ImageSize  = ImageRows * ImageCols // pixels per image, 784
-	NumClasses = 10                    // labels are 0..NumClasses-1
+	ImageRows   = 28                    // rows of every image
+	ImageCols   = 28                    // columns of every image
+	ImagePixels = ImageRows * ImageCols // pixels per image, 784
+	NumClasses  = 10                    // labels are 0..NumClasses-1
 )
 
 // Sizes of the data set as published.

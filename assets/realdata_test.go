@@ -127,7 +127,7 @@ func TestARealSubsetSurvivesTheRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.TrainLabels[0] != 9 || got.Test.N != 30 || string(got.Val.Pixels) != string(r.TestImages.Pixels[:20*ImageSize]) {
+	if got.TrainLabels[0] != 9 || got.Test.N != 30 || string(got.Val.Pixels) != string(r.TestImages.Pixels[:20*ImagePixels]) {
 		t.Errorf("the subset read back differs from the data set")
 	}
 }

@@ -19,7 +19,7 @@ type Set struct {
 
 // Row returns the 784 values of image i. The result shares memory with s.X.
 func (s *Set) Row(i int) []float32 {
-	return s.X[i*ImageSize : (i+1)*ImageSize : (i+1)*ImageSize]
+	return s.X[i*ImagePixels : (i+1)*ImagePixels : (i+1)*ImagePixels]
 }
 
 // Split is the data divided for training: Train holds the training images,
@@ -122,14 +122,14 @@ func makeSplit(train, val, test part, normalize bool) (*Split, error) {
 		return nil, OptionError(fmt.Sprintf("normalizing needs at least 2 training images, have %d", train.im.N))
 	}
 	mean, std := pixelStats(train.im)
-	inv := make([]float64, ImageSize)
+	inv := make([]float64, ImagePixels)
 	for j, sd := range std {
 		inv[j] = 1 / sd
 	}
 	s.Train, s.Val, s.Test = toSet(train, mean, inv), toSet(val, mean, inv), toSet(test, mean, inv)
-	s.Mean = make([]float32, ImageSize)
-	s.Std = make([]float32, ImageSize)
-	for j := range ImageSize {
+	s.Mean = make([]float32, ImagePixels)
+	s.Std = make([]float32, ImagePixels)
+	for j := range ImagePixels {
 		s.Mean[j] = float32(mean[j])
 		s.Std[j] = float32(std[j])
 	}
@@ -177,7 +177,7 @@ func toSet(p part, mean, inv []float64) Set {
 		}
 	} else {
 		for i := range p.im.N {
-			row := x[i*ImageSize : (i+1)*ImageSize]
+			row := x[i*ImagePixels : (i+1)*ImagePixels]
 			for j, v := range p.im.Image(i) {
 				row[j] = float32((float64(v) - mean[j]) * inv[j])
 			}

@@ -105,7 +105,7 @@ func TestSplitDividesTheTestImages(t *testing.T) {
 				set  Set
 				n    int
 			}{{"train", s.Train, tt.nTrain}, {"val", s.Val, tt.nVal}, {"test", s.Test, tt.nTest}} {
-				if c.set.N != c.n || len(c.set.Y) != c.n || len(c.set.X) != c.n*ImageSize {
+				if c.set.N != c.n || len(c.set.Y) != c.n || len(c.set.X) != c.n*ImagePixels {
 					t.Errorf("%s has N=%d, %d labels, %d values; want %d images", c.name, c.set.N, len(c.set.Y), len(c.set.X), c.n)
 				}
 			}

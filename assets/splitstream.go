@@ -34,17 +34,17 @@ func NewSplitStream(d *SubsetDecoder, normalize bool) (*SplitStream, error) {
 	train, val, test := d.Labels()
 	for k, dst := range []*Set{&s.split.Train, &s.split.Val, &s.split.Test} {
 		labels := [][]uint8{train, val, test}[k]
-		*dst = Set{N: len(labels), X: make([]float32, len(labels)*ImageSize), Y: append([]uint8(nil), labels...)}
+		*dst = Set{N: len(labels), X: make([]float32, len(labels)*ImagePixels), Y: append([]uint8(nil), labels...)}
 	}
 	if normalize {
 		mean, std := d.Stats()
 		s.mean = mean
-		s.inv = make([]float64, ImageSize)
+		s.inv = make([]float64, ImagePixels)
 		for j, sd := range std {
 			s.inv[j] = 1 / sd
 		}
-		s.split.Mean, s.split.Std = make([]float32, ImageSize), make([]float32, ImageSize)
-		for j := range ImageSize {
+		s.split.Mean, s.split.Std = make([]float32, ImagePixels), make([]float32, ImagePixels)
+		for j := range ImagePixels {
 			s.split.Mean[j], s.split.Std[j] = float32(mean[j]), float32(std[j])
 		}
 	}
@@ -62,7 +62,7 @@ func (s *SplitStream) Update() {
 	for k, set := range []*Set{&s.split.Train, &s.split.Val, &s.split.Test} {
 		for ; s.done[k] < arrived[k]; s.done[k]++ {
 			i := s.done[k]
-			row := set.X[i*ImageSize : (i+1)*ImageSize]
+			row := set.X[i*ImagePixels : (i+1)*ImagePixels]
 			px := s.dec.Pixels(k, i)
 			if !s.normalize {
 				for j, v := range px {

@@ -37,7 +37,7 @@ func TestSubsetRoundTrip(t *testing.T) {
 			}
 			data := encodeSubset(t, s)
 			n := tt.train + tt.val + tt.tst
-			if want := 27 + 16*ImageSize + (n+1)/2 + n*ImageSize; len(data) != want {
+			if want := 27 + 16*ImagePixels + (n+1)/2 + n*ImagePixels; len(data) != want {
 				t.Errorf("encoded %d bytes, want %d", len(data), want)
 			}
 			got, err := ReadSubset(bytes.NewReader(data))
@@ -83,11 +83,11 @@ func TestSubsetTakesTheDocumentedImages(t *testing.T) {
 		name      string
 		got, want []uint8
 	}{
-		{"train pixels are the first training images", s.Train.Pixels, r.TrainImages.Pixels[:4*ImageSize]},
+		{"train pixels are the first training images", s.Train.Pixels, r.TrainImages.Pixels[:4*ImagePixels]},
 		{"train labels are the first training labels", s.TrainLabels, r.TrainLabels[:4]},
-		{"val pixels are the first test images", s.Val.Pixels, r.TestImages.Pixels[:3*ImageSize]},
+		{"val pixels are the first test images", s.Val.Pixels, r.TestImages.Pixels[:3*ImagePixels]},
 		{"val labels are the first test labels", s.ValLabels, r.TestLabels[:3]},
-		{"test pixels are the next test images", s.Test.Pixels, r.TestImages.Pixels[3*ImageSize : 8*ImageSize]},
+		{"test pixels are the next test images", s.Test.Pixels, r.TestImages.Pixels[3*ImagePixels : 8*ImagePixels]},
 		{"test labels are the next test labels", s.TestLabels, r.TestLabels[3:8]},
 	}
 	for _, c := range checks {
@@ -139,7 +139,7 @@ func TestReadSubsetRejectsBadStreams(t *testing.T) {
 		}
 		return b
 	}
-	const stats, labels = 16 * ImageSize, 2 // section sizes of good
+	const stats, labels = 16 * ImagePixels, 2 // section sizes of good
 	pixels := 27 + stats + labels
 	badLabel := append([]byte(nil), good...)
 	badLabel[27+stats] = 12 // the first training label
@@ -152,7 +152,7 @@ func TestReadSubsetRejectsBadStreams(t *testing.T) {
 	badStats := append([]byte(nil), good...)
 	badStats[27+100] ^= 1
 	zeroStd := append([]byte(nil), good...)
-	copy(zeroStd[27+8*ImageSize:], make([]byte, 8))
+	copy(zeroStd[27+8*ImagePixels:], make([]byte, 8))
 	tests := []errorCase{
 		{"an empty stream is a truncated header", nil, &truncated, "the header needs 27 bytes but data ends after 0"},
 		{"the previous format", append([]byte("FLSUB1\n"), good[7:]...), &format, `wrong magic "FLSUB1\n", want "FLSUB2\n"`},

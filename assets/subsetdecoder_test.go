@@ -152,7 +152,7 @@ func TestSplitStreamMatchesSubsetSplit(t *testing.T) {
 			t.Fatalf("normalize %v: converted %d, %d, %d (complete %v) of the prefix, want 5, 0, 0", normalize, tr, val, te, ss.Complete())
 		}
 		got := ss.Split()
-		if !sameFloats(got.Train.X[:5*ImageSize], want.Train.X[:5*ImageSize]) {
+		if !sameFloats(got.Train.X[:5*ImagePixels], want.Train.X[:5*ImagePixels]) {
 			t.Errorf("normalize %v: the first five training images differ before the rest arrived", normalize)
 		}
 		for from := h.PrefixSize(5); from < h.Size(); from += 1000 {

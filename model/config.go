@@ -17,7 +17,7 @@ const (
 
 // Image geometry of FashionMNIST and its number of classes.
 const (
-	ImageSize = 28
+	ImageSize = 28 // side of an image in pixels; assets.ImagePixels counts them
 	Classes   = 10
 )
 

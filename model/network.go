@@ -4,12 +4,14 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"sync"
 
 	"github.com/nlpodyssey/spago/mat"
 	"github.com/nlpodyssey/spago/nn"
 
 	"fashionlab/model/gemm"
 	"fashionlab/model/ops"
+	"fashionlab/model/parallel"
 )
 
 // Param is a trainable tensor of a network, named and shaped as in the
@@ -42,7 +44,11 @@ type Layer struct {
 // forward/backward pass at a time.
 type Network struct {
 	config Config
+	pool   *parallel.Pool
 	eng    *gemm.Engine
+	// gradMu serializes the ops' in-place writes into the parameters'
+	// gradients (ops.Workspace.SetParamLock).
+	gradMu sync.Mutex
 	act    ops.ActivationKind
 	convs  []convBlock
 	denses []denseBlock
@@ -67,13 +73,14 @@ type denseBlock struct {
 
 // New builds the network described by cfg with PyTorch's default
 // initialization (weights and biases uniform in ±1/√fan_in) drawn from a
-// PCG generator seeded with seed. eng runs its matrix products.
-func New(cfg Config, seed uint64, eng *gemm.Engine) (*Network, error) {
+// PCG generator seeded with seed. pool runs every parallel pass of its
+// forward and backward passes, the matrix products included.
+func New(cfg Config, seed uint64, pool *parallel.Pool) (*Network, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	act, _ := ops.ParseActivation(cfg.Activation)
-	n := &Network{config: cfg.Clone(), eng: eng, act: act}
+	n := &Network{config: cfg.Clone(), pool: pool, eng: gemm.New(pool), act: act}
 	rng := rand.New(rand.NewPCG(seed, 0x5eed))
 	index := 0
 	width := ImageSize * ImageSize
@@ -116,6 +123,12 @@ func New(cfg Config, seed uint64, eng *gemm.Engine) (*Network, error) {
 		width = out
 	}
 	n.layers = append(n.layers, Layer{Index: index, Kind: "Softmax", Detail: "dim=1", Out: fmt.Sprint(Classes)})
+	for i := range n.convs {
+		n.convs[i].ws.SetParamLock(&n.gradMu)
+	}
+	for i := range n.denses {
+		n.denses[i].ws.SetParamLock(&n.gradMu)
+	}
 	return n, nil
 }
 
@@ -142,6 +155,9 @@ func (n *Network) newParam(rng *rand.Rand, name string, shape []int, rows, cols,
 	n.params = append(n.params, p)
 	return p
 }
+
+// Pool returns the pool the network runs on; its trainer uses it too.
+func (n *Network) Pool() *parallel.Pool { return n.pool }
 
 // Config returns the network's configuration.
 func (n *Network) Config() Config { return n.config.Clone() }
@@ -201,40 +217,29 @@ func (n *Network) forward(x mat.Tensor, keepMaps bool) (mat.Tensor, []FeatureMap
 			// Convolution, relu and pool in one op, a few images at a
 			// time: the full-size convolution output stays in cache.
 			if c.pooled {
-				h = ops.ConvPoolReLU(&c.ws, g, h, c.w.Param, c.b.Param)
+				h = ops.ConvPoolReLU(n.pool, &c.ws, g, h, c.w.Param, c.b.Param)
 			} else {
-				h = ops.ConvAdaptivePoolReLU(&c.ws, g, AdaptiveCells, h, c.w.Param, c.b.Param)
+				h = ops.ConvAdaptivePoolReLU(n.pool, &c.ws, g, AdaptiveCells, h, c.w.Param, c.b.Param)
 			}
 			continue
 		}
 		h = ops.Convolve(n.eng, &c.ws, g, h, c.w.Param, c.b.Param)
 		pg := ops.PoolGeometry{H: g.OutH(), W: g.OutW(), C: g.OutC}
-		if n.act == ops.ReLU && !keepMaps {
-			// relu commutes with max: pooling first and applying relu to the
-			// pooled quarter gives the same values and gradients, and skips
-			// a full-size activation pass and its buffers.
-			if c.pooled {
-				h = ops.MaxPoolReLU(&c.ws, pg, h)
-			} else {
-				h = ops.AdaptiveMaxPoolReLU(&c.ws, pg, AdaptiveCells, AdaptiveCells, h)
-			}
-			continue
-		}
-		h = ops.Activate(&c.ws, n.act, h)
+		h = ops.Activate(n.pool, &c.ws, n.act, h)
 		if keepMaps {
 			maps = append(maps, FeatureMap{Layer: i, H: g.OutH(), W: g.OutW(), C: g.OutC, Data: append([]float32(nil), h.Value().Data().F32()...)})
 		}
 		if c.pooled {
-			h = ops.MaxPool(&c.ws, pg, h)
+			h = ops.MaxPool(n.pool, &c.ws, pg, h)
 		} else {
-			h = ops.AdaptiveMaxPool(&c.ws, pg, AdaptiveCells, AdaptiveCells, h)
+			h = ops.AdaptiveMaxPool(n.pool, &c.ws, pg, AdaptiveCells, AdaptiveCells, h)
 		}
 	}
 	for i := range n.denses {
 		d := &n.denses[i]
 		h = ops.Affine(n.eng, &d.ws, h, d.w.Param, d.b.Param)
 		if !d.last {
-			h = ops.Activate(&d.ws, n.act, h)
+			h = ops.Activate(n.pool, &d.ws, n.act, h)
 		}
 	}
 	return h, maps

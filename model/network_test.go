@@ -3,7 +3,7 @@ package model
 import (
 	"testing"
 
-	"fashionlab/model/gemm"
+	"fashionlab/model/parallel"
 )
 
 func TestParameterCountsMatchTheHomework(t *testing.T) {
@@ -25,10 +25,10 @@ func TestParameterCountsMatchTheHomework(t *testing.T) {
 		{"the deep kernel-1 CNN has 277,290 parameters", deepK1, 277290},
 		{"the shallow kernel-28 CNN has 283,382 parameters", shallow, 283382},
 	}
-	eng := gemm.New(1)
+	pool := parallel.New(1)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			n, err := New(tt.cfg, 1, eng)
+			n, err := New(tt.cfg, 1, pool)
 			if err != nil {
 				t.Fatal(err)
 			}

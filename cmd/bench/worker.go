@@ -17,6 +17,7 @@ import (
 	"fashionlab/model"
 	"fashionlab/model/gemm"
 	"fashionlab/model/ops"
+	"fashionlab/model/parallel"
 	"fashionlab/model/train"
 )
 
@@ -41,8 +42,9 @@ func runWorker(args []string, stdout io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	// The ops size their parallelism by GOMAXPROCS: a 1-thread run uses one
-	// core, as torch.set_num_threads(1) does.
+	// The pool bounds FashionLab's own threads; GOMAXPROCS bounds the Go
+	// runtime's too (the garbage collector's), so that a 1-thread run uses
+	// one core, as torch.set_num_threads(1) does.
 	runtime.GOMAXPROCS(*threads)
 	raw, err := assets.Load(context.Background(), assets.Source{Dir: *dataDir, Progress: os.Stderr})
 	if err != nil {
@@ -59,8 +61,8 @@ func runWorker(args []string, stdout io.Writer) error {
 	if *net == "cnn" {
 		cfg = model.DefaultCNN()
 	}
-	eng := gemm.New(*threads)
-	network, err := model.New(cfg, s.Seed, eng)
+	pool := parallel.New(*threads)
+	network, err := model.New(cfg, s.Seed, pool)
 	if err != nil {
 		return err
 	}
@@ -84,7 +86,7 @@ func runWorker(args []string, stdout io.Writer) error {
 	r.EpochSeconds = median(r.Epochs)
 	r.TrainImagesPS = float64(split.Train.N) / r.EpochSeconds
 	r.InferImagesPS = inferenceSpeed(network, split)
-	r.Kernel = eng.Kernel()
+	r.Kernel = gemm.New(pool).Kernel()
 	return json.NewEncoder(stdout).Encode(r)
 }
 
@@ -101,7 +103,7 @@ func inferenceSpeed(net *model.Network, split *assets.Split) float64 {
 		start := time.Now()
 		for from := 0; from < n; from += inferBatch {
 			rows := min(inferBatch, n-from)
-			in := ops.Matrix(x[from*assets.ImageSize:(from+rows)*assets.ImageSize], rows, assets.ImageSize)
+			in := ops.Matrix(x[from*assets.ImagePixels:(from+rows)*assets.ImagePixels], rows, assets.ImagePixels)
 			ops.Loss(&ws, net.Forward(in), y[from:from+rows])
 		}
 		if rep > 0 {

@@ -46,7 +46,7 @@ func (a *app) runExperiments(ctx context.Context) error {
 			if err != nil {
 				return err
 			}
-			net, err := model.New(r.Config, r.Settings.Seed, a.eng)
+			net, err := model.New(r.Config, r.Settings.Seed, a.pool)
 			if err != nil {
 				return fmt.Errorf("%s %s: %w", q, r.Name, err)
 			}

@@ -18,7 +18,7 @@ import (
 
 	"fashionlab/assets"
 	"fashionlab/model"
-	"fashionlab/model/gemm"
+	"fashionlab/model/parallel"
 	"fashionlab/model/train"
 	"fashionlab/model/weights"
 )
@@ -40,9 +40,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "train: %v\nRun 'go run ./cmd/train -h' for the flags.\n", err)
 		return 2
 	}
-	eng := gemm.New(o.threads)
+	pool := parallel.New(o.threads)
 	if o.params {
-		net, _, err := newNetwork(o, eng)
+		net, _, err := newNetwork(o, pool)
 		if err != nil {
 			fmt.Fprintf(stderr, "train: %v\n", err)
 			return 2
@@ -50,7 +50,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		printParams(stdout, net)
 		return 0
 	}
-	app := &app{opts: o, eng: eng, stdout: stdout, stderr: stderr}
+	app := &app{opts: o, pool: pool, stdout: stdout, stderr: stderr}
 	err = app.main(ctx)
 	switch {
 	case errors.Is(err, train.ErrInterrupted):
@@ -65,12 +65,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 // newNetwork builds the network the flags ask for: read from the -init
 // weights file (with the file's metadata), or freshly initialized from the
 // configuration and seed.
-func newNetwork(o options, eng *gemm.Engine) (*model.Network, map[string]string, error) {
+func newNetwork(o options, pool *parallel.Pool) (*model.Network, map[string]string, error) {
 	if o.initFile == "" {
-		net, err := model.New(o.config, o.settings.Seed, eng)
+		net, err := model.New(o.config, o.settings.Seed, pool)
 		return net, nil, err
 	}
-	net, meta, err := weights.ReadNetwork(o.initFile, eng)
+	net, meta, err := weights.ReadNetwork(o.initFile, pool)
 	if err != nil {
 		return nil, nil, fmt.Errorf("-init: %w", err)
 	}
@@ -112,7 +112,7 @@ func imagesText(limit int) string {
 // app carries what one invocation shares between its runs.
 type app struct {
 	opts   options
-	eng    *gemm.Engine
+	pool   *parallel.Pool
 	raw    *assets.Raw
 	stdout io.Writer
 	stderr io.Writer
@@ -143,7 +143,7 @@ func (a *app) main(ctx context.Context) error {
 	if a.opts.experiment != "" {
 		return a.runExperiments(ctx)
 	}
-	net, meta, err := newNetwork(a.opts, a.eng)
+	net, meta, err := newNetwork(a.opts, a.pool)
 	if err != nil {
 		return err
 	}
@@ -176,7 +176,7 @@ func (a *app) trainAndWrite(ctx context.Context, tr *train.Trainer, dir, title s
 		fmt.Fprintf(a.stdout, "\n== %s\n", title)
 	}
 	fmt.Fprintf(a.stdout, "%s: %d parameters; %s lr %g, batch %d, %d epochs, normalize %v, %d threads\n",
-		h.Config, h.Params, h.Settings.Optimizer, h.Settings.LearningRate, h.Settings.BatchSize, h.Settings.Epochs, h.Settings.Normalize, a.eng.Threads())
+		h.Config, h.Params, h.Settings.Optimizer, h.Settings.LearningRate, h.Settings.BatchSize, h.Settings.Epochs, h.Settings.Normalize, a.pool.Threads())
 	p := newProgress(a.stderr, tr)
 	if len(h.Epochs) == 0 {
 		tr.Start()

@@ -67,7 +67,7 @@ func (a *app) resumeRun(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	tr, err := ckpt.Resume(split, a.eng)
+	tr, err := ckpt.Resume(split, a.pool)
 	if err != nil {
 		return err
 	}

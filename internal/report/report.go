@@ -39,10 +39,6 @@ type Section struct {
 	Equivariance *equivariance.Result
 }
 
-// chance is the validation accuracy under which a run is said to have
-// stayed at chance level (10 classes: 0.1).
-const chance = 0.15
-
 // WriteReport writes the Markdown report of sections to path (its
 // directory is created if missing): for each section a heading, its
 // explanation, a table of our runs, a table of our numbers next to the
@@ -114,7 +110,7 @@ func writeSection(b *strings.Builder, dir string, s Section) error {
 		runNotes = append(runNotes, Observe(r)...)
 	}
 	if best, ok := bestRun(s.Runs); ok && len(s.Runs) > 1 {
-		runNotes = append(runNotes, fmt.Sprintf("The best final validation accuracy is %s's, %.4f.", best.Name, finalEpoch(best.History).ValAcc))
+		runNotes = append(runNotes, fmt.Sprintf("The best final validation accuracy is %s's, %.4f.", best.Name, best.History.LastEpoch().ValAcc))
 	}
 	notes = append(runNotes, notes...)
 	for i, n := range notes {
@@ -180,15 +176,15 @@ func runsTable(b *strings.Builder, runs []NamedHistory) {
 	b.WriteString("|---|---|---:|---:|---:|---:|---:|---:|---:|---|\n")
 	for _, r := range runs {
 		h := r.History
-		last := finalEpoch(h)
-		best, bestEpoch := bestVal(h)
+		last := h.LastEpoch()
+		best, bestEpoch := h.BestValAcc()
 		bestCell := "-"
 		if bestEpoch >= 0 {
 			bestCell = fmt.Sprintf("%s (%d)", acc(best), bestEpoch)
 		}
-		lo, hi, ok := gradRange(h, last.Epoch)
+		lo, hi, ok := h.GradNormRange(last.Epoch)
 		grad := "-"
-		if ok {
+		if ok > 0 {
 			grad = span(lo, hi, "%.3g")
 		}
 		test := "-"
@@ -196,7 +192,7 @@ func runsTable(b *strings.Builder, runs []NamedHistory) {
 			test = acc(float64(h.Test.Accuracy))
 		}
 		fmt.Fprintf(b, "| %s | %s | %d | %d | %s | %s | %s | %s | %s | %s |\n",
-			escape(r.Name), escape(h.Config.String()), h.Params, last.Epoch, acc(float64(last.TrainAcc)), acc(float64(last.ValAcc)), bestCell, grad, test, runStatus(h))
+			escape(r.Name), escape(h.Config.String()), h.Params, last.Epoch, acc(float64(last.TrainAcc)), acc(float64(last.ValAcc)), bestCell, grad, test, escape(h.Status()))
 	}
 	b.WriteString("\n")
 }
@@ -267,7 +263,7 @@ func referenceTable(b *strings.Builder, refs []ReferenceRow, runs []NamedHistory
 // epoch, or at the run's last epoch when the row is EndOfTraining or the
 // run is shorter, and the epoch used.
 func ours(h *train.History, ref ReferenceRow) (float64, int, bool) {
-	last := finalEpoch(h).Epoch
+	last := h.LastEpoch().Epoch
 	at := ref.Epoch
 	if at == EndOfTraining || at > last {
 		at = last
@@ -277,11 +273,11 @@ func ours(h *train.History, ref ReferenceRow) (float64, int, bool) {
 	}
 	switch ref.Quantity {
 	case GradNormMin, GradNormMax:
-		lo, hi, ok := gradRange(h, at)
+		lo, hi, n := h.GradNormRange(at)
 		if ref.Quantity == GradNormMin {
-			return lo, at, ok
+			return lo, at, n > 0
 		}
-		return hi, at, ok
+		return hi, at, n > 0
 	}
 	for _, e := range h.Epochs {
 		if e.Epoch != at {
@@ -306,16 +302,16 @@ func Observe(r NamedHistory) []string {
 		return nil
 	}
 	var out []string
-	last := finalEpoch(h)
+	last := h.LastEpoch()
 	n := last.Epoch
 	if n < 1 {
 		out = append(out, fmt.Sprintf("%s: no epoch was trained.", r.Name))
 	} else {
 		grad := gradSentence(h, n)
-		if vlo, vhi, stuck := atChance(h); stuck {
+		if vlo, vhi, stuck := h.AtChance(); stuck {
 			out = append(out, fmt.Sprintf("%s stayed at chance level: validation accuracy %s over epochs 1-%d; %s.", r.Name, span(vlo, vhi, "%.4f"), n, grad))
 		} else {
-			best, bestEpoch := bestVal(h)
+			best, bestEpoch := h.BestValAcc()
 			out = append(out, fmt.Sprintf("%s reached validation accuracy %.4f after %d epochs (best %.4f at epoch %d) and train accuracy %.4f; %s.",
 				r.Name, float64(last.ValAcc), n, best, bestEpoch, float64(last.TrainAcc), grad))
 			if g := float64(last.TrainAcc - last.ValAcc); g >= 0.03 {
@@ -327,11 +323,7 @@ func Observe(r NamedHistory) []string {
 		}
 	}
 	if h.Saturated {
-		zero, steps := 0, 0
-		for _, e := range h.Epochs {
-			zero += e.ZeroGradSteps
-			steps += e.Steps
-		}
+		zero, steps := h.ZeroGradSteps()
 		out = append(out, fmt.Sprintf("%s saturated: %d of %d steps had an exactly zero gradient (the clamped softmax gives no gradient once it saturates); the training loss ended at %.4g.",
 			r.Name, zero, steps, float64(last.TrainLoss)))
 	}
@@ -346,15 +338,9 @@ func Observe(r NamedHistory) []string {
 
 // gradSentence describes the gradient norm over epochs 1 to n.
 func gradSentence(h *train.History, n int) string {
-	lo, hi, ok := gradRange(h, n)
-	if !ok {
+	lo, hi, finiteEpochs := h.GradNormRange(n)
+	if finiteEpochs == 0 {
 		return "its gradient norm was never finite"
-	}
-	finiteEpochs := 0
-	for _, e := range h.Epochs {
-		if e.Epoch >= 1 && e.Epoch <= n && finite(float64(e.GradNorm)) {
-			finiteEpochs++
-		}
 	}
 	var s string
 	switch {
@@ -373,68 +359,12 @@ func gradSentence(h *train.History, n int) string {
 	return s
 }
 
-// finalEpoch returns the last logged epoch, or an empty Epoch of NaNs.
-func finalEpoch(h *train.History) train.Epoch {
-	if len(h.Epochs) == 0 {
-		nan := train.Metric(math.NaN())
-		return train.Epoch{TrainLoss: nan, TrainAcc: nan, ValLoss: nan, ValAcc: nan, GradNorm: nan, Seconds: nan}
-	}
-	return h.Epochs[len(h.Epochs)-1]
-}
-
-// bestVal returns the best finite validation accuracy over the trained
-// epochs and its epoch, or NaN and −1.
-func bestVal(h *train.History) (float64, int) {
-	best, at := math.NaN(), -1
-	for _, e := range h.Epochs {
-		v := float64(e.ValAcc)
-		if e.Epoch >= 1 && finite(v) && (at < 0 || v > best) {
-			best, at = v, e.Epoch
-		}
-	}
-	return best, at
-}
-
-// gradRange returns the smallest and largest finite gradient norm over
-// epochs 1 to upTo.
-func gradRange(h *train.History, upTo int) (lo, hi float64, ok bool) {
-	lo, hi = math.Inf(1), math.Inf(-1)
-	for _, e := range h.Epochs {
-		v := float64(e.GradNorm)
-		if e.Epoch < 1 || e.Epoch > upTo || !finite(v) {
-			continue
-		}
-		lo, hi, ok = min(lo, v), max(hi, v), true
-	}
-	if !ok {
-		return math.NaN(), math.NaN(), false
-	}
-	return lo, hi, true
-}
-
-// atChance reports whether every trained epoch's validation accuracy was
-// finite and below chance, with their range.
-func atChance(h *train.History) (lo, hi float64, stuck bool) {
-	lo, hi = math.Inf(1), math.Inf(-1)
-	for _, e := range h.Epochs {
-		if e.Epoch < 1 {
-			continue
-		}
-		v := float64(e.ValAcc)
-		if !finite(v) || v >= chance {
-			return 0, 0, false
-		}
-		lo, hi = min(lo, v), max(hi, v)
-	}
-	return lo, hi, !math.IsInf(lo, 1)
-}
-
 func bestRun(runs []NamedHistory) (NamedHistory, bool) {
 	var best NamedHistory
 	found := false
 	for _, r := range runs {
-		v := float64(finalEpoch(r.History).ValAcc)
-		if finite(v) && (!found || v > float64(finalEpoch(best.History).ValAcc)) {
+		v := float64(r.History.LastEpoch().ValAcc)
+		if finite(v) && (!found || v > float64(best.History.LastEpoch().ValAcc)) {
 			best, found = r, true
 		}
 	}
@@ -448,18 +378,6 @@ func findRun(runs []NamedHistory, name string) (NamedHistory, bool) {
 		}
 	}
 	return NamedHistory{}, false
-}
-
-func runStatus(h *train.History) string {
-	switch {
-	case h.Diverged != nil:
-		return escape(fmt.Sprintf("diverged at epoch %d, step %d: %s", h.Diverged.Epoch, h.Diverged.Step, h.Diverged.Reason))
-	case h.Saturated:
-		return "saturated"
-	case h.Finished:
-		return "finished"
-	}
-	return "stopped early"
 }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"fashionlab/model"
-	"fashionlab/model/gemm"
+	"fashionlab/model/parallel"
 )
 
 // randomMap returns an h×w map of values uniform in [0, 1].
@@ -391,8 +391,8 @@ func TestProbeRejectsModelsThatMoveTheCentre(t *testing.T) {
 }
 
 func TestFirstLayerComputesTheNetworksConvolution(t *testing.T) {
-	eng := gemm.New(1)
-	net, err := model.New(model.DefaultCNN(), 197331, eng)
+	pool := parallel.New(1)
+	net, err := model.New(model.DefaultCNN(), 197331, pool)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -440,7 +440,7 @@ func TestFirstLayerComputesTheNetworksConvolution(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name+" is refused", func(t *testing.T) {
-			n, err := model.New(tt.cfg, 1, eng)
+			n, err := model.New(tt.cfg, 1, pool)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,6 +1,6 @@
 // Package experiments defines the five homework questions as presets: the
-// networks and training settings each question compares. Both front ends
-// run them; the native one at full scale, the browser on a subset.
+// networks and training settings each question compares. cmd/train
+// -experiment runs them at full scale.
 package experiments
 
 import (

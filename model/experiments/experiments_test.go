@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"fashionlab/model"
-	"fashionlab/model/gemm"
+	"fashionlab/model/parallel"
 	"fashionlab/model/train"
 )
 
@@ -51,7 +51,7 @@ func TestMatchingDepthSaysWhenItStopsAtItsMaximum(t *testing.T) {
 }
 
 func TestEveryPresetBuildsAValidNetwork(t *testing.T) {
-	eng := gemm.New(1)
+	pool := parallel.New(1)
 	for _, q := range Questions() {
 		e, err := Get(q, train.DefaultSettings(), 0)
 		if err != nil {
@@ -61,7 +61,7 @@ func TestEveryPresetBuildsAValidNetwork(t *testing.T) {
 			t.Errorf("%s has no runs", q)
 		}
 		for _, r := range e.Runs {
-			if _, err := model.New(r.Config, 1, eng); err != nil {
+			if _, err := model.New(r.Config, 1, pool); err != nil {
 				t.Errorf("%s %s: %v", q, r.Name, err)
 			}
 			if r.Settings.Epochs != DefaultEpochs(q) {

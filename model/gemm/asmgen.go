@@ -70,7 +70,10 @@ func must(err error) {
 // checks (on the last element each operand touches) keep the unchecked
 // assembly inside the caller's slices.
 func decl(g *bytes.Buffer, prefix string, h, nr int, maskB bool) {
+	isa := map[string]string{"k512": "AVX-512", "k256": "AVX2+FMA"}[prefix]
+	fmt.Fprintf(g, "// %sh%d is the %s micro-kernel for panels of up to %d rows and %d\n// columns. Its portable twin is microRef, the same tile as a plain loop;\n// TestMicroKernels compares them.\n//\n", prefix, h, isa, h, nr)
 	fmt.Fprintf(g, "//go:noescape\nfunc %sh%d(k int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, alpha, beta float32, rows, cols int)\n\n", prefix, h)
+	fmt.Fprintf(g, "// %sh%dGo checks that the operands hold every element %sh%d touches\n// and calls it; it is the kernel's entry in the micro table.\n", prefix, h, prefix, h)
 	fmt.Fprintf(g, "func %sh%dGo(k int, a []float32, rs, ps int, b []float32, bs int, c []float32, ldc int, alpha, beta float32, rows, cols int) {\n", prefix, h)
 	fmt.Fprintf(g, "\tif k <= 0 || rows <= 0 || rows > %d || cols <= 0 || cols > %d || (rs != 1 && ps != 1) {\n\t\tpanic(\"gemm: bad micro-kernel call\")\n\t}\n", h, nr)
 	fmt.Fprintf(g, "\t_ = a[%d*rs+(k-1)*ps]\n", h-1)

@@ -3,6 +3,8 @@ package gemm
 import (
 	"math/rand/v2"
 	"testing"
+
+	"fashionlab/model/parallel"
 )
 
 type benchShape struct {
@@ -39,8 +41,8 @@ func benchGemm(b *testing.B, s shape, run func(a []float32, lda int, bm []float3
 	if s.transB {
 		ldb = s.k
 	}
-	a := mat(rng, s.m, s.k, s.k)
-	bm := mat(rng, s.k, s.n, s.n)
+	a := mat(rng, s.m, s.k, s.k).body
+	bm := mat(rng, s.k, s.n, s.n).body
 	c := make([]float32, s.m*s.n)
 	run(a, lda, bm, ldb, c)
 	b.ResetTimer()
@@ -61,7 +63,7 @@ func benchGemm(b *testing.B, s shape, run func(a []float32, lda int, bm []float3
 func BenchmarkGemm(b *testing.B) {
 	for _, kr := range kernels() {
 		for _, th := range []int{1, 2} {
-			e := newEngine(th, kr)
+			e := newEngine(parallel.New(th), kr)
 			for _, bs := range benchShapes {
 				b.Run(kr.name+"/t"+string(rune('0'+th))+"/"+bs.name, func(b *testing.B) {
 					benchGemm(b, bs.shape, func(a []float32, lda int, bm []float32, ldb int, c []float32) {
@@ -105,12 +107,12 @@ func BenchmarkMLPStep(b *testing.B) {
 	ops := make([]operands, len(mlpStep))
 	var flops float64
 	for i, s := range mlpStep {
-		ops[i] = operands{mat(rng, s.m, s.k, s.k), mat(rng, s.k, s.n, s.n), make([]float32, s.m*s.n)}
+		ops[i] = operands{mat(rng, s.m, s.k, s.k).body, mat(rng, s.k, s.n, s.n).body, make([]float32, s.m*s.n)}
 		flops += 2 * float64(s.m) * float64(s.n) * float64(s.k)
 	}
 	for _, kr := range kernels() {
 		for _, th := range []int{1, 2} {
-			e := newEngine(th, kr)
+			e := newEngine(parallel.New(th), kr)
 			b.Run(kr.name+"/t"+string(rune('0'+th)), func(b *testing.B) {
 				step := func() {
 					for i, s := range mlpStep {

@@ -4,8 +4,8 @@
 // an r×c matrix M with leading dimension ldm (ldm >= c) is M[i*ldm+j].
 // op(X) is X or its transpose Xᵀ, chosen by the trans flags.
 //
-// An Engine holds the worker count and reusable packing buffers; it is safe
-// for concurrent use. The pure-Go kernel is always available (it is the one
+// An Engine holds the pool its products run on and reusable packing
+// buffers; it is safe for concurrent use. The pure-Go kernel is always available (it is the one
 // the WebAssembly build runs); faster kernels are selected at run time where
 // the CPU supports them and are tested against the pure-Go reference loop.
 //
@@ -40,25 +40,20 @@
 //
 // # Threads
 //
-// Each Engine owns Threads()-1 long-lived worker goroutines; the calling
-// goroutine works too, so a one-thread Engine starts none. A product is cut
-// into one part per thread: normally a grid of rectangles of C, chosen by a
-// cost model that counts the arithmetic, the memory each part reads and the
-// packing it would duplicate (tall-skinny convolution products split their
-// rows, the MLP products usually their columns). When C is too small to
-// split well and k is long (the weight gradients of convolutions), k is
-// split instead: each part accumulates into a private buffer and the caller
-// adds them into C. Parts are claimed by whoever is free, the caller
-// included, so a worker that is slow to wake on a busy machine delays
-// nothing. A worker keeps polling for 100µs after a product before it
-// blocks: on a virtual machine, waking a blocked worker whose vCPU has
-// halted takes 60-100µs, as long as a mid-sized product, and a training
-// step's products come back to back. When other processes want the cores,
-// spinning and handing out parts backfire (a preempted worker holds up the
-// whole product), so an Engine that sees its worker lose the CPU stops
-// spinning, and one that waits on a preempted part runs single-threaded,
-// for a back-off that starts at 10ms and doubles while the signs persist. Products under a few microseconds
-// of work stay on one thread.
+// An Engine runs on a parallel.Pool, which owns the worker goroutines and
+// is shared with every other parallel pass of a training step. A product
+// is cut into one part per thread of the pool: normally a grid of
+// rectangles of C, chosen by a cost model that counts the arithmetic, the
+// memory each part reads and the packing it would duplicate (tall-skinny
+// convolution products split their rows, the MLP products usually their
+// columns). When C is too small to split well and k is long (the weight
+// gradients of convolutions), k is split instead: each part accumulates
+// into a private buffer and the caller adds them into C in part order.
+// Products under a few microseconds of work stay on one thread. The cut
+// depends on the shape and the thread count only; the pool decides who
+// runs each part, and when it finds the machine oversubscribed it runs
+// them all on the caller, so the bits of C never depend on machine load
+// (a different thread count may round a k-split product differently).
 // Packing buffers come from a per-Engine pool, so steady-state calls do not
 // allocate.
 //

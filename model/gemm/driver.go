@@ -1,12 +1,5 @@
 package gemm
 
-import (
-	"runtime"
-	"sync"
-	"sync/atomic"
-	"time"
-)
-
 // args is one Gemm call, kept in a pooled job so workers can read it.
 type args struct {
 	transA, transB bool
@@ -31,28 +24,13 @@ type part struct {
 	beta                   float32
 }
 
+// job is one packed call, cut into parts; the Engine's pool runs them.
 type job struct {
 	e     *Engine
 	x     args
 	parts []part
 	red   []float32 // private outputs of k-split parts 1..n-1
 	kspl  bool
-	wg    sync.WaitGroup // counts unfinished parts
-
-	// state is epoch<<32 | len(parts)<<16 | next unclaimed part. Parts are
-	// claimed, not assigned: whoever is free (the caller or a worker) takes
-	// the next one, so a worker that wakes late, or never because the
-	// machine is busy, costs nothing but the part the caller then runs
-	// itself. The epoch lets a worker holding a stale wake-up for a
-	// recycled job see that it has nothing to do.
-	state atomic.Uint64
-	epoch uint32
-}
-
-// task wakes a worker to help with a job.
-type task struct {
-	j     *job
-	epoch uint32
 }
 
 // workspace holds one part's packing buffers; it is reused across calls.
@@ -90,123 +68,8 @@ func useDirect(kr *kernel, m, n, k int) bool {
 	return m*n*k <= 4096 || m <= 2 || n <= 2
 }
 
-// workers is what an Engine's worker goroutines share. They do not refer
-// to the Engine, so an unreachable Engine can be collected; closing ch then
-// lets them exit.
-type workers struct {
-	ch chan task
-	// Until these times (Unix nanoseconds) workers block instead of
-	// spinning, and products stay on the caller's thread; set when the
-	// machine was found oversubscribed.
-	noSpinUntil, singleUntil atomic.Int64
-	// backoff is the current back-off length and lastHit the time of the
-	// last sign of contention (both in nanoseconds).
-	backoff, lastHit atomic.Int64
-}
-
-// contended records a sign that other processes want the cores: spinning
-// (and, if single, handing out parts) stops for a while. One sign is often
-// just the OS or the hypervisor taking the CPU for a moment, so the first
-// back-off is short; signs that keep coming double it, up to maxBackoff.
-func (w *workers) contended(now time.Time, single bool) {
-	n := now.UnixNano()
-	b := w.backoff.Load()
-	if n-w.lastHit.Load() < 4*b {
-		b = min(2*b, int64(maxBackoff))
-	} else {
-		b = int64(minBackoff)
-	}
-	w.backoff.Store(b)
-	w.lastHit.Store(n)
-	w.noSpinUntil.Store(n + b)
-	if single {
-		w.singleUntil.Store(n + b)
-	}
-}
-
-func (e *Engine) startWorkers() {
-	w := &workers{ch: make(chan task, 4*e.threads)}
-	for i := 1; i < e.threads; i++ {
-		go w.run()
-	}
-	runtime.AddCleanup(e, func(ch chan task) { close(ch) }, w.ch)
-	e.workers = w
-}
-
-// spinWait is how long a worker keeps polling for the next product before
-// it blocks. Waking a blocked worker costs 60-100µs on a virtual machine
-// whose idle vCPU has halted (measured on the 2-core development VM), as
-// long as a mid-sized product takes on one thread; the products of a
-// training step come back to back, so a short spin lets each of them use
-// both cores.
-const spinWait = 100 * time.Microsecond
-
-// On an oversubscribed machine (other processes want the cores) a part
-// handed to a worker can be preempted halfway and hold up the whole product
-// for a scheduler time slice, far longer than the product; spinning makes
-// that likelier, since a thread that burns its CPU share polling is the one
-// the OS preempts, and it takes CPU time from the caller's own thread. A
-// spinning worker that finds it lost the CPU for spinPreempted, or a caller
-// that waited more than slowPart for the other parts (and longer than its
-// own share took, which rules out mere imbalance), reports contention; see
-// contended. The thresholds sit well above the 100-800µs hiccups seen on a
-// quiet VM and below the millisecond time slices of a busy one.
-const (
-	spinPreempted = 500 * time.Microsecond
-	slowPart      = 2 * time.Millisecond
-	minBackoff    = 10 * time.Millisecond
-	maxBackoff    = time.Second
-)
-
-func (w *workers) run() {
-	for t := range w.ch {
-		t.j.help(t.epoch)
-		last := time.Now()
-		if runtime.GOMAXPROCS(0) == 1 || last.UnixNano() < w.noSpinUntil.Load() {
-			// With one P, spinning would only take turns with the
-			// goroutine that is about to send the next product.
-			continue
-		}
-		deadline := last.Add(spinWait)
-	spin:
-		for {
-			select {
-			case next, ok := <-w.ch:
-				if !ok {
-					return
-				}
-				next.j.help(next.epoch)
-				last = time.Now()
-				deadline = last.Add(spinWait)
-			default:
-				now := time.Now()
-				if now.Sub(last) > spinPreempted {
-					w.contended(now, false)
-					break spin
-				}
-				if now.After(deadline) {
-					break spin
-				}
-				last = now
-				runtime.Gosched()
-			}
-		}
-	}
-}
-
-// help runs unclaimed parts of the job's current epoch until none is left.
-func (j *job) help(epoch uint32) {
-	for {
-		s := j.state.Load()
-		if uint32(s>>32) != epoch || s&0xffff >= (s>>16)&0xffff {
-			return
-		}
-		if j.state.CompareAndSwap(s, s+1) {
-			j.run(int(s & 0xffff))
-			j.wg.Done()
-		}
-	}
-}
+// Part runs part i; it makes a job a parallel.Parts.
+func (j *job) Part(_, i int) { j.run(i) }
 
 func (j *job) run(i int) {
 	ws := j.e.wsPool.Get().(*workspace)
@@ -218,18 +81,11 @@ func (j *job) run(i int) {
 func (e *Engine) packed(x args) {
 	kr := e.kern
 	m, n, k := x.m, x.n, x.k
-	t := min(e.threads, 1024) // parts are counted in 16 bits of job.state
+	// The cut depends on the shape and the thread count only, never on
+	// who runs the parts, so the bits of C do not depend on machine load.
+	t := e.run.Threads()
 	if maxT := m * n * k / minFMAPerThread; t > maxT && !e.tune.allThreads {
 		t = max(1, maxT)
-	}
-	if t > 1 {
-		e.startOnce.Do(e.startWorkers)
-		if time.Now().UnixNano() < e.workers.singleUntil.Load() {
-			// The machine was found oversubscribed: a part handed to a
-			// worker may wait a whole scheduler time slice, so keep
-			// to this thread for a while.
-			t = 1
-		}
 	}
 	j := e.jobPool.Get().(*job)
 	j.e = e
@@ -276,27 +132,7 @@ func (e *Engine) packed(x args) {
 	if len(j.parts) == 1 {
 		j.run(0)
 	} else {
-		w := e.workers
-		j.epoch++
-		j.wg.Add(len(j.parts))
-		j.state.Store(uint64(j.epoch)<<32 | uint64(len(j.parts))<<16)
-		for i := 1; i < len(j.parts); i++ {
-			select {
-			case w.ch <- task{j, j.epoch}:
-			default:
-				// Workers are all busy (other callers share this
-				// Engine); the parts nobody takes are run below.
-			}
-		}
-		t0 := time.Now()
-		j.help(j.epoch)
-		t1 := time.Now()
-		j.wg.Wait()
-		// Waiting long, and long relative to the caller's own share (which
-		// rules out mere imbalance), means a worker lost its CPU.
-		if now := time.Now(); now.Sub(t1) > slowPart && now.Sub(t1) > t1.Sub(t0) {
-			w.contended(now, true)
-		}
+		e.run.Run(len(j.parts), j)
 	}
 
 	if j.kspl {

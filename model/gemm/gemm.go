@@ -1,23 +1,23 @@
 package gemm
 
 import (
-	"runtime"
 	"sync"
+
+	"fashionlab/model/parallel"
 )
 
-// Engine multiplies matrices with a fixed number of worker goroutines. It is
-// safe for concurrent use by multiple goroutines; create one with New.
+// Engine multiplies matrices, cutting each product into one part per
+// thread of its parallel.Pool, which runs them. It is safe for concurrent
+// use by multiple goroutines; create one with New.
 type Engine struct {
-	threads int
-	kern    *kernel
+	pool *parallel.Pool
+	run  runner // runs the parts: pool, or a test's stand-in
+	kern *kernel
 
 	tune tuning
 
 	wsPool  sync.Pool // *workspace, one per running part
 	jobPool sync.Pool // *job, one per packed call
-
-	startOnce sync.Once
-	workers   *workers
 }
 
 // tuning overrides the heuristics so tests reach every path with small
@@ -29,22 +29,30 @@ type tuning struct {
 	allThreads  bool // split even tiny products across all threads
 }
 
-// New returns an Engine that uses up to threads goroutines per
-// multiplication; threads <= 0 means runtime.GOMAXPROCS(0).
-func New(threads int) *Engine { return newEngine(threads, bestKernel()) }
+// New returns an Engine that splits each product over the threads of
+// pool, whose goroutines run the parts.
+func New(pool *parallel.Pool) *Engine { return newEngine(pool, bestKernel()) }
 
-func newEngine(threads int, k *kernel) *Engine {
-	if threads <= 0 {
-		threads = runtime.GOMAXPROCS(0)
-	}
-	e := &Engine{threads: threads, kern: k}
+// Pool returns the pool that runs the Engine's products.
+func (e *Engine) Pool() *parallel.Pool { return e.pool }
+
+// runner runs the parts of a product; *parallel.Pool is the one New uses,
+// tests substitute others to show that the parts' schedule does not
+// change the result.
+type runner interface {
+	Threads() int
+	Run(n int, parts parallel.Parts)
+}
+
+func newEngine(pool *parallel.Pool, k *kernel) *Engine {
+	e := &Engine{pool: pool, run: pool, kern: k}
 	e.wsPool.New = func() any { return new(workspace) }
 	e.jobPool.New = func() any { return new(job) }
 	return e
 }
 
 // Threads reports how many goroutines the Engine uses per multiplication.
-func (e *Engine) Threads() int { return e.threads }
+func (e *Engine) Threads() int { return e.run.Threads() }
 
 // Kernel names the micro-kernel the Engine runs ("avx512", "avx2" or "go").
 func (e *Engine) Kernel() string { return e.kern.name }

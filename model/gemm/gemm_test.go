@@ -1,6 +1,7 @@
 package gemm
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -8,23 +9,60 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"fashionlab/model/parallel"
 )
 
+// guard is the number of values on each side of a test matrix that no
+// call may touch.
+const guard = 16
+
+// guarded is a test slice inside a larger buffer whose guard bands, guard
+// values on each side, hold a sentinel: a kernel that reads past either end
+// gets NaN into its result, one that writes there is caught by intact.
+type guarded struct {
+	buf  []float32
+	body []float32
+}
+
+func newGuarded(n int, sentinel float32) guarded {
+	buf := make([]float32, n+2*guard)
+	for i := range buf {
+		buf[i] = sentinel
+	}
+	return guarded{buf: buf, body: buf[guard : guard+n : guard+n]}
+}
+
+// intact returns an error if a guard band lost its sentinel.
+func (g guarded) intact(name string, sentinel float32) error {
+	n := len(g.body)
+	for i, v := range g.buf {
+		if i >= guard && i < guard+n {
+			continue
+		}
+		if v != sentinel && !(v != v && sentinel != sentinel) {
+			return fmt.Errorf("%s: guard value %d (offset %d from the slice) changed to %v", name, i, i-guard, v)
+		}
+	}
+	return nil
+}
+
 // mat is a row-major test matrix whose padding (columns past the width) is
-// filled with NaN, so a kernel that reads past a row's end is caught.
-func mat(rng *rand.Rand, rows, cols, ld int) []float32 {
-	s := make([]float32, max(0, (rows-1)*ld+cols))
+// filled with NaN, so a kernel that reads past a row's end is caught, in
+// NaN guard bands, so one that reads before its start or past its end is
+// caught too.
+func mat(rng *rand.Rand, rows, cols, ld int) guarded {
+	g := newGuarded(max(0, (rows-1)*ld+cols), float32(math.NaN()))
+	s := g.body
 	if rows == 0 || cols == 0 {
-		return s
+		return g
 	}
 	for i := range s {
 		if i%ld < cols {
 			s[i] = rng.Float32()*2 - 1
-		} else {
-			s[i] = float32(math.NaN())
 		}
 	}
-	return s
+	return g
 }
 
 type shape struct {
@@ -42,11 +80,14 @@ func (s shape) String() string {
 	return fmt.Sprintf("%dx%dx%d_%s%s", s.m, s.n, s.k, t(s.transA), t(s.transB))
 }
 
+// cSentinel fills C's padding and guard bands: Gemm must leave it alone.
+const cSentinel = 12345
+
 // checkCase runs one product on e and compares C with reference. Errors are
 // measured against alpha·|A|·|B| + |beta·C|, the scale float32 rounding
-// works at, so the tolerance does not depend on cancellation.
-func checkCase(t *testing.T, e *Engine, rng *rand.Rand, s shape, alpha, beta float32, pad int) {
-	t.Helper()
+// works at, so the tolerance does not depend on cancellation. It returns an
+// error rather than failing t, so that goroutines can call it.
+func checkCase(e *Engine, rng *rand.Rand, s shape, alpha, beta float32, pad int) error {
 	m, n, k := s.m, s.n, s.k
 	ar, ac := m, k
 	if s.transA {
@@ -57,9 +98,10 @@ func checkCase(t *testing.T, e *Engine, rng *rand.Rand, s shape, alpha, beta flo
 		br, bc = n, k
 	}
 	lda, ldb, ldc := ac+pad, bc+2*pad, n+pad
-	a := mat(rng, ar, ac, lda)
-	b := mat(rng, br, bc, ldb)
-	c0 := mat(rng, m, n, ldc)
+	ga := mat(rng, ar, ac, lda)
+	gb := mat(rng, br, bc, ldb)
+	a, b := ga.body, gb.body
+	c0 := mat(rng, m, n, ldc).body
 	if beta == 0 {
 		for i := range c0 {
 			c0[i] = float32(math.NaN())
@@ -68,13 +110,20 @@ func checkCase(t *testing.T, e *Engine, rng *rand.Rand, s shape, alpha, beta flo
 	// Sentinel padding in C must survive.
 	for i := range c0 {
 		if i%ldc >= n {
-			c0[i] = 12345
+			c0[i] = cSentinel
 		}
 	}
-	got := append([]float32(nil), c0...)
+	gc := newGuarded(len(c0), cSentinel)
+	got := gc.body
+	copy(got, c0)
 	want := append([]float32(nil), c0...)
 	e.Gemm(s.transA, s.transB, m, n, k, alpha, a, lda, b, ldb, beta, got, ldc)
 	reference(s.transA, s.transB, m, n, k, alpha, a, lda, b, ldb, beta, want, ldc)
+	for _, err := range []error{ga.intact("A", float32(math.NaN())), gb.intact("B", float32(math.NaN())), gc.intact("C", cSentinel)} {
+		if err != nil {
+			return fmt.Errorf("%v alpha=%v beta=%v pad=%d: %w", s, alpha, beta, pad, err)
+		}
+	}
 
 	abs := func(x []float32) []float32 {
 		y := make([]float32, len(x))
@@ -93,27 +142,37 @@ func checkCase(t *testing.T, e *Engine, rng *rand.Rand, s shape, alpha, beta flo
 	}
 	reference(s.transA, s.transB, m, n, k, float32(math.Abs(float64(alpha))), abs(a), lda, abs(b), ldb, float32(math.Abs(float64(bb))), bound, ldc)
 	tol := 2e-6*math.Sqrt(float64(k)) + 1e-6
+	var errs []error
 	bad := 0
 	for i := 0; i < m; i++ {
 		for j := 0; j < ldc && i*ldc+j < len(got); j++ {
 			idx := i*ldc + j
 			g, w := got[idx], want[idx]
 			if j >= n {
-				if g != 12345 {
-					t.Fatalf("%v: C padding (%d,%d) overwritten: %v", s, i, j, g)
+				if g != cSentinel {
+					return fmt.Errorf("%v: C padding (%d,%d) overwritten: %v", s, i, j, g)
 				}
 				continue
 			}
 			if g != g || math.IsInf(float64(g), 0) || math.Abs(float64(g-w)) > tol*float64(bound[idx])+1e-30 {
 				if bad < 5 {
-					t.Errorf("%v alpha=%v beta=%v pad=%d: C[%d,%d] = %v, want %v (bound %v)", s, alpha, beta, pad, i, j, g, w, bound[idx])
+					errs = append(errs, fmt.Errorf("C[%d,%d] = %v, want %v (bound %v)", i, j, g, w, bound[idx]))
 				}
 				bad++
 			}
 		}
 	}
 	if bad > 0 {
-		t.Fatalf("%v: %d wrong elements", s, bad)
+		return fmt.Errorf("%v alpha=%v beta=%v pad=%d: %d wrong elements: %w", s, alpha, beta, pad, bad, errors.Join(errs...))
+	}
+	return nil
+}
+
+// mustCase is checkCase for the test's own goroutine.
+func mustCase(t *testing.T, e *Engine, rng *rand.Rand, s shape, alpha, beta float32, pad int) {
+	t.Helper()
+	if err := checkCase(e, rng, s, alpha, beta, pad); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -177,7 +236,7 @@ func testEngines(kr *kernel) []*Engine {
 				continue
 			}
 			for _, noIn := range []bool{false, true} {
-				e := newEngine(th, kr)
+				e := newEngine(parallel.New(th), kr)
 				e.tune = tuning{split: sp, forcePacked: true, noInPlace: noIn, allThreads: true}
 				es = append(es, e)
 			}
@@ -196,7 +255,7 @@ func TestKernels(t *testing.T) {
 						continue
 					}
 					ab := alphaBeta[(si+ei)%len(alphaBeta)]
-					checkCase(t, e, rng, s, ab[0], ab[1], (si+ei)%2*3)
+					mustCase(t, e, rng, s, ab[0], ab[1], (si+ei)%2*3)
 				}
 			}
 		})
@@ -205,13 +264,13 @@ func TestKernels(t *testing.T) {
 
 func TestDirect(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
-	e := newEngine(1, goKernel)
+	e := newEngine(parallel.New(1), goKernel)
 	for si, s := range oddShapes() {
 		if !useDirect(goKernel, s.m, s.n, s.k) {
 			continue
 		}
 		ab := alphaBeta[si%len(alphaBeta)]
-		checkCase(t, e, rng, s, ab[0], ab[1], si%2*2)
+		mustCase(t, e, rng, s, ab[0], ab[1], si%2*2)
 	}
 }
 
@@ -225,16 +284,16 @@ func TestTrainingShapes(t *testing.T) {
 		t.Run(kr.name, func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(5, 6))
 			for ti, th := range []int{1, 2} {
-				e := newEngine(th, kr)
+				e := newEngine(parallel.New(th), kr)
 				e.tune.noInPlace = ti == 1 && kr.inPlace
 				for si, s := range trainingShapes(testing.Short()) {
 					ab := alphaBeta[(si+ti)%len(alphaBeta)]
-					checkCase(t, e, rng, s, ab[0], ab[1], 0)
+					mustCase(t, e, rng, s, ab[0], ab[1], 0)
 					// The same shape inside larger buffers, with the other
 					// transposes, exercises every packing routine at scale.
 					s2 := s
 					s2.transA, s2.transB = !s.transA, !s.transB
-					checkCase(t, e, rng, s2, ab[1]+0.5, ab[0], 5)
+					mustCase(t, e, rng, s2, ab[1]+0.5, ab[0], 5)
 				}
 			}
 		})
@@ -243,7 +302,7 @@ func TestTrainingShapes(t *testing.T) {
 
 func TestBetaZeroIgnoresNaN(t *testing.T) {
 	for _, kr := range kernels() {
-		e := newEngine(2, kr)
+		e := newEngine(parallel.New(2), kr)
 		m, n, k := 70, 45, 33
 		a := make([]float32, m*k)
 		b := make([]float32, k*n)
@@ -270,7 +329,7 @@ func TestBetaZeroIgnoresNaN(t *testing.T) {
 }
 
 func TestShapePanics(t *testing.T) {
-	e := New(1)
+	e := New(parallel.New(1))
 	defer func() {
 		if r := recover(); r == nil {
 			t.Fatal("short slice did not panic")
@@ -288,7 +347,7 @@ func TestConcurrent(t *testing.T) {
 }
 
 func testConcurrent(t *testing.T, threads int) {
-	e := New(threads)
+	e := New(parallel.New(threads))
 	e.tune.allThreads = true
 	shapes := []shape{{64, 48, 40, false, true}, {33, 70, 65, true, false}, {128, 16, 9, false, true}, {16, 9, 2000, true, false}}
 	iters := 20
@@ -302,7 +361,7 @@ func testConcurrent(t *testing.T, threads int) {
 			defer wg.Done()
 			rng := rand.New(rand.NewPCG(uint64(g), 9))
 			for it := 0; it < iters; it++ {
-				checkCase(t, e, rng, shapes[(g+it)%len(shapes)], 1, float32(it%2), 0)
+				mustCase(t, e, rng, shapes[(g+it)%len(shapes)], 1, float32(it%2), 0)
 			}
 		}(g)
 	}
@@ -315,11 +374,11 @@ func TestNoAllocs(t *testing.T) {
 	}
 	for _, kr := range kernels() {
 		for _, th := range []int{1, 2} {
-			e := newEngine(th, kr)
+			e := newEngine(parallel.New(th), kr)
 			for _, s := range []shape{{128, 256, 300, false, true}, {16, 9, 20000, true, false}} {
 				rng := rand.New(rand.NewPCG(1, 1))
-				a := mat(rng, s.m, s.k, s.k)
-				b := mat(rng, s.k, s.n, s.n)
+				a := mat(rng, s.m, s.k, s.k).body
+				b := mat(rng, s.k, s.n, s.n).body
 				c := make([]float32, s.m*s.n)
 				lda, ldb := s.k, s.n
 				if s.transA {
@@ -347,10 +406,20 @@ func TestPackT(t *testing.T) {
 		for _, cols := range []int{1, 7, 8, 9, 16, 23, 40} {
 			lds, ldd := cols+3, rows+2
 			src := mat(rng, rows, cols, lds)
-			got := make([]float32, cols*ldd)
+			gg := newGuarded(cols*ldd, cSentinel)
+			got := gg.body
 			want := make([]float32, cols*ldd)
-			packT(src, lds, got, ldd, rows, cols)
-			packTGo(src, lds, want, ldd, 0, rows, 0, cols)
+			for i := range want {
+				want[i] = cSentinel
+			}
+			packT(src.body, lds, got, ldd, rows, cols)
+			packTGo(src.body, lds, want, ldd, 0, rows, 0, cols)
+			if err := gg.intact("dst", cSentinel); err != nil {
+				t.Fatalf("rows=%d cols=%d: %v", rows, cols, err)
+			}
+			if err := src.intact("src", float32(math.NaN())); err != nil {
+				t.Fatalf("rows=%d cols=%d: %v", rows, cols, err)
+			}
 			for i := range got {
 				if got[i] != want[i] {
 					t.Fatalf("rows=%d cols=%d: dst[%d] = %v, want %v", rows, cols, i, got[i], want[i])
@@ -366,7 +435,7 @@ func TestWorkersExit(t *testing.T) {
 	base := runtime.NumGoroutine()
 	func() {
 		for i := 0; i < 20; i++ {
-			e := New(3)
+			e := New(parallel.New(3))
 			e.tune.allThreads = true
 			a := make([]float32, 64*64)
 			e.Gemm(false, false, 64, 64, 64, 1, a, 64, a, 64, 0, make([]float32, 64*64), 64)
@@ -381,4 +450,63 @@ func TestWorkersExit(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	t.Fatalf("%d goroutines, %d before creating the Engines", runtime.NumGoroutine(), base)
+}
+
+// reverseRunner runs every part on the calling goroutine, last part first:
+// the schedule of a Pool that found the machine busy, in the worst order.
+type reverseRunner struct{ threads int }
+
+func (r reverseRunner) Threads() int { return r.threads }
+
+func (r reverseRunner) Run(n int, parts parallel.Parts) {
+	for i := n - 1; i >= 0; i-- {
+		parts.Part(0, i)
+	}
+}
+
+// TestScheduleDoesNotChangeBits checks that a product's bits depend on its
+// shape and thread count only: whether the parts run on workers, on the
+// caller alone (as a Pool does while the machine is busy) or in another
+// order, C is the same, for grid and k-split partitions alike.
+func TestScheduleDoesNotChangeBits(t *testing.T) {
+	shapes := []shape{
+		{16, 9, 5000, true, false},  // a convolution weight gradient: k-split
+		{48, 288, 900, true, false}, // k-split or grid, by the cost model
+		{300, 64, 200, false, true}, // grid
+	}
+	for _, kr := range kernels() {
+		for _, th := range []int{2, 3} {
+			for _, sp := range []int{splitAuto, splitGrid, splitK} {
+				for _, s := range shapes {
+					pooled := newEngine(parallel.New(th), kr)
+					serial := newEngine(parallel.New(th), kr)
+					serial.run = reverseRunner{th}
+					pooled.tune = tuning{split: sp, allThreads: true}
+					serial.tune = pooled.tune
+					rng := rand.New(rand.NewPCG(11, 12))
+					ar, ac := s.m, s.k
+					if s.transA {
+						ar, ac = s.k, s.m
+					}
+					br, bc := s.k, s.n
+					if s.transB {
+						br, bc = s.n, s.k
+					}
+					a, b := mat(rng, ar, ac, ac).body, mat(rng, br, bc, bc).body
+					c0 := mat(rng, s.m, s.n, s.n).body
+					want := append([]float32(nil), c0...)
+					serial.Gemm(s.transA, s.transB, s.m, s.n, s.k, 1, a, ac, b, bc, 0.5, want, s.n)
+					for rep := range 5 {
+						got := append([]float32(nil), c0...)
+						pooled.Gemm(s.transA, s.transB, s.m, s.n, s.k, 1, a, ac, b, bc, 0.5, got, s.n)
+						for i := range got {
+							if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+								t.Fatalf("%s threads=%d split=%d %v run %d: C[%d] = %v on the pool, %v with every part on the caller", kr.name, th, sp, s, rep, i, got[i], want[i])
+							}
+						}
+					}
+				}
+			}
+		}
+	}
 }

@@ -12,6 +12,26 @@ package gemm
 // beta == 0 it does not read C.
 type micro func(k int, a []float32, rs, ps int, b []float32, bs int, c []float32, ldc int, alpha, beta float32, rows, cols int)
 
+// microRef is the micro contract as a plain loop, for any panel height:
+// the portable twin every micro-kernel (microGo4x4 and the generated
+// assembly ones) is tested against. It sums each element in k order, one
+// multiply-add at a time.
+func microRef(k int, a []float32, rs, ps int, b []float32, bs int, c []float32, ldc int, alpha, beta float32, rows, cols int) {
+	for r := 0; r < rows; r++ {
+		for j := 0; j < cols; j++ {
+			var s float32
+			for p := 0; p < k; p++ {
+				s += a[r*rs+p*ps] * b[p*bs+j]
+			}
+			if beta == 0 {
+				c[r*ldc+j] = alpha * s
+			} else {
+				c[r*ldc+j] = alpha*s + beta*c[r*ldc+j]
+			}
+		}
+	}
+}
+
 // kernel is a family of micro-kernels sharing one tile width, with the
 // block sizes tuned for it.
 type kernel struct {

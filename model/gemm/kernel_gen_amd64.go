@@ -4,9 +4,15 @@
 
 package gemm
 
+// k512h4 is the AVX-512 micro-kernel for panels of up to 4 rows and 16
+// columns. Its portable twin is microRef, the same tile as a plain loop;
+// TestMicroKernels compares them.
+//
 //go:noescape
 func k512h4(k int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, alpha, beta float32, rows, cols int)
 
+// k512h4Go checks that the operands hold every element k512h4 touches
+// and calls it; it is the kernel's entry in the micro table.
 func k512h4Go(k int, a []float32, rs, ps int, b []float32, bs int, c []float32, ldc int, alpha, beta float32, rows, cols int) {
 	if k <= 0 || rows <= 0 || rows > 4 || cols <= 0 || cols > 16 || (rs != 1 && ps != 1) {
 		panic("gemm: bad micro-kernel call")
@@ -17,9 +23,15 @@ func k512h4Go(k int, a []float32, rs, ps int, b []float32, bs int, c []float32, 
 	k512h4(k, &a[0], rs, ps, &b[0], bs, &c[0], ldc, alpha, beta, rows, cols)
 }
 
+// k512h8 is the AVX-512 micro-kernel for panels of up to 8 rows and 16
+// columns. Its portable twin is microRef, the same tile as a plain loop;
+// TestMicroKernels compares them.
+//
 //go:noescape
 func k512h8(k int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, alpha, beta float32, rows, cols int)
 
+// k512h8Go checks that the operands hold every element k512h8 touches
+// and calls it; it is the kernel's entry in the micro table.
 func k512h8Go(k int, a []float32, rs, ps int, b []float32, bs int, c []float32, ldc int, alpha, beta float32, rows, cols int) {
 	if k <= 0 || rows <= 0 || rows > 8 || cols <= 0 || cols > 16 || (rs != 1 && ps != 1) {
 		panic("gemm: bad micro-kernel call")
@@ -30,9 +42,15 @@ func k512h8Go(k int, a []float32, rs, ps int, b []float32, bs int, c []float32, 
 	k512h8(k, &a[0], rs, ps, &b[0], bs, &c[0], ldc, alpha, beta, rows, cols)
 }
 
+// k512h12 is the AVX-512 micro-kernel for panels of up to 12 rows and 16
+// columns. Its portable twin is microRef, the same tile as a plain loop;
+// TestMicroKernels compares them.
+//
 //go:noescape
 func k512h12(k int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, alpha, beta float32, rows, cols int)
 
+// k512h12Go checks that the operands hold every element k512h12 touches
+// and calls it; it is the kernel's entry in the micro table.
 func k512h12Go(k int, a []float32, rs, ps int, b []float32, bs int, c []float32, ldc int, alpha, beta float32, rows, cols int) {
 	if k <= 0 || rows <= 0 || rows > 12 || cols <= 0 || cols > 16 || (rs != 1 && ps != 1) {
 		panic("gemm: bad micro-kernel call")
@@ -43,9 +61,15 @@ func k512h12Go(k int, a []float32, rs, ps int, b []float32, bs int, c []float32,
 	k512h12(k, &a[0], rs, ps, &b[0], bs, &c[0], ldc, alpha, beta, rows, cols)
 }
 
+// k512h16 is the AVX-512 micro-kernel for panels of up to 16 rows and 16
+// columns. Its portable twin is microRef, the same tile as a plain loop;
+// TestMicroKernels compares them.
+//
 //go:noescape
 func k512h16(k int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, alpha, beta float32, rows, cols int)
 
+// k512h16Go checks that the operands hold every element k512h16 touches
+// and calls it; it is the kernel's entry in the micro table.
 func k512h16Go(k int, a []float32, rs, ps int, b []float32, bs int, c []float32, ldc int, alpha, beta float32, rows, cols int) {
 	if k <= 0 || rows <= 0 || rows > 16 || cols <= 0 || cols > 16 || (rs != 1 && ps != 1) {
 		panic("gemm: bad micro-kernel call")
@@ -56,9 +80,15 @@ func k512h16Go(k int, a []float32, rs, ps int, b []float32, bs int, c []float32,
 	k512h16(k, &a[0], rs, ps, &b[0], bs, &c[0], ldc, alpha, beta, rows, cols)
 }
 
+// k512h20 is the AVX-512 micro-kernel for panels of up to 20 rows and 16
+// columns. Its portable twin is microRef, the same tile as a plain loop;
+// TestMicroKernels compares them.
+//
 //go:noescape
 func k512h20(k int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, alpha, beta float32, rows, cols int)
 
+// k512h20Go checks that the operands hold every element k512h20 touches
+// and calls it; it is the kernel's entry in the micro table.
 func k512h20Go(k int, a []float32, rs, ps int, b []float32, bs int, c []float32, ldc int, alpha, beta float32, rows, cols int) {
 	if k <= 0 || rows <= 0 || rows > 20 || cols <= 0 || cols > 16 || (rs != 1 && ps != 1) {
 		panic("gemm: bad micro-kernel call")
@@ -69,9 +99,15 @@ func k512h20Go(k int, a []float32, rs, ps int, b []float32, bs int, c []float32,
 	k512h20(k, &a[0], rs, ps, &b[0], bs, &c[0], ldc, alpha, beta, rows, cols)
 }
 
+// k512h24 is the AVX-512 micro-kernel for panels of up to 24 rows and 16
+// columns. Its portable twin is microRef, the same tile as a plain loop;
+// TestMicroKernels compares them.
+//
 //go:noescape
 func k512h24(k int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, alpha, beta float32, rows, cols int)
 
+// k512h24Go checks that the operands hold every element k512h24 touches
+// and calls it; it is the kernel's entry in the micro table.
 func k512h24Go(k int, a []float32, rs, ps int, b []float32, bs int, c []float32, ldc int, alpha, beta float32, rows, cols int) {
 	if k <= 0 || rows <= 0 || rows > 24 || cols <= 0 || cols > 16 || (rs != 1 && ps != 1) {
 		panic("gemm: bad micro-kernel call")
@@ -82,9 +118,15 @@ func k512h24Go(k int, a []float32, rs, ps int, b []float32, bs int, c []float32,
 	k512h24(k, &a[0], rs, ps, &b[0], bs, &c[0], ldc, alpha, beta, rows, cols)
 }
 
+// k512h28 is the AVX-512 micro-kernel for panels of up to 28 rows and 16
+// columns. Its portable twin is microRef, the same tile as a plain loop;
+// TestMicroKernels compares them.
+//
 //go:noescape
 func k512h28(k int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, alpha, beta float32, rows, cols int)
 
+// k512h28Go checks that the operands hold every element k512h28 touches
+// and calls it; it is the kernel's entry in the micro table.
 func k512h28Go(k int, a []float32, rs, ps int, b []float32, bs int, c []float32, ldc int, alpha, beta float32, rows, cols int) {
 	if k <= 0 || rows <= 0 || rows > 28 || cols <= 0 || cols > 16 || (rs != 1 && ps != 1) {
 		panic("gemm: bad micro-kernel call")
@@ -95,9 +137,15 @@ func k512h28Go(k int, a []float32, rs, ps int, b []float32, bs int, c []float32,
 	k512h28(k, &a[0], rs, ps, &b[0], bs, &c[0], ldc, alpha, beta, rows, cols)
 }
 
+// k256h1 is the AVX2+FMA micro-kernel for panels of up to 1 rows and 16
+// columns. Its portable twin is microRef, the same tile as a plain loop;
+// TestMicroKernels compares them.
+//
 //go:noescape
 func k256h1(k int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, alpha, beta float32, rows, cols int)
 
+// k256h1Go checks that the operands hold every element k256h1 touches
+// and calls it; it is the kernel's entry in the micro table.
 func k256h1Go(k int, a []float32, rs, ps int, b []float32, bs int, c []float32, ldc int, alpha, beta float32, rows, cols int) {
 	if k <= 0 || rows <= 0 || rows > 1 || cols <= 0 || cols > 16 || (rs != 1 && ps != 1) {
 		panic("gemm: bad micro-kernel call")
@@ -108,9 +156,15 @@ func k256h1Go(k int, a []float32, rs, ps int, b []float32, bs int, c []float32, 
 	k256h1(k, &a[0], rs, ps, &b[0], bs, &c[0], ldc, alpha, beta, rows, cols)
 }
 
+// k256h2 is the AVX2+FMA micro-kernel for panels of up to 2 rows and 16
+// columns. Its portable twin is microRef, the same tile as a plain loop;
+// TestMicroKernels compares them.
+//
 //go:noescape
 func k256h2(k int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, alpha, beta float32, rows, cols int)
 
+// k256h2Go checks that the operands hold every element k256h2 touches
+// and calls it; it is the kernel's entry in the micro table.
 func k256h2Go(k int, a []float32, rs, ps int, b []float32, bs int, c []float32, ldc int, alpha, beta float32, rows, cols int) {
 	if k <= 0 || rows <= 0 || rows > 2 || cols <= 0 || cols > 16 || (rs != 1 && ps != 1) {
 		panic("gemm: bad micro-kernel call")
@@ -121,9 +175,15 @@ func k256h2Go(k int, a []float32, rs, ps int, b []float32, bs int, c []float32, 
 	k256h2(k, &a[0], rs, ps, &b[0], bs, &c[0], ldc, alpha, beta, rows, cols)
 }
 
+// k256h3 is the AVX2+FMA micro-kernel for panels of up to 3 rows and 16
+// columns. Its portable twin is microRef, the same tile as a plain loop;
+// TestMicroKernels compares them.
+//
 //go:noescape
 func k256h3(k int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, alpha, beta float32, rows, cols int)
 
+// k256h3Go checks that the operands hold every element k256h3 touches
+// and calls it; it is the kernel's entry in the micro table.
 func k256h3Go(k int, a []float32, rs, ps int, b []float32, bs int, c []float32, ldc int, alpha, beta float32, rows, cols int) {
 	if k <= 0 || rows <= 0 || rows > 3 || cols <= 0 || cols > 16 || (rs != 1 && ps != 1) {
 		panic("gemm: bad micro-kernel call")
@@ -134,9 +194,15 @@ func k256h3Go(k int, a []float32, rs, ps int, b []float32, bs int, c []float32, 
 	k256h3(k, &a[0], rs, ps, &b[0], bs, &c[0], ldc, alpha, beta, rows, cols)
 }
 
+// k256h4 is the AVX2+FMA micro-kernel for panels of up to 4 rows and 16
+// columns. Its portable twin is microRef, the same tile as a plain loop;
+// TestMicroKernels compares them.
+//
 //go:noescape
 func k256h4(k int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, alpha, beta float32, rows, cols int)
 
+// k256h4Go checks that the operands hold every element k256h4 touches
+// and calls it; it is the kernel's entry in the micro table.
 func k256h4Go(k int, a []float32, rs, ps int, b []float32, bs int, c []float32, ldc int, alpha, beta float32, rows, cols int) {
 	if k <= 0 || rows <= 0 || rows > 4 || cols <= 0 || cols > 16 || (rs != 1 && ps != 1) {
 		panic("gemm: bad micro-kernel call")
@@ -147,9 +213,15 @@ func k256h4Go(k int, a []float32, rs, ps int, b []float32, bs int, c []float32, 
 	k256h4(k, &a[0], rs, ps, &b[0], bs, &c[0], ldc, alpha, beta, rows, cols)
 }
 
+// k256h5 is the AVX2+FMA micro-kernel for panels of up to 5 rows and 16
+// columns. Its portable twin is microRef, the same tile as a plain loop;
+// TestMicroKernels compares them.
+//
 //go:noescape
 func k256h5(k int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, alpha, beta float32, rows, cols int)
 
+// k256h5Go checks that the operands hold every element k256h5 touches
+// and calls it; it is the kernel's entry in the micro table.
 func k256h5Go(k int, a []float32, rs, ps int, b []float32, bs int, c []float32, ldc int, alpha, beta float32, rows, cols int) {
 	if k <= 0 || rows <= 0 || rows > 5 || cols <= 0 || cols > 16 || (rs != 1 && ps != 1) {
 		panic("gemm: bad micro-kernel call")
@@ -160,9 +232,15 @@ func k256h5Go(k int, a []float32, rs, ps int, b []float32, bs int, c []float32, 
 	k256h5(k, &a[0], rs, ps, &b[0], bs, &c[0], ldc, alpha, beta, rows, cols)
 }
 
+// k256h6 is the AVX2+FMA micro-kernel for panels of up to 6 rows and 16
+// columns. Its portable twin is microRef, the same tile as a plain loop;
+// TestMicroKernels compares them.
+//
 //go:noescape
 func k256h6(k int, a *float32, rs, ps int, b *float32, bs int, c *float32, ldc int, alpha, beta float32, rows, cols int)
 
+// k256h6Go checks that the operands hold every element k256h6 touches
+// and calls it; it is the kernel's entry in the micro table.
 func k256h6Go(k int, a []float32, rs, ps int, b []float32, bs int, c []float32, ldc int, alpha, beta float32, rows, cols int) {
 	if k <= 0 || rows <= 0 || rows > 6 || cols <= 0 || cols > 16 || (rs != 1 && ps != 1) {
 		panic("gemm: bad micro-kernel call")

@@ -75,6 +75,8 @@ func packTGo(src []float32, lds int, dst []float32, ldd, r0, r1, p0, p1 int) {
 	}
 }
 
+// packRows16Go copies n rows of 16 values, src rows lds apart, into
+// consecutive rows of dst: the portable packRows16.
 func packRows16Go(src []float32, lds int, dst []float32, n int) {
 	for p := 0; p < n; p++ {
 		copy(dst[p*16:p*16+16], src[p*lds:p*lds+16])

@@ -2,12 +2,22 @@
 
 package gemm
 
+// transpose8 transposes nblk blocks of 8×8 values with AVX shuffles:
+// dst[p*ldd+r] = src[r*lds+p] for r < 8, p < 8·nblk. packT calls it for
+// strips of 8 rows; its portable twin is packTGo (TestPackT).
+//
 //go:noescape
 func transpose8(src *float32, lds int, dst *float32, ldd int, nblk int)
 
+// transpose4 is transpose8 for strips of 4 rows.
+//
 //go:noescape
 func transpose4(src *float32, lds int, dst *float32, ldd int, nblk int)
 
+// copy16 copies n rows of 16 values, src rows lds apart, into consecutive
+// rows of dst with AVX loads and stores; its portable twin is packRows16Go
+// (TestPackRows16).
+//
 //go:noescape
 func copy16(src *float32, lds int, dst *float32, n int)
 

@@ -6,6 +6,8 @@ import (
 
 	"github.com/nlpodyssey/spago/ag"
 	"github.com/nlpodyssey/spago/mat"
+
+	"fashionlab/model/parallel"
 )
 
 // ActivationKind names an element-wise non-linearity.
@@ -49,18 +51,19 @@ func ParseActivation(name string) (ActivationKind, error) {
 type Activation struct {
 	x    mat.Tensor
 	kind ActivationKind
+	pool *parallel.Pool
 	ws   *Workspace
 	y    []float32
 }
 
-// NewActivation returns the op kind(x).
-func NewActivation(ws *Workspace, kind ActivationKind, x mat.Tensor) *Activation {
-	return &Activation{x: x, kind: kind, ws: ws}
+// NewActivation returns the op kind(x); pool runs its passes.
+func NewActivation(pool *parallel.Pool, ws *Workspace, kind ActivationKind, x mat.Tensor) *Activation {
+	return &Activation{x: x, kind: kind, pool: pool, ws: ws}
 }
 
 // Activate adds kind(x) to the graph.
-func Activate(ws *Workspace, kind ActivationKind, x mat.Tensor) mat.Tensor {
-	return ag.NewOperator(NewActivation(ws, kind, x)).Run()
+func Activate(pool *parallel.Pool, ws *Workspace, kind ActivationKind, x mat.Tensor) mat.Tensor {
+	return ag.NewOperator(NewActivation(pool, ws, kind, x)).Run()
 }
 
 // Operands returns x.
@@ -77,7 +80,7 @@ func (a *Activation) Forward() (mat.Tensor, error) {
 		return nil, fmt.Errorf("ops: unknown activation %v", a.kind)
 	}
 	kind := a.kind
-	parallelFor(len(x), len(x), func(lo, hi int) {
+	a.pool.For(len(x), len(x), func(lo, hi int) {
 		x, y := x[lo:hi], y[lo:hi]
 		switch kind {
 		case ReLU:
@@ -110,7 +113,7 @@ func (a *Activation) Backward(gy mat.Tensor) error {
 	g := data(gy)
 	gx := a.ws.Floats("act.gx", len(g))
 	kind := a.kind
-	parallelFor(len(g), len(g), func(lo, hi int) {
+	a.pool.For(len(g), len(g), func(lo, hi int) {
 		g, gx, y := g[lo:hi], gx[lo:hi], a.y[lo:hi]
 		switch kind {
 		case ReLU:

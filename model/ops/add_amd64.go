@@ -4,7 +4,8 @@ package ops
 
 import "golang.org/x/sys/cpu"
 
-// addAVX512 adds src[i] to dst[i] for i < n, n a multiple of 16.
+// addAVX512 adds src[i] to dst[i] for i < n, n a multiple of 16. Its
+// portable twin is the loop at the end of addTo (TestAddTo compares them).
 //
 //go:noescape
 func addAVX512(dst, src *float32, n int)

@@ -9,6 +9,7 @@ import (
 	"github.com/nlpodyssey/spago/mat"
 
 	"fashionlab/model/gemm"
+	"fashionlab/model/parallel"
 )
 
 // defaultCNNConvs are the convolution layers of the default CNN.
@@ -39,8 +40,7 @@ func BenchmarkConv(b *testing.B) {
 					mode = "train"
 				}
 				b.Run(fmt.Sprintf("conv%d/%s/threads=%d", i+1, mode, threads), func(b *testing.B) {
-					defer setProcs(threads)()
-					eng := gemm.New(threads)
+					eng := gemm.New(parallel.New(threads))
 					rng := rand.New(rand.NewPCG(1, uint64(i)))
 					x := randomMatrix(rng, batch, g.InH*g.InW*g.InC, i > 0)
 					w := randomMatrix(rng, g.OutC, g.PatchSize(), true)
@@ -50,9 +50,9 @@ func BenchmarkConv(b *testing.B) {
 					for b.Loop() {
 						y := Convolve(eng, &ws, g, x, w, bias)
 						if i < len(defaultCNNConvs)-1 {
-							y = MaxPoolReLU(&ws, pg, y)
+							y = MaxPoolReLU(eng.Pool(), &ws, pg, y)
 						} else {
-							y = AdaptiveMaxPoolReLU(&ws, pg, 4, 4, y)
+							y = AdaptiveMaxPoolReLU(eng.Pool(), &ws, pg, 4, 4, y)
 						}
 						if backward {
 							y.AccGrad(Matrix(make([]float32, y.Value().Size()), batch, y.Value().Size()/batch))
@@ -71,13 +71,13 @@ func BenchmarkConv(b *testing.B) {
 // BenchmarkMaxPoolReLU times the fused pool+relu over the default CNN's
 // first feature maps (batch 128, 26×26×16), forward and backward.
 func BenchmarkMaxPoolReLU(b *testing.B) {
-	defer setProcs(1)()
+	pool := parallel.New(1)
 	rng := rand.New(rand.NewPCG(3, 4))
 	g := PoolGeometry{H: 26, W: 26, C: 16}
 	x := randomMatrix(rng, 128, g.H*g.W*g.C, true)
 	var ws Workspace
 	for b.Loop() {
-		y := MaxPoolReLU(&ws, g, x)
+		y := MaxPoolReLU(pool, &ws, g, x)
 		y.AccGrad(Matrix(make([]float32, y.Value().Size()), 128, y.Value().Size()/128))
 		if err := ag.Backward(y); err != nil {
 			b.Fatal(err)
@@ -94,7 +94,7 @@ func BenchmarkConvPool(b *testing.B) {
 	for i, g := range defaultCNNConvs[:2] {
 		for _, threads := range []int{1, 2} {
 			b.Run(fmt.Sprintf("conv%d/threads=%d", i+1, threads), func(b *testing.B) {
-				defer setProcs(threads)()
+				pool := parallel.New(threads)
 				rng := rand.New(rand.NewPCG(1, uint64(i)))
 				x := randomMatrix(rng, batch, g.InH*g.InW*g.InC, i > 0)
 				w := randomMatrix(rng, g.OutC, g.PatchSize(), true)
@@ -106,7 +106,7 @@ func BenchmarkConvPool(b *testing.B) {
 				}
 				gy := make([]float32, len(gy0))
 				for b.Loop() {
-					y := ConvPoolReLU(&ws, g, x, w, bias)
+					y := ConvPoolReLU(pool, &ws, g, x, w, bias)
 					copy(gy, gy0)
 					y.AccGrad(Matrix(gy, batch, len(gy)/batch))
 					if err := ag.Backward(y); err != nil {

@@ -95,7 +95,7 @@ func (c *Conv2D) Forward() (mat.Tensor, error) {
 	c.cols = c.ws.Floats("conv.cols", m*k)
 	rowsPerImage := g.OutH() * g.OutW() * k
 	x := data(c.x)
-	parallelFor(c.batch, c.batch*rowsPerImage, func(b0, b1 int) {
+	c.eng.Pool().For(c.batch, c.batch*rowsPerImage, func(b0, b1 int) {
 		im2colHWC(g, b0, b1, x, c.cols)
 	})
 	c.wHWC = data(c.w)
@@ -105,7 +105,7 @@ func (c *Conv2D) Forward() (mat.Tensor, error) {
 	}
 	y := c.ws.Floats("conv.y", m*g.OutC)
 	bias := data(c.b)
-	parallelFor(m, m*g.OutC, func(lo, hi int) {
+	c.eng.Pool().For(m, m*g.OutC, func(lo, hi int) {
 		for r := lo; r < hi; r++ {
 			copy(y[r*g.OutC:(r+1)*g.OutC], bias)
 		}
@@ -164,7 +164,7 @@ func (c *Conv2D) Backward(gy mat.Tensor) error {
 	}
 	if c.b.RequiresGrad() {
 		accumulateParamGrad(c.ws, "conv.gb", c.b, 1, g.OutC, func(gb []float32, beta float32) {
-			sumRows(gb, beta, dy, m, g.OutC)
+			sumRows(c.eng.Pool(), gb, beta, dy, m, g.OutC)
 		})
 	}
 	if c.x.RequiresGrad() {
@@ -173,7 +173,7 @@ func (c *Conv2D) Backward(gy mat.Tensor) error {
 		c.eng.Gemm(false, false, m, k, g.OutC, 1, dy, g.OutC, c.wHWC, k, 0, dcols, k)
 		gx := c.ws.Floats("conv.gx", c.batch*g.InH*g.InW*g.InC)
 		rowsPerImage := g.OutH() * g.OutW() * k
-		parallelFor(c.batch, c.batch*rowsPerImage, func(b0, b1 int) {
+		c.eng.Pool().For(c.batch, c.batch*rowsPerImage, func(b0, b1 int) {
 			col2imHWC(g, b0, b1, dcols, gx)
 		})
 		c.x.AccGrad(Matrix(gx, c.batch, g.InH*g.InW*g.InC))

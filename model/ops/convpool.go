@@ -2,11 +2,12 @@ package ops
 
 import (
 	"math"
-	"runtime"
 	"strconv"
 
 	"github.com/nlpodyssey/spago/ag"
 	"github.com/nlpodyssey/spago/mat"
+
+	"fashionlab/model/parallel"
 )
 
 // ConvPool2D is a convolution with bias followed by relu and a 2×2
@@ -20,19 +21,21 @@ import (
 // Chunks are fixed by the geometry alone. Each chunk's weight and bias
 // gradients are computed on their own and then added in chunk order, so
 // the result does not depend on how many goroutines ran the chunks; the
-// chunks are split over runtime.GOMAXPROCS goroutines, each running
+// chunks are shared out among the pool's threads, each running
 // single-threaded matrix products, which keeps both cores busy without a
 // hand-off per product.
 type ConvPool2D struct {
-	x, w, b mat.Tensor
-	geom    ConvGeometry
-	ws      *Workspace
-	batch   int
-	chunk   int       // images per chunk
-	cells   int       // adaptive pool to cells×cells; 0: 2×2 max-pool
-	wHWC    []float32 // the weights with their columns in im2col order
-	y       []float32 // pooled output, relu applied
-	arg     []int32   // winner of each pooled element: index in its image's convolution output
+	x, w, b  mat.Tensor
+	geom     ConvGeometry
+	pool     *parallel.Pool
+	ws       *Workspace
+	batch    int
+	chunk    int       // images per chunk
+	cells    int       // adaptive pool to cells×cells; 0: 2×2 max-pool
+	portable bool      // never use the vector scatter; tests set it to compare
+	wHWC     []float32 // the weights with their columns in im2col order
+	y        []float32 // pooled output, relu applied
+	arg      []int32   // winner of each pooled element: index in its image's convolution output
 }
 
 // convPoolChunkBytes bounds a chunk's scratch (patches and convolution
@@ -42,11 +45,11 @@ const convPoolChunkBytes = 640 << 10
 // NewConvPool2D returns the fused op over x (batch × InH·InW·InC), w
 // (OutC × PatchSize) and b (OutC values). It panics on mismatched shapes or
 // an output map smaller than 2×2.
-func NewConvPool2D(ws *Workspace, geom ConvGeometry, x, w, b mat.Tensor) *ConvPool2D {
-	return newConvPool(ws, geom, x, w, b, 0)
+func NewConvPool2D(pool *parallel.Pool, ws *Workspace, geom ConvGeometry, x, w, b mat.Tensor) *ConvPool2D {
+	return newConvPool(pool, ws, geom, x, w, b, 0)
 }
 
-func newConvPool(ws *Workspace, geom ConvGeometry, x, w, b mat.Tensor, cells int) *ConvPool2D {
+func newConvPool(pool *parallel.Pool, ws *Workspace, geom ConvGeometry, x, w, b mat.Tensor, cells int) *ConvPool2D {
 	if err := geom.Validate(); err != nil {
 		panic(err.Error())
 	}
@@ -63,7 +66,7 @@ func newConvPool(ws *Workspace, geom ConvGeometry, x, w, b mat.Tensor, cells int
 	if cells == 0 && (geom.OutH() < 2 || geom.OutW() < 2) {
 		panic("ops: ConvPool2D needs at least a 2x2 convolution output")
 	}
-	return &ConvPool2D{x: x, w: w, b: b, geom: geom, ws: ws, batch: batch, chunk: ConvPoolChunk(geom, batch), cells: cells}
+	return &ConvPool2D{x: x, w: w, b: b, geom: geom, pool: pool, ws: ws, batch: batch, chunk: ConvPoolChunk(geom, batch), cells: cells}
 }
 
 // minChunks is the number of chunks a batch is cut into at least, when
@@ -73,22 +76,22 @@ const minChunks = 8
 // NewConvAdaptivePool2D returns the fused op relu(adaptivemaxpool(conv(x)
 // + b)) to cells×cells, with AdaptiveMaxPool2D's semantics and output
 // order (channel-major).
-func NewConvAdaptivePool2D(ws *Workspace, geom ConvGeometry, cells int, x, w, b mat.Tensor) *ConvPool2D {
+func NewConvAdaptivePool2D(pool *parallel.Pool, ws *Workspace, geom ConvGeometry, cells int, x, w, b mat.Tensor) *ConvPool2D {
 	if cells < 1 {
 		panic("ops: ConvAdaptivePool2D needs a positive output size")
 	}
-	return newConvPool(ws, geom, x, w, b, cells)
+	return newConvPool(pool, ws, geom, x, w, b, cells)
 }
 
 // ConvAdaptivePoolReLU adds relu(adaptivemaxpool(conv(x) + b)) to
 // cells×cells to the graph as one op.
-func ConvAdaptivePoolReLU(ws *Workspace, geom ConvGeometry, cells int, x, w, b mat.Tensor) mat.Tensor {
-	return ag.NewOperator(NewConvAdaptivePool2D(ws, geom, cells, x, w, b)).Run()
+func ConvAdaptivePoolReLU(pool *parallel.Pool, ws *Workspace, geom ConvGeometry, cells int, x, w, b mat.Tensor) mat.Tensor {
+	return ag.NewOperator(NewConvAdaptivePool2D(pool, ws, geom, cells, x, w, b)).Run()
 }
 
 // ConvPoolReLU adds relu(maxpool2x2(conv(x) + b)) to the graph as one op.
-func ConvPoolReLU(ws *Workspace, geom ConvGeometry, x, w, b mat.Tensor) mat.Tensor {
-	return ag.NewOperator(NewConvPool2D(ws, geom, x, w, b)).Run()
+func ConvPoolReLU(pool *parallel.Pool, ws *Workspace, geom ConvGeometry, x, w, b mat.Tensor) mat.Tensor {
+	return ag.NewOperator(NewConvPool2D(pool, ws, geom, x, w, b)).Run()
 }
 
 // Operands returns x, W and b.
@@ -122,7 +125,7 @@ func (c *ConvPool2D) adaptive(workers int) (*AdaptiveMaxPool2D, [][]float32, [][
 // before any goroutine starts.
 func (c *ConvPool2D) workers() (int, [][]float32, [][]float32) {
 	g := c.geom
-	n := min(runtime.GOMAXPROCS(0), c.chunks())
+	n := min(c.pool.Threads(), c.chunks())
 	rows := c.chunk * g.OutH() * g.OutW()
 	cols, out := make([][]float32, n), make([][]float32, n)
 	for i := range n {
@@ -133,12 +136,6 @@ func (c *ConvPool2D) workers() (int, [][]float32, [][]float32) {
 }
 
 func workerName(prefix string, i int) string { return prefix + "." + strconv.Itoa(i) }
-
-// runChunks calls fn(worker, chunk) for every chunk on up to workers
-// goroutines; worker numbers index the scratch buffers.
-func runChunks(workers, chunks int, fn func(worker, chunk int)) {
-	parallelDo(chunks, workers, fn)
-}
 
 // Forward computes the pooled maps (batch × (OutH/2)·(OutW/2)·OutC).
 func (c *ConvPool2D) Forward() (mat.Tensor, error) {
@@ -164,7 +161,7 @@ func (c *ConvPool2D) Forward() (mat.Tensor, error) {
 	if c.cells > 0 {
 		ap, best, keysAt = c.adaptive(workers)
 	}
-	runChunks(workers, c.chunks(), func(w, ch int) {
+	c.pool.Do(c.chunks(), func(w, ch int) {
 		b0 := ch * c.chunk
 		nb := min(c.batch, b0+c.chunk) - b0
 		rows := nb * g.OutH() * g.OutW()
@@ -213,8 +210,8 @@ func (c *ConvPool2D) Backward(gy mat.Tensor) error {
 	outSize := c.pooledSize()
 	mapSize := g.OutH() * g.OutW() * g.OutC
 	eng := c.ws.serialEngine()
-	workers, colsBuf, outBuf := c.workers()
-	runChunks(workers, chunks, func(w, ch int) {
+	_, colsBuf, outBuf := c.workers()
+	c.pool.Do(chunks, func(w, ch int) {
 		b0 := ch * c.chunk
 		nb := min(c.batch, b0+c.chunk) - b0
 		rows := nb * g.OutH() * g.OutW()
@@ -243,7 +240,7 @@ func (c *ConvPool2D) Backward(gy mat.Tensor) error {
 				}
 				continue
 			}
-			if scatterRows != nil && g.OutC%16 == 0 {
+			if scatterRows != nil && !c.portable && g.OutC%16 == 0 {
 				_ = d[mapSize-1]
 				scatterRows(&d[0], &c.y[o0], &dy[o0], &c.arg[o0], &gb[0], outSize/g.OutC, g.OutC/16)
 				continue

@@ -11,6 +11,7 @@ import (
 	"github.com/nlpodyssey/spago/mat"
 
 	"fashionlab/model/gemm"
+	"fashionlab/model/parallel"
 )
 
 // TestConvPoolMatchesSeparateOps checks the fused convolution+relu+pool
@@ -18,7 +19,7 @@ import (
 // up to rounding (the fused op sums the weight and bias gradients chunk by
 // chunk), over batches that fill several chunks and a partial last one.
 func TestConvPoolMatchesSeparateOps(t *testing.T) {
-	eng := gemm.New(2)
+	eng := gemm.New(parallel.New(2))
 	for _, tc := range []struct {
 		g     ConvGeometry
 		cells int // adaptive pool; 0: 2x2
@@ -65,17 +66,17 @@ func TestConvPoolMatchesSeparateOps(t *testing.T) {
 				}
 				fused := run(func(ws *Workspace, in []mat.Tensor) mat.Tensor {
 					if tc.cells > 0 {
-						return ConvAdaptivePoolReLU(ws, g, tc.cells, in[0], in[1], in[2])
+						return ConvAdaptivePoolReLU(eng.Pool(), ws, g, tc.cells, in[0], in[1], in[2])
 					}
-					return ConvPoolReLU(ws, g, in[0], in[1], in[2])
+					return ConvPoolReLU(eng.Pool(), ws, g, in[0], in[1], in[2])
 				})
 				separate := run(func(ws *Workspace, in []mat.Tensor) mat.Tensor {
 					pg := PoolGeometry{H: g.OutH(), W: g.OutW(), C: g.OutC}
 					y := Convolve(eng, ws, g, in[0], in[1], in[2])
 					if tc.cells > 0 {
-						return AdaptiveMaxPoolReLU(ws, pg, tc.cells, tc.cells, y)
+						return AdaptiveMaxPoolReLU(eng.Pool(), ws, pg, tc.cells, tc.cells, y)
 					}
-					return MaxPoolReLU(ws, pg, y)
+					return MaxPoolReLU(eng.Pool(), ws, pg, y)
 				})
 				for i, name := range []string{"output", "input gradient", "weight gradient", "bias gradient"} {
 					a, b := fused[i], separate[i]
@@ -108,12 +109,14 @@ func TestConvPoolScatterKernel(t *testing.T) {
 	for i := range r {
 		r[i] = float32(rng.NormFloat64())
 	}
-	run := func() [][]float32 {
+	run := func(portable bool) [][]float32 {
 		ps := make([]*mat.Dense[float32], 3)
 		for i, v := range inputs {
 			ps[i] = mat.NewDense[float32](mat.WithShape(shapes[i][0], shapes[i][1]), mat.WithBacking(slices.Clone(v)), mat.WithGrad(true))
 		}
-		out := ConvPoolReLU(nil, g, ps[0], ps[1], ps[2])
+		op := NewConvPool2D(parallel.New(1), nil, g, ps[0], ps[1], ps[2])
+		op.portable = portable
+		out := ag.NewOperator(op).Run()
 		rows, cols := rowsCols(out)
 		out.AccGrad(Matrix(slices.Clone(r), rows, cols))
 		if err := ag.Backward(out); err != nil {
@@ -125,11 +128,8 @@ func TestConvPoolScatterKernel(t *testing.T) {
 		}
 		return res
 	}
-	vec := run()
-	saved := scatterRows
-	scatterRows = nil
-	portable := run()
-	scatterRows = saved
+	vec := run(false)
+	portable := run(true)
 	for i := range vec {
 		for j := range vec[i] {
 			if math.Float32bits(vec[i][j]) != math.Float32bits(portable[i][j]) {

@@ -20,6 +20,14 @@
 // of allocating. Values produced with a Workspace are valid until the next
 // forward pass through the same Workspace.
 //
+// # Threads
+//
+// Ops that split their work take the run's parallel.Pool (directly, or
+// through the gemm.Engine of the products) and never start goroutines of
+// their own, so the pool's thread count bounds every pass. Work is split
+// over images or independent elements, and sums use fixed blocks added in
+// order, so results do not depend on the number of threads.
+//
 // Shape mistakes are programming errors: constructors panic with an "ops: "
 // message.
 package ops

@@ -8,6 +8,8 @@ import (
 
 	"github.com/nlpodyssey/spago/ag"
 	"github.com/nlpodyssey/spago/mat"
+
+	"fashionlab/model/parallel"
 )
 
 // TestPoolReLUMatchesReLUThenPool checks that the fused pool+relu ops give
@@ -23,14 +25,18 @@ func TestPoolReLUMatchesReLUThenPool(t *testing.T) {
 	}{
 		{
 			"max-pool 2x2",
-			func(ws *Workspace, x mat.Tensor) mat.Tensor { return MaxPoolReLU(ws, geom, x) },
-			func(ws *Workspace, x mat.Tensor) mat.Tensor { return MaxPool(ws, geom, Activate(ws, ReLU, x)) },
+			func(ws *Workspace, x mat.Tensor) mat.Tensor { return MaxPoolReLU(parallel.New(2), ws, geom, x) },
+			func(ws *Workspace, x mat.Tensor) mat.Tensor {
+				return MaxPool(parallel.New(2), ws, geom, Activate(parallel.New(2), ws, ReLU, x))
+			},
 		},
 		{
 			"adaptive max-pool to 4x4",
-			func(ws *Workspace, x mat.Tensor) mat.Tensor { return AdaptiveMaxPoolReLU(ws, geom, 4, 4, x) },
 			func(ws *Workspace, x mat.Tensor) mat.Tensor {
-				return AdaptiveMaxPool(ws, geom, 4, 4, Activate(ws, ReLU, x))
+				return AdaptiveMaxPoolReLU(parallel.New(2), ws, geom, 4, 4, x)
+			},
+			func(ws *Workspace, x mat.Tensor) mat.Tensor {
+				return AdaptiveMaxPool(parallel.New(2), ws, geom, 4, 4, Activate(parallel.New(2), ws, ReLU, x))
 			},
 		},
 	}
@@ -110,7 +116,7 @@ func TestReLUEdgeValues(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			x := mat.NewDense[float32](mat.WithShape(1, 1), mat.WithBacking([]float32{tt.x}), mat.WithGrad(true))
-			y := Activate(nil, ReLU, x)
+			y := Activate(parallel.New(1), nil, ReLU, x)
 			got := data(y)[0]
 			if tt.isNaN != (got != got) || (!tt.isNaN && math.Float32bits(got) != math.Float32bits(tt.y)) {
 				t.Errorf("relu(%v) = %v, want %v (NaN %v)", tt.x, got, tt.y, tt.isNaN)

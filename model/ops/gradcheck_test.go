@@ -9,6 +9,7 @@ import (
 	"github.com/nlpodyssey/spago/mat"
 
 	"fashionlab/model/gemm"
+	"fashionlab/model/parallel"
 )
 
 // gradCase builds an op's output from its inputs; the check compares the
@@ -128,7 +129,7 @@ func runGradCheck(t *testing.T, c gradCase) {
 }
 
 func TestGradientsMatchFiniteDifferences(t *testing.T) {
-	eng := gemm.New(2)
+	eng := gemm.New(parallel.New(2))
 	conv := func(g ConvGeometry) gradCase {
 		return gradCase{
 			shapes: [][2]int{{3, g.InH * g.InW * g.InC}, {g.OutC, g.PatchSize()}, {1, g.OutC}},
@@ -150,21 +151,21 @@ func TestGradientsMatchFiniteDifferences(t *testing.T) {
 			shapes:  [][2]int{{4, 9}},
 			prepare: func(in [][]float32) { awayFromZero(in[0], 0.05) },
 			build: func(ws *Workspace, in []mat.Tensor) mat.Tensor {
-				return Activate(ws, ReLU, in[0])
+				return Activate(eng.Pool(), ws, ReLU, in[0])
 			},
 		},
 		{
 			name:   "tanh",
 			shapes: [][2]int{{4, 9}},
 			build: func(ws *Workspace, in []mat.Tensor) mat.Tensor {
-				return Activate(ws, Tanh, in[0])
+				return Activate(eng.Pool(), ws, Tanh, in[0])
 			},
 		},
 		{
 			name:   "sigmoid",
 			shapes: [][2]int{{4, 9}},
 			build: func(ws *Workspace, in []mat.Tensor) mat.Tensor {
-				return Activate(ws, Sigmoid, in[0])
+				return Activate(eng.Pool(), ws, Sigmoid, in[0])
 			},
 		},
 		{
@@ -174,7 +175,7 @@ func TestGradientsMatchFiniteDifferences(t *testing.T) {
 				spreadOut(rand.New(rand.NewPCG(3, 4)), in[0], 0.05)
 			},
 			build: func(ws *Workspace, in []mat.Tensor) mat.Tensor {
-				return MaxPool(ws, PoolGeometry{H: 5, W: 5, C: 3}, in[0])
+				return MaxPool(eng.Pool(), ws, PoolGeometry{H: 5, W: 5, C: 3}, in[0])
 			},
 		},
 		{
@@ -184,7 +185,7 @@ func TestGradientsMatchFiniteDifferences(t *testing.T) {
 				spreadOut(rand.New(rand.NewPCG(5, 6)), in[0], 0.05)
 			},
 			build: func(ws *Workspace, in []mat.Tensor) mat.Tensor {
-				return AdaptiveMaxPool(ws, PoolGeometry{H: 5, W: 5, C: 2}, 4, 4, in[0])
+				return AdaptiveMaxPool(eng.Pool(), ws, PoolGeometry{H: 5, W: 5, C: 2}, 4, 4, in[0])
 			},
 		},
 		{
@@ -194,7 +195,7 @@ func TestGradientsMatchFiniteDifferences(t *testing.T) {
 				spreadOut(rand.New(rand.NewPCG(7, 8)), in[0], 0.05)
 			},
 			build: func(ws *Workspace, in []mat.Tensor) mat.Tensor {
-				return AdaptiveMaxPool(ws, PoolGeometry{H: 3, W: 3, C: 2}, 4, 4, in[0])
+				return AdaptiveMaxPool(eng.Pool(), ws, PoolGeometry{H: 3, W: 3, C: 2}, 4, 4, in[0])
 			},
 		},
 		{
@@ -204,7 +205,7 @@ func TestGradientsMatchFiniteDifferences(t *testing.T) {
 				spreadOffZero(rand.New(rand.NewPCG(9, 10)), in[0], 0.05)
 			},
 			build: func(ws *Workspace, in []mat.Tensor) mat.Tensor {
-				return MaxPoolReLU(ws, PoolGeometry{H: 5, W: 5, C: 3}, in[0])
+				return MaxPoolReLU(eng.Pool(), ws, PoolGeometry{H: 5, W: 5, C: 3}, in[0])
 			},
 		},
 		{
@@ -214,7 +215,7 @@ func TestGradientsMatchFiniteDifferences(t *testing.T) {
 				spreadOffZero(rand.New(rand.NewPCG(11, 12)), in[0], 0.05)
 			},
 			build: func(ws *Workspace, in []mat.Tensor) mat.Tensor {
-				return MaxPoolReLU(ws, PoolGeometry{H: 4, W: 6, C: 2}, in[0])
+				return MaxPoolReLU(eng.Pool(), ws, PoolGeometry{H: 4, W: 6, C: 2}, in[0])
 			},
 		},
 		{
@@ -224,7 +225,7 @@ func TestGradientsMatchFiniteDifferences(t *testing.T) {
 				spreadOffZero(rand.New(rand.NewPCG(13, 14)), in[0], 0.05)
 			},
 			build: func(ws *Workspace, in []mat.Tensor) mat.Tensor {
-				return AdaptiveMaxPoolReLU(ws, PoolGeometry{H: 3, W: 3, C: 2}, 4, 4, in[0])
+				return AdaptiveMaxPoolReLU(eng.Pool(), ws, PoolGeometry{H: 3, W: 3, C: 2}, 4, 4, in[0])
 			},
 		},
 		{
@@ -261,7 +262,7 @@ func TestGradientsMatchFiniteDifferences(t *testing.T) {
 			name:   g.name,
 			shapes: [][2]int{{3, g.geom.InH * g.geom.InW * g.geom.InC}, {g.geom.OutC, g.geom.PatchSize()}, {1, g.geom.OutC}},
 			build: func(ws *Workspace, in []mat.Tensor) mat.Tensor {
-				return ConvPoolReLU(ws, g.geom, in[0], in[1], in[2])
+				return ConvPoolReLU(eng.Pool(), ws, g.geom, in[0], in[1], in[2])
 			},
 		})
 	}
@@ -290,7 +291,7 @@ func TestGradientsMatchFiniteDifferences(t *testing.T) {
 			},
 			shapes: [][2]int{{3, g.geom.InH * g.geom.InW * g.geom.InC}, {g.geom.OutC, g.geom.PatchSize()}, {1, g.geom.OutC}},
 			build: func(ws *Workspace, in []mat.Tensor) mat.Tensor {
-				return ConvAdaptivePoolReLU(ws, g.geom, g.cells, in[0], in[1], in[2])
+				return ConvAdaptivePoolReLU(eng.Pool(), ws, g.geom, g.cells, in[0], in[1], in[2])
 			},
 		})
 	}

@@ -4,6 +4,8 @@ import (
 	"github.com/nlpodyssey/spago/ag"
 	"github.com/nlpodyssey/spago/mat"
 
+	"fashionlab/model/parallel"
+
 	"fashionlab/model/gemm"
 )
 
@@ -65,7 +67,7 @@ func (l *Linear) Backward(gy mat.Tensor) error {
 	}
 	if l.b.RequiresGrad() {
 		accumulateParamGrad(l.ws, "linear.gb", l.b, 1, l.out, func(gb []float32, beta float32) {
-			sumRows(gb, beta, g, l.batch, l.out)
+			sumRows(l.eng.Pool(), gb, beta, g, l.batch, l.out)
 		})
 	}
 	return nil
@@ -80,7 +82,7 @@ const sumBlockRows = 512
 // rows×cols matrix g. Rows are summed in blocks of sumBlockRows, in
 // parallel when there are several, and the block sums are then added in
 // block order.
-func sumRows(dst []float32, beta float32, g []float32, rows, cols int) {
+func sumRows(pool *parallel.Pool, dst []float32, beta float32, g []float32, rows, cols int) {
 	if beta == 0 {
 		clear(dst)
 	}
@@ -90,7 +92,7 @@ func sumRows(dst []float32, beta float32, g []float32, rows, cols int) {
 		return
 	}
 	partial := make([]float32, blocks*cols)
-	parallelFor(blocks, rows*cols, func(b0, b1 int) {
+	pool.For(blocks, rows*cols, func(b0, b1 int) {
 		for b := b0; b < b1; b++ {
 			addRows(partial[b*cols:(b+1)*cols], g, b*sumBlockRows, min(rows, (b+1)*sumBlockRows), cols)
 		}

@@ -6,6 +6,8 @@ import (
 
 	"github.com/nlpodyssey/spago/ag"
 	"github.com/nlpodyssey/spago/mat"
+
+	"fashionlab/model/parallel"
 )
 
 // PoolGeometry describes the input of a pooling op: channels-last maps of
@@ -26,6 +28,7 @@ type PoolGeometry struct {
 type MaxPool2D struct {
 	x     mat.Tensor
 	geom  PoolGeometry
+	pool  *parallel.Pool
 	ws    *Workspace
 	batch int
 	relu  bool
@@ -35,7 +38,7 @@ type MaxPool2D struct {
 
 // NewMaxPool2D returns the 2×2 max-pool op over x (batch × H·W·C).
 // It panics if the geometry does not match x or the map is smaller than 2×2.
-func NewMaxPool2D(ws *Workspace, geom PoolGeometry, x mat.Tensor) *MaxPool2D {
+func NewMaxPool2D(pool *parallel.Pool, ws *Workspace, geom PoolGeometry, x mat.Tensor) *MaxPool2D {
 	batch, in := rowsCols(x)
 	if in != geom.H*geom.W*geom.C {
 		panic("ops: MaxPool2D input width does not match the geometry")
@@ -43,18 +46,18 @@ func NewMaxPool2D(ws *Workspace, geom PoolGeometry, x mat.Tensor) *MaxPool2D {
 	if geom.H < 2 || geom.W < 2 {
 		panic(fmt.Sprintf("ops: MaxPool2D needs at least a 2x2 map, got %dx%d", geom.H, geom.W))
 	}
-	return &MaxPool2D{x: x, geom: geom, ws: ws, batch: batch}
+	return &MaxPool2D{x: x, geom: geom, pool: pool, ws: ws, batch: batch}
 }
 
 // MaxPool adds the 2×2 max-pool to the graph.
-func MaxPool(ws *Workspace, geom PoolGeometry, x mat.Tensor) mat.Tensor {
-	return ag.NewOperator(NewMaxPool2D(ws, geom, x)).Run()
+func MaxPool(pool *parallel.Pool, ws *Workspace, geom PoolGeometry, x mat.Tensor) mat.Tensor {
+	return ag.NewOperator(NewMaxPool2D(pool, ws, geom, x)).Run()
 }
 
 // MaxPoolReLU adds relu(maxpool(x)), the same as maxpool(relu(x)), to the
 // graph as one op.
-func MaxPoolReLU(ws *Workspace, geom PoolGeometry, x mat.Tensor) mat.Tensor {
-	p := NewMaxPool2D(ws, geom, x)
+func MaxPoolReLU(pool *parallel.Pool, ws *Workspace, geom PoolGeometry, x mat.Tensor) mat.Tensor {
+	p := NewMaxPool2D(pool, ws, geom, x)
 	p.relu = true
 	return ag.NewOperator(p).Run()
 }
@@ -71,7 +74,7 @@ func (p *MaxPool2D) Forward() (mat.Tensor, error) {
 	x := data(p.x)
 	y := p.ws.Floats("maxpool.y", p.batch*outSize)
 	arg := p.ws.Ints("maxpool.arg", p.batch*outSize)
-	parallelFor(p.batch, p.batch*inSize, func(b0, b1 int) {
+	p.pool.For(p.batch, p.batch*inSize, func(b0, b1 int) {
 		for b := b0; b < b1; b++ {
 			maxPoolImage(g, p.relu, x[b*inSize:(b+1)*inSize], y[b*outSize:(b+1)*outSize], arg[b*outSize:(b+1)*outSize], int32(b*inSize))
 		}
@@ -190,7 +193,7 @@ func (p *MaxPool2D) Backward(gy mat.Tensor) error {
 	gx := p.ws.Floats("maxpool.gx", rows*cols)
 	dy := data(gy)
 	y, arg, relu := p.y, p.arg, p.relu
-	parallelFor(p.batch, p.batch*inSize, func(b0, b1 int) {
+	p.pool.For(p.batch, p.batch*inSize, func(b0, b1 int) {
 		for b := b0; b < b1; b++ {
 			base := b * inSize
 			if g.H%2 != 0 || g.W%2 != 0 {
@@ -253,16 +256,18 @@ type AdaptiveMaxPool2D struct {
 	x          mat.Tensor
 	geom       PoolGeometry
 	outH, outW int
+	pool       *parallel.Pool
 	ws         *Workspace
 	batch      int
 	relu       bool // apply relu after pooling, as in MaxPool2D
+	noFast     bool // never use poolCellFast; tests set it to compare
 	y          []float32
 	arg        []int32
 }
 
 // NewAdaptiveMaxPool2D returns the adaptive max-pool op over x
 // (batch × H·W·C) to outH×outW cells. It panics on mismatched shapes.
-func NewAdaptiveMaxPool2D(ws *Workspace, geom PoolGeometry, outH, outW int, x mat.Tensor) *AdaptiveMaxPool2D {
+func NewAdaptiveMaxPool2D(pool *parallel.Pool, ws *Workspace, geom PoolGeometry, outH, outW int, x mat.Tensor) *AdaptiveMaxPool2D {
 	batch, in := rowsCols(x)
 	if in != geom.H*geom.W*geom.C {
 		panic("ops: AdaptiveMaxPool2D input width does not match the geometry")
@@ -270,18 +275,18 @@ func NewAdaptiveMaxPool2D(ws *Workspace, geom PoolGeometry, outH, outW int, x ma
 	if outH < 1 || outW < 1 {
 		panic("ops: AdaptiveMaxPool2D needs a positive output size")
 	}
-	return &AdaptiveMaxPool2D{x: x, geom: geom, outH: outH, outW: outW, ws: ws, batch: batch}
+	return &AdaptiveMaxPool2D{x: x, geom: geom, outH: outH, outW: outW, pool: pool, ws: ws, batch: batch}
 }
 
 // AdaptiveMaxPool adds the adaptive max-pool to the graph.
-func AdaptiveMaxPool(ws *Workspace, geom PoolGeometry, outH, outW int, x mat.Tensor) mat.Tensor {
-	return ag.NewOperator(NewAdaptiveMaxPool2D(ws, geom, outH, outW, x)).Run()
+func AdaptiveMaxPool(pool *parallel.Pool, ws *Workspace, geom PoolGeometry, outH, outW int, x mat.Tensor) mat.Tensor {
+	return ag.NewOperator(NewAdaptiveMaxPool2D(pool, ws, geom, outH, outW, x)).Run()
 }
 
 // AdaptiveMaxPoolReLU adds relu(adaptivemaxpool(x)), the same as
 // adaptivemaxpool(relu(x)), to the graph as one op.
-func AdaptiveMaxPoolReLU(ws *Workspace, geom PoolGeometry, outH, outW int, x mat.Tensor) mat.Tensor {
-	p := NewAdaptiveMaxPool2D(ws, geom, outH, outW, x)
+func AdaptiveMaxPoolReLU(pool *parallel.Pool, ws *Workspace, geom PoolGeometry, outH, outW int, x mat.Tensor) mat.Tensor {
+	p := NewAdaptiveMaxPool2D(pool, ws, geom, outH, outW, x)
 	p.relu = true
 	return ag.NewOperator(p).Run()
 }
@@ -305,7 +310,7 @@ func (p *AdaptiveMaxPool2D) Forward() (mat.Tensor, error) {
 	y := p.ws.Floats("adaptive.y", p.batch*outSize)
 	arg := p.ws.Ints("adaptive.arg", p.batch*outSize)
 	inSize := g.H * g.W * g.C
-	parallelFor(p.batch, p.batch*inSize, func(b0, b1 int) {
+	p.pool.For(p.batch, p.batch*inSize, func(b0, b1 int) {
 		best := make([]float32, g.C)
 		keys := make([]int32, g.C)
 		at := make([]int32, g.C)
@@ -328,7 +333,7 @@ func (p *AdaptiveMaxPool2D) poolImage(x, y []float32, arg []int32, base int32, b
 		y0, y1 := AdaptiveWindow(i, p.outH, g.H)
 		for j := 0; j < p.outW; j++ {
 			x0, x1 := AdaptiveWindow(j, p.outW, g.W)
-			if adaptiveFast && p.poolCellFast(x, y, arg, base, i, j, y0, y1, x0, x1) {
+			if !p.noFast && p.poolCellFast(x, y, arg, base, i, j, y0, y1, x0, x1) {
 				continue
 			}
 			first := (y0*g.W + x0) * C
@@ -369,9 +374,6 @@ func (p *AdaptiveMaxPool2D) poolImage(x, y []float32, arg []int32, base int32, b
 		}
 	}
 }
-
-// adaptiveFast enables poolCellFast; tests turn it off to compare.
-var adaptiveFast = true
 
 // poolCellFast pools cell (i, j), covering input rows [y0, y1) and
 // columns [x0, x1), one channel at a time with the window's running
@@ -465,7 +467,7 @@ func (p *AdaptiveMaxPool2D) Backward(gy mat.Tensor) error {
 	inSize := cols
 	y, arg, relu := p.y, p.arg, p.relu
 	// Every winner lies in its own image, so images are independent.
-	parallelFor(p.batch, p.batch*inSize, func(b0, b1 int) {
+	p.pool.For(p.batch, p.batch*inSize, func(b0, b1 int) {
 		clear(gx[b0*inSize : b1*inSize])
 		for o := b0 * outSize; o < b1*outSize; o++ {
 			if relu && !(y[o] > 0) {

@@ -9,8 +9,9 @@ import "golang.org/x/sys/cpu"
 // wide; y and arg receive n·C values. The winner of the window at top
 // element i is stored as i00 + i (or its neighbour's index: + C to the
 // right, + wc below). It uses the same order keys and first-winner rule
-// as maxPoolImageGo and so computes the same bits. It returns true,
-// leaving the row partly written, when an input is NaN.
+// as maxPoolImageGo, its portable twin, and so computes the same bits
+// (TestMaxPoolImageKernels compares them). It returns true, leaving the
+// row partly written, when an input is NaN.
 //
 //go:noescape
 func poolRowAVX512(top, bottom, y *float32, arg *int32, n, blocks int, i00, c, wc int32, relu bool) bool
@@ -27,7 +28,8 @@ var poolRows = func() func(top, bottom, y *float32, arg *int32, n, blocks int, i
 // output: for each of positions×16·blocks pooled elements o (channels
 // innermost), v = dy[o] where y[o] is in (0, +Inf] (relu passed it) and
 // 0 elsewhere; d[arg[o]] = v and gb[o mod C] += v, in the same order as
-// the portable loop.
+// its portable twin, the loop after the scatterRows call in
+// ConvPool2D.Backward (TestConvPoolScatterKernel compares them).
 //
 //go:noescape
 func scatterAVX512(d, y, dy *float32, arg *int32, gb *float32, positions, blocks int)

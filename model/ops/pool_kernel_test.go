@@ -95,8 +95,7 @@ func TestAdaptivePoolFastPath(t *testing.T) {
 				p := &AdaptiveMaxPool2D{geom: g, outH: 4, outW: 4, relu: relu}
 				n := 16 * g.C
 				run := func(fast bool) ([]float32, []int32) {
-					defer func(old bool) { adaptiveFast = old }(adaptiveFast)
-					adaptiveFast = fast
+					p.noFast = !fast
 					y, arg := make([]float32, n), make([]int32, n)
 					p.poolImage(x, y, arg, 7, make([]float32, g.C), make([]int32, g.C), make([]int32, g.C))
 					return y, arg

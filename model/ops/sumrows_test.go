@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"fashionlab/model/parallel"
 )
 
 // TestSumRowsIndependentOfThreads checks that the bias-gradient sums are
@@ -27,12 +29,11 @@ func TestSumRowsIndependentOfThreads(t *testing.T) {
 				g[i] = float32(rng.NormFloat64())
 			}
 			run := func(procs int) []float32 {
-				defer setProcs(procs)()
 				dst := make([]float32, tt.cols)
 				for j := range dst {
 					dst[j] = 0.25
 				}
-				sumRows(dst, tt.beta, g, tt.rows, tt.cols)
+				sumRows(parallel.New(procs), dst, tt.beta, g, tt.rows, tt.cols)
 				return dst
 			}
 			one, two := run(1), run(2)

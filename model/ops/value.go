@@ -7,6 +7,7 @@ import (
 	"github.com/nlpodyssey/spago/mat"
 
 	"fashionlab/model/gemm"
+	"fashionlab/model/parallel"
 )
 
 // Value is the output matrix of an op. It embeds a spago dense matrix and
@@ -86,17 +87,27 @@ type Workspace struct {
 	floats map[string][]float32
 	ints   map[string][]int32
 	serial *gemm.Engine
+	// paramMu serializes in-place writes into parameter gradients, which
+	// bypass the parameters' own locks; see SetParamLock.
+	paramMu *sync.Mutex
 }
+
+// SetParamLock lets the ops using w add their parameter gradients into the
+// parameters' gradient buffers in place, under mu, instead of through a
+// scratch buffer and AccGrad. Every workspace whose ops may touch the same
+// parameters must share one mutex: ops on parallel graph branches then
+// still add one at a time. A network sets one lock on all its workspaces.
+func (w *Workspace) SetParamLock(mu *sync.Mutex) { w.paramMu = mu }
 
 // serialEngine returns a one-thread matrix engine kept with the workspace:
 // ops that spread chunks over goroutines themselves run each chunk's
 // products on it, on the chunk's goroutine.
 func (w *Workspace) serialEngine() *gemm.Engine {
 	if w == nil {
-		return gemm.New(1)
+		return gemm.New(parallel.New(1))
 	}
 	if w.serial == nil {
-		w.serial = gemm.New(1)
+		w.serial = gemm.New(parallel.New(1))
 	}
 	return w.serial
 }
@@ -143,25 +154,21 @@ func rowsCols(t mat.Tensor) (int, int) {
 	return s[0], s[1]
 }
 
-// paramGradMu serializes direct writes into parameter gradients, which
-// bypass the parameter's own lock; ops sharing a parameter on parallel
-// graph branches then still add one at a time.
-var paramGradMu sync.Mutex
-
-// accumulateParamGrad adds a gradient of n values to t. When t is a leaf
-// (a parameter, not an op output) that already holds an n-value gradient
-// buffer, as the network's parameters always do, compute(dst, 1) adds into
-// that buffer directly; otherwise compute(dst, 0) overwrites a scratch
+// accumulateParamGrad adds a gradient of n values to t. When the workspace
+// has a parameter lock (SetParamLock) and t is a leaf (a parameter, not an
+// op output) that already holds an n-value gradient buffer, as the
+// network's parameters always do, compute(dst, 1) adds into that buffer
+// directly, under the lock; otherwise compute(dst, 0) overwrites a scratch
 // buffer of ws named name, which AccGrad then adds. compute follows the
 // GEMM convention: dst = beta·dst + contribution. Writing in place saves a
 // pass over the gradient and the scratch buffer.
 func accumulateParamGrad(ws *Workspace, name string, t mat.Tensor, rows, cols int, compute func(dst []float32, beta float32)) {
 	n := rows * cols
-	if _, isOp := t.(*ag.Operator); !isOp {
+	if _, isOp := t.(*ag.Operator); !isOp && ws != nil && ws.paramMu != nil {
 		if g, ok := t.Grad().(*mat.Dense[float32]); ok && g != nil && g.Size() == n {
-			paramGradMu.Lock()
+			ws.paramMu.Lock()
 			compute(g.Data().F32(), 1)
-			paramGradMu.Unlock()
+			ws.paramMu.Unlock()
 			return
 		}
 	}

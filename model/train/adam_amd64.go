@@ -7,7 +7,8 @@ import "golang.org/x/sys/cpu"
 // adamAVX512 applies adamUpdate's step to the first n values (n a multiple
 // of 16) with the same float32 operations in the same order (no fused
 // multiply-adds; sqrt and division are correctly rounded in both), so it
-// computes the same bits.
+// computes the same bits as adamUpdateGo, its portable twin
+// (TestAdamKernels compares them).
 //
 //go:noescape
 func adamAVX512(w, grad, m, v *float32, n int, b1, b2, eps, stepSize, bc2Sqrt float32)

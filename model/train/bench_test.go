@@ -7,8 +7,8 @@ import (
 	"github.com/nlpodyssey/spago/ag"
 
 	"fashionlab/model"
-	"fashionlab/model/gemm"
 	"fashionlab/model/ops"
+	"fashionlab/model/parallel"
 )
 
 // BenchmarkTrainStep times one Adam training step (forward, loss, backward,
@@ -25,7 +25,7 @@ func BenchmarkTrainStep(b *testing.B) {
 	} {
 		for _, threads := range []int{1, 2} {
 			b.Run(bc.name+"/threads="+string(rune('0'+threads)), func(b *testing.B) {
-				net, err := model.New(bc.cfg, 1, gemm.New(threads))
+				net, err := model.New(bc.cfg, 1, parallel.New(threads))
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -51,7 +51,7 @@ func BenchmarkTrainStep(b *testing.B) {
 					if err := ag.Backward(loss); err != nil {
 						b.Fatal(err)
 					}
-					opt.Step(net.Params())
+					opt.Step(net.Pool(), net.Params())
 				}
 				b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "images/s")
 			})

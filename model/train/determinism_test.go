@@ -9,8 +9,8 @@ import (
 	"github.com/nlpodyssey/spago/ag"
 
 	"fashionlab/model"
-	"fashionlab/model/gemm"
 	"fashionlab/model/ops"
+	"fashionlab/model/parallel"
 )
 
 // TestTrainingIsDeterministic trains the default CNN for a few Adam steps
@@ -30,7 +30,7 @@ func TestTrainingIsDeterministic(t *testing.T) {
 		y[i] = uint8(rng.IntN(model.Classes))
 	}
 	train := func() [][]float32 {
-		net, err := model.New(model.DefaultCNN(), 1, gemm.New(2))
+		net, err := model.New(model.DefaultCNN(), 1, parallel.New(2))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -44,7 +44,7 @@ func TestTrainingIsDeterministic(t *testing.T) {
 			if err := ag.Backward(loss); err != nil {
 				t.Fatal(err)
 			}
-			opt.Step(net.Params())
+			opt.Step(net.Pool(), net.Params())
 		}
 		var out [][]float32
 		for _, p := range net.Params() {

@@ -45,6 +45,6 @@ func EstimateMemory(cfg model.Config, s Settings, workers int) (Memory, error) {
 		Grads:       p,
 		Optimizer:   slots * p,
 		Activations: act,
-		Batch:       int64(s.BatchSize) * assets.ImageSize * 4,
+		Batch:       int64(s.BatchSize) * assets.ImagePixels * 4,
 	}, nil
 }

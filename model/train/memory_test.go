@@ -7,14 +7,14 @@ import (
 
 	"fashionlab/assets"
 	"fashionlab/model"
-	"fashionlab/model/gemm"
+	"fashionlab/model/parallel"
 )
 
 // syntheticSplit returns a split of random pixels and labels.
 func syntheticSplit(train, val int) *assets.Split {
 	rng := rand.New(rand.NewPCG(1, 2))
 	set := func(n int) assets.Set {
-		s := assets.Set{X: make([]float32, n*assets.ImageSize), Y: make([]uint8, n), N: n}
+		s := assets.Set{X: make([]float32, n*assets.ImagePixels), Y: make([]uint8, n), N: n}
 		for i := range s.X {
 			s.X[i] = rng.Float32()
 		}
@@ -34,7 +34,7 @@ func measureTraining(t *testing.T, cfg model.Config, s Settings, data *assets.Sp
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	net, err := model.New(cfg, 1, gemm.New(1))
+	net, err := model.New(cfg, 1, parallel.New(1))
 	if err != nil {
 		t.Fatal(err)
 	}

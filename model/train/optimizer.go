@@ -5,7 +5,7 @@ import (
 	"math"
 
 	"fashionlab/model"
-	"fashionlab/model/ops"
+	"fashionlab/model/parallel"
 )
 
 // Optimizers.
@@ -60,8 +60,9 @@ func zerosLike(params []*model.Param) [][]float32 {
 	return out
 }
 
-// Step applies one update from the accumulated gradients and clears them.
-func (o *Optimizer) Step(params []*model.Param) {
+// Step applies one update from the accumulated gradients and clears them;
+// pool runs Adam's element-wise passes.
+func (o *Optimizer) Step(pool *parallel.Pool, params []*model.Param) {
 	o.Steps++
 	switch o.Kind {
 	case Adam:
@@ -73,7 +74,7 @@ func (o *Optimizer) Step(params []*model.Param) {
 			w, g, m, v := p.Values(), p.Grads(), o.First[i], o.Second[i]
 			// Every element is updated on its own, so splitting the work
 			// does not change the result.
-			parallelFor(len(g), func(lo, hi int) {
+			parallelFor(pool, len(g), func(lo, hi int) {
 				adamUpdate(w[lo:hi], g[lo:hi], m[lo:hi], v[lo:hi], b1, b2, eps, stepSize, bc2Sqrt)
 			})
 		}
@@ -122,13 +123,8 @@ func adamUpdateGo(w, g, m, v []float32, b1, b2, eps, stepSize, bc2Sqrt float32) 
 // the time to update some 4,000 values.
 const minParallelParams = 1 << 14
 
-// parallelFor calls fn on contiguous chunks of [0, n), at most one per
-// usable processor (runtime.GOMAXPROCS: one in wasm) and one per
-// minParallelParams values, on the ops package's persistent workers, and
-// waits for them.
-func parallelFor(n int, fn func(lo, hi int)) {
-	ops.ParallelFor(n, n/minParallelParams*opsWorkPerWorker, fn)
+// parallelFor calls fn on contiguous chunks of [0, n) on pool's threads,
+// at most one chunk per minParallelParams values, and waits for them.
+func parallelFor(pool *parallel.Pool, n int, fn func(lo, hi int)) {
+	pool.For(n, n/minParallelParams*parallel.MinParallelWork, fn)
 }
-
-// opsWorkPerWorker is the work ops.ParallelFor asks of each goroutine.
-const opsWorkPerWorker = 1 << 15

@@ -181,17 +181,17 @@ func (t *Trainer) Step() (StepStats, bool) {
 	from := t.step * bs
 	to := min(from+bs, n)
 	rows := to - from
-	t.batchX = t.ws.Floats("batch.x", rows*assets.ImageSize)
+	t.batchX = t.ws.Floats("batch.x", rows*assets.ImagePixels)
 	t.batchY = t.batchY[:0]
 	for r := 0; r < rows; r++ {
 		i := from + r
 		if t.perm != nil {
 			i = t.perm[i]
 		}
-		copy(t.batchX[r*assets.ImageSize:(r+1)*assets.ImageSize], t.data.Train.X[i*assets.ImageSize:(i+1)*assets.ImageSize])
+		copy(t.batchX[r*assets.ImagePixels:(r+1)*assets.ImagePixels], t.data.Train.X[i*assets.ImagePixels:(i+1)*assets.ImagePixels])
 		t.batchY = append(t.batchY, t.data.Train.Y[i])
 	}
-	x := ops.Matrix(t.batchX, rows, assets.ImageSize)
+	x := ops.Matrix(t.batchX, rows, assets.ImagePixels)
 	logits := t.net.Forward(x)
 	loss, ce := ops.Loss(&t.ws, logits, t.batchY)
 	lossValue := float64(loss.Value().Item().F32())
@@ -217,7 +217,7 @@ func (t *Trainer) Step() (StepStats, bool) {
 		t.history.Saturated = true
 	}
 	t.lastNorm = stats.GradNorm
-	t.opt.Step(t.net.Params())
+	t.opt.Step(t.net.Pool(), t.net.Params())
 	t.seconds += time.Since(start).Seconds()
 	if t.step < t.StepsPerEpoch() {
 		return stats, false
@@ -266,7 +266,7 @@ func (t *Trainer) gradNorm() float64 {
 		blocks := (len(g) + normBlock - 1) / normBlock
 		t.normParts = slices.Grow(t.normParts[:0], blocks)[:blocks]
 		parts := t.normParts
-		parallelFor(blocks*normBlock, func(lo, hi int) {
+		parallelFor(t.net.Pool(), blocks*normBlock, func(lo, hi int) {
 			for b := lo / normBlock; b < hi/normBlock; b++ {
 				parts[b] = sumSquares(g[b*normBlock : min(len(g), (b+1)*normBlock)])
 			}
@@ -378,7 +378,7 @@ func forEachBatch(net *model.Network, set assets.Set, n int, fn func(rows int, l
 	var ws ops.Workspace
 	for from := 0; from < n; from += EvalBatch {
 		rows := min(EvalBatch, n-from)
-		x := ops.Matrix(set.X[from*assets.ImageSize:(from+rows)*assets.ImageSize], rows, assets.ImageSize)
+		x := ops.Matrix(set.X[from*assets.ImagePixels:(from+rows)*assets.ImagePixels], rows, assets.ImagePixels)
 		loss, ce := ops.Loss(&ws, net.Forward(x), set.Y[from:from+rows])
 		fn(rows, float64(loss.Value().Item().F32()), ce)
 	}

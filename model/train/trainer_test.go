@@ -9,7 +9,7 @@ import (
 
 	"fashionlab/assets"
 	"fashionlab/model"
-	"fashionlab/model/gemm"
+	"fashionlab/model/parallel"
 )
 
 const debianDir = "/usr/share/datasets/fashion-mnist"
@@ -54,7 +54,7 @@ func TestTrainingLearnsRealFashionMNIST(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			split := realData(t, assets.SplitOptions{Normalize: true, TrainLimit: tt.limit})
-			net, err := model.New(tt.cfg, 1, gemm.New(0))
+			net, err := model.New(tt.cfg, 1, parallel.New(0))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -91,7 +91,7 @@ func TestTrainingLearnsRealFashionMNIST(t *testing.T) {
 
 func TestRawPixelsAtLearningRate1e2SaturateTheSoftmax(t *testing.T) {
 	split := realData(t, assets.SplitOptions{Normalize: false, TrainLimit: 2560})
-	net, err := model.New(model.DefaultMLP(), 1, gemm.New(0))
+	net, err := model.New(model.DefaultMLP(), 1, parallel.New(0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +119,7 @@ func TestRawPixelsAtLearningRate1e2SaturateTheSoftmax(t *testing.T) {
 
 func TestDivergenceIsReportedWithItsEpochAndStep(t *testing.T) {
 	split := realData(t, assets.SplitOptions{Normalize: false, TrainLimit: 1280})
-	net, err := model.New(model.DefaultMLP(), 1, gemm.New(0))
+	net, err := model.New(model.DefaultMLP(), 1, parallel.New(0))
 	if err != nil {
 		t.Fatal(err)
 	}

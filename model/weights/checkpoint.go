@@ -9,7 +9,7 @@ import (
 
 	"fashionlab/assets"
 	"fashionlab/model"
-	"fashionlab/model/gemm"
+	"fashionlab/model/parallel"
 	"fashionlab/model/train"
 )
 
@@ -235,10 +235,10 @@ func (c *Checkpoint) Restore(net *model.Network) error {
 	return nil
 }
 
-// Network builds the checkpoint's network with its weights; eng runs its
-// matrix products.
-func (c *Checkpoint) Network(eng *gemm.Engine) (*model.Network, error) {
-	net, err := model.New(c.Config, 0, eng)
+// Network builds the checkpoint's network with its weights; pool runs its
+// parallel passes.
+func (c *Checkpoint) Network(pool *parallel.Pool) (*model.Network, error) {
+	net, err := model.New(c.Config, 0, pool)
 	if err != nil {
 		return nil, fmt.Errorf("weights: checkpoint: %w", err)
 	}
@@ -250,8 +250,8 @@ func (c *Checkpoint) Network(eng *gemm.Engine) (*model.Network, error) {
 
 // Resume rebuilds the network and returns a Trainer that continues the run
 // on data, which must be the split the run was started on.
-func (c *Checkpoint) Resume(data *assets.Split, eng *gemm.Engine) (*train.Trainer, error) {
-	net, err := c.Network(eng)
+func (c *Checkpoint) Resume(data *assets.Split, pool *parallel.Pool) (*train.Trainer, error) {
+	net, err := c.Network(pool)
 	if err != nil {
 		return nil, err
 	}

@@ -15,7 +15,7 @@ import (
 
 	"fashionlab/assets"
 	"fashionlab/model"
-	"fashionlab/model/gemm"
+	"fashionlab/model/parallel"
 	"fashionlab/model/train"
 )
 
@@ -54,18 +54,18 @@ func syntheticSplit(train, val, test int) *assets.Split {
 	rng := rand.New(rand.NewPCG(3, 4))
 	patterns := make([][]float32, model.Classes)
 	for c := range patterns {
-		patterns[c] = make([]float32, assets.ImageSize)
+		patterns[c] = make([]float32, assets.ImagePixels)
 		for i := range patterns[c] {
 			patterns[c][i] = float32(rng.NormFloat64())
 		}
 	}
 	set := func(n int) assets.Set {
-		s := assets.Set{X: make([]float32, n*assets.ImageSize), Y: make([]uint8, n), N: n}
+		s := assets.Set{X: make([]float32, n*assets.ImagePixels), Y: make([]uint8, n), N: n}
 		for i := range n {
 			c := rng.IntN(model.Classes)
 			s.Y[i] = uint8(c)
-			for j := range assets.ImageSize {
-				s.X[i*assets.ImageSize+j] = patterns[c][j] + 2*float32(rng.NormFloat64())
+			for j := range assets.ImagePixels {
+				s.X[i*assets.ImagePixels+j] = patterns[c][j] + 2*float32(rng.NormFloat64())
 			}
 		}
 		return s
@@ -164,7 +164,7 @@ func TestResumedTrainingMatchesUninterruptedTraining(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if tr, err = loaded.Resume(split, gemm.New(1)); err != nil {
+				if tr, err = loaded.Resume(split, parallel.New(1)); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -279,7 +279,7 @@ func TestCheckpointsThatDoNotFitAreRefused(t *testing.T) {
 		return handmade(t, ts, meta)
 	}
 	weightsOnly := func() []byte {
-		net, err := c.Network(gemm.New(1))
+		net, err := c.Network(parallel.New(1))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -329,10 +329,10 @@ func TestACheckpointResumesOnlyOnItsNetworkAndData(t *testing.T) {
 	}
 	smaller := *split
 	smaller.Train.N = 16 // one step per epoch; the checkpoint is at step 2
-	if _, err := c.Resume(&smaller, gemm.New(1)); err == nil || !strings.Contains(err.Error(), "step 2 of an epoch of 1 steps") {
+	if _, err := c.Resume(&smaller, parallel.New(1)); err == nil || !strings.Contains(err.Error(), "step 2 of an epoch of 1 steps") {
 		t.Errorf("resuming on a smaller split: got %v", err)
 	}
-	if _, err := c.Resume(split, gemm.New(1)); err != nil {
+	if _, err := c.Resume(split, parallel.New(1)); err != nil {
 		t.Errorf("resuming on its own split: %v", err)
 	}
 }

@@ -1,5 +1,5 @@
 // Package weights saves and loads networks and training checkpoints as
-// safetensors files, natively and in the browser.
+// safetensors files (cmd/train writes and resumes them).
 //
 // # Weights files
 //
@@ -20,8 +20,8 @@
 //
 // WriteFile writes atomically: a temporary file in the same directory is
 // synced and renamed over the target, so a crash or error never leaves a
-// partial file behind. The io.Reader and io.Writer forms serve the
-// browser, which has no file system.
+// partial file behind. The io.Reader and io.Writer forms need no file
+// system.
 //
 // # Checkpoints
 //

@@ -12,14 +12,14 @@ import (
 	"github.com/nlpodyssey/safetensors"
 
 	"fashionlab/model"
-	"fashionlab/model/gemm"
 	"fashionlab/model/ops"
+	"fashionlab/model/parallel"
 )
 
 // newNet builds cfg with seed on a single-threaded engine.
 func newNet(t *testing.T, cfg model.Config, seed uint64) *model.Network {
 	t.Helper()
-	net, err := model.New(cfg, seed, gemm.New(1))
+	net, err := model.New(cfg, seed, parallel.New(1))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"fashionlab/model/gemm"
+	"fashionlab/model/parallel"
 )
 
 // python is Debian's interpreter, which has python3-torch; the one first
@@ -81,7 +81,7 @@ func TestPyTorchComputesWhatGoComputesWithTheSameWeights(t *testing.T) {
 			}
 
 			// PyTorch's weights in Go.
-			torchNet, meta, err := ReadNetwork(filepath.Join(dir, "torch.safetensors"), gemm.New(1))
+			torchNet, meta, err := ReadNetwork(filepath.Join(dir, "torch.safetensors"), parallel.New(1))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -9,7 +9,7 @@ import (
 	"slices"
 
 	"fashionlab/model"
-	"fashionlab/model/gemm"
+	"fashionlab/model/parallel"
 )
 
 // Metadata keys that this package writes.
@@ -244,14 +244,14 @@ func header(b []byte) (model.Config, map[string]string, error) {
 }
 
 // NewNetwork reads a safetensors file from r and returns the network it
-// describes, with its weights, and the file's metadata. eng runs the
-// network's matrix products.
-func NewNetwork(r io.Reader, eng *gemm.Engine) (*model.Network, map[string]string, error) {
+// describes, with its weights, and the file's metadata. pool runs the
+// network's parallel passes.
+func NewNetwork(r io.Reader, pool *parallel.Pool) (*model.Network, map[string]string, error) {
 	b, err := io.ReadAll(r)
 	if err != nil {
 		return nil, nil, fmt.Errorf("weights: %w", err)
 	}
-	net, meta, err := newNetwork(b, eng)
+	net, meta, err := newNetwork(b, pool)
 	if err != nil {
 		return nil, nil, fmt.Errorf("weights: %w", err)
 	}
@@ -259,19 +259,19 @@ func NewNetwork(r io.Reader, eng *gemm.Engine) (*model.Network, map[string]strin
 }
 
 // ReadNetwork is NewNetwork for the file at path.
-func ReadNetwork(path string, eng *gemm.Engine) (*model.Network, map[string]string, error) {
+func ReadNetwork(path string, pool *parallel.Pool) (*model.Network, map[string]string, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, nil, fmt.Errorf("weights: %w", err)
 	}
-	net, meta, err := newNetwork(b, eng)
+	net, meta, err := newNetwork(b, pool)
 	if err != nil {
 		return nil, nil, fmt.Errorf("weights: %s: %w", path, err)
 	}
 	return net, meta, nil
 }
 
-func newNetwork(b []byte, eng *gemm.Engine) (*model.Network, map[string]string, error) {
+func newNetwork(b []byte, pool *parallel.Pool) (*model.Network, map[string]string, error) {
 	f, err := decode(b)
 	if err != nil {
 		return nil, nil, err
@@ -280,7 +280,7 @@ func newNetwork(b []byte, eng *gemm.Engine) (*model.Network, map[string]string, 
 	if err != nil {
 		return nil, nil, err
 	}
-	net, err := model.New(cfg, 0, eng)
+	net, err := model.New(cfg, 0, pool)
 	if err != nil {
 		return nil, nil, err
 	}

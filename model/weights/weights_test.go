@@ -16,7 +16,7 @@ import (
 	"github.com/nlpodyssey/safetensors"
 
 	"fashionlab/model"
-	"fashionlab/model/gemm"
+	"fashionlab/model/parallel"
 )
 
 // smallCNN has strides, paddings and a last map smaller than the adaptive
@@ -75,7 +75,7 @@ func TestSavedWeightsLoadBackIdentically(t *testing.T) {
 			if !sameConfig(cfg, tt.cfg) {
 				t.Errorf("ReadConfig gave %v, want %v", cfg, tt.cfg)
 			}
-			rebuilt, meta, err := ReadNetwork(path, gemm.New(1))
+			rebuilt, meta, err := ReadNetwork(path, parallel.New(1))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -106,7 +106,7 @@ func TestBytesRoundTripWithoutAFileSystem(t *testing.T) {
 	if !sameConfig(cfg, smallCNN()) || len(meta) != 2 {
 		t.Errorf("DecodeHeader gave %v and %v", cfg, meta)
 	}
-	net, _, err := NewNetwork(bytes.NewReader(b), gemm.New(1))
+	net, _, err := NewNetwork(bytes.NewReader(b), parallel.New(1))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -320,7 +320,7 @@ func TestAFileWithoutConfigurationLoadsButCannotRebuild(t *testing.T) {
 	if !sameBits(values(dst), values(src)) {
 		t.Error("loaded parameters differ")
 	}
-	_, _, err := NewNetwork(bytes.NewReader(b), gemm.New(1))
+	_, _, err := NewNetwork(bytes.NewReader(b), parallel.New(1))
 	if !errors.Is(err, ErrMismatch) || !strings.Contains(err.Error(), "no fashionlab.config") {
 		t.Errorf("got %v, want an error about the missing configuration", err)
 	}

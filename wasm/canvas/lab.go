@@ -7,7 +7,7 @@ import (
 
 	"fashionlab/model"
 	"fashionlab/model/equivariance"
-	"fashionlab/model/gemm"
+	"fashionlab/model/parallel"
 	"fashionlab/wasm/protocol"
 )
 
@@ -58,7 +58,7 @@ func probe(r labRequest) (equivariance.Result, error) {
 	case sourceRandom:
 		f = equivariance.HomeworkModel(equivariance.RandomConv(r.seed))
 	case sourceTrained:
-		net, err := model.New(r.config, 0, gemm.New(1))
+		net, err := model.New(r.config, 0, parallel.New(1))
 		if err != nil {
 			return equivariance.Result{}, err
 		}

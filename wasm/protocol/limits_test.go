@@ -6,7 +6,7 @@ import (
 
 	"fashionlab/model"
 	"fashionlab/model/experiments"
-	"fashionlab/model/gemm"
+	"fashionlab/model/parallel"
 	"fashionlab/model/train"
 )
 
@@ -116,7 +116,7 @@ func TestTheMemoryProblemNamesTheBudgetAndWhy(t *testing.T) {
 
 func TestTheQuestionsNetworksPassWithTheirParameterCounts(t *testing.T) {
 	limits := BrowserLimits(12000)
-	eng := gemm.New(1)
+	pool := parallel.New(1)
 	demo := train.DefaultSettings()
 	demo.Epochs, demo.TrainLimit = 3, 12000
 	tests := []struct {
@@ -138,7 +138,7 @@ func TestTheQuestionsNetworksPassWithTheirParameterCounts(t *testing.T) {
 			if len(r.Problems) > 0 {
 				t.Fatalf("problems: %+v", r.Problems)
 			}
-			net, err := model.New(tt.cfg, 1, eng)
+			net, err := model.New(tt.cfg, 1, pool)
 			if err != nil {
 				t.Fatal(err)
 			}

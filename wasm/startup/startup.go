@@ -15,8 +15,8 @@ import (
 
 	"fashionlab/assets"
 	"fashionlab/model"
-	"fashionlab/model/gemm"
 	"fashionlab/model/ops"
+	"fashionlab/model/parallel"
 	"fashionlab/model/train"
 )
 
@@ -72,14 +72,14 @@ func (p *Pending) Done() bool { return p.done }
 
 // Advance evaluates the next batch of train.EvalBatch images with the
 // untrained network, rebuilt from the run's configuration and seed with
-// eng. After the last batch it writes epoch 0 into the trainer's history
+// pool. After the last batch it writes epoch 0 into the trainer's history
 // and returns it with done true.
-func (p *Pending) Advance(eng *gemm.Engine) (e train.Epoch, done bool, err error) {
+func (p *Pending) Advance(pool *parallel.Pool) (e train.Epoch, done bool, err error) {
 	if p.done {
 		return p.trainer.History().Epochs[0], true, nil
 	}
 	if p.net == nil {
-		if p.net, err = model.New(p.config, p.seed, eng); err != nil {
+		if p.net, err = model.New(p.config, p.seed, pool); err != nil {
 			return train.Epoch{}, false, fmt.Errorf("startup: rebuild the untrained network: %w", err)
 		}
 	}
@@ -89,7 +89,7 @@ func (p *Pending) Advance(eng *gemm.Engine) (e train.Epoch, done bool, err error
 	if p.part < len(p.parts) {
 		e := &p.parts[p.part]
 		rows := min(train.EvalBatch, e.n-e.from)
-		x := ops.Matrix(e.set.X[e.from*assets.ImageSize:(e.from+rows)*assets.ImageSize], rows, assets.ImageSize)
+		x := ops.Matrix(e.set.X[e.from*assets.ImagePixels:(e.from+rows)*assets.ImagePixels], rows, assets.ImagePixels)
 		loss, ce := ops.Loss(&p.ws, p.net.Forward(x), e.set.Y[e.from:e.from+rows])
 		e.lossSum += float64(loss.Value().Item().F32()) * float64(rows)
 		e.correct += ce.Correct
@@ -110,9 +110,9 @@ func (p *Pending) Advance(eng *gemm.Engine) (e train.Epoch, done bool, err error
 }
 
 // Finish evaluates what is left of epoch 0 and returns it.
-func (p *Pending) Finish(eng *gemm.Engine) (train.Epoch, error) {
+func (p *Pending) Finish(pool *parallel.Pool) (train.Epoch, error) {
 	for {
-		e, done, err := p.Advance(eng)
+		e, done, err := p.Advance(pool)
 		if err != nil || done {
 			return e, err
 		}

@@ -8,7 +8,7 @@ import (
 
 	"fashionlab/assets"
 	"fashionlab/model"
-	"fashionlab/model/gemm"
+	"fashionlab/model/parallel"
 	"fashionlab/model/train"
 )
 
@@ -16,7 +16,7 @@ import (
 func randomSplit(nTrain, nVal int) *assets.Split {
 	rng := rand.New(rand.NewPCG(1, 2))
 	set := func(n int) assets.Set {
-		s := assets.Set{N: n, X: make([]float32, n*assets.ImageSize), Y: make([]uint8, n)}
+		s := assets.Set{N: n, X: make([]float32, n*assets.ImagePixels), Y: make([]uint8, n)}
 		for i := range s.X {
 			s.X[i] = float32(rng.NormFloat64())
 		}
@@ -28,9 +28,9 @@ func randomSplit(nTrain, nVal int) *assets.Split {
 	return &assets.Split{Train: set(nTrain), Val: set(nVal), Test: set(8)}
 }
 
-func newTrainer(t *testing.T, cfg model.Config, s train.Settings, data *assets.Split, eng *gemm.Engine) *train.Trainer {
+func newTrainer(t *testing.T, cfg model.Config, s train.Settings, data *assets.Split, pool *parallel.Pool) *train.Trainer {
 	t.Helper()
-	net, err := model.New(cfg, s.Seed, eng)
+	net, err := model.New(cfg, s.Seed, pool)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -88,20 +88,20 @@ func TestDeferredEpochZeroLogsWhatStartWouldHave(t *testing.T) {
 		{"nothing trained before the evaluation", cnn, 0, 48, 0},
 		{"more images in the log than one evaluation batch", mlp, 0, 300, 1},
 	}
-	eng := gemm.New(1)
+	pool := parallel.New(1)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			data := randomSplit(320, 300)
 			s := train.DefaultSettings()
 			s.BatchSize, s.Epochs, s.LearningRate, s.EvalTrainSize, s.TrainLimit = 20, 2, 1e-3, tt.evalN, tt.limit
 
-			ref := newTrainer(t, tt.config, s, data, eng)
+			ref := newTrainer(t, tt.config, s, data, pool)
 			ref.Start()
 			for !ref.Done() {
 				ref.Step()
 			}
 
-			tr := newTrainer(t, tt.config, s, data, eng)
+			tr := newTrainer(t, tt.config, s, data, pool)
 			p := Begin(tr, tt.config, s.Seed, data)
 			if p == nil {
 				t.Fatal("Begin deferred nothing on a fresh trainer")
@@ -115,7 +115,7 @@ func TestDeferredEpochZeroLogsWhatStartWouldHave(t *testing.T) {
 			var e0 train.Epoch
 			for done := false; !done; {
 				var err error
-				if e0, done, err = p.Advance(eng); err != nil {
+				if e0, done, err = p.Advance(pool); err != nil {
 					t.Fatal(err)
 				}
 				if !done && !tr.Done() {
@@ -139,7 +139,7 @@ func TestBeginDefersNothingOnceTheLogHasStarted(t *testing.T) {
 	data := randomSplit(30, 10)
 	s := train.DefaultSettings()
 	s.BatchSize, s.Epochs, s.EvalTrainSize = 10, 1, 10
-	tr := newTrainer(t, cfg, s, data, gemm.New(1))
+	tr := newTrainer(t, cfg, s, data, parallel.New(1))
 	tr.Start()
 	before := tr.History().Epochs[0]
 	if p := Begin(tr, cfg, s.Seed, data); p != nil {

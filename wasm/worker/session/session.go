@@ -17,8 +17,8 @@ import (
 	"fashionlab/assets"
 	"fashionlab/model"
 	"fashionlab/model/experiments"
-	"fashionlab/model/gemm"
 	"fashionlab/model/ops"
+	"fashionlab/model/parallel"
 	"fashionlab/model/train"
 	"fashionlab/wasm/protocol"
 	"fashionlab/wasm/startup"
@@ -37,7 +37,6 @@ const (
 // beside the (at most two) streamed splits: each is ~50 MB of float32.
 const maxSplits = 2
 
-
 // splitKey identifies a prepared split: normalization and training limit.
 type splitKey struct {
 	normalize bool
@@ -51,7 +50,7 @@ type Session struct {
 	data   *startup.Data
 	limits protocol.Limits
 	splits map[splitKey]*assets.Split
-	eng    *gemm.Engine
+	pool   *parallel.Pool
 
 	run      int
 	trainer  *train.Trainer
@@ -89,7 +88,7 @@ func NewStreaming(d *startup.Data, post func(protocol.Message)) *Session {
 		data:   d,
 		limits: protocol.BrowserLimits(d.Header().Train),
 		splits: map[splitKey]*assets.Split{},
-		eng:    gemm.New(1),
+		pool:   parallel.New(1),
 		loss:   make([]float32, 0, maxBatched),
 		acc:    make([]float32, 0, maxBatched),
 		norm:   make([]float32, 0, maxBatched),
@@ -284,7 +283,7 @@ func (w *Session) start(m protocol.Start) {
 		w.post(protocol.Error{Command: protocol.KindStart, Run: m.Run, Message: "The run was not started: " + err.Error()})
 		return
 	}
-	net, err := model.New(m.Config, m.Settings.Seed, w.eng)
+	net, err := model.New(m.Config, m.Settings.Seed, w.pool)
 	if err != nil {
 		w.post(protocol.Error{Command: protocol.KindStart, Run: m.Run, Message: "The run was not started: " + err.Error()})
 		return
@@ -432,10 +431,10 @@ func (w *Session) advanceEpochZero(all bool) {
 	)
 	if all {
 		if err = w.data.Wait(w.epochZeroReady); err == nil {
-			e, err = w.epochZero.Finish(w.eng)
+			e, err = w.epochZero.Finish(w.pool)
 		}
 	} else {
-		e, done, err = w.epochZero.Advance(w.eng)
+		e, done, err = w.epochZero.Advance(w.pool)
 	}
 	if err != nil {
 		w.epochZero = nil
@@ -534,7 +533,7 @@ func (w *Session) activations(m protocol.GetActivations) {
 		w.fail(protocol.KindGetActivations, fmt.Sprintf("There is no validation image %d: the subset has %d.", m.Index, w.split.Val.N))
 		return
 	}
-	x := ops.Matrix(w.split.Val.Row(m.Index), 1, assets.ImageSize)
+	x := ops.Matrix(w.split.Val.Row(m.Index), 1, assets.ImagePixels)
 	logits, maps := w.trainer.Network().ForwardMaps(x)
 	out := protocol.Activations{Index: m.Index, Label: int(w.split.Val.Y[m.Index]), Pred: argmax(logits.Value().Data().F32()), Image: w.rawImage(m.Index, nil), Maps: []protocol.FeatureMaps{}}
 	for _, fm := range maps {
