@@ -647,12 +647,11 @@
       req.weight = state.weights[0].data;
       req.bias = state.weights[1].data;
     }
-    withCanvas((c) => {
-      const res = c.setLab(req);
+    withCanvas((c) => Promise.resolve(c.setLab(req)).then((res) => {
       if (res.error) { $('lab-stats').textContent = res.error; return; }
       state.equivariance = { dx, dy, degrees: deg, source, shiftMax: res.shiftMax, rotateMax: res.rotateMax, shiftMaxAll: res.shiftMaxAll, rotateMaxAll: res.rotateMaxAll, scale: res.scale };
-      $('lab-stats').textContent = `interior max |diff|: shift ${res.shiftMax.toFixed(4)}, rotation ${res.rotateMax.toFixed(4)} (max |f(x)| ${res.scale.toFixed(3)})`;
-    });
+      $('lab-stats').textContent = res.note || `interior max |diff|: shift ${res.shiftMax.toFixed(4)}, rotation ${res.rotateMax.toFixed(4)} (max |f(x)| ${res.scale.toFixed(3)})`;
+    }));
   }
 
   // ---- demos and URL parameters ----
