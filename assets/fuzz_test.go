@@ -2,6 +2,7 @@ package assets
 
 import (
 	"bytes"
+	"reflect"
 	"testing"
 )
 
@@ -62,7 +63,7 @@ func FuzzReadSubset(f *testing.F) {
 		Val: fakeImages(1, 2, 2), ValLabels: []uint8{3},
 		Test: fakeImages(0, 2, 2), TestLabels: []uint8{},
 	}))
-	f.Add([]byte("FLSUB1\n"))
+	f.Add([]byte("FLSUB2\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r := bytes.NewReader(data)
 		s, err := ReadSubset(r)
@@ -76,6 +77,43 @@ func FuzzReadSubset(f *testing.F) {
 		consumed := len(data) - r.Len()
 		if !bytes.Equal(b.Bytes(), data[:consumed]) {
 			t.Fatalf("writing back gives %d bytes that differ from the %d read", b.Len(), consumed)
+		}
+	})
+}
+
+// FuzzSubsetDecoder checks that a decoder fed a stream in two pieces, cut
+// anywhere, agrees with ReadSubset: the same subset, or an error.
+func FuzzSubsetDecoder(f *testing.F) {
+	f.Add(encodeSubset(f, &Subset{
+		Train: fakeImages(2, 2, 2), TrainLabels: []uint8{1, 2},
+		Val: fakeImages(1, 2, 2), ValLabels: []uint8{3},
+		Test: fakeImages(1, 2, 2), TestLabels: []uint8{9},
+	}), uint16(30))
+	f.Add([]byte("FLSUB2\n"), uint16(3))
+	f.Fuzz(func(t *testing.T, data []byte, cut uint16) {
+		r := bytes.NewReader(data)
+		want, wantErr := ReadSubset(r)
+		consumed := data[:len(data)-r.Len()]
+		if wantErr != nil {
+			consumed = data
+		}
+		at := min(int(cut), len(consumed))
+		d := NewSubsetDecoder()
+		_, err := d.Write(consumed[:at])
+		if err == nil {
+			_, err = d.Write(consumed[at:])
+		}
+		var got *Subset
+		if err == nil {
+			got, err = d.Subset()
+		}
+		switch {
+		case wantErr == nil && err != nil:
+			t.Fatalf("ReadSubset accepted the stream, the decoder (cut at %d) says %v", at, err)
+		case wantErr != nil && err == nil:
+			t.Fatalf("ReadSubset says %v, the decoder (cut at %d) accepted the stream", wantErr, at)
+		case wantErr == nil && !reflect.DeepEqual(got, want):
+			t.Fatalf("the decoder (cut at %d) gives another subset than ReadSubset", at)
 		}
 	})
 }

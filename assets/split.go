@@ -137,10 +137,10 @@ func makeSplit(train, val, test part, normalize bool) (*Split, error) {
 }
 
 // pixelStats returns the per-pixel mean and unbiased standard deviation of im,
-// which holds at least two 28x28 images, with a standard deviation of zero
+// which holds at least two images, with a standard deviation of zero
 // replaced by one. It sums in float64 over two passes for accuracy.
 func pixelStats(im *Images) (mean, std []float64) {
-	mean = make([]float64, ImagePixels)
+	mean = make([]float64, im.Rows*im.Cols)
 	for i := range im.N {
 		for j, p := range im.Image(i) {
 			mean[j] += float64(p)
@@ -150,7 +150,7 @@ func pixelStats(im *Images) (mean, std []float64) {
 	for j := range mean {
 		mean[j] /= n
 	}
-	std = make([]float64, ImagePixels)
+	std = make([]float64, len(mean))
 	for i := range im.N {
 		for j, p := range im.Image(i) {
 			d := float64(p) - mean[j]

@@ -4,11 +4,15 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 )
 
 // subsetMagic starts every subset stream.
-const subsetMagic = "FLSUB1\n"
+const subsetMagic = "FLSUB2\n"
+
+// subsetHeaderLen is the size of the magic and the five header fields.
+const subsetHeaderLen = len(subsetMagic) + 5*4
 
 // Subset is a small slice of the dataset for the browser: raw uint8 pixels
 // and labels of train, val and test parts. All three parts hold images of the
@@ -84,23 +88,74 @@ func (s *Subset) check() error {
 	return nil
 }
 
-// WriteSubset writes s in the subset format that ReadSubset reads:
+// SubsetHeader is what a subset stream announces: how many training,
+// validation and test images it holds, and their size.
+type SubsetHeader struct {
+	Train, Val, Test int
+	Rows, Cols       int
+}
+
+// images returns the number of images of all three parts.
+func (h SubsetHeader) images() int64 { return int64(h.Train) + int64(h.Val) + int64(h.Test) }
+
+// statsLen, labelsLen and pixelsLen are the sizes of the sections.
+func (h SubsetHeader) statsLen() int64  { return 2 * 8 * int64(h.Rows) * int64(h.Cols) }
+func (h SubsetHeader) labelsLen() int64 { return (h.images() + 1) / 2 }
+func (h SubsetHeader) pixelsLen() int64 { return h.images() * int64(h.Rows) * int64(h.Cols) }
+
+// Size returns the size in bytes of the whole stream.
+func (h SubsetHeader) Size() int64 {
+	return int64(subsetHeaderLen) + h.statsLen() + h.labelsLen() + h.pixelsLen()
+}
+
+// PrefixSize returns the size in bytes of the stream's beginning that ends
+// with the first train training images: everything a decoder needs to
+// train on those images (the header, the statistics, the labels and their
+// pixels).
+func (h SubsetHeader) PrefixSize(train int) int64 {
+	train = max(0, min(train, h.Train))
+	return int64(subsetHeaderLen) + h.statsLen() + h.labelsLen() + int64(train)*int64(h.Rows)*int64(h.Cols)
+}
+
+// ReadSubsetHeader reads the header at the start of a subset stream.
+func ReadSubsetHeader(data []byte) (SubsetHeader, error) {
+	d := NewSubsetDecoder()
+	if _, err := d.Write(data[:min(len(data), subsetHeaderLen)]); err != nil {
+		return SubsetHeader{}, err
+	}
+	h, ok := d.Header()
+	if !ok {
+		return SubsetHeader{}, &TruncatedError{Want: int64(subsetHeaderLen), Got: int64(len(data))}
+	}
+	return h, nil
+}
+
+// WriteSubset writes s in the subset format that ReadSubset reads. The
+// labels and the normalization statistics come before the pixels, so that
+// a reader can use each image as soon as its pixels arrive:
 //
-//	magic    7 bytes   "FLSUB1\n"
+//	magic    7 bytes   "FLSUB2\n"
 //	header   5 × uint32, little-endian: train count, val count, test count,
 //	                    rows, cols
+//	stats    rows×cols float64 means, then rows×cols float64 standard
+//	         deviations, little-endian: the per-pixel mean and unbiased
+//	         standard deviation of the training images, exactly as Split
+//	         normalizes with them (a deviation of zero counts as one; with
+//	         fewer than two training images, means 0 and deviations 1)
+//	labels   train, then val, then test labels, two 4-bit labels a byte, the
+//	         first in the low half; an odd count leaves the last high half 0
 //	pixels   train, then val, then test images, count×rows×cols bytes each,
 //	         in the pixel order of Images
-//	labels   train, then val, then test labels, one byte each
 //
-// There is no padding and nothing follows the test labels. A subset of 12,000
-// training, 2,000 validation and 2,000 test images of 28x28 takes 12,560,027
-// bytes (12,544,000 of pixels, 16,000 of labels and a 27-byte header).
+// There is no padding and nothing follows the test pixels. A subset of
+// 12,000 training, 2,000 validation and 2,000 test images of 28x28 takes
+// 12,564,571 bytes (12,544,000 of pixels, 8,000 of labels, 12,544 of
+// statistics and a 27-byte header).
 func WriteSubset(w io.Writer, s *Subset) error {
 	if err := s.check(); err != nil {
 		return err
 	}
-	hdr := make([]byte, 0, len(subsetMagic)+5*4)
+	hdr := make([]byte, 0, subsetHeaderLen)
 	hdr = append(hdr, subsetMagic...)
 	for _, v := range []int{s.Train.N, s.Val.N, s.Test.N, s.Train.Rows, s.Train.Cols} {
 		if int64(v) > 1<<32-1 {
@@ -108,7 +163,13 @@ func WriteSubset(w io.Writer, s *Subset) error {
 		}
 		hdr = binary.LittleEndian.AppendUint32(hdr, uint32(v))
 	}
-	for _, b := range [][]byte{hdr, s.Train.Pixels, s.Val.Pixels, s.Test.Pixels, s.TrainLabels, s.ValLabels, s.TestLabels} {
+	mean, std := subsetStats(s.Train)
+	stats := make([]byte, 0, 16*len(mean))
+	for _, v := range slices.Concat(mean, std) {
+		stats = binary.LittleEndian.AppendUint64(stats, math.Float64bits(v))
+	}
+	labels := packLabels(slices.Concat(s.TrainLabels, s.ValLabels, s.TestLabels))
+	for _, b := range [][]byte{hdr, stats, labels, s.Train.Pixels, s.Val.Pixels, s.Test.Pixels} {
 		if _, err := w.Write(b); err != nil {
 			return err
 		}
@@ -116,64 +177,56 @@ func WriteSubset(w io.Writer, s *Subset) error {
 	return nil
 }
 
+// subsetStats returns the statistics a subset stream carries for its
+// training images: pixelStats when there are at least two, else means 0
+// and deviations 1.
+func subsetStats(im *Images) (mean, std []float64) {
+	if im.N >= 2 {
+		return pixelStats(im)
+	}
+	d := im.Rows * im.Cols
+	mean, std = make([]float64, d), make([]float64, d)
+	for j := range std {
+		std[j] = 1
+	}
+	return mean, std
+}
+
+// packLabels puts two labels (each below 16) in a byte, the first in the
+// low half.
+func packLabels(labels []uint8) []byte {
+	out := make([]byte, (len(labels)+1)/2)
+	for i, l := range labels {
+		out[i/2] |= l << (4 * (i % 2))
+	}
+	return out
+}
+
 // ReadSubset reads a subset written by WriteSubset. It reads exactly the
 // bytes the header announces. Headers announcing images larger than
 // 4096x4096 or more than 256 MiB of pixels are rejected, and memory grows only
-// as data actually arrives.
+// as data actually arrives. Statistics that differ from those of the
+// training images are an error.
 func ReadSubset(r io.Reader) (*Subset, error) {
-	var hdr [len(subsetMagic) + 5*4]byte
-	n, err := io.ReadFull(r, hdr[:])
-	if n >= len(subsetMagic) {
-		if magic := string(hdr[:len(subsetMagic)]); magic != subsetMagic {
-			return nil, FormatError(fmt.Sprintf("wrong magic %q, want %q", magic, subsetMagic))
+	d := NewSubsetDecoder()
+	buf := make([]byte, 64<<10)
+	for !d.Done() {
+		want := d.Remaining()
+		if want > int64(len(buf)) {
+			want = int64(len(buf))
 		}
-	}
-	if err == io.EOF || err == io.ErrUnexpectedEOF {
-		return nil, &TruncatedError{Want: int64(len(hdr)), Got: int64(n)}
-	}
-	if err != nil {
-		return nil, err
-	}
-	var v [5]int64
-	for i := range v {
-		v[i] = int64(binary.LittleEndian.Uint32(hdr[len(subsetMagic)+4*i:]))
-	}
-	nTrain, nVal, nTest, rows, cols := v[0], v[1], v[2], v[3], v[4]
-	if rows == 0 || cols == 0 || rows > maxSide || cols > maxSide {
-		return nil, FormatError(fmt.Sprintf("header says images of %dx%d, want sides between 1 and %d", rows, cols, maxSide))
-	}
-	if total := (nTrain + nVal + nTest) * rows * cols; total > maxBytes {
-		return nil, FormatError(fmt.Sprintf("header says %d+%d+%d images of %dx%d (%d bytes), more than the limit of %d bytes", nTrain, nVal, nTest, rows, cols, total, maxBytes))
-	}
-	s := &Subset{}
-	images := []struct {
-		dst  **Images
-		n    int64
-		name string
-	}{{&s.Train, nTrain, "training"}, {&s.Val, nVal, "validation"}, {&s.Test, nTest, "test"}}
-	for _, p := range images {
-		pix, err := readPayload(r, int(p.n*rows*cols), fmt.Sprintf("%d %s images of %dx%d", p.n, p.name, rows, cols))
+		n, err := io.ReadFull(r, buf[:want])
+		if _, werr := d.Write(buf[:n]); werr != nil {
+			return nil, werr
+		}
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
+			return nil, d.truncated()
+		}
 		if err != nil {
 			return nil, err
 		}
-		*p.dst = &Images{N: int(p.n), Rows: int(rows), Cols: int(cols), Pixels: pix}
 	}
-	labels := []struct {
-		dst  *[]uint8
-		n    int64
-		name string
-	}{{&s.TrainLabels, nTrain, "training"}, {&s.ValLabels, nVal, "validation"}, {&s.TestLabels, nTest, "test"}}
-	for _, p := range labels {
-		l, err := readPayload(r, int(p.n), fmt.Sprintf("%d %s labels", p.n, p.name))
-		if err != nil {
-			return nil, err
-		}
-		if err := checkLabels(l); err != nil {
-			return nil, err
-		}
-		*p.dst = l
-	}
-	return s, nil
+	return d.Subset()
 }
 
 // Split converts s into float32 sets with the semantics of Raw.Split: Train

@@ -3,6 +3,7 @@ package assets
 import (
 	"bytes"
 	"encoding/binary"
+	"math"
 	"reflect"
 	"testing"
 )
@@ -35,7 +36,8 @@ func TestSubsetRoundTrip(t *testing.T) {
 				t.Fatal(err)
 			}
 			data := encodeSubset(t, s)
-			if want := 27 + (tt.train+tt.val+tt.tst)*(ImagePixels+1); len(data) != want {
+			n := tt.train + tt.val + tt.tst
+			if want := 27 + 16*ImagePixels + (n+1)/2 + n*ImagePixels; len(data) != want {
 				t.Errorf("encoded %d bytes, want %d", len(data), want)
 			}
 			got, err := ReadSubset(bytes.NewReader(data))
@@ -51,15 +53,21 @@ func TestSubsetRoundTrip(t *testing.T) {
 
 func TestSubsetLayoutIsAsDocumented(t *testing.T) {
 	s := &Subset{
-		Train: &Images{N: 2, Rows: 1, Cols: 2, Pixels: []uint8{1, 2, 3, 4}}, TrainLabels: []uint8{7, 8},
+		Train: &Images{N: 2, Rows: 1, Cols: 2, Pixels: []uint8{1, 2, 3, 6}}, TrainLabels: []uint8{7, 8},
 		Val: &Images{N: 1, Rows: 1, Cols: 2, Pixels: []uint8{5, 6}}, ValLabels: []uint8{9},
 		Test: &Images{N: 0, Rows: 1, Cols: 2, Pixels: []uint8{}}, TestLabels: []uint8{},
 	}
-	want := []byte("FLSUB1\n")
+	want := []byte("FLSUB2\n")
 	for _, v := range []uint32{2, 1, 0, 1, 2} {
 		want = binary.LittleEndian.AppendUint32(want, v)
 	}
-	want = append(want, 1, 2, 3, 4, 5, 6, 7, 8, 9)
+	// Means of the two training images (1 and 3, 2 and 6), then unbiased
+	// standard deviations: sqrt(2) and sqrt(8).
+	for _, v := range []float64{2, 4, math.Sqrt(2), math.Sqrt(8)} {
+		want = binary.LittleEndian.AppendUint64(want, math.Float64bits(v))
+	}
+	want = append(want, 7|8<<4, 9)        // labels, two a byte
+	want = append(want, 1, 2, 3, 6, 5, 6) // pixels
 	if got := encodeSubset(t, s); !bytes.Equal(got, want) {
 		t.Errorf("WriteSubset wrote\n%q\nwant\n%q", got, want)
 	}
@@ -125,23 +133,40 @@ func TestReadSubsetRejectsBadStreams(t *testing.T) {
 		Test: fakeImages(1, 28, 28), TestLabels: []uint8{4},
 	})
 	header := func(v ...uint32) []byte {
-		b := []byte("FLSUB1\n")
+		b := []byte("FLSUB2\n")
 		for _, x := range v {
 			b = binary.LittleEndian.AppendUint32(b, x)
 		}
 		return b
 	}
+	const stats, labels = 16 * ImagePixels, 2 // section sizes of good
+	pixels := 27 + stats + labels
 	badLabel := append([]byte(nil), good...)
-	badLabel[len(badLabel)-2] = 12
+	badLabel[27+stats] = 12 // the first training label
+	badPadding := encodeSubset(t, &Subset{
+		Train: fakeImages(2, 28, 28), TrainLabels: []uint8{1, 2},
+		Val: fakeImages(1, 28, 28), ValLabels: []uint8{3},
+		Test: fakeImages(0, 28, 28), TestLabels: []uint8{},
+	})
+	badPadding[27+stats+1] |= 0x50
+	badStats := append([]byte(nil), good...)
+	badStats[27+100] ^= 1
+	zeroStd := append([]byte(nil), good...)
+	copy(zeroStd[27+8*ImagePixels:], make([]byte, 8))
 	tests := []errorCase{
 		{"an empty stream is a truncated header", nil, &truncated, "the header needs 27 bytes but data ends after 0"},
-		{"a wrong magic", append([]byte("FLSUB2\n"), good[7:]...), &format, `wrong magic "FLSUB2\n", want "FLSUB1\n"`},
+		{"the previous format", append([]byte("FLSUB1\n"), good[7:]...), &format, `wrong magic "FLSUB1\n", want "FLSUB2\n"`},
 		{"an idx file", idxImages(t, fakeImages(1, 28, 28)), &format, "wrong magic"},
 		{"a header cut short", good[:20], &truncated, "the header needs 27 bytes but data ends after 20"},
-		{"training pixels cut short", good[:27+1000], &truncated, "header says 2 training images of 28x28 but data ends after 1000 of 1568 bytes"},
-		{"test pixels cut short", good[:27+3*784+10], &truncated, "header says 1 test images of 28x28 but data ends after 10 of 784 bytes"},
-		{"labels cut short", good[:len(good)-1], &truncated, "header says 1 test labels but data ends after 0 of 1 bytes"},
-		{"a label of 12", badLabel, &format, "label 12 at index 0"},
+		{"statistics cut short", good[:27+1000], &truncated, "header says statistics of 28x28 pixels but data ends after 1000 of 12544 bytes"},
+		{"labels cut short", good[:27+stats+1], &truncated, "header says 4 labels but data ends after 1 of 2 bytes"},
+		{"training pixels cut short", good[:pixels+1000], &truncated, "header says 2 training images of 28x28 but data ends after 1000 of 1568 bytes"},
+		{"test pixels cut short", good[:pixels+3*784+10], &truncated, "header says 1 test images of 28x28 but data ends after 10 of 784 bytes"},
+		{"the last pixel missing", good[:len(good)-1], &truncated, "header says 1 test images of 28x28 but data ends after 783 of 784 bytes"},
+		{"a label of 12", badLabel, &format, "training labels: label 12 at index 0"},
+		{"a used padding half", badPadding, &format, "unused half of the last label byte"},
+		{"statistics that are not the training images'", badStats, &format, "statistics in the header are not those of the training images"},
+		{"a standard deviation of zero", zeroStd, &format, "pixel 0 has mean"},
 		{"images without columns", header(1, 1, 1, 28, 0), &format, "images of 28x0"},
 		{"absurd counts", header(0xffffffff, 0xffffffff, 0xffffffff, 28, 28), &format, "more than the limit"},
 	}

@@ -2,33 +2,44 @@
 
 // Command benchbrowser measures the FashionLab site in headless Chromium:
 // training images/s of the default MLP and CNN in the worker, the time from
-// navigation to the first finished training step, the page's frame rate and
-// longest frame gap while training, and the bytes transferred (compressed)
-// to load the page. It prints the median of a few repetitions, each in a
-// fresh browser profile.
+// navigation to the worker being ready and to the first finished training
+// step, the bytes transferred (compressed) before that step and in all,
+// the page's frame rate and longest frame gap while training, and how the
+// page trained (workers, SIMD) when it says so. It prints the median of a
+// few repetitions, each in a fresh browser profile. With -ref, every
+// repetition also measures a reference build (for example the previous
+// one) right before, so both see the same load on a shared machine, and
+// the ratios are printed too.
 //
 // Usage:
 //
-//	go run ./cmd/benchbrowser [-dir site-build] [-reps 3] [-mlp-steps 40] [-cnn-steps 12]
+//	go run ./cmd/benchbrowser [-dir site-build] [-ref DIR] [-reps 3] [-mlp-steps 40] [-cnn-steps 12]
 package main
 
 import (
 	"context"
 	"flag"
 	"fmt"
+	"net"
+	"net/http"
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
 	"fashionlab/internal/headless"
+	"fashionlab/internal/static"
 )
 
 // state is the part of window.fashionlab.state() read here.
 type state struct {
+	// Workers and SIMD say how the page trains, when it reports them.
+	Workers     *int      `json:"workers"`
+	SIMD        *bool     `json:"simd"`
 	Worker      string    `json:"worker"`
 	Ready       *struct{} `json:"ready"`
 	CanvasReady bool      `json:"canvasReady"`
@@ -50,16 +61,38 @@ type state struct {
 
 // sample is one repetition's measurements.
 type sample struct {
+	firstBytes     float64 // bytes on the wire before the first finished step
 	loadBytes      float64 // bytes on the wire until worker and canvas are ready
 	ready          float64 // ms from navigation to the worker's data being loaded
 	firstStep      float64 // ms from navigation to the first finished step (default MLP)
 	mlp, cnn       float64 // training images/s
 	fpsMLP, fpsCNN float64 // page frames per second while training
 	gapMLP, gapCNN float64 // longest frame gap in ms while training
+	workers        string  // how many workers trained, as the page says ("?" if it does not)
+	simd           string  // whether the worker installed the WebAssembly SIMD kernel
+}
+
+// figures are the reported measurements: a name, a unit, how to print it
+// and how to read it from a sample.
+var figures = []struct {
+	name, unit, format string
+	get                func(sample) float64
+}{
+	{"training MLP 784-256-256-10", "images/s", "%8.0f", func(s sample) float64 { return s.mlp }},
+	{"training CNN 16-32-48, 256-256", "images/s", "%8.0f", func(s sample) float64 { return s.cnn }},
+	{"navigation to worker ready", "ms", "%8.0f", func(s sample) float64 { return s.ready }},
+	{"navigation to first step (MLP)", "ms", "%8.0f", func(s sample) float64 { return s.firstStep }},
+	{"bytes before the first step", "MB", "%8.2f", func(s sample) float64 { return s.firstBytes / 1e6 }},
+	{"bytes with the canvas loaded", "MB", "%8.2f", func(s sample) float64 { return s.loadBytes / 1e6 }},
+	{"frame rate, MLP training", "fps", "%8.1f", func(s sample) float64 { return s.fpsMLP }},
+	{"longest frame gap, MLP training", "ms", "%8.0f", func(s sample) float64 { return s.gapMLP }},
+	{"frame rate, CNN training", "fps", "%8.1f", func(s sample) float64 { return s.fpsCNN }},
+	{"longest frame gap, CNN training", "ms", "%8.0f", func(s sample) float64 { return s.gapCNN }},
 }
 
 func main() {
 	dir := flag.String("dir", "site-build", "the built site folder")
+	ref := flag.String("ref", "", "a reference site folder measured before the site in every repetition")
 	reps := flag.Int("reps", 3, "repetitions")
 	mlpSteps := flag.Int("mlp-steps", 40, "timed MLP steps (batch 128)")
 	cnnSteps := flag.Int("cnn-steps", 12, "timed CNN steps (batch 128)")
@@ -68,42 +101,134 @@ func main() {
 		fmt.Fprintln(os.Stderr, "benchbrowser: needs", headless.ChromiumPath, "(apt-get install chromium)")
 		os.Exit(1)
 	}
-	srv, err := headless.Serve(*dir)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "benchbrowser:", err)
-		os.Exit(1)
+	sites := []string{*dir}
+	if *ref != "" {
+		sites = []string{*ref, *dir}
 	}
-	defer srv.Close()
-	var samples []sample
-	for i := range *reps {
-		s, err := measure(srv, *mlpSteps, *cnnSteps)
+	servers := make([]*server, len(sites))
+	for i, d := range sites {
+		srv, err := serve(d)
 		if err != nil {
-			fmt.Fprintf(os.Stderr, "benchbrowser: repetition %d: %v\n", i+1, err)
+			fmt.Fprintln(os.Stderr, "benchbrowser:", err)
 			os.Exit(1)
 		}
-		fmt.Printf("rep %d: MLP %.0f img/s, CNN %.0f img/s, ready %.0f ms, first step %.0f ms, fps %.1f/%.1f, max gap %.0f/%.0f ms, %.2f MB\n",
-			i+1, s.mlp, s.cnn, s.ready, s.firstStep, s.fpsMLP, s.fpsCNN, s.gapMLP, s.gapCNN, s.loadBytes/1e6)
-		samples = append(samples, s)
+		defer srv.close()
+		servers[i] = srv
 	}
-	med := func(f func(sample) float64) float64 {
-		v := make([]float64, len(samples))
-		for i, s := range samples {
+	fmt.Printf("load average before: %s\n", loadAverage())
+	samples := make([][]sample, len(sites))
+	for i := range *reps {
+		for k, srv := range servers {
+			s, err := measure(srv, *mlpSteps, *cnnSteps)
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "benchbrowser: %s, repetition %d: %v\n", sites[k], i+1, err)
+				os.Exit(1)
+			}
+			fmt.Printf("rep %d %s: MLP %.0f img/s, CNN %.0f img/s, ready %.0f ms, first step %.0f ms after %.2f MB, fps %.1f/%.1f, max gap %.0f/%.0f ms, %.2f MB with the canvas; workers %s, SIMD %s\n",
+				i+1, sites[k], s.mlp, s.cnn, s.ready, s.firstStep, s.firstBytes/1e6, s.fpsMLP, s.fpsCNN, s.gapMLP, s.gapCNN, s.loadBytes/1e6, s.workers, s.simd)
+			samples[k] = append(samples[k], s)
+		}
+	}
+	med := func(k int, f func(sample) float64) float64 {
+		v := make([]float64, len(samples[k]))
+		for i, s := range samples[k] {
 			v[i] = f(s)
 		}
 		slices.Sort(v)
 		return v[len(v)/2]
 	}
-	fmt.Printf("\nmedian of %d (headless Chromium, worker GOMAXPROCS=1, batch 128, Adam; load average %s):\n", len(samples), loadAverage())
-	fmt.Printf("  training MLP 784-256-256-10      %6.0f images/s\n", med(func(s sample) float64 { return s.mlp }))
-	fmt.Printf("  training CNN 16-32-48, 256-256   %6.0f images/s\n", med(func(s sample) float64 { return s.cnn }))
-	fmt.Printf("  navigation to worker ready       %6.0f ms (wasm compiled, data subset loaded)\n", med(func(s sample) float64 { return s.ready }))
-	fmt.Printf("  navigation to first step (MLP)   %6.0f ms (includes the epoch-0 evaluation)\n", med(func(s sample) float64 { return s.firstStep }))
-	fmt.Printf("  page frame rate, MLP training    %6.1f fps, longest gap %.0f ms\n", med(func(s sample) float64 { return s.fpsMLP }), med(func(s sample) float64 { return s.gapMLP }))
-	fmt.Printf("  page frame rate, CNN training    %6.1f fps, longest gap %.0f ms\n", med(func(s sample) float64 { return s.fpsCNN }), med(func(s sample) float64 { return s.gapCNN }))
-	fmt.Printf("  bytes transferred to load        %6.2f MB (compressed)\n", med(func(s sample) float64 { return s.loadBytes })/1e6)
+	last := len(sites) - 1
+	fmt.Printf("\nmedian of %d (headless Chromium, batch 128, Adam; load average after %s):\n", *reps, loadAverage())
+	if *ref != "" {
+		fmt.Printf("  %-34s %14s %14s %7s\n", "", "reference", "this build", "ratio")
+	}
+	for _, f := range figures {
+		line := fmt.Sprintf("  %-34s "+f.format+" %-8s", f.name, med(last, f.get), f.unit)
+		if *ref != "" {
+			r := med(0, f.get)
+			line = fmt.Sprintf("  %-34s "+f.format+" %-5s "+f.format+" %-5s %7.2f", f.name, r, f.unit, med(last, f.get), f.unit, med(last, f.get)/r)
+		}
+		fmt.Println(line)
+	}
+	fmt.Printf("  %-34s %s\n", "workers (as the page says) / SIMD", samples[last][0].workers+" / "+samples[last][0].simd)
 }
 
-func measure(srv *headless.Server, mlpSteps, cnnSteps int) (sample, error) {
+// server serves a site folder on 127.0.0.1 and logs when how many
+// response bytes were written, so that the bytes sent before an instant
+// of the page's clock can be counted.
+type server struct {
+	url string
+	srv *http.Server
+	h   *static.Handler
+
+	mu   sync.Mutex
+	sent []sent
+}
+
+// sent is a write of n response body bytes at a wall-clock instant.
+type sent struct {
+	at time.Time
+	n  int
+}
+
+func serve(dir string) (*server, error) {
+	h, err := static.New(dir)
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		h.Close()
+		return nil, fmt.Errorf("listen: %w", err)
+	}
+	s := &server{url: "http://" + ln.Addr().String() + "/", h: h}
+	s.srv = &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(&countingWriter{ResponseWriter: w, s: s}, r)
+	})}
+	go s.srv.Serve(ln)
+	return s, nil
+}
+
+func (s *server) close() {
+	s.srv.Close()
+	s.h.Close()
+}
+
+// reset forgets the bytes sent so far.
+func (s *server) reset() {
+	s.mu.Lock()
+	s.sent = s.sent[:0]
+	s.mu.Unlock()
+}
+
+// bytesBefore returns the bytes written before t (every byte when t is
+// the zero time).
+func (s *server) bytesBefore(t time.Time) int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var n int64
+	for _, w := range s.sent {
+		if t.IsZero() || w.at.Before(t) {
+			n += int64(w.n)
+		}
+	}
+	return n
+}
+
+type countingWriter struct {
+	http.ResponseWriter
+	s *server
+}
+
+func (c *countingWriter) Write(b []byte) (int, error) {
+	n, err := c.ResponseWriter.Write(b)
+	c.s.mu.Lock()
+	c.s.sent = append(c.s.sent, sent{at: time.Now(), n: n})
+	c.s.mu.Unlock()
+	return n, err
+}
+
+func measure(srv *server, mlpSteps, cnnSteps int) (sample, error) {
 	var out sample
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
@@ -112,13 +237,13 @@ func measure(srv *headless.Server, mlpSteps, cnnSteps int) (sample, error) {
 		return out, err
 	}
 	defer b.Close()
-	srv.ResetBytes()
+	srv.reset()
 	// The custom demo's form holds the default MLP; autostart trains it
 	// as soon as the worker is ready.
-	if err := chromedp.Do(b.Ctx, chromedp.Navigate(srv.URL+"?demo=custom&autostart=1")); err != nil {
+	if err := chromedp.Do(b.Ctx, chromedp.Navigate(srv.url+"?demo=custom&autostart=1")); err != nil {
 		return out, err
 	}
-	s, err := wait(b.Ctx, func(s state) bool { return s.FirstStepMs != nil && s.CanvasReady })
+	s, err := wait(b.Ctx, func(s state) bool { return s.FirstStepMs != nil })
 	if err != nil {
 		return out, fmt.Errorf("first step: %w", err)
 	}
@@ -126,7 +251,26 @@ func measure(srv *headless.Server, mlpSteps, cnnSteps int) (sample, error) {
 	if s.ReadyMs != nil {
 		out.ready = *s.ReadyMs
 	}
-	out.loadBytes = float64(srv.Bytes())
+	// The page's clock is the machine's: the step finished at the
+	// navigation's wall-clock start (performance.timeOrigin, ms since the
+	// Unix epoch) plus its time stamp.
+	origin, err := chromedp.Run(b.Ctx, chromedp.Evaluate[float64](`performance.timeOrigin`))
+	if err != nil {
+		return out, fmt.Errorf("time origin: %w", err)
+	}
+	firstAt := time.UnixMicro(int64((origin + *s.FirstStepMs) * 1000))
+	out.firstBytes = float64(srv.bytesBefore(firstAt))
+	out.workers, out.simd = "?", "?"
+	if s.Workers != nil {
+		out.workers = fmt.Sprint(*s.Workers)
+	}
+	if s.SIMD != nil {
+		out.simd = fmt.Sprint(*s.SIMD)
+	}
+	if _, err := wait(b.Ctx, func(s state) bool { return s.CanvasReady }); err != nil {
+		return out, fmt.Errorf("canvas: %w", err)
+	}
+	out.loadBytes = float64(srv.bytesBefore(time.Time{}))
 
 	// Each measured run is typed into the custom form and started with
 	// the Start button, replacing the run in progress, as a person would.
@@ -170,6 +314,11 @@ func measure(srv *headless.Server, mlpSteps, cnnSteps int) (sample, error) {
 	if out.cnn, out.fpsCNN, out.gapCNN, err = run("cnn", cnnSteps); err != nil {
 		return out, fmt.Errorf("CNN: %w", err)
 	}
+	uses, err := workerUsesSIMD(b.Ctx)
+	if err != nil {
+		return out, fmt.Errorf("SIMD check: %w", err)
+	}
+	out.simd = yesNo(uses)
 	if s, err := readState(b.Ctx); err == nil && len(s.Errors) > 0 {
 		return out, fmt.Errorf("page errors: %v", s.Errors)
 	}
@@ -210,4 +359,31 @@ func wait(ctx context.Context, ok func(state) bool) (state, error) {
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
+}
+
+// workerUsesSIMD attaches to the training worker and reports whether its
+// bootstrap installed the SIMD kernel (site/simd.js), which the worker's Go
+// code picks up when it creates its matrix engine.
+func workerUsesSIMD(ctx context.Context) (bool, error) {
+	targets, err := chromedp.Targets(ctx)
+	if err != nil {
+		return false, err
+	}
+	for _, t := range targets {
+		if t.Type != "worker" || !strings.HasSuffix(t.URL, "/worker.js") {
+			continue
+		}
+		wctx, cancel := chromedp.NewContext(ctx, chromedp.WithTargetID(t.TargetID))
+		defer cancel()
+		return chromedp.Run(wctx, chromedp.Evaluate[bool](`typeof self.fashionlabGemmSIMD === 'function'`))
+	}
+	return false, fmt.Errorf("no training worker among %d targets", len(targets))
+}
+
+// yesNo spells a boolean for the report.
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
 }

@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"strings"
 
 	"fashionlab/internal/sitebuild"
 )
@@ -25,12 +26,17 @@ func main() {
 	flag.IntVar(&o.Train, "train", 12000, "training images in the subset")
 	flag.IntVar(&o.Val, "val", 2000, "validation images in the subset")
 	flag.IntVar(&o.Test, "test", 2000, "test images in the subset")
+	fast := flag.Bool("fast", false, "compress the .br and .gz twins at the fastest levels (a quick local build)")
 	flag.Parse()
+	o.Compression = sitebuild.CompressBest
+	if *fast {
+		o.Compression = sitebuild.CompressFast
+	}
 	o.Log = log.Printf
 	m, err := sitebuild.Build(context.Background(), o)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "mksite:", err)
 		os.Exit(1)
 	}
-	log.Printf("site in %s: %s, %s, %s", o.Out, m.Worker, m.Canvas, m.Subset)
+	log.Printf("site in %s: %s, %s, %s", o.Out, m.Worker, m.Canvas, strings.Join(m.SubsetParts, " + "))
 }

@@ -5,7 +5,8 @@
 // distribution, the FashionMNIST subset, and the page's HTML, CSS and
 // JavaScript. Large files get content-hashed names listed in build.json,
 // so a static host can cache them forever; every compressible file gets a
-// gzip twin for servers that serve precompressed files.
+// brotli (.br) and a gzip (.gz) twin for servers that serve precompressed
+// files.
 package sitebuild
 
 import (
@@ -22,6 +23,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
+
+	"github.com/andybalholm/brotli"
 
 	"fashionlab/assets"
 	"fashionlab/model/experiments"
@@ -44,20 +48,45 @@ type Options struct {
 	Go string
 	// Log, when not nil, receives one line per step.
 	Log func(format string, args ...any)
+	// Compression is how hard the .br and .gz twins are compressed: the
+	// zero value, CompressFast, suits tests that build the site; make site
+	// uses CompressBest.
+	Compression Compression
 }
+
+// Compression is how hard the build compresses the twins.
+type Compression int
+
+const (
+	// CompressFast writes the twins at the fastest levels (brotli 1, gzip
+	// 1): seconds instead of minutes on a busy machine, for tests.
+	CompressFast Compression = iota
+	// CompressBest writes the twins a site is served with: brotli 11 up to
+	// 5 MB and 6 above, gzip 9.
+	CompressBest
+)
 
 // Manifest is build.json: the hashed names of the built files, which the
 // page and the worker read at start-up.
 type Manifest struct {
-	Worker      string `json:"worker"`
-	Canvas      string `json:"canvas"`
-	WasmExec    string `json:"wasm_exec"`
-	Subset      string `json:"subset"`
-	SubsetBytes int64  `json:"subset_bytes"`
-	Train       int    `json:"train"`
-	Val         int    `json:"val"`
-	Test        int    `json:"test"`
+	Worker   string `json:"worker"`
+	Canvas   string `json:"canvas"`
+	WasmExec string `json:"wasm_exec"`
+	// SubsetParts are the data subset's files, whose concatenation is the
+	// subset stream: the first holds the header, statistics, labels and
+	// the first SubsetFirstImages training images, enough to start
+	// training; the second the rest.
+	SubsetParts       []string `json:"subset_parts"`
+	SubsetFirstImages int      `json:"subset_first_images"`
+	SubsetBytes       int64    `json:"subset_bytes"`
+	Train             int      `json:"train"`
+	Val               int      `json:"val"`
+	Test              int      `json:"test"`
 }
+
+// FirstImages is how many training images the subset's first part holds:
+// eight batches of 128, trained while the rest of the data arrives.
+const FirstImages = 1024
 
 // pageFiles are the extensions copied from site/.
 var pageFiles = map[string]bool{".html": true, ".js": true, ".css": true, ".svg": true, ".png": true, ".ico": true}
@@ -111,10 +140,7 @@ func Build(ctx context.Context, o Options) (*Manifest, error) {
 	if err := o.writeSubset(ctx, subset); err != nil {
 		return nil, err
 	}
-	if st, err := os.Stat(subset); err == nil {
-		m.SubsetBytes = st.Size()
-	}
-	if m.Subset, err = o.placeHashed(subset, "fashion-subset", ".bin"); err != nil {
+	if err := o.placeSubset(m, subset, tmp); err != nil {
 		return nil, err
 	}
 
@@ -127,12 +153,15 @@ func Build(ctx context.Context, o Options) (*Manifest, error) {
 	if err := protocol.WriteJSModule(o.Out, o.Train); err != nil {
 		return nil, fmt.Errorf("sitebuild: %w", err)
 	}
+	if err := writeGemmSIMD(o.Out); err != nil {
+		return nil, err
+	}
 	js, _ := json.MarshalIndent(m, "", "  ")
 	if err := os.WriteFile(filepath.Join(o.Out, "build.json"), append(js, '\n'), 0o644); err != nil {
 		return nil, fmt.Errorf("sitebuild: %w", err)
 	}
 	o.Log("compressing")
-	if err := compressAll(o.Out); err != nil {
+	if err := compressAll(o.Out, o.Compression); err != nil {
 		return nil, err
 	}
 	return m, nil
@@ -168,6 +197,41 @@ func (o *Options) placeHashed(src, name, ext string) (string, error) {
 		return "", fmt.Errorf("sitebuild: %w", err)
 	}
 	return out, nil
+}
+
+// placeSubset writes the subset stream in two hashed parts, cut after the
+// first FirstImages training images.
+func (o *Options) placeSubset(m *Manifest, subset, tmp string) error {
+	data, err := os.ReadFile(subset)
+	if err != nil {
+		return fmt.Errorf("sitebuild: %w", err)
+	}
+	h, err := assets.ReadSubsetHeader(data)
+	if err != nil {
+		return fmt.Errorf("sitebuild: %s: %w", subset, err)
+	}
+	if h.Size() != int64(len(data)) {
+		return fmt.Errorf("sitebuild: %s has %d bytes, its header announces %d", subset, len(data), h.Size())
+	}
+	m.SubsetBytes = h.Size()
+	m.SubsetFirstImages = min(FirstImages, h.Train)
+	cut := h.PrefixSize(m.SubsetFirstImages)
+	m.SubsetParts = nil
+	for i, part := range [][]byte{data[:cut], data[cut:]} {
+		if i > 0 && len(part) == 0 {
+			break
+		}
+		p := filepath.Join(tmp, fmt.Sprintf("fashion-subset-%d.bin", i+1))
+		if err := os.WriteFile(p, part, 0o644); err != nil {
+			return fmt.Errorf("sitebuild: %w", err)
+		}
+		name, err := o.placeHashed(p, fmt.Sprintf("fashion-subset-%d", i+1), ".bin")
+		if err != nil {
+			return err
+		}
+		m.SubsetParts = append(m.SubsetParts, name)
+	}
+	return nil
 }
 
 // wasmExecPath finds wasm_exec.js: lib/wasm since Go 1.24, misc/wasm before.
@@ -244,34 +308,125 @@ func (o *Options) copyPage() error {
 	return nil
 }
 
-// compressAll writes name.gz beside every compressible file where that
-// saves space.
-func compressAll(dir string) error {
-	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+// compressAll writes name.br and name.gz beside every compressible file,
+// each only where it saves space, compressing two files at a time.
+func compressAll(dir string, c Compression) error {
+	var files []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
 		switch strings.ToLower(filepath.Ext(p)) {
 		case ".html", ".js", ".css", ".wasm", ".bin", ".json", ".svg":
-		default:
-			return nil
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return fmt.Errorf("sitebuild: %w", err)
-		}
-		var b bytes.Buffer
-		zw, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
-		zw.Write(data)
-		zw.Close()
-		if b.Len() >= len(data) {
-			return nil
-		}
-		if err := os.WriteFile(p+".gz", b.Bytes(), 0o644); err != nil {
-			return fmt.Errorf("sitebuild: %w", err)
+			files = append(files, p)
 		}
 		return nil
 	})
+	if err != nil {
+		return fmt.Errorf("sitebuild: %w", err)
+	}
+	errs := make([]error, len(files))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Go(func() {
+			for i := range next {
+				errs[i] = compressFile(files[i], c)
+			}
+		})
+	}
+	for i := range files {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// compressFile writes the .br and .gz twins of one file.
+func compressFile(p string, c Compression) error {
+	data, err := os.ReadFile(p)
+	if err != nil {
+		return fmt.Errorf("sitebuild: %w", err)
+	}
+	for _, twin := range []struct {
+		suffix string
+		encode func([]byte, int) ([]byte, error)
+		level  int
+	}{{".br", Brotli, brotliQuality(c, len(data))}, {".gz", Gzip, gzipLevel(c)}} {
+		packed, err := twin.encode(data, twin.level)
+		if err != nil {
+			return fmt.Errorf("sitebuild: compress %s: %w", p, err)
+		}
+		if len(packed) >= len(data) {
+			continue
+		}
+		if err := os.WriteFile(p+twin.suffix, packed, 0o644); err != nil {
+			return fmt.Errorf("sitebuild: %w", err)
+		}
+	}
+	return nil
+}
+
+// gzipLevel returns the gzip level of a compression.
+func gzipLevel(c Compression) int {
+	if c == CompressBest {
+		return gzip.BestCompression
+	}
+	return gzip.BestSpeed
+}
+
+// Gzip compresses data at a gzip level.
+func Gzip(data []byte, level int) ([]byte, error) {
+	var b bytes.Buffer
+	zw, err := gzip.NewWriterLevel(&b, level)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := zw.Write(data); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// Brotli qualities of the build's .br twins. Quality 11, the densest,
+// makes the worker's wasm binary 11 % smaller than quality 6 or 9 but
+// costs the pure-Go encoder tens of seconds per 4 MB; the multi-megabyte
+// files (the canvas binary, the data subset) get quality 6, within 2 % of
+// quality 9 on them at half its time.
+const (
+	brotliDense      = 11
+	brotliFast       = 6
+	brotliDenseUpTo  = 5 << 20 // bytes
+	brotliWindowBits = 24      // 16 MiB
+)
+
+// brotliQuality returns the brotli quality of a compression for a file of
+// size bytes.
+func brotliQuality(c Compression, size int) int {
+	switch {
+	case c != CompressBest:
+		return 1
+	case size > brotliDenseUpTo:
+		return brotliFast
+	}
+	return brotliDense
+}
+
+// Brotli compresses data at a brotli quality with a 16 MiB window.
+func Brotli(data []byte, q int) ([]byte, error) {
+	var b bytes.Buffer
+	bw := brotli.NewWriterOptions(&b, brotli.WriterOptions{Quality: q, LGWin: brotliWindowBits})
+	if _, err := bw.Write(data); err != nil {
+		return nil, err
+	}
+	if err := bw.Close(); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
 }
 
 // Presets is presets.json: what the page shows and trains, generated from

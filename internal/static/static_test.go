@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/andybalholm/brotli"
 )
 
 // site writes a small site folder with a secret file beside it.
@@ -25,6 +27,9 @@ func site(t *testing.T) string {
 		"worker.0123456789ab.wasm":   "\x00asm" + strings.Repeat("x", 4000),
 		"data/fashion-subset.bin":    strings.Repeat("\x01", 2000),
 		"data/fashion-subset.bin.gz": gzipped(t, strings.Repeat("\x01", 2000)),
+		"data/fashion-subset.bin.br": brotlied(t, strings.Repeat("\x01", 2000)),
+		"only-gzip.js":               strings.Repeat("let x = 1;\n", 200),
+		"only-gzip.js.gz":            gzipped(t, strings.Repeat("let x = 1;\n", 200)),
 	}
 	for name, body := range files {
 		p := filepath.Join(dir, name)
@@ -47,6 +52,14 @@ func site(t *testing.T) string {
 func gzipped(t *testing.T, s string) string {
 	var b strings.Builder
 	w := gzip.NewWriter(&b)
+	w.Write([]byte(s))
+	w.Close()
+	return b.String()
+}
+
+func brotlied(t *testing.T, s string) string {
+	var b strings.Builder
+	w := brotli.NewWriter(&b)
 	w.Write([]byte(s))
 	w.Close()
 	return b.String()
@@ -114,7 +127,11 @@ func TestCompressionFollowsAcceptEncoding(t *testing.T) {
 	tests := []struct {
 		name, path, accept, wantEncoding string
 	}{
-		{"a precompressed file is sent gzipped to a gzip client", "/data/fashion-subset.bin", "gzip, deflate, br", "gzip"},
+		{"a brotli twin goes to a client that accepts br", "/data/fashion-subset.bin", "gzip, deflate, br", "br"},
+		{"the gzip twin goes to a client without br", "/data/fashion-subset.bin", "gzip, deflate", "gzip"},
+		{"br refused with q=0 gives the gzip twin", "/data/fashion-subset.bin", "br;q=0, gzip", "gzip"},
+		{"a file with a gzip twin only is sent gzipped to a br client", "/only-gzip.js", "br, gzip", "gzip"},
+		{"a client accepting only br gets the plain file without a twin", "/app.js", "br", ""},
 		{"a large script is gzipped on the fly", "/app.js", "gzip", "gzip"},
 		{"wasm is gzipped on the fly", "/worker.0123456789ab.wasm", "br;q=1, gzip;q=0.5", "gzip"},
 		{"a client without gzip gets the plain file", "/app.js", "", ""},
@@ -131,6 +148,12 @@ func TestCompressionFollowsAcceptEncoding(t *testing.T) {
 				t.Fatalf("Content-Encoding = %q, want %q", got, tt.wantEncoding)
 			}
 			body := rec.Body.Bytes()
+			if tt.wantEncoding == "br" {
+				var err error
+				if body, err = io.ReadAll(brotli.NewReader(rec.Body)); err != nil {
+					t.Fatal(err)
+				}
+			}
 			if tt.wantEncoding == "gzip" {
 				zr, err := gzip.NewReader(rec.Body)
 				if err != nil {
@@ -196,13 +219,14 @@ func TestAConditionalRequestGetsNotModified(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer h.Close()
-	for _, accept := range []string{"", "gzip"} {
-		first := serve(t, h, "GET", "/app.js", map[string]string{"Accept-Encoding": accept})
+	for _, tt := range []struct{ path, accept string }{{"/app.js", ""}, {"/app.js", "gzip"}, {"/data/fashion-subset.bin", "br"}, {"/data/fashion-subset.bin", "gzip"}} {
+		accept := tt.accept
+		first := serve(t, h, "GET", tt.path, map[string]string{"Accept-Encoding": accept})
 		tag := first.Header().Get("ETag")
 		if tag == "" {
 			t.Fatalf("Accept-Encoding %q: no ETag", accept)
 		}
-		again := serve(t, h, "GET", "/app.js", map[string]string{"Accept-Encoding": accept, "If-None-Match": tag})
+		again := serve(t, h, "GET", tt.path, map[string]string{"Accept-Encoding": accept, "If-None-Match": tag})
 		if again.Code != http.StatusNotModified {
 			t.Errorf("Accept-Encoding %q: status %d, want 304", accept, again.Code)
 		}
@@ -234,6 +258,26 @@ func TestARealServerRefusesRawTraversalRequests(t *testing.T) {
 		conn.Close()
 		if strings.HasPrefix(string(reply), "HTTP/1.1 200") || strings.Contains(string(reply), "\r\n\r\nsecret") {
 			t.Errorf("GET %s was answered with the file outside the folder:\n%s", target, reply)
+		}
+	}
+}
+
+func TestEachEncodingHasItsOwnETag(t *testing.T) {
+	h, err := New(site(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	tags := map[string]string{}
+	for _, accept := range []string{"br", "gzip", ""} {
+		rec := serve(t, h, "GET", "/data/fashion-subset.bin", map[string]string{"Accept-Encoding": accept})
+		tag := rec.Header().Get("ETag")
+		if other, dup := tags[tag]; dup || tag == "" {
+			t.Errorf("Accept-Encoding %q: ETag %q, the same as for %q", accept, tag, other)
+		}
+		tags[tag] = accept
+		if vary := rec.Header().Get("Vary"); vary != "Accept-Encoding" {
+			t.Errorf("Accept-Encoding %q: Vary = %q, want Accept-Encoding", accept, vary)
 		}
 	}
 }

@@ -69,4 +69,17 @@
 // accumulators stay in locals and its operands are read sequentially
 // without bounds checks in the inner loop. Very small products (and thin
 // ones on the portable kernel) use a direct loop instead.
+//
+// In the browser (GOOS=js, without purego), New uses a WebAssembly SIMD128
+// macro-kernel when the page installed it: package wasmsimd encodes a
+// small module that imports Go's linear memory and multiplies a whole
+// block (4×8 tiles, A read in place in any layout, row-major B in place)
+// per call, since each call from Go through syscall/js costs microseconds,
+// and packs transposed B slabs with in-register 4×4 transposes.
+// The worker script (site/simd.js) feature-detects SIMD, instantiates the
+// module on Go's memory and exposes the kernel as a global function that
+// New looks up and keeps in the Engine. It adds the products in the
+// portable kernel's order, without fused multiply-adds, over the same k
+// slabs, so it gives the pure-Go kernel's results bit for bit; without it
+// the pure-Go kernel runs.
 package gemm

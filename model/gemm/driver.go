@@ -60,9 +60,11 @@ const minFMAPerThread = 1 << 19
 // tiny products, and for the portable kernel (which packs everything, in
 // scalar code) products so thin that each packed element is used only once
 // or twice. The SIMD kernels read most operands in place and pack with
-// vector code, so thin products still gain from them.
+// vector code, so thin products still gain from them. The WebAssembly
+// kernel (a macro kernel) keeps the portable kernel's rule, so that both
+// give the same bits.
 func useDirect(kr *kernel, m, n, k int) bool {
-	if kr.inPlace {
+	if kr.inPlace && kr.macro == nil {
 		return m*n*k <= 2048
 	}
 	return m*n*k <= 4096 || m <= 2 || n <= 2
@@ -309,7 +311,7 @@ func gemmPart(kr *kernel, ws *workspace, x *args, p *part, inPlace bool) {
 			bk.kb = min(kcb, k-pc)
 			bk.p0 = p.p0 + pc
 			if !bk.bIn {
-				packB(nr, x, bk.p0, bk.kb, bk.j0, bk.nb, ws.b)
+				kr.packB(x, bk.p0, bk.kb, bk.j0, bk.nb, ws.b)
 			} else if full := bk.nb / nr * nr; full < bk.nb && !kr.maskCols {
 				// In place except the partial last panel, which would
 				// read past the rows' ends (masking kernels do not).
@@ -349,6 +351,10 @@ func sum(s []int) int {
 // run multiplies one block panel by panel. The B panel is the outer loop
 // so it stays in L1 while the A panels stream from L2.
 func (bk *block) run() {
+	if bk.kr.macro != nil {
+		bk.kr.macro(*bk)
+		return
+	}
 	kr, x := bk.kr, bk.x
 	nr, kb := kr.nr, bk.kb
 	for jr := 0; jr < bk.nb; jr += nr {

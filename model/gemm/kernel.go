@@ -48,6 +48,25 @@ type kernel struct {
 	// maskCols kernels store partial-width tiles themselves; for the
 	// others the driver goes through a scratch tile.
 	maskCols bool
+
+	// macro, when set, multiplies a whole block (operands packed or read
+	// in place, see block) in one call instead of the driver calling fns
+	// per tile (the WebAssembly SIMD kernel, for which every call from Go
+	// costs microseconds). The block is passed by value: a pointer handed
+	// to a function value would make every block escape to the heap.
+	macro func(bk block)
+	// packBT, when set, packs a slab of a transposed B in place of packB
+	// (the WebAssembly SIMD packing function).
+	packBT func(x *args, p0, kb, j0, nb int, dst []float32)
+}
+
+// packB packs a slab of op(B) into panels of kr.nr columns (see packB).
+func (kr *kernel) packB(x *args, p0, kb, j0, nb int, dst []float32) {
+	if kr.packBT != nil && x.transB {
+		kr.packBT(x, p0, kb, j0, nb, dst)
+		return
+	}
+	packB(kr.nr, x, p0, kb, j0, nb, dst)
 }
 
 func (kr *kernel) fn(h int) micro { return kr.fns[h/kr.unit-1] }

@@ -33,27 +33,58 @@ func registerAPI(g *game) {
 		return nil
 	}))
 	api.Set("setLab", js.FuncOf(func(_ js.Value, args []js.Value) any {
+		// The probe runs in Update, like every other change; the page
+		// gets its numbers through the returned promise.
+		var req labRequest
+		var reqErr error
 		if len(args) == 0 {
-			return errorObject(fmt.Errorf("setLab needs an argument"))
+			reqErr = fmt.Errorf("setLab needs an argument")
+		} else {
+			req, reqErr = labRequestFromJS(args[0])
 		}
-		req, err := labRequestFromJS(args[0])
-		if err != nil {
-			return errorObject(err)
-		}
-		// The probe is a few small convolutions: compute it here so the
-		// page gets the numbers at once; the game only draws it.
-		res, err := runLab(req)
-		if err != nil {
-			return errorObject(err)
-		}
-		g.post(func(s *scene) { s.lab = res })
-		return js.ValueOf(map[string]any{
-			"shiftMax": finite(res.Shift.Max), "rotateMax": finite(res.Rotate.Max),
-			"shiftMaxAll": finite(res.Shift.MaxAll), "rotateMaxAll": finite(res.Rotate.MaxAll),
-			"scale": finite(res.Scale),
+		return newPromise(func(resolve js.Value) {
+			if reqErr != nil {
+				g.post(func(s *scene) { s.lab = labView{note: reqErr.Error()} })
+				resolve.Invoke(errorObject(reqErr))
+				return
+			}
+			queued := g.post(func(s *scene) {
+				v, err := runLab(req)
+				if err != nil {
+					// Keep the last picture's panels out: they belong
+					// to another request.
+					s.lab = labView{note: err.Error()}
+					resolve.Invoke(errorObject(err))
+					return
+				}
+				s.lab = v
+				res := map[string]any{
+					"shiftMax": finite(v.result.Shift.Max), "rotateMax": finite(v.result.Rotate.Max),
+					"shiftMaxAll": finite(v.result.Shift.MaxAll), "rotateMaxAll": finite(v.result.Rotate.MaxAll),
+					"scale": finite(v.result.Scale),
+				}
+				if v.note != "" {
+					res["note"] = v.note
+				}
+				resolve.Invoke(js.ValueOf(res))
+			})
+			if !queued {
+				resolve.Invoke(errorObject(fmt.Errorf("the lab is busy; try again")))
+			}
 		})
 	}))
 	js.Global().Set("fashionlabCanvas", api)
+}
+
+// newPromise returns a JavaScript promise that run resolves.
+func newPromise(run func(resolve js.Value)) js.Value {
+	var executor js.Func
+	executor = js.FuncOf(func(_ js.Value, args []js.Value) any {
+		executor.Release()
+		run(args[0])
+		return nil
+	})
+	return js.Global().Get("Promise").New(executor)
 }
 
 func errorObject(err error) js.Value {
@@ -82,7 +113,10 @@ func mapsFromJS(v js.Value) *mapsView {
 func labRequestFromJS(v js.Value) (labRequest, error) {
 	r := labRequest{
 		dx: v.Get("dx").Int(), dy: v.Get("dy").Int(), degrees: v.Get("degrees").Float(),
-		source: v.Get("source").String(), seed: uint64(max(0, v.Get("seed").Int())),
+		source: v.Get("source").String(), seed: uint64(v.Get("seed").Float()),
+	}
+	if seed := v.Get("seed").Float(); seed < 0 || seed > 1<<53 || seed != float64(int64(seed)) {
+		return r, fmt.Errorf("the seed or channel must be a whole number of 0 or more, got %v", v.Get("seed"))
 	}
 	if img := v.Get("image"); img.Truthy() {
 		r.image = jsbridge.Float32s(img)

@@ -5,17 +5,24 @@ package main
 import (
 	"fmt"
 	"image/color"
+	"strings"
 
 	"github.com/hajimehoshi/ebiten/v2"
 	"github.com/hajimehoshi/ebiten/v2/ebitenutil"
 
+	"fashionlab/assets"
 	"fashionlab/model/equivariance"
 )
 
-// Logical screen size; Ebitengine scales it to the canvas.
+// Logical screen sizes. A wide canvas keeps the wide layout and
+// Ebitengine scales it to the frame; below narrowBelow CSS pixels the
+// panels are laid out in two columns on a narrower screen, so the picture
+// is scaled up, not down, and its text stays readable.
 const (
-	screenW = 672
-	screenH = 420
+	wideW       = 672
+	wideH       = 420
+	narrowW     = 300
+	narrowBelow = 560
 )
 
 // Modes of the canvas.
@@ -38,11 +45,17 @@ type mapsView struct {
 	layers      []featureMaps
 }
 
+// labView is the equivariance lab's latest result, or why there is none.
+type labView struct {
+	result equivariance.Result
+	note   string // shown instead of, or beside, the panels
+}
+
 // scene is everything the canvas shows. Update changes it; Draw reads it.
 type scene struct {
 	mode string
 	maps *mapsView
-	lab  equivariance.Result
+	lab  labView
 }
 
 // label is a caption drawn at a position of the logical screen.
@@ -51,40 +64,77 @@ type label struct {
 	text string
 }
 
+// geometry is the logical screen: its size and whether it is the narrow
+// layout.
+type geometry struct {
+	w, h   int
+	narrow bool
+}
+
+// geometryFor returns the logical screen for a frame outsideW CSS pixels
+// wide showing s.
+func geometryFor(outsideW int, s *scene) geometry {
+	if outsideW <= 0 || outsideW >= narrowBelow {
+		return geometry{w: wideW, h: wideH}
+	}
+	h := labNarrowH
+	if s.mode != modeLab {
+		h = mapsNarrowTop + max(1, len(s.maps.layersOrNil()))*mapsNarrowSection
+	}
+	return geometry{w: narrowW, h: h, narrow: true}
+}
+
 // game is the Ebitengine game. Changes arrive from JavaScript callbacks
 // through inbox and are applied in Update; the picture is rendered into
-// pix, uploaded once with WritePixels, and drawn only when it changed.
+// pic, uploaded once with WritePixels, and drawn only when it changed.
 type game struct {
 	inbox chan func(*scene)
 	scene scene
+	// host is the page around the canvas (frame size, text alternative);
+	// nil in tests.
+	host host
 
-	pix     []byte        // screenW×screenH RGBA, reused
-	frame   *ebiten.Image // pix on the GPU
-	labels  []label
-	version int // increases with every new picture
-	drawn   int // the version on screen
+	outsideW int      // the frame's width in CSS pixels, from Layout
+	geom     geometry // the logical screen of the current picture
+	pic      picture
+	frame    *ebiten.Image // pic on the GPU
+	labels   []label
+	version  int // increases with every new picture
+	drawn    int // the version on screen
 }
 
-func newGame() *game {
+// host is what the canvas tells the page around it.
+type host interface {
+	// fit sizes the frame for a logical screen (the narrow layout is
+	// taller than the frame's default shape).
+	fit(g geometry, outsideW int)
+	// describe sets the canvas's text alternative.
+	describe(text string)
+}
+
+func newGame(h host) *game {
 	return &game{
 		inbox:   make(chan func(*scene), 64),
 		scene:   scene{mode: modeMaps},
-		pix:     make([]byte, screenW*screenH*4),
+		host:    h,
 		version: 1,
 	}
 }
 
 // post queues a change of the scene without blocking the caller (a
-// JavaScript callback must not block); when the queue is full the change is
-// dropped, as the page sends a newer one soon.
-func (g *game) post(change func(*scene)) {
+// JavaScript callback must not block). It reports false when the queue is
+// full; the page sends a newer change soon.
+func (g *game) post(change func(*scene)) bool {
 	select {
 	case g.inbox <- change:
+		return true
 	default:
+		return false
 	}
 }
 
-// Update applies queued changes and renders the picture if any arrived.
+// Update applies queued changes and renders the picture if any arrived or
+// the frame's shape asks for another layout.
 func (g *game) Update() error {
 	changed := g.frame == nil
 	for {
@@ -97,15 +147,29 @@ func (g *game) Update() error {
 		}
 		break
 	}
+	if geom := geometryFor(g.outsideW, &g.scene); geom != g.geom {
+		g.geom = geom
+		changed = true
+		if g.host != nil {
+			g.host.fit(geom, g.outsideW)
+		}
+	}
 	if !changed {
 		return nil
 	}
-	if g.frame == nil {
-		g.frame = ebiten.NewImage(screenW, screenH)
+	if g.frame == nil || g.frame.Bounds().Dx() != g.geom.w || g.frame.Bounds().Dy() != g.geom.h {
+		if g.frame != nil {
+			g.frame.Deallocate()
+		}
+		g.frame = ebiten.NewImage(g.geom.w, g.geom.h)
 	}
+	g.pic.resize(g.geom.w, g.geom.h)
 	g.labels = g.labels[:0]
-	render(g.pix, &g.scene, func(x, y int, s string) { g.labels = append(g.labels, label{x, y, s}) })
-	g.frame.WritePixels(g.pix)
+	alt := render(&g.pic, &g.scene, g.geom.narrow, func(x, y int, s string) { g.labels = append(g.labels, label{x, y, s}) })
+	g.frame.WritePixels(g.pic.pix)
+	if g.host != nil {
+		g.host.describe(alt)
+	}
 	g.version++
 	return nil
 }
@@ -116,6 +180,9 @@ func (g *game) Draw(screen *ebiten.Image) {
 	if g.drawn == g.version || g.frame == nil {
 		return
 	}
+	if screen.Bounds().Dx() != g.geom.w || screen.Bounds().Dy() != g.geom.h {
+		return // the screen follows the new layout next frame
+	}
 	screen.DrawImage(g.frame, nil)
 	for _, l := range g.labels {
 		ebitenutil.DebugPrintAt(screen, l.text, l.x, l.y)
@@ -123,52 +190,109 @@ func (g *game) Draw(screen *ebiten.Image) {
 	g.drawn = g.version
 }
 
-// Layout keeps a fixed logical size.
-func (g *game) Layout(int, int) (int, int) { return screenW, screenH }
+// Layout records the frame's width and returns the logical screen of the
+// layout the next Update renders.
+func (g *game) Layout(outsideW, _ int) (int, int) {
+	g.outsideW = outsideW
+	geom := geometryFor(outsideW, &g.scene)
+	return geom.w, geom.h
+}
 
 var (
 	background = color.RGBA{0x14, 0x16, 0x1a, 0xff}
 	panelBack  = color.RGBA{0x20, 0x23, 0x29, 0xff}
 )
 
-// render draws the scene into pix and reports captions through text.
-func render(pix []byte, s *scene, text func(x, y int, s string)) {
-	fill(pix, 0, 0, screenW, screenH, background)
-	switch s.mode {
-	case modeLab:
-		renderLab(pix, s.lab, text)
-	default:
-		renderMaps(pix, s.maps, text)
-	}
+// picture is an RGBA image of the logical screen, reused between renders.
+type picture struct {
+	pix  []byte
+	w, h int
 }
 
-func renderMaps(pix []byte, mv *mapsView, text func(x, y int, s string)) {
+func (p *picture) resize(w, h int) {
+	p.w, p.h = w, h
+	if cap(p.pix) < w*h*4 {
+		p.pix = make([]byte, w*h*4)
+	}
+	p.pix = p.pix[:w*h*4]
+}
+
+// render draws the scene into p, reports captions through text and
+// returns a text alternative of the picture.
+func render(p *picture, s *scene, narrow bool, text func(x, y int, s string)) string {
+	fill(p, 0, 0, p.w, p.h, background)
+	if s.mode == modeLab {
+		return renderLab(p, s.lab, narrow, text)
+	}
+	return renderMaps(p, s.maps, narrow, text)
+}
+
+// layersOrNil returns the layers of mv, or nil when there is no view.
+func (mv *mapsView) layersOrNil() []featureMaps {
 	if mv == nil {
-		text(16, 16, "Start a run, then press \"Show feature maps\".")
-		return
+		return nil
 	}
-	classes := [...]string{"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"}
+	return mv.layers
+}
+
+// Narrow feature-map layout: the input and its classes on top, then one
+// section per convolution layer.
+const (
+	mapsNarrowTop     = 132
+	mapsNarrowSection = 150
+)
+
+func renderMaps(p *picture, mv *mapsView, narrow bool, text func(x, y int, s string)) string {
+	if mv == nil {
+		msg := "Start a run, then press \"Show feature maps\"."
+		if narrow {
+			text(8, 8, "Start a run, then press")
+			text(8, 24, "\"Show feature maps\".")
+		} else {
+			text(16, 16, msg)
+		}
+		return "Feature maps: none yet. " + msg
+	}
+	truth, pred := assets.ClassName(uint8(mv.label)), assets.ClassName(uint8(mv.pred))
+	alt := fmt.Sprintf("Feature maps of a validation image of class %s, predicted %s.", truth, pred)
 	text(8, 4, "input")
-	drawGrey(pix, mv.image, 28, 28, 8, 22, 4)
-	text(8, 140, classes[mv.label%10])
-	text(8, 156, "predicted")
-	text(8, 172, classes[mv.pred%10])
-	if len(mv.layers) == 0 {
-		text(140, 16, "An MLP has no convolution layers to show.")
-		return
+	drawGrey(p, mv.image, 28, 28, 8, 22, 4)
+	if narrow {
+		text(128, 22, truth)
+		text(128, 40, "predicted")
+		text(128, 58, pred)
+	} else {
+		text(8, 140, truth)
+		text(8, 156, "predicted")
+		text(8, 172, pred)
 	}
-	x0, y0 := 136, 4
-	secH := (screenH - y0) / len(mv.layers)
+	if len(mv.layers) == 0 {
+		msg := "An MLP has no convolution layers to show."
+		if narrow {
+			text(8, mapsNarrowTop, "An MLP has no convolution")
+			text(8, mapsNarrowTop+16, "layers to show.")
+		} else {
+			text(140, 16, msg)
+		}
+		return alt + " " + msg
+	}
+	x0, y0, secH := 136, 4, (p.h-4)/len(mv.layers)
+	if narrow {
+		x0, y0, secH = 8, mapsNarrowTop, mapsNarrowSection
+	}
 	for i, l := range mv.layers {
 		top := y0 + i*secH
-		text(x0, top, fmt.Sprintf("conv %d: %d maps of %dx%d", i+1, l.c, l.h, l.w))
-		drawLayerGrid(pix, l, x0, top+16, screenW-x0-4, secH-20)
+		caption := fmt.Sprintf("conv %d: %d maps of %dx%d", i+1, l.c, l.h, l.w)
+		alt += " " + caption + "."
+		text(x0, top, caption)
+		drawLayerGrid(p, l, x0, top+16, p.w-x0-4, secH-20)
 	}
+	return alt
 }
 
 // drawLayerGrid lays out the channels of one layer in the largest grid
 // that fits the box, on a zero-centred diverging scale shared by the layer.
-func drawLayerGrid(pix []byte, l featureMaps, x0, y0, w, h int) {
+func drawLayerGrid(p *picture, l featureMaps, x0, y0, w, h int) {
 	if l.c == 0 || l.h == 0 || l.w == 0 || h <= 0 {
 		return
 	}
@@ -196,64 +320,150 @@ func drawLayerGrid(pix []byte, l featureMaps, x0, y0, w, h int) {
 			sy := y * l.h / cellH
 			for x := range cellW {
 				sx := x * l.w / cellW
-				set(pix, cx+x, cy+y, diverging(l.data[(sy*l.w+sx)*l.c+ch], maxAbs))
+				p.set(cx+x, cy+y, diverging(l.data[(sy*l.w+sx)*l.c+ch], maxAbs))
 			}
 		}
 	}
 }
 
-func renderLab(pix []byte, r equivariance.Result, text func(x, y int, s string)) {
+// Lab panels: 28×28 maps drawn at labScale, in cells of labCellW by
+// labCellH; the narrow layout puts two panels in a row.
+const (
+	labScale   = 4
+	labCellW   = 150
+	labCellH   = 138
+	labNarrowW = 140
+	labInfoH   = 100
+	labNarrowH = 4 + 5*labCellH + labInfoH
+)
+
+func renderLab(p *picture, lab labView, narrow bool, text func(x, y int, s string)) string {
+	r := lab.result
 	if r.X.Pix == nil {
-		text(16, 16, "Loading the first training image...")
-		return
+		msg := "Loading the first training image..."
+		if lab.note != "" {
+			msg = lab.note
+		}
+		wrapText(msg, 8, 8, narrow, text)
+		return "Equivariance lab: " + msg
 	}
-	const cell, scale = 150, 4
 	scaleF := float32(r.Scale)
-	panel := func(col, row int, caption string, m equivariance.Map, kind int) {
-		x, y := 16+col*cell, 4+row*138
+	// slot is the position of the i-th panel: four in a row when wide,
+	// two when narrow, where the information block takes the second row.
+	slot := func(i int) (int, int) {
+		if !narrow {
+			return 16 + (i%4)*labCellW, 4 + (i/4)*labCellH
+		}
+		// Row 0: x and f(x); then the information block; then the
+		// comparisons, two panels a row (indices 2 and 3 are unused).
+		row := i / 2
+		y := 4
+		if row >= 2 {
+			y += labCellH + labInfoH + (row-2)*labCellH
+		}
+		return 16 + (i%2)*labNarrowW, y
+	}
+	panel := func(i int, caption string, m equivariance.Map, kind int) {
+		x, y := slot(i)
 		text(x, y, caption)
-		fill(pix, x, y+18, 28*scale, 28*scale, panelBack)
+		fill(p, x, y+18, 28*labScale, 28*labScale, panelBack)
 		// Output maps are centred on their input, as the probe compares them.
-		off := (28 - m.W) / 2 * scale
+		off := (28 - m.W) / 2 * labScale
 		switch kind {
 		case 0:
-			drawGrey(pix, m.Pix, m.W, m.H, x+off, y+18+off, scale)
+			drawGrey(p, m.Pix, m.W, m.H, x+off, y+18+off, labScale)
 		case 1:
-			drawMap(pix, m, x+off, y+18+off, scale, func(v float32) color.RGBA { return diverging(v, scaleF) })
+			drawMap(p, m, x+off, y+18+off, labScale, func(v float32) color.RGBA { return diverging(v, scaleF) })
 		default:
-			drawMap(pix, m, x+off, y+18+off, scale, func(v float32) color.RGBA { return heat(v, scaleF) })
+			drawMap(p, m, x+off, y+18+off, labScale, func(v float32) color.RGBA { return heat(v, scaleF) })
 		}
 	}
-	panel(0, 0, "x", r.X, 0)
-	panel(1, 0, "f(x)", r.FX, 1)
-	text(16+2*cell, 22, r.Model)
-	text(16+2*cell, 40, fmt.Sprintf("max |f(x)| = %.3f", r.Scale))
-	text(16+2*cell, 58, "interior max |difference|:")
-	text(16+2*cell, 76, fmt.Sprintf("  shift  %.4f", r.Shift.Max))
-	text(16+2*cell, 94, fmt.Sprintf("  rotate %.4f", r.Rotate.Max))
-	for row, c := range []equivariance.Comparison{r.Shift, r.Rotate} {
-		name := c.Name
-		panel(0, row+1, name, c.TX, 0)
-		panel(1, row+1, "f(T(x))", c.FTX, 1)
-		panel(2, row+1, "T(f(x))", c.TFX, 1)
-		panel(3, row+1, "|T(f(x)) - f(T(x))|", c.Diff, 2)
+	info := []string{
+		r.Model,
+		fmt.Sprintf("max |f(x)| = %.3f", r.Scale),
+		"interior max |difference|:",
+		fmt.Sprintf("  shift  %.4f", r.Shift.Max),
+		fmt.Sprintf("  rotate %.4f", r.Rotate.Max),
+	}
+	ix, iy := 16+2*labCellW, 22
+	if narrow {
+		ix, iy = 16, 4+labCellH
+	}
+	if lab.note != "" {
+		// The numbers would mislead (0 looks like perfect equivariance):
+		// say why instead.
+		info = append(info[:2:2], "")
+	}
+	for k, line := range info {
+		text(ix, iy+18*k, line)
+	}
+	if lab.note != "" {
+		wrapText(lab.note, ix, iy+36, narrow, text)
+	}
+	panel(0, "x", r.X, 0)
+	panel(1, "f(x)", r.FX, 1)
+	for k, c := range []equivariance.Comparison{r.Shift, r.Rotate} {
+		base := 4 * (k + 1)
+		panel(base, c.Name, c.TX, 0)
+		panel(base+1, "f(T(x))", c.FTX, 1)
+		panel(base+2, "T(f(x))", c.TFX, 1)
+		panel(base+3, "|T(f(x)) - f(T(x))|", c.Diff, 2)
+	}
+	alt := fmt.Sprintf("Equivariance lab, %s: max |f(x)| = %.3f; ", r.Model, r.Scale)
+	if lab.note != "" {
+		return alt + lab.note
+	}
+	return alt + fmt.Sprintf("interior max |T(f(x)) - f(T(x))|: %s %.4f, %s %.4f.", r.Shift.Name, r.Shift.Max, r.Rotate.Name, r.Rotate.Max)
+}
+
+// wrapText draws s in lines of at most 48 characters (44 when narrow),
+// breaking at spaces.
+func wrapText(s string, x, y int, narrow bool, text func(x, y int, s string)) {
+	width := 48
+	if narrow {
+		width = 44
+	}
+	for i, line := range wrap(s, width) {
+		text(x, y+16*i, line)
 	}
 }
 
-func drawGrey(pix []byte, img []float32, w, h, x0, y0, scale int) {
+// wrap breaks s at spaces into lines of at most width characters (a
+// longer word gets a line of its own).
+func wrap(s string, width int) []string {
+	var lines []string
+	line := ""
+	for _, w := range strings.Fields(s) {
+		switch {
+		case line == "":
+			line = w
+		case len(line)+1+len(w) <= width:
+			line += " " + w
+		default:
+			lines = append(lines, line)
+			line = w
+		}
+	}
+	if line != "" {
+		lines = append(lines, line)
+	}
+	return lines
+}
+
+func drawGrey(p *picture, img []float32, w, h, x0, y0, scale int) {
 	for y := range h * scale {
 		for x := range w * scale {
 			v := img[(y/scale)*w+x/scale]
 			b := uint8(max(0, min(255, v*255)))
-			set(pix, x0+x, y0+y, color.RGBA{b, b, b, 0xff})
+			p.set(x0+x, y0+y, color.RGBA{b, b, b, 0xff})
 		}
 	}
 }
 
-func drawMap(pix []byte, m equivariance.Map, x0, y0, scale int, col func(float32) color.RGBA) {
+func drawMap(p *picture, m equivariance.Map, x0, y0, scale int, col func(float32) color.RGBA) {
 	for y := range m.H * scale {
 		for x := range m.W * scale {
-			set(pix, x0+x, y0+y, col(m.Pix[(y/scale)*m.W+x/scale]))
+			p.set(x0+x, y0+y, col(m.Pix[(y/scale)*m.W+x/scale]))
 		}
 	}
 }
@@ -288,20 +498,21 @@ func lerp(a, b color.RGBA, t float32) color.RGBA {
 	return color.RGBA{mix(a.R, b.R), mix(a.G, b.G), mix(a.B, b.B), 0xff}
 }
 
-func fill(pix []byte, x0, y0, w, h int, c color.RGBA) {
+func fill(p *picture, x0, y0, w, h int, c color.RGBA) {
 	for y := y0; y < y0+h; y++ {
 		for x := x0; x < x0+w; x++ {
-			set(pix, x, y, c)
+			p.set(x, y, c)
 		}
 	}
 }
 
-func set(pix []byte, x, y int, c color.RGBA) {
-	if x < 0 || y < 0 || x >= screenW || y >= screenH {
+// set colours one pixel; pixels outside the picture are ignored.
+func (p *picture) set(x, y int, c color.RGBA) {
+	if x < 0 || y < 0 || x >= p.w || y >= p.h {
 		return
 	}
-	i := (y*screenW + x) * 4
-	pix[i], pix[i+1], pix[i+2], pix[i+3] = c.R, c.G, c.B, c.A
+	i := (y*p.w + x) * 4
+	p.pix[i], p.pix[i+1], p.pix[i+2], p.pix[i+3] = c.R, c.G, c.B, c.A
 }
 
 func abs32(v float32) float32 {

@@ -30,8 +30,28 @@ type labRequest struct {
 	weight, bias []float32
 }
 
-// runLab runs the equivariance probe for a request.
-func runLab(r labRequest) (equivariance.Result, error) {
+// runLab runs the equivariance probe for a request. The view's note says
+// why the panels are empty when f(x) is zero everywhere (relu removed
+// every value), where 0 differences would otherwise read as perfect
+// equivariance.
+func runLab(r labRequest) (labView, error) {
+	res, err := probe(r)
+	if err != nil {
+		return labView{}, err
+	}
+	v := labView{result: res}
+	if res.Scale == 0 {
+		what := fmt.Sprintf("the random convolution of seed %d", r.seed)
+		if r.source == sourceTrained {
+			what = fmt.Sprintf("channel %d of the trained first layer", r.seed)
+		}
+		v.note = fmt.Sprintf("f(x) is 0 everywhere: %s gives only negative values on this image and relu sets them to 0, so there is nothing to compare. Try another %s.", what, map[bool]string{true: "channel", false: "seed"}[r.source == sourceTrained])
+	}
+	return v, nil
+}
+
+// probe runs the equivariance probe for a request.
+func probe(r labRequest) (equivariance.Result, error) {
 	x := equivariance.Map{H: model.ImageSize, W: model.ImageSize, Pix: r.image}
 	var f equivariance.Model
 	switch r.source {
@@ -48,8 +68,10 @@ func runLab(r labRequest) (equivariance.Result, error) {
 		}
 		copy(params[0].Values(), r.weight)
 		copy(params[1].Values(), r.bias)
-		channel := int(r.seed) % r.config.Channels[0]
-		if f, err = equivariance.FirstLayer(net, channel); err != nil {
+		if r.seed >= uint64(r.config.Channels[0]) {
+			return equivariance.Result{}, fmt.Errorf("channel %d does not exist: the first layer has %d channels, numbered 0 to %d", r.seed, r.config.Channels[0], r.config.Channels[0]-1)
+		}
+		if f, err = equivariance.FirstLayer(net, int(r.seed)); err != nil {
 			return equivariance.Result{}, err
 		}
 	default:

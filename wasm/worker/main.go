@@ -2,21 +2,21 @@
 
 // Command worker is FashionLab's training worker: a Go wasm program that
 // runs in a dedicated Web Worker, loads the FashionMNIST subset the worker
-// script fetched, and trains the homework's networks while the page stays
+// script fetches (its first training images first, the rest while the first
+// steps train), and trains the homework's networks while the page stays
 // responsive. It speaks package protocol over postMessage; the command
 // handling and the training loop are package session, and this file only
 // connects them to JavaScript.
 package main
 
 import (
-	"bytes"
-	"fmt"
+	"errors"
 	"runtime"
 	"syscall/js"
 
-	"fashionlab/assets"
 	"fashionlab/wasm/internal/jsbridge"
 	"fashionlab/wasm/protocol"
+	"fashionlab/wasm/startup"
 	"fashionlab/wasm/worker/session"
 )
 
@@ -36,13 +36,13 @@ func main() {
 	})
 	global.Set("onmessage", onMessage)
 
-	subset, err := loadSubset(global.Get("fashionlabSubset"))
+	d, err := loadSubset(global.Get("fashionlabSubset"))
 	if err != nil {
 		post(protocol.Error{Message: "The training worker could not read the images: " + err.Error(), Fatal: true})
 		select {}
 	}
 	global.Delete("fashionlabSubset")
-	s := session.New(subset, post)
+	s := session.NewStreaming(d, post)
 	s.Ready()
 	// Commands that arrived while the wasm binary was starting.
 	if pending := global.Get("fashionlabPending"); pending.Truthy() {
@@ -67,15 +67,42 @@ func receive(forms chan<- map[string]any, data js.Value) {
 	}
 }
 
-func loadSubset(v js.Value) (*assets.Subset, error) {
-	if !v.Truthy() {
-		return nil, fmt.Errorf("no data subset was loaded")
+// loadSubset decodes the subset's first part, which the worker script
+// fetched, and arranges for the rest to stream in through
+// fashionlabFetchRest when the session asks for it.
+func loadSubset(first js.Value) (*startup.Data, error) {
+	if !first.Truthy() {
+		return nil, errors.New("no data subset was loaded")
 	}
-	s, err := assets.ReadSubset(bytes.NewReader(jsbridge.Bytes(v)))
+	var d *startup.Data
+	fetch := func() {
+		fetchRest := js.Global().Get("fashionlabFetchRest")
+		if fetchRest.Type() != js.TypeFunction {
+			d.End(errors.New("the worker script cannot fetch the rest of the images"))
+			return
+		}
+		var onChunk, onEnd js.Func
+		onChunk = js.FuncOf(func(_ js.Value, args []js.Value) any {
+			d.Push(jsbridge.Bytes(args[0]))
+			return nil
+		})
+		onEnd = js.FuncOf(func(_ js.Value, args []js.Value) any {
+			var err error
+			if msg := args[0].String(); msg != "" {
+				err = errors.New(msg)
+			}
+			d.End(err)
+			onChunk.Release()
+			onEnd.Release()
+			return nil
+		})
+		fetchRest.Invoke(onChunk, onEnd)
+	}
+	d, err := startup.NewData(jsbridge.Bytes(first), fetch)
 	if err != nil {
-		return nil, fmt.Errorf("data subset: %w", err)
+		return nil, err
 	}
-	return s, nil
+	return d, nil
 }
 
 // post sends an event to the page.

@@ -1,8 +1,10 @@
 // Package session is the training worker's command handling, free of
 // syscall/js so that it is tested natively: a Session holds the data
-// subset, the current run and its trainer, handles the page's commands in
-// map form and trains between them, and sends events through a function
-// it is given. Every command and every training step runs under recover:
+// subset (as it streams in), the current run and its trainer, handles the
+// page's commands in map form and trains between them, and sends events
+// through a function it is given. A run starts training from the first
+// images while the rest arrive, and logs epoch 0 after its first step
+// (package startup); a step waits only for the images it reads. Every command and every training step runs under recover:
 // a panic becomes an error event and the session stays usable.
 package session
 
@@ -19,6 +21,7 @@ import (
 	"fashionlab/model/parallel"
 	"fashionlab/model/train"
 	"fashionlab/wasm/protocol"
+	"fashionlab/wasm/startup"
 )
 
 // Throttles: step statistics are sent at most every flushEvery, and the
@@ -30,8 +33,9 @@ const (
 	maxBatched = 1024
 )
 
-// maxSplits bounds the prepared splits kept: each is ~50 MB of float32.
-const maxSplits = 4
+// maxSplits bounds the prepared splits of limited training sets kept
+// beside the (at most two) streamed splits: each is ~50 MB of float32.
+const maxSplits = 2
 
 // splitKey identifies a prepared split: normalization and training limit.
 type splitKey struct {
@@ -43,7 +47,7 @@ type splitKey struct {
 // concurrent use: one goroutine calls Handle, Step and Loop.
 type Session struct {
 	post   func(protocol.Message)
-	subset *assets.Subset
+	data   *startup.Data
 	limits protocol.Limits
 	splits map[splitKey]*assets.Split
 	pool   *parallel.Pool
@@ -54,6 +58,9 @@ type Session struct {
 	running  bool
 	steps    int // steps trained in this run
 	maxSteps int
+	// epochZero is the run's epoch 0 while it is still being evaluated,
+	// a batch between training steps after the first step.
+	epochZero *startup.Pending
 
 	// Step statistics not yet sent; reused from flush to flush.
 	loss, acc, norm []float32
@@ -66,10 +73,20 @@ type Session struct {
 // New returns a session over the data subset s that sends its events to
 // post.
 func New(s *assets.Subset, post func(protocol.Message)) *Session {
+	d, err := startup.FromSubset(s)
+	if err != nil {
+		panic(fmt.Sprintf("session: %v", err)) // s is malformed: a bug of the caller
+	}
+	return NewStreaming(d, post)
+}
+
+// NewStreaming returns a session over a subset that arrives as d, sending
+// its events to post.
+func NewStreaming(d *startup.Data, post func(protocol.Message)) *Session {
 	return &Session{
 		post:   post,
-		subset: s,
-		limits: protocol.BrowserLimits(s.Train.N),
+		data:   d,
+		limits: protocol.BrowserLimits(d.Header().Train),
 		splits: map[splitKey]*assets.Split{},
 		pool:   parallel.New(1),
 		loss:   make([]float32, 0, maxBatched),
@@ -83,7 +100,8 @@ func (w *Session) Limits() protocol.Limits { return w.limits }
 
 // Ready sends the ready event: the subset's sizes and the limits.
 func (w *Session) Ready() {
-	w.post(protocol.Ready{Train: w.subset.Train.N, Val: w.subset.Val.N, Test: w.subset.Test.N, Limits: w.limits})
+	h := w.data.Header()
+	w.post(protocol.Ready{Train: h.Train, Val: h.Val, Test: h.Test, Limits: w.limits})
 }
 
 // Running reports whether a run is training (not paused, not ended).
@@ -94,6 +112,8 @@ func (w *Session) Loop(forms <-chan map[string]any) {
 	lastYield := time.Now()
 	for {
 		if !w.running {
+			// The rest of the data is fetched by the first step of a run,
+			// or by a command that needs images not yet arrived.
 			w.Handle(<-forms)
 			lastYield = time.Now()
 			continue
@@ -104,6 +124,16 @@ func (w *Session) Loop(forms <-chan map[string]any) {
 			continue
 		default:
 		}
+		if !w.DataReady() {
+			// The next batch has not arrived: wait for data or a command.
+			select {
+			case f := <-forms:
+				w.Handle(f)
+			case <-w.data.Arrivals(): // DataReady drains what came
+			}
+			lastYield = time.Now()
+			continue
+		}
 		w.Step()
 		if time.Since(lastYield) > yieldEvery {
 			// Sleeping lets the runtime return to the JavaScript event
@@ -112,6 +142,30 @@ func (w *Session) Loop(forms <-chan map[string]any) {
 			lastYield = time.Now()
 		}
 	}
+}
+
+// DataReady reports whether the images the running run's next step reads
+// have arrived, asking for the rest of the data when not. A failed
+// download ends the run with an error event.
+func (w *Session) DataReady() bool {
+	if !w.running {
+		return true
+	}
+	w.data.Drain()
+	epoch, step := w.trainer.Position()
+	needTrain, needVal := startup.Need(w.trainer.Settings(), epoch, step, w.split.Train.N, w.split.Val.N)
+	haveTrain, haveVal := w.data.Converted(w.split)
+	if haveTrain >= needTrain && haveVal >= needVal {
+		return true
+	}
+	if err := w.data.Err(); err != nil {
+		w.epochZero = nil
+		w.post(protocol.Error{Command: protocol.KindStart, Run: w.run, Message: "Training stopped: " + err.Error()})
+		w.end(protocol.ReasonStopped, err.Error())
+		return false
+	}
+	w.data.FetchRest()
+	return false
 }
 
 // Handle handles one command in map form. It never panics: a failure
@@ -166,7 +220,7 @@ func (w *Session) abandon() {
 		w.running = false
 		w.post(protocol.State{Run: w.run, State: protocol.StateIdle})
 	}
-	w.trainer, w.split = nil, nil
+	w.trainer, w.split, w.epochZero = nil, nil, nil
 	w.resetBatch()
 }
 
@@ -193,7 +247,7 @@ func (w *Session) handle(m protocol.Message) {
 		if w.running {
 			w.end(protocol.ReasonStopped, "")
 		}
-		w.trainer, w.split = nil, nil
+		w.trainer, w.split, w.epochZero = nil, nil, nil
 		w.post(protocol.State{Run: w.run, State: protocol.StateIdle})
 	case protocol.MatchDepth:
 		layers, params, capped := experiments.MatchingDepthCapped(m.Width, m.Target)
@@ -222,6 +276,7 @@ func (w *Session) start(m protocol.Start) {
 	if w.running {
 		w.end(protocol.ReasonStopped, "replaced by a new run")
 	}
+	w.advanceEpochZero(true)      // a paused run's epoch 0 still belongs to its log
 	w.trainer, w.split = nil, nil // free the old run before building the new one
 	split, err := w.prepare(m.Settings)
 	if err != nil {
@@ -257,8 +312,9 @@ func (w *Session) start(m protocol.Start) {
 	}
 	w.post(protocol.Started{Run: m.Run, Params: net.NumParams(), StepsPerEpoch: t.StepsPerEpoch(), Epochs: s.Epochs, Layers: layers})
 	w.post(protocol.State{Run: m.Run, State: protocol.StateRunning})
-	t.Start()
-	w.postEpoch()
+	// Epoch 0 (the untrained network) is evaluated after the first step,
+	// so that training starts at once; its numbers are the same.
+	w.epochZero = startup.Begin(t, m.Config, m.Settings.Seed, split)
 	w.running = true
 	w.lastFlush = time.Now()
 	if w.finished() {
@@ -266,17 +322,31 @@ func (w *Session) start(m protocol.Start) {
 	}
 }
 
-// prepare returns the split for the settings, converting the subset once
-// per normalization and size.
+// prepare returns the split for the settings. A run on the whole
+// training part trains from a split that fills as the data arrives; a
+// training limit waits for all the data (its normalization statistics come
+// from the limited images) and converts the subset once per normalization
+// and size.
 func (w *Session) prepare(s train.Settings) (*assets.Split, error) {
+	n := w.data.Header().Train
+	if s.TrainLimit > n {
+		return nil, fmt.Errorf("the subset holds %d training images; asked for %d", n, s.TrainLimit)
+	}
+	if s.TrainLimit == 0 || s.TrainLimit == n {
+		sp, err := w.data.Stream(s.Normalize)
+		if err != nil {
+			return nil, fmt.Errorf("preparing the images: %w", err)
+		}
+		return sp, nil
+	}
 	key := splitKey{s.Normalize, s.TrainLimit}
 	if sp, ok := w.splits[key]; ok {
 		return sp, nil
 	}
-	if s.TrainLimit > w.subset.Train.N {
-		return nil, fmt.Errorf("the subset holds %d training images; asked for %d", w.subset.Train.N, s.TrainLimit)
+	if err := w.data.WaitAll(); err != nil {
+		return nil, err
 	}
-	sp, err := w.subset.Split(assets.SplitOptions{Normalize: s.Normalize, TrainLimit: s.TrainLimit})
+	sp, err := w.data.Subset().Split(assets.SplitOptions{Normalize: s.Normalize, TrainLimit: s.TrainLimit})
 	if err != nil {
 		return nil, fmt.Errorf("preparing the images: %w", err)
 	}
@@ -321,16 +391,59 @@ func (w *Session) step() {
 		return
 	case endOfEpoch:
 		w.flush()
+		w.advanceEpochZero(true)
 		w.postEpoch()
 	case w.steps == 1 || len(w.loss) == cap(w.loss) || time.Since(w.lastFlush) >= flushEvery:
 		// The first step goes out at once: the page shows that training runs.
 		w.flush()
+	}
+	// Training has begun: the rest of the data may come now.
+	w.data.FetchRest()
+	if w.epochZero != nil && !endOfEpoch && w.epochZeroReady() {
+		w.advanceEpochZero(false)
 	}
 	switch {
 	case w.trainer.Done():
 		w.end(protocol.ReasonFinished, "")
 	case w.maxSteps > 0 && w.steps >= w.maxSteps:
 		w.end(protocol.ReasonLimit, fmt.Sprintf("%d steps", w.steps))
+	}
+}
+
+// epochZeroReady reports whether the images epoch 0 evaluates have
+// arrived.
+func (w *Session) epochZeroReady() bool {
+	w.data.Drain()
+	tr, val := w.data.Converted(w.split)
+	return tr >= min(w.trainer.Settings().EvalTrainSize, w.split.Train.N) && val >= w.split.Val.N
+}
+
+// advanceEpochZero evaluates the next batch of the pending epoch 0, or
+// all of it (waiting for its images), and posts it once complete.
+func (w *Session) advanceEpochZero(all bool) {
+	if w.epochZero == nil {
+		return
+	}
+	var (
+		e    train.Epoch
+		done = true
+		err  error
+	)
+	if all {
+		if err = w.data.Wait(w.epochZeroReady); err == nil {
+			e, err = w.epochZero.Finish(w.pool)
+		}
+	} else {
+		e, done, err = w.epochZero.Advance(w.pool)
+	}
+	if err != nil {
+		w.epochZero = nil
+		w.post(protocol.Error{Command: protocol.KindStart, Run: w.run, Message: "Epoch 0 could not be evaluated: " + err.Error()})
+		return
+	}
+	if done {
+		w.epochZero = nil
+		w.post(protocol.Epoch{Run: w.run, Epoch: e})
 	}
 }
 
@@ -361,6 +474,7 @@ func (w *Session) resetBatch() {
 // ended. The trainer stays for requests until reset or the next start.
 func (w *Session) end(reason, detail string) {
 	w.flush()
+	w.advanceEpochZero(true)
 	w.running = false
 	w.post(protocol.Done{Run: w.run, Reason: reason, Detail: detail, Steps: w.steps})
 	w.post(protocol.State{Run: w.run, State: protocol.StateIdle})
@@ -375,31 +489,44 @@ func (w *Session) needNetwork(command string) bool {
 }
 
 func (w *Session) image(m protocol.GetImage) {
-	im, labels := w.subset.Train, w.subset.TrainLabels
+	part, n := 0, w.data.Header().Train
 	if m.Set == protocol.SetVal {
-		im, labels = w.subset.Val, w.subset.ValLabels
+		part, n = 1, w.data.Header().Val
 	}
-	if m.Index >= im.N {
-		w.fail(protocol.KindGetImage, fmt.Sprintf("There is no %s image %d: the subset has %d.", m.Set, m.Index, im.N))
+	if m.Index >= n {
+		w.fail(protocol.KindGetImage, fmt.Sprintf("There is no %s image %d: the subset has %d.", m.Set, m.Index, n))
 		return
 	}
-	out := protocol.Image{Set: m.Set, Index: m.Index, Label: int(labels[m.Index])}
-	for _, p := range im.Image(m.Index) {
-		out.Pixels = append(out.Pixels, float32(p)/255)
+	pixels, label, err := w.data.Image(part, m.Index, nil)
+	if err != nil {
+		w.fail(protocol.KindGetImage, "The image has not arrived: "+err.Error())
+		return
 	}
-	w.post(out)
+	w.post(protocol.Image{Set: m.Set, Index: m.Index, Label: label, Pixels: pixels})
 }
 
-// rawImage appends validation image i scaled to [0, 1] to dst.
+// rawImage appends validation image i scaled to [0, 1] to dst; the
+// validation images have arrived (waitVal).
 func (w *Session) rawImage(i int, dst []float32) []float32 {
-	for _, p := range w.subset.Val.Image(i) {
-		dst = append(dst, float32(p)/255)
-	}
+	dst, _, _ = w.data.Image(1, i, dst)
 	return dst
 }
 
+// waitVal waits for the validation images of the run's split.
+func (w *Session) waitVal(command string) bool {
+	err := w.data.Wait(func() bool {
+		_, val := w.data.Converted(w.split)
+		return val >= w.split.Val.N
+	})
+	if err != nil {
+		w.fail(command, "The validation images have not arrived: "+err.Error())
+		return false
+	}
+	return true
+}
+
 func (w *Session) activations(m protocol.GetActivations) {
-	if !w.needNetwork(protocol.KindGetActivations) {
+	if !w.needNetwork(protocol.KindGetActivations) || !w.waitVal(protocol.KindGetActivations) {
 		return
 	}
 	if m.Index >= w.split.Val.N {
@@ -416,7 +543,7 @@ func (w *Session) activations(m protocol.GetActivations) {
 }
 
 func (w *Session) predictions(m protocol.GetPredictions) {
-	if !w.needNetwork(protocol.KindGetPredictions) {
+	if !w.needNetwork(protocol.KindGetPredictions) || !w.waitVal(protocol.KindGetPredictions) {
 		return
 	}
 	val := w.split.Val

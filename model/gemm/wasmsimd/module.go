@@ -1,0 +1,138 @@
+// Package wasmsimd encodes a small WebAssembly module with a SIMD128
+// matrix-multiply macro-kernel for the GOOS=js build of package gemm.
+//
+// Go's WebAssembly port emits no SIMD instructions. This module, written
+// byte by byte here (no external toolchain), imports the Go instance's
+// linear memory (exported by Go as "mem", imported here as env.mem) and
+// works on Go's slices in place: the address of a slice element in Go,
+// uintptr(unsafe.Pointer(&s[i])), is its byte offset in that memory. The
+// site's worker instantiates the module next to Go's and hands its export
+// to Go, which calls it once per block product (see package gemm).
+//
+// # The kernel
+//
+// The module exports one function,
+//
+//	gemm(kb, mb, nb, a, ars, aps, apan, b, bps, bpan, bedge, c, ldc i32,
+//	     alpha, beta f32, tile i32)
+//
+// which computes, for i < mb and j < nb,
+//
+//	C[i][j] = alpha·Σ_{p<kb} A(i,p)·B(p,j) + beta·C[i][j]
+//
+// in tiles of TileRows×TileCols. All addresses and strides are in bytes.
+// A is read in place or packed, through strides: row r of row panel q (rows
+// qTileRows…) at step p is at a + q·apan + r·ars + p·aps (a packed panel
+// has ars = 4, aps = 4·TileRows; a row-major A has aps = 4; Aᵀ has ars = 4);
+// rows past mb are never stored, and are read from the panel's first row.
+// B is read TileCols contiguous values per step: a whole column panel q at
+// b + q·bpan + p·bps (packed: bps = 4·TileCols; in place: the row stride),
+// a partial last panel (nb not a multiple of TileCols) from a packed copy at
+// bedge, 4·TileCols bytes per step, zero past nb. C is row-major with
+// leading dimension ldc (in elements) at c; tile is TileRows·TileCols floats
+// of scratch for edge tiles. When beta is 0, C is not read.
+//
+// A second function, packbt(src, lds, dst, nb, kb), packs a k slab of a
+// transposed B (column j of op(B) is row j of src, lds bytes apart) into
+// the column panels gemm reads, transposing 4×4 blocks in registers: the
+// one packing Go would otherwise do element by element (see packKernel).
+//
+// Every element is summed in the order of package gemm's portable kernel
+// (p ascending from 0, one multiply and one add per step, no fused
+// multiply-add, which WebAssembly SIMD128 does not have), then scaled as
+// alpha·sum + beta·C, so its results are bit-identical to the pure-Go path
+// with the same k blocking. The module only accesses memory through the
+// addresses it is given, so Go's memory growing between calls does not
+// concern it.
+package wasmsimd
+
+// Tile shape of the macro-kernel: TileRows rows of A by TileCols columns of
+// B, TileRows·TileCols/4 f32x4 accumulators (8, plus 2 B vectors and the
+// broadcast A value, within the 16 vector registers of x86-64 and the 32 of
+// arm64, so the engines keep them all in registers).
+const (
+	TileRows = 4
+	TileCols = 8
+)
+
+// ExportName and ExportPackName are the names of the kernel and packing
+// functions the module exports; ImportModule and ImportName name the
+// memory it imports.
+const (
+	ExportName     = "gemm"
+	ExportPackName = "packbt"
+	ImportModule   = "env"
+	ImportName     = "mem"
+)
+
+// FileName is the name the site build gives the module; GlobalName and
+// GlobalPackName are the global functions through which the worker script
+// (site/simd.js) hands its kernel and packing function to Go.
+const (
+	FileName       = "gemm-simd.wasm"
+	GlobalName     = "fashionlabGemmSIMD"
+	GlobalPackName = "fashionlabGemmSIMDPackBT"
+)
+
+// Module returns the encoded module. It is deterministic: the same bytes on
+// every call.
+func Module() []byte {
+	var m buf
+	m.byte(0x00, 'a', 's', 'm', 0x01, 0x00, 0x00, 0x00)
+
+	// Type section: the kernel's and the packing function's types.
+	var t buf
+	t.u32(2)
+	t.byte(typeFunc)
+	params := make([]byte, numParams)
+	for i := range params {
+		params[i] = typeI32
+	}
+	params[pAlpha], params[pBeta] = typeF32, typeF32
+	t.u32(uint32(len(params)))
+	t.byte(params...)
+	t.u32(0) // no results
+	t.byte(typeFunc)
+	t.u32(numPackParams)
+	for range numPackParams {
+		t.byte(typeI32)
+	}
+	t.u32(0)
+	m.section(1, t.b)
+
+	// Import section: the memory, no maximum (Go's memory grows).
+	var im buf
+	im.u32(1)
+	im.name(ImportModule)
+	im.name(ImportName)
+	im.byte(0x02, 0x00) // memory, limits without maximum
+	im.u32(1)
+	m.section(2, im.b)
+
+	// Function section: function i has type i.
+	var f buf
+	f.u32(2)
+	f.u32(0)
+	f.u32(1)
+	m.section(3, f.b)
+
+	// Export section.
+	var ex buf
+	ex.u32(2)
+	for i, name := range []string{ExportName, ExportPackName} {
+		ex.name(name)
+		ex.byte(0x00) // function
+		ex.u32(uint32(i))
+	}
+	m.section(7, ex.b)
+
+	// Code section.
+	var c buf
+	c.u32(2)
+	for _, body := range [][]byte{macroKernel(), packKernel()} {
+		c.u32(uint32(len(body)))
+		c.b = append(c.b, body...)
+	}
+	m.section(10, c.b)
+	return m.b
+}
