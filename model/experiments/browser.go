@@ -113,7 +113,7 @@ var browserDemos = []browserDemo{
 		look:       "The shift difference is zero except where content was clipped at the border; the rotation difference is not. Move the sliders. Start trains a default CNN for a moment; then switch f to the trained network's first layer: it is shift-equivariant too.",
 		fullScale:  "The native probe gives the same answer: shift (5, 5) leaves an interior difference of exactly 0; a 90° rotation leaves 0.323 (for max |f(x)| 0.633).",
 		trainLimit: 2000, epochs: 1,
-		wait: "about 80 s for the CNN run (measured: 80 and 79 s in headless Chromium on a busy 2-core machine); the lab works at once",
+		wait: "30 s to 1½ minutes for the CNN run (measured in headless Chromium on 2 cores: 28 s on a quiet machine, 79-80 s on a busy one); the lab works at once",
 	},
 	{
 		id: "q2", short: "q2 · Learning rate × normalization", mode: ModeMaps,
@@ -123,7 +123,7 @@ var browserDemos = []browserDemo{
 		labels:     []string{"MLP lr 1e-2 normalized", "MLP lr 1e-2 raw", "MLP lr 1e-4 normalized", "MLP lr 1e-4 raw", "MLP lr 1e-6 normalized", "MLP lr 1e-6 raw"},
 		fullScale:  "At full scale (60,000 images, 5 epochs) the validation accuracies are 0.817 / 0.095 (lr 1e-2 normalized / raw, saturated), 0.8785 / 0.864 (lr 1e-4) and 0.616 / 0.668 (lr 1e-6).",
 		trainLimit: 2000, epochs: 3,
-		wait: "about 1 to 1½ minutes for the six runs (measured: 84 and 63 s in headless Chromium on a busy 2-core machine)",
+		wait: "40 s to 1½ minutes for the six runs (measured in headless Chromium on 2 cores: 36 s on a quiet machine, 63-84 s on a busy one)",
 	},
 	{
 		id: "q3", short: "q3 · Width vs depth", mode: ModeMaps,
@@ -133,7 +133,7 @@ var browserDemos = []browserDemo{
 		labels:     []string{"MLP 256,256", "MLP 64×54"},
 		fullScale:  "At full scale (5 epochs): MLP 256,256 reaches 0.8785 validation accuracy with a gradient norm of 0.89-0.96; MLP 64×54 stays at 0.107 with 0.108-0.116.",
 		trainLimit: 2000, epochs: 3,
-		wait: "about 30 s for the two runs (measured: 28 and 26 s in headless Chromium on a busy 2-core machine)",
+		wait: "20 to 30 s for the two runs (measured in headless Chromium on 2 cores: 17 s on a quiet machine, 26-28 s on a busy one)",
 	},
 	{
 		id: "q4", short: "q4 · MLP vs CNN", mode: ModeMaps,
@@ -143,7 +143,7 @@ var browserDemos = []browserDemo{
 		labels:     []string{"MLP 256,256", "CNN 16,32,48"},
 		fullScale:  "At full scale (60,000 images, 20 epochs) the MLP reaches train / validation 0.9375 / 0.895 (a gap of 4 points that keeps growing), the CNN 0.894 / 0.881 (a gap of 1 point); after about 50 epochs the homework reports the CNN ahead (validation 0.903 against 0.897).",
 		trainLimit: 2000, epochs: 6, lr: 1e-3,
-		wait: "about 2 minutes for the two runs (measured: 104 and 118 s in headless Chromium on a busy 2-core machine)",
+		wait: "1 to 2 minutes for the two runs (measured in headless Chromium on 2 cores: 67 s on a quiet machine, 104-118 s on a busy one)",
 	},
 	{
 		id: "q5", short: "q5 · Kernel size", mode: ModeMaps,
@@ -153,6 +153,6 @@ var browserDemos = []browserDemo{
 		labels:     []string{"deep k1 ×5", "deep k1 ×5, padding 2", "shallow k28", "default CNN"},
 		fullScale:  "At full scale (60,000 images, 5 epochs): deep k1 0.6285, deep k1 padding 2 0.757, shallow k28 0.875, default 0.839 validation accuracy.",
 		trainLimit: 2000, epochs: 3, lr: 1e-3,
-		wait: "about 2 minutes for the four runs (measured: 102 and 124 s in headless Chromium on a busy 2-core machine)",
+		wait: "about 2 minutes for the four runs (measured in headless Chromium on a busy 2-core machine: 102-134 s)",
 	},
 }
