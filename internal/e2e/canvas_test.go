@@ -150,10 +150,9 @@ func TestTheCanvasLetsKeyboardUsersOutAndExplainsEmptyLabs(t *testing.T) {
 
 	setSeed := func(p canvasPage, v string) {
 		p.t.Helper()
-		if err := chromedp.Do(p.ctx, chromedp.SetValue("#lab-seed", "")); err != nil {
-			p.t.Fatal(err)
-		}
-		if err := chromedp.Do(p.ctx, chromedp.SendKeys("#lab-seed", v)); err != nil {
+		if err := chromedp.Do(p.ctx, chromedp.Click(chromedp.CSS("#lab-seed")),
+			chromedp.KeyEvent("a", chromedp.KeyModifiers(chromedp.ModifierCtrl)), chromedp.KeyEvent(kb.Delete),
+			chromedp.SendKeys(chromedp.CSS("#lab-seed"), v)); err != nil {
 			p.t.Fatal(err)
 		}
 	}
@@ -166,7 +165,7 @@ func TestTheCanvasLetsKeyboardUsersOutAndExplainsEmptyLabs(t *testing.T) {
 			t.Errorf("the canvas's text alternative %q does not name seed 7", label)
 		}
 		setSeed(p, "1")
-		p.until("the numbers for seed 1", `document.getElementById('lab-stats').textContent.includes('interior max')`, 30*time.Second)
+		p.until("the numbers for seed 1", `document.getElementById('lab-stats').textContent.includes('Interior max')`, 30*time.Second)
 	})
 
 	t.Run("at 390 pixels the canvas keeps its width and its text readable", func(t *testing.T) {
