@@ -15,13 +15,14 @@ export function announce(text) {
 }
 
 /**
- * setDisabled disables or enables a control and keeps its reason in the
- * element named by its aria-describedby (visible next to it) and its title.
+ * setDisabled disables or enables a control and keeps its reason in its
+ * title and, when shown, in the element named by its aria-describedby
+ * (visible next to it).
  */
-export function setDisabled(el, reason) {
+export function setDisabled(el, reason, shown = true) {
   el.disabled = Boolean(reason);
   el.title = reason || '';
   const id = el.getAttribute('aria-describedby');
   const note = id && document.getElementById(id);
-  if (note && note.dataset.reasonFor === el.id) note.textContent = reason ? `${el.textContent}: ${reason}` : '';
+  if (note && note.dataset.reasonFor === el.id) note.textContent = reason && shown ? `${el.textContent}: ${reason}` : '';
 }

@@ -30,10 +30,11 @@ export function renderButtons() {
   if (!start && state.demo === 'custom' && state.form.problems.length) start = 'fix the marked fields of the configuration first';
   setDisabled($('btn-start'), start);
   const running = state.worker === 'running' && state.current;
-  setDisabled($('btn-pause'), w || (running ? '' : 'nothing is training'));
-  setDisabled($('btn-resume'), w || (state.worker === 'paused' ? '' : 'nothing is paused'));
-  setDisabled($('btn-stop'), w || (state.current || state.queue.length ? '' : 'nothing is training or queued'));
-  setDisabled($('btn-reset'), w || (state.runs.length || state.current ? '' : 'there is nothing to clear yet'));
+  // While the worker loads, Start's reason speaks for all five buttons.
+  setDisabled($('btn-pause'), w || (running ? '' : 'nothing is training'), !w);
+  setDisabled($('btn-resume'), w || (state.worker === 'paused' ? '' : 'nothing is paused'), !w);
+  setDisabled($('btn-stop'), w || (state.current || state.queue.length ? '' : 'nothing is training or queued'), !w);
+  setDisabled($('btn-reset'), w || (state.runs.length || state.current ? '' : 'there is nothing to clear yet'), !w);
   const noNet = w || (state.networkRun ? '' : 'start a run first: this needs a network the worker has trained');
   setDisabled($('btn-maps'), noNet);
   setDisabled($('btn-predict'), noNet);
