@@ -48,7 +48,7 @@ export function selectDemo(id, setMode, announceIt) {
   $('demo-look').textContent = d.look ? `${d.id === 'custom' ? '' : 'What these runs show: '}${d.look}` : '';
   $('demo-full').textContent = d.full_scale || '';
   const runs = d.runs.length;
-  $('demo-wait').textContent = d.wait ? `Start trains ${runs} run${runs > 1 ? 's' : ''}, one after the other: ${d.wait}.` : '';
+  $('demo-wait').textContent = d.wait ? `Start trains ${runs > 1 ? `${runs} runs, one after the other` : 'one run'}: ${d.wait}.` : '';
   if (runs) writeForm(d.runs[runs - 1].config, d.runs[runs - 1].settings);
   document.body.dataset.demo = id;
   setMode(d.mode);

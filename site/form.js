@@ -238,6 +238,8 @@ export async function checkMatcher(client) {
     if (seq !== matchSeq) return;
     let text = `${m.layers.toLocaleString('en-US')} hidden layers of width ${width}: ${m.params.toLocaleString('en-US')} parameters`;
     if (m.capped) text += ` — the search stops at ${m.layers.toLocaleString('en-US')} layers, so more layers might come closer to ${target.toLocaleString('en-US')}`;
+    const maxLen = state.limits && state.limits.dense_hiddens && state.limits.dense_hiddens.max_len;
+    if (maxLen && m.layers > maxLen) text += `; the form trains at most ${maxLen} hidden layers`;
     out.textContent = text + '.';
   } catch (err) {
     if (seq === matchSeq) out.textContent = 'The helper cannot answer: this training worker does not search depths.';

@@ -116,7 +116,8 @@ export class Visual {
       if (res.error) { stats(res.error); return; }
       patch({ equivariance: { dx, dy, degrees: deg, source, shiftMax: res.shiftMax, rotateMax: res.rotateMax, scale: res.scale } }, 'lab');
       let text = `Interior max |difference|: shift ${res.shiftMax.toFixed(4)}, rotation ${res.rotateMax.toFixed(4)} (max |f(x)| ${res.scale.toFixed(3)}).`;
-      if (!(res.scale > 0)) text = `f(x) is zero everywhere for this ${source === 'trained' ? 'channel' : 'seed'}: relu cut every value, so the panels are blank. Try another ${source === 'trained' ? 'channel' : 'seed'}.`;
+      if (res.note) text = res.note; // the canvas's own explanation (e.g. f(x) is zero)
+      else if (!(res.scale > 0)) text = `f(x) is zero everywhere for this ${source === 'trained' ? 'channel' : 'seed'}: relu cut every value, so the panels are blank. Try another ${source === 'trained' ? 'channel' : 'seed'}.`;
       stats(text);
     });
   }

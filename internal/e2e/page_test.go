@@ -544,6 +544,18 @@ func TestNarrowScreensAndEmbeds(t *testing.T) {
 	if look[bool](p, `document.getElementById('visual').getBoundingClientRect().top > document.getElementById('charts').getBoundingClientRect().top`) {
 		t.Error("q1 embed: the lab comes after the charts")
 	}
+	// A run at 390 px: the curves, the list and the predictions fit too.
+	p.open("?demo=custom")
+	p.waitReady()
+	p.shortRun(2, 600)
+	p.click("#btn-start")
+	p.waitFor("the run", 60*time.Second, func(s pageState) bool { return len(s.Runs) == 1 && s.Runs[0].Status == "done" && s.Predictions != nil })
+	if w := look[int](p, `document.documentElement.scrollWidth`); w > 390 {
+		t.Errorf("after a run at 390 px the page is %d px wide", w)
+	}
+	p.shot("narrow-390-custom-done")
+	p.open("?demo=q1&embed=1")
+	p.waitLaidOut()
 	p.resize(900, 900)
 	if look[bool](p, `document.getElementById('visual').getBoundingClientRect().top > document.getElementById('charts').getBoundingClientRect().top`) {
 		t.Error("q1 embed at 900 px: the lab comes after the charts")
@@ -577,12 +589,14 @@ func TestSmallerRows(t *testing.T) {
 	p.typeInto("#match-width", "64")
 	p.typeInto("#match-target", "269322")
 	time.Sleep(500 * time.Millisecond)
-	if r := p.text("#match-result"); !strings.Contains(r, "54 hidden layers") {
-		if strings.Contains(r, "cannot answer") {
-			t.Logf("the helper waits for the worker's match_depth: %q", r)
-		} else {
-			t.Errorf("helper for width 64, target 269,322: %q, want 54 hidden layers", r)
-		}
+	if r := p.text("#match-result"); !strings.Contains(r, "54 hidden layers of width 64: 271,370 parameters") {
+		t.Errorf("helper for width 64, target 269,322: %q, want 54 hidden layers", r)
+	}
+	p.typeInto("#match-width", "1")
+	p.typeInto("#match-target", "1000000000")
+	time.Sleep(500 * time.Millisecond)
+	if r := p.text("#match-result"); !strings.Contains(r, "stops at 100,000 layers") {
+		t.Errorf("helper for width 1, target 1,000,000,000: %q, want it to say where its search stops", r)
 	}
 	p.click("[data-demo='q1']")
 	p.waitFor("the lab", 30*time.Second, func(s pageState) bool { return s.Mode == "lab" && s.Equivariance != nil })

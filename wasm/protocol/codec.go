@@ -213,7 +213,7 @@ func encodeValue(v reflect.Value) any {
 // one of the allowed values, and no field unknown. The error names the
 // kind and the field at fault ("protocol: start.settings.batch_size: want
 // an integer, got 1.5"). Decode does not judge whether a configuration and
-// its settings can train; Limits.Check does, in plain words.
+// its settings can train; Limits.ReviewForm does, in plain words.
 func Decode(form map[string]any) (Message, error) {
 	if form == nil {
 		return nil, fmt.Errorf("protocol: message is empty")

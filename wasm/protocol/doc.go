@@ -23,7 +23,13 @@
 // network's training. The worker reports them in ready, answers count
 // with the parameter count, the memory estimate and the problems in plain
 // words, and refuses a start with problems with an error event carrying
-// the same problems.
+// the same problems. On the wire, ready.limits maps every limited field's
+// wire name to {label, min, max, integer, max_len} (max_len, the most
+// layers of a list field, is 0 for single numbers), plus memory_bytes and
+// memory_reason; a problem is {field, message}, field "" meaning the
+// configuration as a whole. Limits are checked on the map form before
+// decoding, so that a value of the wrong kind (2.5 epochs, text for a
+// learning rate) also comes back as a plain problem.
 //
 // # Messages
 //

@@ -87,7 +87,7 @@ func BrowserLimits(trainImages int) Limits {
 		Paddings:      list("Paddings", 0, model.ImageSize/2, 8),
 		Hidden:        list("Dense hidden sizes", 1, 4096, 64),
 		MemoryBytes:   BrowserMemoryBytes,
-		MemoryReason:  "the training runs in WebAssembly, whose memory cannot grow past 4 GB, and it also needs room for the images and for Go's garbage collector",
+		MemoryReason:  "The training runs in WebAssembly, whose memory cannot grow past 4 GB, and the worker also needs room for the images and for Go's garbage collector.",
 	}
 }
 
@@ -141,7 +141,7 @@ func (l Limits) ReviewForm(form map[string]any) Review {
 			advice = "Use fewer or narrower layers."
 		}
 		r.Problems = append(r.Problems, Problem{Message: fmt.Sprintf(
-			"This network would need about %s to train with batch %d; the page allows %s, because %s. %s",
+			"This network would need about %s to train with batch %d; the page allows %s. %s %s",
 			formatBytes(r.Bytes), settings.BatchSize, formatBytes(l.MemoryBytes), l.MemoryReason, advice)})
 	}
 	return r
