@@ -4,13 +4,11 @@
 import { state, patch } from './state.js';
 import { show } from './messages.js';
 
-let waiting = []; // calls made before the canvas was ready
-
 /** withCanvas runs fn(api) now if the canvas is ready, else once it is. */
 export function withCanvas(fn) {
   const win = document.getElementById('canvas-frame').contentWindow;
   if (win && win.fashionlabCanvas) { fn(win.fashionlabCanvas); return; }
-  waiting.push(fn);
+  state.internal.canvasWaiting.push(fn);
 }
 
 /** watchCanvas polls the iframe until its API or its start-up error appears. */
@@ -25,8 +23,8 @@ export function watchCanvas() {
     if (win && win.fashionlabCanvas) {
       clearInterval(poll);
       patch({ canvasReady: true }, 'canvas');
-      const q = waiting;
-      waiting = [];
+      const q = state.internal.canvasWaiting;
+      state.internal.canvasWaiting = [];
       win.fashionlabCanvas.setMode(state.mode);
       for (const fn of q) fn(win.fashionlabCanvas);
     }

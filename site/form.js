@@ -169,19 +169,20 @@ export function markProblems(problems) {
   document.getElementById('form-problem').textContent = general.join(' ');
 }
 
-let checkTimer = 0;
-let latest = 0;
-
 /**
  * checkForm asks the worker to count and check the form (debounced) and
  * shows the parameter count, the memory estimate and the problems.
  */
 export function checkForm(client) {
   showKind();
-  clearTimeout(checkTimer);
-  const seq = ++latest;
+  clearTimeout(state.internal.formTimer);
+  const seq = ++state.internal.formSeq;
   patch({ form: Object.assign({}, state.form, { pending: true }) }, 'form');
-  checkTimer = setTimeout(async () => {
+  if (state.worker === 'loading') {
+    document.getElementById('param-count').textContent = '…';
+    document.getElementById('param-note').textContent = '(counted by the training worker once it has loaded)';
+  }
+  state.internal.formTimer = setTimeout(async () => {
     const r = readForm();
     let answer;
     if (r.problems.length) {
@@ -192,7 +193,7 @@ export function checkForm(client) {
       } catch {
         return; // the worker restarted; the form is checked again when it is ready
       }
-      if (seq !== latest) return;
+      if (seq !== state.internal.formSeq) return;
     }
     const problems = answer.problems || [];
     markProblems(problems);
@@ -221,28 +222,26 @@ export function initForm(client, onEdit) {
   document.getElementById('match-target').addEventListener('input', matcher);
 }
 
-let matchSeq = 0;
-
 /** checkMatcher asks the worker how many layers of width W match the target. */
 export async function checkMatcher(client) {
   const out = document.getElementById('match-result');
   const wText = document.getElementById('match-width').value.trim(), tText = document.getElementById('match-target').value.trim();
   const width = Number(wText), target = Number(tText);
-  const seq = ++matchSeq;
+  const seq = ++state.internal.matchSeq;
   if (!Number.isInteger(width) || width < 1 || !Number.isInteger(target) || target < 1) {
     out.textContent = 'Enter a whole width and target of at least 1.';
     return;
   }
   try {
     const m = await client.request(Command.matchDepth, { width, target });
-    if (seq !== matchSeq) return;
+    if (seq !== state.internal.matchSeq) return;
     let text = `${m.layers.toLocaleString('en-US')} hidden layers of width ${width}: ${m.params.toLocaleString('en-US')} parameters`;
     if (m.capped) text += ` — the search stops at ${m.layers.toLocaleString('en-US')} layers, so more layers might come closer to ${target.toLocaleString('en-US')}`;
     const maxLen = state.limits && state.limits.dense_hiddens && state.limits.dense_hiddens.max_len;
     if (maxLen && m.layers > maxLen) text += `; the form trains at most ${maxLen} hidden layers`;
     out.textContent = text + '.';
   } catch (err) {
-    if (seq === matchSeq) out.textContent = 'The helper cannot answer: this training worker does not search depths.';
+    if (seq === state.internal.matchSeq) out.textContent = 'The helper cannot answer: this training worker does not search depths.';
     console.warn('FashionLab: match_depth:', err.message);
   }
 }

@@ -10,6 +10,7 @@ const classes = () => state.presets.classes;
 /** drawGallery draws the images, labels and predictions of a predictions event. */
 export function drawGallery(m) {
   const c = document.getElementById('gallery'), g = c.getContext('2d');
+  delete document.getElementById('results').dataset.empty;
   const cols = 12, cell = 40, rows = Math.ceil(m.n / cols);
   c.width = cols * cell; c.height = Math.max(1, rows) * (cell + 12);
   g.fillStyle = '#fff'; g.fillRect(0, 0, c.width, c.height);
@@ -36,6 +37,7 @@ export function drawGallery(m) {
 
 /** clear blanks the gallery and the confusion matrix. */
 export function clearPredictions() {
+  document.getElementById('results').dataset.empty = 'true';
   for (const id of ['gallery', 'confusion']) {
     const c = document.getElementById(id);
     c.getContext('2d').clearRect(0, 0, c.width, c.height);

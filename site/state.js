@@ -1,6 +1,8 @@
 // The page's one mutable state object, its run queue, and change
-// notification. Every other module reads `state` and changes it only
-// through the functions exported here, then calls `changed`.
+// notification. Every other module reads `state` and changes it through
+// the functions exported here; `state.internal` holds the little
+// bookkeeping of the other modules (request sequence numbers, a timer, the
+// calls waiting for the canvas), so that no module keeps state of its own.
 
 const COLORS = ['#2f6fde', '#e4572e', '#29a36a', '#9b51e0', '#c98a1b', '#17a2b8', '#d6336c', '#6c757d'];
 
@@ -32,6 +34,7 @@ export const state = {
   errors: [], // uncaught exceptions of the page itself
   messages: [], // the message area's current messages: {key, text, kind}
   restarts: 0,
+  internal: { formSeq: 0, formTimer: 0, matchSeq: 0, canvasWaiting: [], lastAnnounced: '' },
   timing: { readyMs: null, firstStepMs: null, frames: { count: 0, maxGapMs: 0, last: 0, since: 0 } }, // since navigation; the frame counter since the latest run started
 };
 
@@ -160,4 +163,29 @@ export function patchRun(r, fields, what) {
 /** isBusy reports whether a run is starting, training or paused. */
 export function isBusy() {
   return state.current !== null;
+}
+
+/** addSteps adds a steps event's statistics to run r (smoothed curves, position, speed). */
+export function addSteps(r, m) {
+  for (let i = 0; i < m.loss.length; i++) {
+    r.smoothLoss = r.smoothLoss === undefined ? m.loss[i] : 0.9 * r.smoothLoss + 0.1 * m.loss[i];
+    r.smoothNorm = r.smoothNorm === undefined ? m.grad_norm[i] : 0.9 * r.smoothNorm + 0.1 * m.grad_norm[i];
+    r.stepLoss.push(r.smoothLoss);
+    r.stepNorm.push(r.smoothNorm);
+  }
+  r.stepsDone = m.first_step + m.loss.length - 1;
+  r.epochNow = Math.min(m.epoch, r.epochsTotal || m.epoch);
+  r.images += m.images;
+  r.seconds += m.seconds;
+  if (m.seconds > 0) {
+    const ips = m.images / m.seconds;
+    r.imagesPerSec = r.imagesPerSec ? 0.7 * r.imagesPerSec + 0.3 * ips : ips;
+  }
+  changed('steps');
+}
+
+/** addEpoch adds one line of the per-epoch log to run r. */
+export function addEpoch(r, m) {
+  r.epochs.push({ epoch: m.epoch, train_loss: m.train_loss, train_acc: m.train_acc, val_loss: m.val_loss, val_acc: m.val_acc, grad_norm: m.grad_norm, seconds: m.seconds });
+  changed('epoch');
 }

@@ -2,7 +2,7 @@
 // events (started, steps, epoch, state, done, refused starts) move the runs
 // and the queue along.
 
-import { state, changed, addRuns, takeNext, cancelQueue, finishRun, failCurrent, clearRuns, runById, patch, patchRun, setWorker, isBusy } from './state.js';
+import { state, addRuns, addSteps, addEpoch, takeNext, cancelQueue, finishRun, failCurrent, clearRuns, runById, patch, patchRun, setWorker, isBusy } from './state.js';
 import { Command, Event } from './worker-client.js';
 import { show, dismiss } from './messages.js';
 import { announce } from './a11y.js';
@@ -112,28 +112,13 @@ export class Training {
       case Event.steps: {
         const r = runById(m.run);
         if (!r) return true;
-        for (let i = 0; i < m.loss.length; i++) {
-          r.smoothLoss = r.smoothLoss === undefined ? m.loss[i] : 0.9 * r.smoothLoss + 0.1 * m.loss[i];
-          r.smoothNorm = r.smoothNorm === undefined ? m.grad_norm[i] : 0.9 * r.smoothNorm + 0.1 * m.grad_norm[i];
-          r.stepLoss.push(r.smoothLoss);
-          r.stepNorm.push(r.smoothNorm);
-        }
-        r.stepsDone = m.first_step + m.loss.length - 1;
-        r.epochNow = Math.min(m.epoch, r.epochsTotal || m.epoch);
-        r.images += m.images;
-        r.seconds += m.seconds;
-        if (m.seconds > 0) {
-          const ips = m.images / m.seconds;
-          r.imagesPerSec = r.imagesPerSec ? 0.7 * r.imagesPerSec + 0.3 * ips : ips;
-        }
-        changed('steps');
+        addSteps(r, m);
         return true;
       }
       case Event.epoch: {
         const r = runById(m.run);
         if (!r) return true;
-        r.epochs.push({ epoch: m.epoch, train_loss: m.train_loss, train_acc: m.train_acc, val_loss: m.val_loss, val_acc: m.val_acc, grad_norm: m.grad_norm, seconds: m.seconds });
-        changed('epoch');
+        addEpoch(r, m);
         return true;
       }
       case Event.state: {

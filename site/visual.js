@@ -72,9 +72,13 @@ export class Visual {
 
   /** noNetworkNotes says, beside the buttons, why they wait. */
   noNetworkNotes() {
-    if (state.networkRun) return;
+    const waiting = 'Available once a run has started.';
+    if (state.networkRun) {
+      if ($('maps-note').textContent === waiting) $('maps-note').textContent = 'Choose a validation image and press Show feature maps.';
+      return;
+    }
     $('predict-note').textContent = 'Available once a run has started: the predictions come from a trained network.';
-    if ($('maps-note').dataset.kind !== 'index') $('maps-note').textContent = 'Available once a run has started.';
+    if ($('maps-note').dataset.kind !== 'index') $('maps-note').textContent = waiting;
   }
 
   /** updateLab sends the lab's settings to the canvas and writes its numbers. */

