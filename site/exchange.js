@@ -51,7 +51,6 @@ export class Exchange {
   /** @param {import('./worker-client.js').WorkerClient} client */
   constructor(client) {
     this.client = client;
-    this.wantMetrics = null; // 'json' or 'csv' while export_metrics is answered
     $('btn-download-weights').addEventListener('click', () => this.exportWeights());
     $('btn-download-json').addEventListener('click', () => this.exportMetrics('json'));
     $('btn-download-csv').addEventListener('click', () => this.exportMetrics('csv'));
@@ -84,12 +83,11 @@ export class Exchange {
     this.client.send(COMMANDS.EXPORT_WEIGHTS);
   }
 
-  /** exportMetrics asks the worker for the run's metrics; kind is 'json' or 'csv'. */
-  exportMetrics(kind) {
+  /** exportMetrics asks the worker for the run's metrics; format is 'json' or 'csv'. */
+  exportMetrics(format) {
     if (!state.networkRun) return;
-    this.wantMetrics = kind;
-    this.note(`Writing metrics.${kind}…`);
-    this.client.send(COMMANDS.EXPORT_METRICS);
+    this.note(`Writing metrics.${format}…`);
+    this.client.send(COMMANDS.EXPORT_METRICS, { format });
   }
 
   /** load sends the chosen file to the worker. */
@@ -120,13 +118,10 @@ export class Exchange {
         save(new Blob([m.data], { type: 'application/octet-stream' }), m.name);
         this.note(`Saved ${m.name} (${m.data.length.toLocaleString('en-US')} bytes).`);
         return true;
-      case EVENTS.METRICS: {
-        const kind = this.wantMetrics || 'json';
-        this.wantMetrics = null;
-        save(new Blob([m[kind]], { type: kind === 'json' ? 'application/json' : 'text/csv' }), `metrics.${kind}`);
-        this.note(`Saved metrics.${kind}.`);
+      case EVENTS.METRICS:
+        save(new Blob([m.text], { type: m.format === 'json' ? 'application/json' : 'text/csv' }), m.name);
+        this.note(`Saved ${m.name}.`);
         return true;
-      }
       case EVENTS.LOADED: {
         const r = addLoadedRun({ label: `${m.name} (${m.config.net})`, config: m.config, settings: m.settings, params: m.params, layers: m.layers });
         patch({ networkRun: r, maps: null }, 'network');
@@ -138,7 +133,6 @@ export class Exchange {
       }
       case EVENTS.ERROR:
         if (![COMMANDS.EXPORT_WEIGHTS, COMMANDS.EXPORT_METRICS, COMMANDS.LOAD_WEIGHTS].includes(m.command)) return false;
-        this.wantMetrics = null;
         show(m.message, 'error', 'exchange');
         this.note('');
         return true;

@@ -157,6 +157,9 @@ func TestWeightsTravelBetweenThePageAndTheNativeTrainer(t *testing.T) {
 		p.waitFor("the run to finish", 90*time.Second, func(s pageState) bool { return len(s.Runs) == 1 && s.Runs[0].Status == "done" })
 		p.waitFor("its predictions", 30*time.Second, func(s pageState) bool { return s.Predictions != nil && s.Predictions.Run != nil })
 		page := p.predictions()
+		if page.N == 0 || len(page.Preds) != page.N {
+			t.Fatalf("the page shows %d predictions of %d images", len(page.Preds), page.N)
+		}
 		file := p.download("#btn-download-weights", downloads, "model.safetensors")
 		native, acc := evaluateNatively(t, raw, file, ready.Ready.Val)
 		if !slices.Equal(native[:page.N], page.Preds) {
@@ -199,6 +202,9 @@ func TestWeightsTravelBetweenThePageAndTheNativeTrainer(t *testing.T) {
 			return s.NetworkRun != nil && (before.NetworkRun == nil || *s.NetworkRun != *before.NetworkRun) && s.Predictions != nil && s.Predictions.Run != nil && *s.Predictions.Run == *s.NetworkRun
 		})
 		page := p.predictions()
+		if page.N == 0 || len(page.Preds) != page.N {
+			t.Fatalf("the page shows %d predictions of %d images", len(page.Preds), page.N)
+		}
 		native, acc := evaluateNatively(t, raw, file, ready.Ready.Val)
 		if !slices.Equal(native[:page.N], page.Preds) || acc != page.Accuracy {
 			t.Errorf("the page predicts %v (accuracy %v), natively %v (%v)", page.Preds, page.Accuracy, native[:page.N], acc)

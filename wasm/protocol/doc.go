@@ -61,8 +61,8 @@
 //	                 one image of the subset
 //	export_weights   {}
 //	                 the network as a model.safetensors file
-//	export_metrics   {}
-//	                 the run's metrics.json and metrics.csv
+//	export_metrics   {format}
+//	                 the run's metrics.json or metrics.csv
 //	load_weights     {run, name, data}
 //	                 replace the network by a model.safetensors file's
 //
@@ -94,7 +94,7 @@
 //	                 answers get_image
 //	weights_file     {run, name, data}
 //	                 answers export_weights
-//	metrics          {run, json, csv}
+//	metrics          {run, format, name, text}
 //	                 answers export_metrics
 //	loaded           {run, name, config, settings, params, layers, note}
 //	                 answers load_weights: the network now held

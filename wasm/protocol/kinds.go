@@ -55,6 +55,12 @@ const (
 	ReasonDiverged = "diverged" // a NaN or infinite loss or gradient
 )
 
+// Forms of the metrics that ExportMetrics asks for.
+const (
+	MetricsJSON = "json"
+	MetricsCSV  = "csv"
+)
+
 // Sets of images that GetImage can read.
 const (
 	SetTrain = "train"
@@ -94,7 +100,7 @@ func Specs() []Spec {
 		spec[GetWeights](KindGetWeights, true, "every parameter tensor"),
 		spec[GetImage](KindGetImage, true, "one image of the subset"),
 		spec[ExportWeights](KindExportWeights, true, "the network as a model.safetensors file"),
-		spec[ExportMetrics](KindExportMetrics, true, "the run's metrics.json and metrics.csv"),
+		spec[ExportMetrics](KindExportMetrics, true, "the run's metrics.json or metrics.csv"),
 		spec[LoadWeights](KindLoadWeights, true, "replace the network by a model.safetensors file's"),
 		spec[Ready](KindReady, false, "the data subset is loaded; the limits of the form"),
 		spec[Started](KindStarted, false, "a run began"),

@@ -204,9 +204,11 @@ type Weights struct {
 // file, as the native trainer writes model.safetensors.
 type ExportWeights struct{}
 
-// ExportMetrics asks for the metrics of the run the worker holds, as the
-// native trainer writes metrics.json and metrics.csv.
-type ExportMetrics struct{}
+// ExportMetrics asks for the metrics of the run the worker holds in one
+// of the native trainer's forms: metrics.json or metrics.csv.
+type ExportMetrics struct {
+	Format string `json:"format" wire:"oneof=json|csv"` // MetricsJSON or MetricsCSV
+}
 
 // LoadWeights replaces the network the worker holds by the one in a
 // safetensors file (its configuration comes from the file's metadata),
@@ -226,12 +228,13 @@ type WeightsFile struct {
 	Data []byte `json:"data"`
 }
 
-// Metrics answers ExportMetrics with the text of metrics.json and
-// metrics.csv.
+// Metrics answers ExportMetrics with the file's name (metrics.json or
+// metrics.csv) and its text.
 type Metrics struct {
-	Run  int    `json:"run"`
-	JSON string `json:"json"`
-	CSV  string `json:"csv"`
+	Run    int    `json:"run"`
+	Format string `json:"format" wire:"oneof=json|csv"`
+	Name   string `json:"name"`
+	Text   string `json:"text"`
 }
 
 // Loaded answers LoadWeights: the network the worker now holds, and how

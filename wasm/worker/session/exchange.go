@@ -38,18 +38,22 @@ func (w *Session) exportWeights() {
 }
 
 // exportMetrics answers export_metrics with the run's history in the
-// native metrics.json and metrics.csv forms.
-func (w *Session) exportMetrics() {
+// native metrics.json or metrics.csv form.
+func (w *Session) exportMetrics(m protocol.ExportMetrics) {
 	if !w.needNetwork(protocol.KindExportMetrics) {
 		return
 	}
 	h := w.trainer.History()
+	if m.Format == protocol.MetricsCSV {
+		w.post(protocol.Metrics{Run: w.run, Format: m.Format, Name: metrics.CSVFile, Text: string(metrics.CSV(h))})
+		return
+	}
 	js, err := metrics.JSON(h)
 	if err != nil {
 		w.fail(protocol.KindExportMetrics, "The metrics could not be written: "+err.Error())
 		return
 	}
-	w.post(protocol.Metrics{Run: w.run, JSON: string(js), CSV: string(metrics.CSV(h))})
+	w.post(protocol.Metrics{Run: w.run, Format: protocol.MetricsJSON, Name: metrics.JSONFile, Text: string(js)})
 }
 
 // loadWeights replaces the network by a safetensors file's, with inputs

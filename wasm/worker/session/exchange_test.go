@@ -135,26 +135,38 @@ func TestExportedMetricsAreTheNativeForms(t *testing.T) {
 	d := newDataset(t, 96, 96, 32, 8)
 	rec := &recorder{}
 	s := New(d.sub, rec.post)
-	s.Handle(map[string]any{"kind": "export_metrics"})
+	s.Handle(map[string]any{"kind": "export_metrics", "format": "json"})
 	if e := only[protocol.Error](t, rec.take()); !strings.Contains(e.Message, "start a run first") {
 		t.Errorf("metrics before any run: %q", e.Message)
 	}
 	s.Handle(mlpStart(3, map[string]any{"epochs": 2.0, "batch_size": 32.0, "eval_train_size": 32.0}))
 	trainToTheEnd(t, s)
 	rec.take()
-	s.Handle(map[string]any{"kind": "export_metrics"})
-	m := only[protocol.Metrics](t, rec.take())
 	h := s.trainer.History()
 	js, err := metrics.JSON(h)
 	if err != nil {
 		t.Fatal(err)
 	}
-	lines := strings.Split(strings.TrimSpace(m.CSV), "\n")
-	if m.Run != 3 || m.JSON != string(js) || m.CSV != string(metrics.CSV(h)) || lines[0] != metrics.CSVHeader || len(lines) != 4 {
-		t.Errorf("metrics of run %d: %d CSV lines (header %q); want run 3, the native forms, a header and epochs 0-2", m.Run, len(lines), lines[0])
+	tests := []struct {
+		format, name, text string
+	}{
+		{"json", "metrics.json", string(js)},
+		{"csv", "metrics.csv", string(metrics.CSV(h))},
 	}
-	if !strings.Contains(m.JSON, `"train_limit": 96`) {
-		t.Errorf("metrics.json does not record the 96 training images:\n%s", m.JSON)
+	for _, tt := range tests {
+		t.Run(tt.format, func(t *testing.T) {
+			s.Handle(map[string]any{"kind": "export_metrics", "format": tt.format})
+			m := only[protocol.Metrics](t, rec.take())
+			if m.Run != 3 || m.Format != tt.format || m.Name != tt.name || m.Text != tt.text {
+				t.Errorf("metrics = %+v; want run 3's %s in the native form", m, tt.name)
+			}
+		})
+	}
+	if lines := strings.Split(strings.TrimSpace(string(metrics.CSV(h))), "\n"); len(lines) != 4 || lines[0] != metrics.CSVHeader {
+		t.Errorf("metrics.csv has %d lines (header %q); want the header and epochs 0-2", len(lines), lines[0])
+	}
+	if !strings.Contains(string(js), `"train_limit": 96`) {
+		t.Errorf("metrics.json does not record the 96 training images:\n%s", js)
 	}
 }
 

@@ -210,7 +210,7 @@ func (w *Session) handle(m protocol.Message) {
 	case protocol.ExportWeights:
 		w.exportWeights()
 	case protocol.ExportMetrics:
-		w.exportMetrics()
+		w.exportMetrics(m)
 	case protocol.LoadWeights:
 		w.loadWeights(m)
 	}
