@@ -130,7 +130,7 @@ export function statusWord(r) {
     case 'done':
       return { finished: 'finished', stopped: 'stopped', limit: 'step limit reached', diverged: 'diverged' }[r.reason] || r.reason;
     case 'cancelled': return 'not started (' + r.reason + ')';
-    case 'failed': return 'interrupted (' + r.reason + ')';
+    case 'failed': return r.reason === 'refused' ? 'not started: the worker refused it' : 'interrupted (' + r.reason + ')';
     default: return r.status;
   }
 }

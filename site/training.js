@@ -143,7 +143,16 @@ export class Training {
         return true;
       }
       case Event.error:
-        if (m.command !== Command.start) return false;
+        if (m.command !== Command.start) {
+          // A run the worker dropped after a failure while training.
+          const r = state.current;
+          if (!r || !m.run || m.run !== r.id) return false;
+          failCurrent('the worker dropped it');
+          patch({ networkRun: null, weights: null, weightsRun: null }, 'network');
+          show(`"${r.label}" stopped: ${m.message} Its curves stay on the page.`, 'error', 'run-failed');
+          if (state.queue.length) this.startNext();
+          return true;
+        }
         {
           const r = state.current;
           const problems = (m.problems || []).map((p) => p.message).join(' ');
