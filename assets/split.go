@@ -3,6 +3,7 @@ package assets
 import (
 	"fmt"
 	"math"
+	"slices"
 )
 
 // DefaultValSize is the number of test images that Split sets aside for
@@ -33,6 +34,33 @@ type Split struct {
 	// the training images, 784 values each, used to normalize all three sets.
 	// Both are nil when the split is not normalized.
 	Mean, Std []float32
+	// Stats holds the same statistics in float64, as they were applied;
+	// nil when the split is not normalized. Stored with a network's
+	// weights, they let another data source prepare identical inputs.
+	Stats *Normalization
+}
+
+// Normalization is the per-pixel mean and unbiased standard deviation (a
+// deviation of zero counted as one) that normalize inputs, ImagePixels
+// values each.
+type Normalization struct {
+	Mean []float64 `json:"mean"`
+	Std  []float64 `json:"std"`
+}
+
+// Check reports whether n has ImagePixels finite means and ImagePixels finite,
+// positive deviations.
+func (n *Normalization) Check() error {
+	if len(n.Mean) != ImagePixels || len(n.Std) != ImagePixels {
+		return OptionError(fmt.Sprintf("normalization statistics hold %d means and %d deviations, want %d of each", len(n.Mean), len(n.Std), ImagePixels))
+	}
+	for j := range ImagePixels {
+		m, sd := n.Mean[j], n.Std[j]
+		if math.IsNaN(m) || math.IsInf(m, 0) || !(sd > 0) || math.IsInf(sd, 0) {
+			return OptionError(fmt.Sprintf("normalization statistics of pixel %d are mean %g, deviation %g; want finite numbers and a positive deviation", j, m, sd))
+		}
+	}
+	return nil
 }
 
 // SplitOptions controls how a Split is made.
@@ -46,6 +74,10 @@ type SplitOptions struct {
 	// images; the normalization statistics are then computed over those.
 	// Zero keeps them all.
 	TrainLimit int
+	// Stats, when set with Normalize, are the statistics to normalize
+	// with instead of those of the training images: those of the images a
+	// network was trained on, when they are not all available here.
+	Stats *Normalization
 	// ValSize is the number of test images, taken from the front, that form
 	// the validation set; the rest form the test set. Zero means
 	// DefaultValSize for a Raw, and the subset's own validation part for a
@@ -72,7 +104,7 @@ func (r *Raw) Split(o SplitOptions) (*Split, error) {
 	if err != nil {
 		return nil, err
 	}
-	return makeSplit(train, val, test, o.Normalize)
+	return makeSplit(train, val, test, o)
 }
 
 // part is a stack of images with their labels.
@@ -111,17 +143,27 @@ func divideHeldOut(held part, valSize int, what string) (val, test part, err err
 }
 
 // makeSplit converts three checked parts of 28x28 images to float32 sets,
-// normalized with statistics of train when normalize is set.
-func makeSplit(train, val, test part, normalize bool) (*Split, error) {
+// normalized when o.Normalize is set, with o.Stats or the statistics of
+// train.
+func makeSplit(train, val, test part, o SplitOptions) (*Split, error) {
 	s := &Split{}
-	if !normalize {
+	if !o.Normalize {
 		s.Train, s.Val, s.Test = toSet(train, nil, nil), toSet(val, nil, nil), toSet(test, nil, nil)
 		return s, nil
 	}
-	if train.im.N < 2 {
+	var mean, std []float64
+	switch {
+	case o.Stats != nil:
+		if err := o.Stats.Check(); err != nil {
+			return nil, err
+		}
+		mean, std = o.Stats.Mean, o.Stats.Std
+	case train.im.N < 2:
 		return nil, OptionError(fmt.Sprintf("normalizing needs at least 2 training images, have %d", train.im.N))
+	default:
+		mean, std = pixelStats(train.im)
 	}
-	mean, std := pixelStats(train.im)
+	s.Stats = &Normalization{Mean: slices.Clone(mean), Std: slices.Clone(std)}
 	inv := make([]float64, ImagePixels)
 	for j, sd := range std {
 		inv[j] = 1 / sd

@@ -196,3 +196,63 @@ func TestSplitRejectsBadOptionsAndData(t *testing.T) {
 		})
 	}
 }
+
+func TestGivenStatisticsNormalizeExactlyAsTheOnesTheyCameFrom(t *testing.T) {
+	// Statistics of the first two training images, applied to a split of
+	// all three: its inputs equal those of the two-image split.
+	two, err := statsRaw().Split(SplitOptions{Normalize: true, TrainLimit: 2, ValSize: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	given, err := statsRaw().Split(SplitOptions{Normalize: true, ValSize: 1, Stats: two.Stats})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name      string
+		got, want []float32
+	}{
+		{"validation image", given.Val.Row(0), two.Val.Row(0)},
+		{"test image", given.Test.Row(0), two.Test.Row(0)},
+		{"shared training image", given.Train.Row(1), two.Train.Row(1)},
+		{"means", given.Mean, two.Mean},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for j := range tt.want {
+				if tt.got[j] != tt.want[j] {
+					t.Fatalf("value %d = %v, want %v", j, tt.got[j], tt.want[j])
+				}
+			}
+		})
+	}
+	if given.Stats == two.Stats || given.Stats.Mean[0] != 5 {
+		t.Errorf("the split's Stats = %p (mean[0] %v); want a copy of the given ones", given.Stats, given.Stats.Mean[0])
+	}
+}
+
+func TestBadGivenStatisticsAreRefused(t *testing.T) {
+	ones := func() []float64 {
+		v := make([]float64, ImagePixels)
+		for i := range v {
+			v[i] = 1
+		}
+		return v
+	}
+	var option OptionError
+	tests := []struct {
+		name    string
+		stats   *Normalization
+		wantMsg string
+	}{
+		{"too few values", &Normalization{Mean: ones()[:10], Std: ones()}, "hold 10 means and 784 deviations"},
+		{"a zero deviation", &Normalization{Mean: ones(), Std: func() []float64 { v := ones(); v[7] = 0; return v }()}, "pixel 7 are mean 1, deviation 0"},
+		{"a NaN mean", &Normalization{Mean: func() []float64 { v := ones(); v[3] = math.NaN(); return v }(), Std: ones()}, "pixel 3 are mean NaN"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := statsRaw().Split(SplitOptions{Normalize: true, ValSize: 1, Stats: tt.stats})
+			checkError(t, err, &option, tt.wantMsg)
+		})
+	}
+}

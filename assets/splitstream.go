@@ -1,6 +1,9 @@
 package assets
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // SplitStream converts the images of a subset stream to float32 as they
 // arrive, into a Split whose sets have their full size from the start: the
@@ -43,6 +46,7 @@ func NewSplitStream(d *SubsetDecoder, normalize bool) (*SplitStream, error) {
 		for j, sd := range std {
 			s.inv[j] = 1 / sd
 		}
+		s.split.Stats = &Normalization{Mean: slices.Clone(mean), Std: slices.Clone(std)}
 		s.split.Mean, s.split.Std = make([]float32, ImagePixels), make([]float32, ImagePixels)
 		for j := range ImagePixels {
 			s.split.Mean[j], s.split.Std[j] = float32(mean[j]), float32(std[j])

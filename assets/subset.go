@@ -260,5 +260,5 @@ func (s *Subset) Split(o SplitOptions) (*Split, error) {
 			return nil, err
 		}
 	}
-	return makeSplit(train, val, test, o.Normalize)
+	return makeSplit(train, val, test, o)
 }

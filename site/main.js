@@ -16,6 +16,7 @@ import { loadPresets, buildNav, selectDemo, demoById } from './demos.js';
 import { renderButtons, renderStatus, renderLegend, askStart } from './controls.js';
 import { Training } from './training.js';
 import { Visual } from './visual.js';
+import { Exchange } from './exchange.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -56,12 +57,12 @@ async function main() {
   const autostart = readAddress();
   patch({ limits: LIMITS }, 'limits'); // the worker reports the same in ready
 
-  let training, visual, everReady = false;
+  let training, visual, exchange, everReady = false;
   const client = new WorkerClient({
     url: 'worker.js',
     onEvent: (m) => {
       if (m.kind === Event.ready) return onReady(m);
-      if (training.handle(m) || visual.handle(m)) return;
+      if (training.handle(m) || visual.handle(m) || exchange.handle(m)) return;
       if (m.kind === Event.error) {
         const text = m.problems && m.problems.length ? m.problems.map((p) => p.message).join(' ') : m.message;
         show(m.command && m.command.startsWith('get_') && !state.networkRun ? 'That needs a trained network: start a run first.' : text, 'error', 'worker-' + (m.command || 'error'));
@@ -71,6 +72,7 @@ async function main() {
   });
   training = new Training(client);
   visual = new Visual(client);
+  exchange = new Exchange(client);
 
   function onReady(m) {
     patch({ ready: { train: m.train, val: m.val, test: m.test }, limits: m.limits || LIMITS }, 'ready');
@@ -134,6 +136,7 @@ async function main() {
       const d = dirty;
       dirty = new Set();
       renderButtons();
+      exchange.render();
       renderStatus();
       if (d.has('runs') || d.has('epoch') || d.has('all')) { renderLegend(); describeCharts(); }
       if (d.has('runs') || d.has('steps') || d.has('epoch') || d.has('all')) drawCharts();

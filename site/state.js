@@ -83,6 +83,18 @@ export function addRuns(specs, demo) {
   return added;
 }
 
+/**
+ * addLoadedRun puts a network loaded from a file on the page as a run that
+ * is done (it has no curves) and not queued; it returns it.
+ */
+export function addLoadedRun(spec) {
+  const [r] = addRuns([spec], 'file');
+  state.queue = state.queue.filter((q) => q !== r);
+  Object.assign(r, { status: 'done', reason: 'loaded from a file', params: spec.params, layers: spec.layers });
+  changed('runs');
+  return r;
+}
+
 /** takeNext removes the first queued run, makes it current and returns it. */
 export function takeNext() {
   const r = state.queue.shift() || null;

@@ -148,7 +148,7 @@ export class Visual {
         const right = m.confusion.reduce((a, v, i) => a + (i % 11 === 0 ? v : 0), 0);
         const run = state.networkRun;
         const accuracy = total ? right / total : 0;
-        patch({ predictions: { n: m.n, accuracy, run: run ? run.id : null } }, 'predictions');
+        patch({ predictions: { n: m.n, accuracy, run: run ? run.id : null, preds: Array.from(m.preds) } }, 'predictions');
         drawGallery(m);
         drawConfusion(m.confusion);
         const when = run ? ` of "${run.label}" after ${run.stepsDone} steps${run.status === 'running' ? ' (still training)' : ''}` : '';

@@ -213,11 +213,3 @@ func (a *app) trainAndWrite(ctx context.Context, tr *train.Trainer, dir, title s
 	fmt.Fprintf(a.stdout, "Wrote %s\n", dir)
 	return nil
 }
-
-func settingsJSON(s train.Settings) string {
-	b, err := json.Marshal(s)
-	if err != nil {
-		return ""
-	}
-	return string(b)
-}

@@ -27,7 +27,10 @@ func writeRun(dir string, tr *train.Trainer) error {
 	if _, err := report.WriteRun(dir, h, h.Config.String()); err != nil {
 		return err
 	}
-	meta := map[string]string{weights.SettingsKey: settingsJSON(h.Settings)}
+	meta, err := weights.InputsMetadata(h.Settings, tr.Data().Stats)
+	if err != nil {
+		return err
+	}
 	if err := weights.WriteFile(filepath.Join(dir, weightsFile), tr.Network(), meta); err != nil {
 		return fmt.Errorf("writing the weights: %w", err)
 	}

@@ -1,16 +1,13 @@
 package report
 
 import (
-	"bytes"
-	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
 	"os"
 	"path/filepath"
-	"strconv"
 
+	"fashionlab/model/metrics"
 	"fashionlab/model/train"
 )
 
@@ -24,12 +21,11 @@ type NamedHistory struct {
 
 // File names written by WriteRun into its directory.
 const (
-	MetricsJSON  = "metrics.json"
-	MetricsCSV   = "metrics.csv"
-	AccuracyPNG  = "accuracy.png"
-	LossPNG      = "loss.png"
-	GradNormPNG  = "grad_norm.png"
-	csvHeaderRow = "epoch,train_loss,train_acc,val_loss,val_acc,grad_norm,seconds"
+	MetricsJSON = metrics.JSONFile
+	MetricsCSV  = metrics.CSVFile
+	AccuracyPNG = "accuracy.png"
+	LossPNG     = "loss.png"
+	GradNormPNG = "grad_norm.png"
 )
 
 // RunFiles are the paths WriteRun wrote: dir joined with the file names
@@ -66,14 +62,14 @@ func WriteRun(dir string, h *train.History, title string) (RunFiles, error) {
 		Loss:     filepath.Join(dir, LossPNG),
 		GradNorm: filepath.Join(dir, GradNormPNG),
 	}
-	js, err := json.MarshalIndent(h, "", "  ")
+	js, err := metrics.JSON(h)
 	if err != nil {
-		return RunFiles{}, fmt.Errorf("report: encoding %s: %w", MetricsJSON, err)
+		return RunFiles{}, fmt.Errorf("report: %w", err)
 	}
-	if err := writeFile(f.JSON, append(js, '\n')); err != nil {
+	if err := writeFile(f.JSON, js); err != nil {
 		return RunFiles{}, err
 	}
-	if err := writeFile(f.CSV, metricsCSV(h)); err != nil {
+	if err := writeFile(f.CSV, metrics.CSV(h)); err != nil {
 		return RunFiles{}, err
 	}
 	run := []NamedHistory{{Name: title, History: h}}
@@ -110,28 +106,6 @@ func status(h *train.History) string {
 		return " (saturated)"
 	}
 	return ""
-}
-
-// metricsCSV renders the per-epoch log with an empty cell for every
-// number that is not finite.
-func metricsCSV(h *train.History) []byte {
-	var b bytes.Buffer
-	w := csv.NewWriter(&b)
-	b.WriteString(csvHeaderRow + "\n")
-	for _, e := range h.Epochs {
-		// Writing to a bytes.Buffer cannot fail.
-		_ = w.Write([]string{strconv.Itoa(e.Epoch), cell(e.TrainLoss), cell(e.TrainAcc), cell(e.ValLoss), cell(e.ValAcc), cell(e.GradNorm), cell(e.Seconds)})
-	}
-	w.Flush()
-	return b.Bytes()
-}
-
-func cell(m train.Metric) string {
-	f := float64(m)
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return ""
-	}
-	return strconv.FormatFloat(f, 'g', -1, 64)
 }
 
 // writeFile writes data to path, naming the file in its error.

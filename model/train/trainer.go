@@ -119,6 +119,10 @@ func New(net *model.Network, data *assets.Split, s Settings) (*Trainer, error) {
 // Network returns the network being trained.
 func (t *Trainer) Network() *model.Network { return t.net }
 
+// Data returns the split the network trains and is evaluated on (shared,
+// not a copy).
+func (t *Trainer) Data() *assets.Split { return t.data }
+
 // Settings returns the training settings.
 func (t *Trainer) Settings() Settings { return t.settings }
 

@@ -198,3 +198,12 @@ func sameShape(got []uint64, want []int) bool {
 	}
 	return true
 }
+
+// values returns how many values the file's tensors hold in all.
+func (f *file) values() int {
+	n := 0
+	for _, t := range f.tensors {
+		n += len(t.Data()) / max(1, int(t.DType().Size()))
+	}
+	return n
+}

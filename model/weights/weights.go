@@ -280,6 +280,15 @@ func newNetwork(b []byte, pool *parallel.Pool) (*model.Network, map[string]strin
 	if err != nil {
 		return nil, nil, err
 	}
+	// Count before building: a configuration far larger than the file's
+	// tensors must not allocate its network.
+	want, err := cfg.ParamCount()
+	if err != nil {
+		return nil, nil, corrupt("metadata %s: %v", ConfigKey, err)
+	}
+	if have := f.values(); want > have {
+		return nil, nil, mismatch("the file's %q network has %d parameters, but its tensors hold %d values", cfg, want, have)
+	}
 	net, err := model.New(cfg, 0, pool)
 	if err != nil {
 		return nil, nil, err

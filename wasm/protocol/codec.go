@@ -142,8 +142,9 @@ func defaultOf(t reflect.Type) reflect.Value {
 }
 
 // Encode returns the map form of m: a "kind" field and every field of m
-// under its wire name. Slices of float32 stay []float32 so the sender can
-// turn them into transferable Float32Arrays; other lists are []any, nested
+// under its wire name. Slices of float32 stay []float32 and byte slices
+// []byte so the sender can turn them into transferable Float32Arrays and
+// Uint8Arrays; other lists are []any, nested
 // structs map[string]any, integers int, other numbers float64. A nil m,
 // or a value whose type is not in the table of kinds, encodes to nil.
 func Encode(m Message) map[string]any {
@@ -183,6 +184,13 @@ func encodeValue(v reflect.Value) any {
 	case reflect.Struct:
 		return encodeStruct(v)
 	case reflect.Slice:
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			b := v.Bytes()
+			if b == nil {
+				b = []byte{}
+			}
+			return b
+		}
 		if v.Type().Elem().Kind() == reflect.Float32 {
 			f := v.Interface().([]float32)
 			if f == nil {
@@ -340,6 +348,14 @@ func decodeValue(v reflect.Value, raw any, f field, path string) error {
 
 func decodeSlice(v reflect.Value, raw any, f field, path string) error {
 	elem := v.Type().Elem()
+	if elem.Kind() == reflect.Uint8 {
+		b, ok := raw.([]byte)
+		if !ok {
+			return fmt.Errorf("protocol: %s: want a Uint8Array, got %s", path, typeName(raw))
+		}
+		v.SetBytes(slices.Clone(b))
+		return nil
+	}
 	switch x := raw.(type) {
 	case []float32:
 		if elem.Kind() != reflect.Float32 {
@@ -431,6 +447,8 @@ func typeName(v any) string {
 		return "an object"
 	case []float32:
 		return "a Float32Array"
+	case []byte:
+		return "a Uint8Array"
 	}
 	return fmt.Sprintf("%T", v)
 }

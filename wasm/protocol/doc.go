@@ -59,6 +59,12 @@
 //	                 every parameter tensor
 //	get_image        {set, index}
 //	                 one image of the subset
+//	export_weights   {}
+//	                 the network as a model.safetensors file
+//	export_metrics   {format}
+//	                 the run's metrics.json or metrics.csv
+//	load_weights     {run, name, data}
+//	                 replace the network by a model.safetensors file's
 //
 // Events (worker to page):
 //
@@ -86,6 +92,12 @@
 //	                 answers get_weights
 //	image            {set, index, label, pixels}
 //	                 answers get_image
+//	weights_file     {run, name, data}
+//	                 answers export_weights
+//	metrics          {run, format, name, text}
+//	                 answers export_metrics
+//	loaded           {run, name, config, settings, params, layers, note}
+//	                 answers load_weights: the network now held
 //	error            {command, run, message, problems, fatal}
 //	                 a command failed; plain words, problems of the form
 //

@@ -15,6 +15,9 @@ const (
 	KindGetPredictions = "get_predictions"
 	KindGetWeights     = "get_weights"
 	KindGetImage       = "get_image"
+	KindExportWeights  = "export_weights"
+	KindExportMetrics  = "export_metrics"
+	KindLoadWeights    = "load_weights"
 )
 
 // Event kinds: messages from the worker to the page.
@@ -31,6 +34,9 @@ const (
 	KindPredictions = "predictions"
 	KindWeights     = "weights"
 	KindImage       = "image"
+	KindWeightsFile = "weights_file"
+	KindMetrics     = "metrics"
+	KindLoaded      = "loaded"
 	KindError       = "error"
 )
 
@@ -47,6 +53,12 @@ const (
 	ReasonStopped  = "stopped"  // the page sent stop or reset
 	ReasonLimit    = "limit"    // the start command's max_steps was reached
 	ReasonDiverged = "diverged" // a NaN or infinite loss or gradient
+)
+
+// Forms of the metrics that ExportMetrics asks for.
+const (
+	MetricsJSON = "json"
+	MetricsCSV  = "csv"
 )
 
 // Sets of images that GetImage can read.
@@ -87,6 +99,9 @@ func Specs() []Spec {
 		spec[GetPredictions](KindGetPredictions, true, "predictions and confusion matrix"),
 		spec[GetWeights](KindGetWeights, true, "every parameter tensor"),
 		spec[GetImage](KindGetImage, true, "one image of the subset"),
+		spec[ExportWeights](KindExportWeights, true, "the network as a model.safetensors file"),
+		spec[ExportMetrics](KindExportMetrics, true, "the run's metrics.json or metrics.csv"),
+		spec[LoadWeights](KindLoadWeights, true, "replace the network by a model.safetensors file's"),
 		spec[Ready](KindReady, false, "the data subset is loaded; the limits of the form"),
 		spec[Started](KindStarted, false, "a run began"),
 		spec[Steps](KindSteps, false, "statistics of consecutive training steps"),
@@ -99,6 +114,9 @@ func Specs() []Spec {
 		spec[Predictions](KindPredictions, false, "answers get_predictions"),
 		spec[Weights](KindWeights, false, "answers get_weights"),
 		spec[Image](KindImage, false, "answers get_image"),
+		spec[WeightsFile](KindWeightsFile, false, "answers export_weights"),
+		spec[Metrics](KindMetrics, false, "answers export_metrics"),
+		spec[Loaded](KindLoaded, false, "answers load_weights: the network now held"),
 		spec[Error](KindError, false, "a command failed; plain words, problems of the form"),
 	}
 }
@@ -118,6 +136,9 @@ func (GetActivations) message() {}
 func (GetPredictions) message() {}
 func (GetWeights) message()     {}
 func (GetImage) message()       {}
+func (ExportWeights) message()  {}
+func (ExportMetrics) message()  {}
+func (LoadWeights) message()    {}
 func (Ready) message()          {}
 func (Started) message()        {}
 func (Steps) message()          {}
@@ -130,6 +151,9 @@ func (Activations) message()    {}
 func (Predictions) message()    {}
 func (Weights) message()        {}
 func (Image) message()          {}
+func (WeightsFile) message()    {}
+func (Metrics) message()        {}
+func (Loaded) message()         {}
 func (Error) message()          {}
 
 // specOf returns the table entry of kind.

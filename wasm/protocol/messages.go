@@ -200,6 +200,58 @@ type Weights struct {
 	Tensors []Tensor `json:"tensors"`
 }
 
+// ExportWeights asks for the network the worker holds as a safetensors
+// file, as the native trainer writes model.safetensors.
+type ExportWeights struct{}
+
+// ExportMetrics asks for the metrics of the run the worker holds in one
+// of the native trainer's forms: metrics.json or metrics.csv.
+type ExportMetrics struct {
+	Format string `json:"format" wire:"oneof=json|csv"` // MetricsJSON or MetricsCSV
+}
+
+// LoadWeights replaces the network the worker holds by the one in a
+// safetensors file (its configuration comes from the file's metadata),
+// so that feature maps and predictions show it. Run is the identifier the
+// page gives it.
+type LoadWeights struct {
+	Run  int    `json:"run" wire:"optional"`
+	Name string `json:"name" wire:"optional"` // the file's name, for messages
+	Data []byte `json:"data"`                 // the file's bytes (a Uint8Array)
+}
+
+// WeightsFile answers ExportWeights: the bytes of model.safetensors (a
+// Uint8Array whose buffer is transferred).
+type WeightsFile struct {
+	Run  int    `json:"run"`
+	Name string `json:"name"` // "model.safetensors"
+	Data []byte `json:"data"`
+}
+
+// Metrics answers ExportMetrics with the file's name (metrics.json or
+// metrics.csv) and its text.
+type Metrics struct {
+	Run    int    `json:"run"`
+	Format string `json:"format" wire:"oneof=json|csv"`
+	Name   string `json:"name"`
+	Text   string `json:"text"`
+}
+
+// Loaded answers LoadWeights: the network the worker now holds, and how
+// its inputs are prepared (Settings: those stored in the file, with
+// TrainLimit the training images whose statistics normalize). Note says
+// in plain words what the page should know, e.g. that the file had no
+// settings and the defaults were assumed.
+type Loaded struct {
+	Run      int            `json:"run"`
+	Name     string         `json:"name"`
+	Config   model.Config   `json:"config"`
+	Settings train.Settings `json:"settings"`
+	Params   int            `json:"params"`
+	Layers   []string       `json:"layers"`
+	Note     string         `json:"note" wire:"optional"`
+}
+
 // Error reports a command that failed, in plain words. Problems lists what
 // is wrong with a start's form; Fatal is true when the worker cannot go
 // on (the page then restarts it).

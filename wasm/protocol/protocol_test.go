@@ -28,6 +28,8 @@ func (f *filler) fill(v reflect.Value, fl field) {
 		} else {
 			v.SetInt(x)
 		}
+	case reflect.Uint8:
+		v.SetUint(uint64(1 + f.next()%255))
 	case reflect.Float64:
 		v.SetFloat(float64(f.next()) + 0.25)
 	case reflect.Float32:
@@ -217,6 +219,9 @@ func TestBadInputIsRejectedWithAnErrorNamingTheKindAndField(t *testing.T) {
 		{"an image of an unknown set", map[string]any{"kind": "get_image", "set": "test", "index": 0.0}, `get_image.set: "test" is not one of train, val`},
 		{"a state that does not exist", map[string]any{"kind": "state", "run": 1.0, "state": "sleeping"}, `state.state: "sleeping" is not one of`},
 		{"a problem without message", map[string]any{"kind": "error", "message": "x", "problems": []any{map[string]any{"field": "lr"}}}, "error.problems[0].message: missing"},
+		{"file bytes given as a list of numbers", map[string]any{"kind": "load_weights", "data": []any{1.0, 2.0}}, "load_weights.data: want a Uint8Array, got an array"},
+		{"file bytes given as a string", map[string]any{"kind": "load_weights", "data": "AAAA"}, "load_weights.data: want a Uint8Array, got a string"},
+		{"a load without bytes", map[string]any{"kind": "load_weights", "name": "model.safetensors"}, "load_weights.data: missing"},
 		{"limits without memory budget", map[string]any{"kind": "ready", "train": 1.0, "val": 1.0, "test": 1.0, "limits": map[string]any{}}, "ready.limits.epochs: missing"},
 	}
 	for _, tt := range tests {
@@ -229,6 +234,26 @@ func TestBadInputIsRejectedWithAnErrorNamingTheKindAndField(t *testing.T) {
 				t.Errorf("error = %q, want it to start with \"protocol: \" and contain %q", err, tt.want)
 			}
 		})
+	}
+}
+
+func TestFileBytesTravelAsByteSlicesAndAreCopiedOnDecode(t *testing.T) {
+	data := []byte{0, 1, 2, 255}
+	form := Encode(WeightsFile{Run: 3, Name: "model.safetensors", Data: data})
+	if b, ok := form["data"].([]byte); !ok || !reflect.DeepEqual(b, data) {
+		t.Fatalf("encoded data = %#v, want the []byte for a transferable Uint8Array", form["data"])
+	}
+	if b, ok := Encode(WeightsFile{})["data"].([]byte); !ok || b == nil {
+		t.Errorf("an empty file encodes as %#v, want an empty []byte", Encode(WeightsFile{})["data"])
+	}
+	in := []byte{9, 8, 7}
+	m, err := DecodeCommand(map[string]any{"kind": "load_weights", "run": 2.0, "name": "a.safetensors", "data": in})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in[0] = 0 // the sender's buffer may be reused
+	if got, want := m.(LoadWeights), (LoadWeights{Run: 2, Name: "a.safetensors", Data: []byte{9, 8, 7}}); !reflect.DeepEqual(got, want) {
+		t.Errorf("decoded %#v, want %#v", got, want)
 	}
 }
 

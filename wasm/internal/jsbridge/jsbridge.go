@@ -2,9 +2,9 @@
 
 // Package jsbridge converts between JavaScript values and the map form of
 // package protocol: objects become map[string]any, arrays []any, numbers
-// float64, Float32Arrays []float32, and back. Outgoing Float32Arrays are
-// collected in a transfer list so postMessage moves their buffers instead of
-// copying them.
+// float64, Float32Arrays []float32, Uint8Arrays []byte, and back. Outgoing
+// Float32Arrays and Uint8Arrays are collected in a transfer list so
+// postMessage moves their buffers instead of copying them.
 package jsbridge
 
 import (
@@ -90,7 +90,7 @@ func NewFloat32Array(f []float32) js.Value {
 }
 
 // ToJS converts a map-form value to JavaScript. It returns the value and
-// the ArrayBuffers of the Float32Arrays it created, for postMessage's
+// the ArrayBuffers of the typed arrays it created, for postMessage's
 // transfer list.
 func ToJS(v any) (js.Value, []any) {
 	var transfer []any
@@ -104,6 +104,11 @@ func toJS(v any, transfer *[]any) js.Value {
 		return js.Null()
 	case []float32:
 		a := NewFloat32Array(x)
+		*transfer = append(*transfer, a.Get("buffer"))
+		return a
+	case []byte:
+		a := uint8Array.New(len(x))
+		js.CopyBytesToJS(a, x)
 		*transfer = append(*transfer, a.Get("buffer"))
 		return a
 	case []any:
@@ -125,7 +130,7 @@ func toJS(v any, transfer *[]any) js.Value {
 }
 
 // Post sends a map-form message with postMessage on the global scope,
-// transferring its Float32Array buffers.
+// transferring its typed arrays' buffers.
 func Post(msg map[string]any) {
 	v, transfer := ToJS(msg)
 	js.Global().Call("postMessage", v, js.ValueOf(transfer))

@@ -55,6 +55,7 @@ type Session struct {
 	run      int
 	trainer  *train.Trainer
 	split    *assets.Split
+	settings train.Settings // how the network's inputs are prepared, as exported
 	running  bool
 	steps    int // steps trained in this run
 	maxSteps int
@@ -260,6 +261,12 @@ func (w *Session) handle(m protocol.Message) {
 		w.weights()
 	case protocol.GetImage:
 		w.image(m)
+	case protocol.ExportWeights:
+		w.exportWeights()
+	case protocol.ExportMetrics:
+		w.exportMetrics(m)
+	case protocol.LoadWeights:
+		w.loadWeights(m)
 	}
 }
 
@@ -289,15 +296,32 @@ func (w *Session) start(m protocol.Start) {
 		return
 	}
 	s := m.Settings
-	s.TrainLimit = 0 // the split already holds only the chosen images
+	// The split holds only the chosen images, the first of the subset
+	// and so of the full training set: recording their number lets the
+	// native trainer prepare the same inputs from an exported file.
+	s.TrainLimit = split.Train.N
 	t, err := train.New(net, split, s)
 	if err != nil {
 		w.post(protocol.Error{Command: protocol.KindStart, Run: m.Run, Message: "The run was not started: " + err.Error()})
 		return
 	}
-	w.run, w.trainer, w.split = m.Run, t, split
+	w.run, w.trainer, w.split, w.settings = m.Run, t, split, s
 	w.steps, w.maxSteps = 0, m.MaxSteps
 	w.resetBatch()
+	w.post(protocol.Started{Run: m.Run, Params: net.NumParams(), StepsPerEpoch: t.StepsPerEpoch(), Epochs: s.Epochs, Layers: layerLines(net)})
+	w.post(protocol.State{Run: m.Run, State: protocol.StateRunning})
+	// Epoch 0 (the untrained network) is evaluated after the first step,
+	// so that training starts at once; its numbers are the same.
+	w.epochZero = startup.Begin(t, m.Config, m.Settings.Seed, split)
+	w.running = true
+	w.lastFlush = time.Now()
+	if w.finished() {
+		w.end(protocol.ReasonFinished, "")
+	}
+}
+
+// layerLines describes the modules of net, one line each.
+func layerLines(net *model.Network) []string {
 	layers := make([]string, 0, len(net.Layers()))
 	for _, l := range net.Layers() {
 		line := fmt.Sprintf("%d %s", l.Index, l.Kind)
@@ -310,16 +334,7 @@ func (w *Session) start(m protocol.Start) {
 		}
 		layers = append(layers, line)
 	}
-	w.post(protocol.Started{Run: m.Run, Params: net.NumParams(), StepsPerEpoch: t.StepsPerEpoch(), Epochs: s.Epochs, Layers: layers})
-	w.post(protocol.State{Run: m.Run, State: protocol.StateRunning})
-	// Epoch 0 (the untrained network) is evaluated after the first step,
-	// so that training starts at once; its numbers are the same.
-	w.epochZero = startup.Begin(t, m.Config, m.Settings.Seed, split)
-	w.running = true
-	w.lastFlush = time.Now()
-	if w.finished() {
-		w.end(protocol.ReasonFinished, "")
-	}
+	return layers
 }
 
 // prepare returns the split for the settings. A run on the whole

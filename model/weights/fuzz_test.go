@@ -1,0 +1,59 @@
+package weights
+
+import (
+	"bytes"
+	"errors"
+	"maps"
+	"testing"
+
+	"fashionlab/model"
+	"fashionlab/model/parallel"
+)
+
+// FuzzNewNetwork feeds arbitrary bytes to the reader the page uses for an
+// uploaded file. It must never panic; it fails only with a corrupt or
+// mismatch error; and a file it accepts saves and reads back to the same
+// parameters and metadata.
+func FuzzNewNetwork(f *testing.F) {
+	var small bytes.Buffer
+	net, err := model.New(model.Config{Net: model.MLP, Hidden: []int{2}, Activation: "relu"}, 1, parallel.New(1))
+	if err != nil {
+		f.Fatal(err)
+	}
+	if err := Save(&small, net, map[string]string{SettingsKey: `{"normalize":true,"train_limit":3}`}); err != nil {
+		f.Fatal(err)
+	}
+	b := small.Bytes()
+	f.Add(b)
+	f.Add(b[:len(b)-1])
+	f.Add(b[:40])
+	f.Add(append(bytes.Clone(b), 0))
+	f.Add([]byte{})
+	f.Add([]byte("PK\x03\x04 a torch.save archive"))
+	f.Add([]byte("\x02\x00\x00\x00\x00\x00\x00\x00{}"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		net, meta, err := NewNetwork(bytes.NewReader(data), parallel.New(1))
+		if err != nil {
+			if !errors.Is(err, ErrCorrupt) && !errors.Is(err, ErrMismatch) {
+				t.Fatalf("error %q matches neither ErrCorrupt nor ErrMismatch", err)
+			}
+			return
+		}
+		if _, err := InputsOf(meta); err != nil && !errors.Is(err, ErrCorrupt) {
+			t.Fatalf("InputsOf: %q does not match ErrCorrupt", err)
+		}
+		rest := maps.Clone(meta)
+		delete(rest, ConfigKey)
+		var out bytes.Buffer
+		if err := Save(&out, net, rest); err != nil {
+			t.Fatalf("an accepted file does not save again: %v", err)
+		}
+		again, meta2, err := NewNetwork(&out, parallel.New(1))
+		if err != nil {
+			t.Fatalf("a re-saved file does not read back: %v", err)
+		}
+		if !sameBits(values(net), values(again)) || !maps.Equal(meta, meta2) {
+			t.Error("saving and reading back changed the network or its metadata")
+		}
+	})
+}

@@ -1,0 +1,143 @@
+// Taking a run out of the page and bringing a network in: downloads of the
+// weights (model.safetensors, as the native trainer writes it), the
+// metrics (metrics.json and metrics.csv, the native columns), the curves
+// and the predictions as PNG; and an upload control that loads a
+// model.safetensors into the worker to show its feature maps and
+// predictions. The worker writes and reads the files; this module moves
+// the bytes between it and the person's disk.
+
+import { state, patch, addLoadedRun, isBusy } from './state.js';
+import { COMMANDS, EVENTS } from './protocol.js';
+import { show, dismiss } from './messages.js';
+import { announce, setDisabled } from './a11y.js';
+
+const $ = (id) => document.getElementById(id);
+
+/** Canvases drawn into each PNG download, two per row. */
+const PICTURES = {
+  curves: { file: 'curves.png', canvases: ['chart-acc', 'chart-loss', 'chart-step', 'chart-norm'] },
+  predictions: { file: 'predictions.png', canvases: ['gallery', 'confusion'] },
+};
+
+/** save offers bytes (a Blob) as a download named name. */
+function save(blob, name) {
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60000);
+}
+
+/** picture draws the canvases two per row on one canvas and returns a promise of its PNG Blob. */
+function picture(ids) {
+  const cs = ids.map($).filter(Boolean);
+  const cols = Math.min(2, cs.length), rows = Math.ceil(cs.length / cols);
+  const w = Math.max(...cs.map((c) => c.width)), h = Math.max(...cs.map((c) => c.height));
+  const out = document.createElement('canvas');
+  out.width = cols * w;
+  out.height = rows * h;
+  const g = out.getContext('2d');
+  g.fillStyle = '#fff';
+  g.fillRect(0, 0, out.width, out.height);
+  cs.forEach((c, i) => g.drawImage(c, (i % cols) * w, Math.floor(i / cols) * h));
+  return new Promise((resolve, reject) => out.toBlob((b) => (b ? resolve(b) : reject(new Error('the picture could not be encoded'))), 'image/png'));
+}
+
+/** Exchange owns the download buttons and the upload control. */
+export class Exchange {
+  /** @param {import('./worker-client.js').WorkerClient} client */
+  constructor(client) {
+    this.client = client;
+    $('btn-download-weights').addEventListener('click', () => this.exportWeights());
+    $('btn-download-json').addEventListener('click', () => this.exportMetrics('json'));
+    $('btn-download-csv').addEventListener('click', () => this.exportMetrics('csv'));
+    for (const [what, p] of Object.entries(PICTURES)) {
+      $('btn-download-' + what).addEventListener('click', () => picture(p.canvases).then((b) => save(b, p.file)).catch((err) => show(`The picture could not be saved: ${err.message}`, 'error', 'exchange')));
+    }
+    $('upload-weights').addEventListener('change', (e) => this.load(e.target));
+  }
+
+  /** note writes the line under the controls. */
+  note(text) {
+    $('exchange-note').textContent = text;
+  }
+
+  /** render enables the controls that can act now and says why the others cannot. */
+  render() {
+    const w = state.worker === 'loading' ? 'the training worker is still loading' : '';
+    const noNet = w || (state.networkRun ? '' : 'start a run or load a file first');
+    for (const id of ['btn-download-weights', 'btn-download-json', 'btn-download-csv']) setDisabled($(id), noNet);
+    $('exchange-why').textContent = noNet ? `Weights and metrics: ${noNet}.` : '';
+    setDisabled($('btn-download-curves'), state.runs.length ? '' : 'there are no curves yet');
+    setDisabled($('btn-download-predictions'), state.predictions ? '' : 'there are no predictions yet');
+    $('upload-weights').disabled = Boolean(w);
+  }
+
+  /** exportWeights asks the worker for the network it holds. */
+  exportWeights() {
+    if (!state.networkRun) return;
+    this.note('Writing model.safetensors…');
+    this.client.send(COMMANDS.EXPORT_WEIGHTS);
+  }
+
+  /** exportMetrics asks the worker for the run's metrics; format is 'json' or 'csv'. */
+  exportMetrics(format) {
+    if (!state.networkRun) return;
+    this.note(`Writing metrics.${format}…`);
+    this.client.send(COMMANDS.EXPORT_METRICS, { format });
+  }
+
+  /** load sends the chosen file to the worker. */
+  async load(input) {
+    const file = input.files && input.files[0];
+    if (!file) return;
+    if (isBusy()) {
+      show('A run is training: stop it before loading a file, which replaces the network the worker holds.', 'error', 'exchange');
+      input.value = '';
+      return;
+    }
+    this.note(`Reading ${file.name}…`);
+    try {
+      const data = new Uint8Array(await file.arrayBuffer());
+      dismiss('exchange');
+      this.client.send(COMMANDS.LOAD_WEIGHTS, { name: file.name, data });
+    } catch (err) {
+      show(`${file.name} could not be read: ${err.message}`, 'error', 'exchange');
+      this.note('');
+    }
+    input.value = ''; // choosing the same file again loads it again
+  }
+
+  /** handle applies the worker's answers to exports and loads; it returns false for other events. */
+  handle(m) {
+    switch (m.kind) {
+      case EVENTS.WEIGHTS_FILE:
+        save(new Blob([m.data], { type: 'application/octet-stream' }), m.name);
+        this.note(`Saved ${m.name} (${m.data.length.toLocaleString('en-US')} bytes).`);
+        return true;
+      case EVENTS.METRICS:
+        save(new Blob([m.text], { type: m.format === 'json' ? 'application/json' : 'text/csv' }), m.name);
+        this.note(`Saved ${m.name}.`);
+        return true;
+      case EVENTS.LOADED: {
+        const r = addLoadedRun({ label: `${m.name} (${m.config.net})`, config: m.config, settings: m.settings, params: m.params, layers: m.layers });
+        patch({ networkRun: r, maps: null }, 'network');
+        const text = `Loaded ${m.name}: ${m.params.toLocaleString('en-US')} parameters. Its predictions and feature maps are shown below.${m.note ? ' ' + m.note : ''}`;
+        this.note(text);
+        announce(`Loaded ${m.name}.`);
+        this.client.send(COMMANDS.GET_PREDICTIONS, { n: 60 });
+        return true;
+      }
+      case EVENTS.ERROR:
+        if (![COMMANDS.EXPORT_WEIGHTS, COMMANDS.EXPORT_METRICS, COMMANDS.LOAD_WEIGHTS].includes(m.command)) return false;
+        show(m.message, 'error', 'exchange');
+        this.note('');
+        return true;
+      default:
+        return false;
+    }
+  }
+}
