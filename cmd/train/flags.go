@@ -80,7 +80,7 @@ func parseFlags(args []string, stderr io.Writer, now time.Time) (options, error)
 	fs.StringVar(&o.experiment, "experiment", "", "run a homework question as a preset: q1, q2, q3, q4, q5 or all")
 	fs.StringVar(&o.resume, "resume", "", "continue the interrupted run whose output directory is DIR")
 	fs.StringVar(&o.initFile, "init", "", "start from the weights in FILE (a model.safetensors); the network comes from the file, -epochs 0 only evaluates it")
-	fs.IntVar(&o.threads, "threads", 0, "worker threads for the matrix products (0: all cores)")
+	fs.IntVar(&o.threads, "threads", 0, "threads for every part of a training step: convolution chunks, matrix products, element-wise passes, Adam (0: all cores)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math/rand/v2"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -25,11 +26,11 @@ func randomSet(rng *rand.Rand, n int) assets.Set {
 }
 
 // TestOneThreadPoolStartsNoWorkers trains the CNN and the MLP on a
-// one-thread pool with GOMAXPROCS at 2 and checks that no goroutine is
-// left behind: every pass (convolution chunks, element-wise passes,
-// products, Adam, the gradient norm) ran on the caller, as -threads 1
-// promises, and no other pool started workers of its own. A two-thread
-// pool, which does keep a worker, shows that the count can tell.
+// one-thread pool with GOMAXPROCS at 2 and checks that no goroutine of
+// FashionLab's is left behind: every pass (convolution chunks, element-wise
+// passes, products, Adam, the gradient norm) ran on the caller, as
+// -threads 1 promises, and no other pool started workers of its own. A
+// two-thread pool, which does keep a worker, shows that the count can tell.
 func TestOneThreadPoolStartsNoWorkers(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -48,7 +49,6 @@ func TestOneThreadPoolStartsNoWorkers(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			base := settledGoroutines(-1)
 			pool := parallel.New(tt.threads)
 			net, err := model.New(tt.cfg, 1, pool)
 			if err != nil {
@@ -61,21 +61,28 @@ func TestOneThreadPoolStartsNoWorkers(t *testing.T) {
 			if err := tr.Run(context.Background(), Hooks{}); err != nil {
 				t.Fatal(err)
 			}
-			if got := settledGoroutines(base+tt.wantWorkers) - base; got != tt.wantWorkers {
-				t.Errorf("%d goroutines left after training, want %d", got, tt.wantWorkers)
+			if got := settledWorkers(tt.wantWorkers); got != tt.wantWorkers {
+				t.Errorf("%d goroutines of fashionlab/model left after training, want %d", got, tt.wantWorkers)
 			}
 			runtime.KeepAlive(pool)
 		})
 	}
 }
 
-// settledGoroutines waits up to a second for the goroutine count to reach
-// want (goroutines that finished their work may take a moment to exit),
-// or for a moment when want < 0, and returns it.
-func settledGoroutines(want int) int {
+// settledWorkers waits up to a second for the number of goroutines
+// running FashionLab's model code, other than the tests', to reach want
+// (goroutines that finished may take a moment to exit), and returns it.
+func settledWorkers(want int) int {
 	deadline := time.Now().Add(time.Second)
+	buf := make([]byte, 1<<22)
 	for {
-		n := runtime.NumGoroutine()
+		stacks := string(buf[:runtime.Stack(buf, true)])
+		n := 0
+		for _, g := range strings.Split(stacks, "\n\n") {
+			if strings.Contains(g, "fashionlab/model/") && !strings.Contains(g, "testing.tRunner") {
+				n++
+			}
+		}
 		if n == want || time.Now().After(deadline) {
 			return n
 		}
