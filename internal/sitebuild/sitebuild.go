@@ -250,18 +250,12 @@ func (o *Options) wasmExecPath(ctx context.Context) (string, error) {
 	return "", fmt.Errorf("sitebuild: no wasm_exec.js under %s/lib/wasm", goroot)
 }
 
-// writeSubset builds the data subset with cmd/mksubset when the checkout
-// has it, else directly with the assets package (the same steps).
+// writeSubset builds the data subset from the idx files in o.DataDir
+// (the steps of cmd/mksubset, in process).
 func (o *Options) writeSubset(ctx context.Context, dst string) error {
 	o.Log("building the data subset from %s", o.DataDir)
-	if matches, _ := filepath.Glob(filepath.Join(o.Root, "cmd", "mksubset", "*.go")); len(matches) > 0 {
-		cmd := exec.CommandContext(ctx, o.Go, "run", "./cmd/mksubset", "-data", o.DataDir,
-			"-train", fmt.Sprint(o.Train), "-val", fmt.Sprint(o.Val), "-test", fmt.Sprint(o.Test), "-o", dst)
-		cmd.Dir = o.Root
-		if out, err := cmd.CombinedOutput(); err != nil {
-			return fmt.Errorf("sitebuild: mksubset: %w\n%s", err, out)
-		}
-		return nil
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("sitebuild: %w", err)
 	}
 	raw, err := assets.LoadDir(o.DataDir)
 	if err != nil {
