@@ -117,7 +117,14 @@ async function main() {
   // Demos and the form.
   const choose = (id, announceIt) => selectDemo(id, (mode) => visual.setMode(mode), announceIt);
   buildNav((id) => { choose(id, true); syncAddress(); checkForm(client); });
-  initForm(client, () => { if (state.demo !== 'custom') { choose('custom', true); syncAddress(); } });
+  // An edit of a demo's form makes it the custom configuration, keeping what the form shows.
+  initForm(client, () => {
+    if (state.demo === 'custom') return;
+    const shown = [...$('config-form').elements].map((el) => [el, el.value, el.checked]);
+    choose('custom', true);
+    for (const [el, value, checked] of shown) { el.value = value; el.checked = checked; }
+    syncAddress();
+  });
   const cnn = state.presets.demos.flatMap((d) => d.runs).find((r) => r.config.net === 'cnn');
   if (cnn) setConvDefaults(cnn.config);
   choose(state.demo, false);

@@ -14,11 +14,11 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// firstEpoch returns the numbers of the first epoch of the page's last run
-// (losses and accuracies), as the page logs them.
+// firstEpoch returns the numbers of epoch 1 of the page's last run (losses,
+// accuracies, gradient norm), as the page logs them.
 func (p *person) firstEpoch() map[string]any {
 	p.t.Helper()
-	return look[map[string]any](p, `(() => { const rs = fashionlab.state().runs; const e = rs[rs.length - 1].epochs[0];
+	return look[map[string]any](p, `(() => { const rs = fashionlab.state().runs; const e = rs[rs.length - 1].epochs.find((e) => e.epoch === 1);
 		return { epoch: e.epoch, train_loss: e.train_loss, train_acc: e.train_acc, val_loss: e.val_loss, val_acc: e.val_acc, grad_norm: e.grad_norm }; })()`)
 }
 
@@ -46,7 +46,7 @@ func (p *person) trainOnce() {
 	p.t.Helper()
 	p.click("#btn-start")
 	p.waitFor("the run to finish", 120*time.Second, func(s pageState) bool {
-		return len(s.Runs) == 1 && s.Runs[0].Status == "done" && len(s.Runs[0].Epochs) > 0
+		return len(s.Runs) == 1 && s.Runs[0].Status == "done" && len(s.Runs[0].Epochs) > 0 && s.Runs[0].Epochs[len(s.Runs[0].Epochs)-1].Epoch >= 1
 	})
 }
 
@@ -124,7 +124,7 @@ func TestAddressRefusesBadValues(t *testing.T) {
 			t.Errorf("messages %q do not say %q", msg, want)
 		}
 	}
-	if strings.Contains(msg, "seed") {
+	if strings.Contains(msg, "seed (Seed)") {
 		t.Errorf("messages %q complain about the valid seed", msg)
 	}
 	defaults := newPerson(t, "?demo=custom", 1280, 900)
@@ -268,5 +268,28 @@ func TestAddressParserFuzz(t *testing.T) {
 		if !p.enabled("#tab-lab") || p.text("#demo-title") == "" {
 			t.Errorf("address %s left the page without its controls", q)
 		}
+	}
+}
+
+// TestEditingADemoKeepsItsForm covers an edit of a demo's form: the demo
+// becomes Custom with the demo's network and the edit, and the address
+// says so.
+func TestEditingADemoKeepsItsForm(t *testing.T) {
+	p := newPerson(t, "?demo=q1", 1280, 900)
+	p.waitReady()
+	p.typeInto("#f-lr", "0.002")
+	s := p.waitFor("the custom demo", 10*time.Second, func(s pageState) bool { return s.Demo == "custom" })
+	if got := p.value("#f-lr"); got != "0.002" {
+		t.Errorf("the learning rate shows %q after typing 0.002", got)
+	}
+	if got := p.value("#f-net"); got != "cnn" {
+		t.Errorf("the network kind shows %q after editing q1's CNN, want cnn", got)
+	}
+	u, err := url.Parse(look[string](p, `location.href`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q := u.Query(); q.Get("demo") != "custom" || q.Get("lr") != "0.002" || q.Get("net") != "cnn" {
+		t.Errorf("address %s after editing q1, want demo=custom, net=cnn and lr=0.002 (state %v)", u, s)
 	}
 }
