@@ -95,13 +95,13 @@ function readList(text, l) {
   return out;
 }
 
-/** writeList writes a list, runs longer than 2 as "v*n". */
+/** writeList writes a list as the form does: runs longer than 8 as "v*n". */
 export function writeList(list) {
   const parts = [];
   for (let i = 0; i < list.length;) {
     let j = i;
     while (j < list.length && list[j] === list[i]) j++;
-    parts.push(j - i > 2 ? `${list[i]}*${j - i}` : Array(j - i).fill(list[i]).join(','));
+    parts.push(j - i > 8 ? `${list[i]}*${j - i}` : Array(j - i).fill(list[i]).join(','));
     i = j;
   }
   return parts.join(',');
