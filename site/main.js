@@ -1,5 +1,5 @@
 // FashionLab page: start-up and wiring. Reads the address (demo, embed,
-// autostart), loads presets.json, starts the training worker and the
+// autostart, and every setting: see url-state.js), loads presets.json, starts the training worker and the
 // canvas, routes the worker's events, and redraws what changed once per
 // animation frame. window.fashionlab.state() lets tests and embedding
 // pages read the state; nothing there can act on the page.
@@ -17,6 +17,8 @@ import { renderButtons, renderStatus, renderLegend, askStart } from './controls.
 import { Training } from './training.js';
 import { Visual } from './visual.js';
 import { Exchange } from './exchange.js';
+import { parse } from './url-state.js';
+import { addressDefaults, writeControls, formDiffers, syncAddress } from './address.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -33,17 +35,20 @@ function readAddress() {
   document.body.classList.toggle('embed', state.embed);
   const auto = params.get('autostart');
   if (auto !== null && auto !== '0' && auto !== '1') show(`The address parameter autostart must be 0 or 1, not "${auto}"; not starting.`, 'error', 'address-autostart');
-  for (const k of params.keys()) if (!['demo', 'embed', 'autostart'].includes(k)) show(`Unknown address parameter "${k}" ignored; known: demo, embed, autostart.`, 'error', 'address-' + k);
   return auto === '1';
 }
 
-/** setAddress writes the demo into the address; autostart is dropped so a reload does not train again. */
-function setAddress(demo) {
-  const u = new URL(location.href);
-  if (demo) u.searchParams.set('demo', demo);
-  u.searchParams.delete('autostart');
-  history.replaceState(null, '', u);
+/**
+ * readSettings parses the settings of the address against the demo's
+ * defaults and the form's limits; it shows one message naming every
+ * parameter refused (each keeps its default) and returns the values.
+ */
+function readSettings() {
+  const { values, problems } = parse(location.search, LIMITS, addressDefaults(state.demo));
+  if (problems.length) show(problems.map((p) => p.message).join(' '), 'error', 'address');
+  return values;
 }
+
 
 async function main() {
   window.addEventListener('error', (e) => state.errors.push(String(e.message)));
@@ -55,6 +60,7 @@ async function main() {
     return;
   }
   const autostart = readAddress();
+  const settings = readSettings();
   patch({ limits: LIMITS }, 'limits'); // the worker reports the same in ready
 
   let training, visual, exchange, everReady = false;
@@ -85,7 +91,7 @@ async function main() {
     if (state.restarts) announce('The new training worker is ready.');
     else announce(`Ready: ${m.train.toLocaleString('en-US')} training images loaded. Press Start to train.`);
     if (!everReady && autostart) {
-      setAddress(state.demo);
+      syncAddress(); // autostart is dropped so a reload does not train again
       show('Training started automatically because the address says autostart=1. Press Stop to end it; reloading the page will not start again.', 'info', 'autostart');
       training.start();
     }
@@ -110,15 +116,31 @@ async function main() {
 
   // Demos and the form.
   const choose = (id, announceIt) => selectDemo(id, (mode) => visual.setMode(mode), announceIt);
-  buildNav((id) => { choose(id, true); setAddress(id); checkForm(client); });
-  initForm(client, () => { if (state.demo !== 'custom') { choose('custom', true); setAddress('custom'); } });
+  buildNav((id) => { choose(id, true); syncAddress(); checkForm(client); });
+  // An edit of a demo's form makes it the custom configuration, keeping what the form shows.
+  initForm(client, () => {
+    if (state.demo === 'custom') return;
+    const shown = [...$('config-form').elements].map((el) => [el, el.value, el.checked]);
+    choose('custom', true);
+    for (const [el, value, checked] of shown) { el.value = value; el.checked = checked; }
+    syncAddress();
+  });
   const cnn = state.presets.demos.flatMap((d) => d.runs).find((r) => r.config.net === 'cnn');
   if (cnn) setConvDefaults(cnn.config);
   choose(state.demo, false);
+  // The address's settings: a changed form means the custom configuration.
+  if (state.demo !== 'custom' && formDiffers(settings, addressDefaults(state.demo))) choose('custom', false);
+  writeControls(settings);
+  if (settings.view !== state.mode) visual.setMode(settings.view);
+  else if (state.mode === 'lab') visual.updateLab();
   showLimits();
   checkForm(client);
   checkMatcher(client);
   watchCanvas();
+  // Every change of a setting is written into the address.
+  for (const ev of ['input', 'change']) document.addEventListener(ev, (e) => { if (e.target.closest('#config-form, #lab-controls')) syncAddress(); });
+  subscribe((what) => { if (what === 'mode' || what === 'demo') syncAddress(); });
+  syncAddress();
 
   // Redraw what changed, at most once per frame.
   let dirty = new Set(['all']);

@@ -1,0 +1,191 @@
+// The page's settings in its address: pure functions that read them from
+// a query string and write them back, keeping only what differs from the
+// chosen demo's defaults. Nothing here touches the page.
+
+/** The form's fields in the address, by kind, in the order they are written. */
+export const CHOICE_KEYS = { net: ['mlp', 'cnn'], activation: ['relu', 'tanh', 'sigmoid'], optimizer: ['adam', 'sgd'], f: ['random', 'trained'], view: ['maps', 'lab'] };
+export const LIST_KEYS = ['n_channels', 'kernel_sizes', 'strides', 'paddings', 'dense_hiddens'];
+export const NUMBER_KEYS = ['lr', 'momentum', 'batch_size', 'epochs', 'seed', 'train_limit', 'eval_train_size', 'max_steps', 'dx', 'dy', 'rot', 'lab_seed'];
+export const BOOLEAN_KEYS = ['normalize', 'shuffle'];
+
+/** Keys the page reads itself (the demo, embedding, autostart); parse leaves them alone. */
+export const PAGE_KEYS = ['demo', 'embed', 'autostart'];
+
+/** ORDER is the order of the keys in a written address. */
+export const ORDER = ['net', ...LIST_KEYS, 'activation', 'optimizer', 'lr', 'momentum', 'batch_size', 'epochs', 'seed', 'train_limit', 'eval_train_size', 'max_steps', ...BOOLEAN_KEYS, 'view', 'dx', 'dy', 'rot', 'f', 'lab_seed'];
+
+/**
+ * LAB_LIMITS are the limits of the equivariance lab's controls (the same
+ * as their inputs' min, max and step in index.html); lab_seed is the
+ * random kernel's seed or, for the trained layer, the channel.
+ */
+export const LAB_LIMITS = Object.freeze({
+  dx: { label: 'Shift dx', min: -10, max: 10, integer: true },
+  dy: { label: 'Shift dy', min: -10, max: 10, integer: true },
+  rot: { label: 'Rotation', min: 0, max: 360, integer: true, step: 15 },
+  lab_seed: { label: 'Lab seed or channel', min: 0, max: 2 ** 31, integer: true },
+});
+
+/** LAB_DEFAULTS are the lab's settings when the address gives none. */
+export const LAB_DEFAULTS = Object.freeze({ dx: 5, dy: 5, rot: 90, f: 'random', lab_seed: 1 });
+
+/**
+ * defaultsFor returns the address defaults of a demo ({id, mode, runs}):
+ * its last run's configuration and settings, no step limit, the
+ * convolution fields of cnn (a CNN configuration) when the run is an MLP,
+ * the lab's defaults and the demo's panel.
+ */
+export function defaultsFor(demo, cnn) {
+  const run = demo.runs[demo.runs.length - 1] || { config: {}, settings: {} };
+  const c = run.config, s = run.settings;
+  const out = { demo: demo.id, net: c.net, activation: c.activation, optimizer: s.optimizer, dense_hiddens: [...(c.dense_hiddens || [])] };
+  for (const k of ['n_channels', 'kernel_sizes', 'strides', 'paddings']) out[k] = [...((c.net === 'cnn' ? c[k] : cnn && cnn[k]) || [])];
+  for (const k of ['lr', 'momentum', 'batch_size', 'epochs', 'seed', 'train_limit', 'eval_train_size']) out[k] = s[k];
+  out.max_steps = 0;
+  out.normalize = !!s.normalize;
+  out.shuffle = !!s.shuffle;
+  out.view = demo.mode;
+  return Object.assign(out, LAB_DEFAULTS);
+}
+
+/** limitOf returns the range of key from the form's limits or the lab's. */
+function limitOf(key, limits) {
+  return LAB_LIMITS[key] || (limits && limits[key]) || null;
+}
+
+/** fmt writes a bound as a person reads it. */
+function fmt(v) {
+  return v !== 0 && Math.abs(v) < 1e-3 ? v.toExponential() : v.toLocaleString('en-US');
+}
+
+/** rangeWords says the allowed values of a range. */
+export function rangeWords(l) {
+  let s = `${l.integer ? 'a whole number' : 'a number'} from ${fmt(l.min)} to ${fmt(l.max)}`;
+  if (l.step) s = `a multiple of ${l.step} from ${fmt(l.min)} to ${fmt(l.max)}`;
+  return s;
+}
+
+/** holds reports whether number x is within range l. */
+function holds(x, l) {
+  return Number.isFinite(x) && x >= l.min && x <= l.max && (!l.integer || Number.isInteger(x)) && (!l.step || x % l.step === 0);
+}
+
+/** number reads a decimal number; it returns NaN for anything else (no hex, no blanks). */
+function number(text) {
+  const t = text.trim();
+  return /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(t) ? Number(t) : NaN;
+}
+
+/**
+ * readList reads "16,32,48" or "64*54" (54 copies of 64) within range l;
+ * it returns the list or a sentence saying what is wrong.
+ */
+function readList(text, l) {
+  const out = [];
+  if (text.trim() === '') return out;
+  for (const item of text.split(',')) {
+    const parts = item.split('*');
+    if (parts.length > 2) return 'each item is a number or number*count';
+    const v = number(parts[0]), n = parts.length === 2 ? number(parts[1]) : 1;
+    if (!Number.isInteger(n) || n < 1) return 'a count after * must be a whole number of at least 1';
+    if (!holds(v, l)) return `each value must be ${rangeWords(l)}`;
+    if (out.length + n > l.max_len) return `at most ${l.max_len} layers are allowed`;
+    for (let i = 0; i < n; i++) out.push(v);
+  }
+  return out;
+}
+
+/** writeList writes a list as the form does: runs longer than 8 as "v*n". */
+export function writeList(list) {
+  const parts = [];
+  for (let i = 0; i < list.length;) {
+    let j = i;
+    while (j < list.length && list[j] === list[i]) j++;
+    parts.push(j - i > 8 ? `${list[i]}*${j - i}` : Array(j - i).fill(list[i]).join(','));
+    i = j;
+  }
+  return parts.join(',');
+}
+
+/** show quotes a value of the address, shortened. */
+function quote(text) {
+  const s = text.length > 40 ? text.slice(0, 40) + '…' : text;
+  return `"${s}"`;
+}
+
+/**
+ * parse reads the settings of a query string ("?lr=0.01&view=lab"):
+ * values holds every key of defaults, taken from the address when it
+ * gives a valid value; problems lists [{param, message}] for every value
+ * out of range or unreadable (that key keeps its default) and for unknown
+ * parameters. The page's own keys (demo, embed, autostart) are skipped.
+ * It never throws.
+ */
+export function parse(search, limits, defaults) {
+  const values = JSON.parse(JSON.stringify(defaults));
+  const problems = [];
+  let params;
+  try {
+    params = new URLSearchParams(String(search));
+  } catch {
+    return { values, problems: [{ param: '', message: 'The address could not be read; every setting keeps its default.' }] };
+  }
+  const seen = new Set();
+  const known = new Set([...ORDER, ...PAGE_KEYS]);
+  for (const [key, raw] of params) {
+    if (PAGE_KEYS.includes(key)) continue;
+    if (!known.has(key)) {
+      problems.push({ param: key, message: `Unknown address parameter ${quote(key)} ignored; known: ${[...PAGE_KEYS, ...ORDER].join(', ')}.` });
+      continue;
+    }
+    if (seen.has(key)) {
+      problems.push({ param: key, message: `The address gives ${key} more than once; the first value counts.` });
+      continue;
+    }
+    seen.add(key);
+    const fallback = `; using the default ${JSON.stringify(defaults[key])}`;
+    if (CHOICE_KEYS[key]) {
+      if (CHOICE_KEYS[key].includes(raw)) values[key] = raw;
+      else problems.push({ param: key, message: `The address parameter ${key} must be ${CHOICE_KEYS[key].join(' or ')}, not ${quote(raw)}${fallback}.` });
+    } else if (BOOLEAN_KEYS.includes(key)) {
+      if (raw === '0' || raw === '1') values[key] = raw === '1';
+      else problems.push({ param: key, message: `The address parameter ${key} must be 0 or 1, not ${quote(raw)}${fallback}.` });
+    } else if (LIST_KEYS.includes(key)) {
+      const l = limitOf(key, limits);
+      const list = l ? readList(raw, l) : 'it has no limits yet';
+      if (Array.isArray(list)) values[key] = list;
+      else problems.push({ param: key, message: `The address parameter ${key} (${l ? l.label : key}) is not valid: ${list}; not ${quote(raw)}${fallback}.` });
+    } else {
+      const l = limitOf(key, limits);
+      const x = number(raw);
+      if (l && holds(x, l)) values[key] = x;
+      else problems.push({ param: key, message: `The address parameter ${key} (${l ? l.label : key}) must be ${l ? rangeWords(l) : 'a number'}, not ${quote(raw)}${fallback}.` });
+    }
+  }
+  return { values, problems };
+}
+
+/** same reports whether two values of the address are equal (numbers, strings, booleans or lists). */
+function same(a, b) {
+  if (Array.isArray(a) || Array.isArray(b)) return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((v, i) => v === b[i]);
+  return a === b;
+}
+
+/**
+ * serialize writes values as a query string ("?demo=custom&lr=0.01"):
+ * the demo always, every other key of ORDER only when it differs from
+ * defaults. parse(serialize(v, d), limits, d).values equals v for valid v.
+ */
+export function serialize(values, defaults) {
+  const parts = [];
+  if (values.demo) parts.push(['demo', values.demo]);
+  for (const key of ORDER) {
+    const v = values[key];
+    if (v === undefined || same(v, defaults[key])) continue;
+    if (Array.isArray(v)) parts.push([key, writeList(v)]);
+    else if (typeof v === 'boolean') parts.push([key, v ? '1' : '0']);
+    else parts.push([key, String(v)]);
+  }
+  const text = new URLSearchParams(parts).toString().replace(/%2C/gi, ',').replace(/%2A/gi, '*');
+  return text ? '?' + text : '';
+}
