@@ -5,6 +5,7 @@
 
 import { state, patch } from './state.js';
 import { Command } from './worker-client.js';
+import { writeList } from './url-state.js';
 
 const LIST_FIELDS = ['n_channels', 'kernel_sizes', 'strides', 'paddings', 'dense_hiddens'];
 const CNN_FIELDS = ['n_channels', 'kernel_sizes', 'strides', 'paddings'];
@@ -32,18 +33,6 @@ function splitList(text, maxLen) {
     for (let i = 0; i < count && out.length <= maxLen; i++) out.push(value);
   }
   return out;
-}
-
-/** joinList writes a list back, runs longer than 8 (deep MLPs) as "v*n". */
-function joinList(list) {
-  const parts = [];
-  for (let i = 0; i < list.length;) {
-    let j = i;
-    while (j < list.length && list[j] === list[i]) j++;
-    parts.push(j - i > 8 ? `${list[i]}*${j - i}` : Array(j - i).fill(list[i]).join(','));
-    i = j;
-  }
-  return parts.join(',');
 }
 
 /**
@@ -85,8 +74,8 @@ export function writeForm(config, settings, maxSteps = 0) {
   const f = elements();
   f.net.value = config.net;
   f.activation.value = config.activation;
-  f.dense_hiddens.value = joinList(config.dense_hiddens || []);
-  for (const k of CNN_FIELDS) if (config[k]) f[k].value = joinList(config[k]);
+  f.dense_hiddens.value = writeList(config.dense_hiddens || []);
+  for (const k of CNN_FIELDS) if (config[k]) f[k].value = writeList(config[k]);
   for (const k of ['lr', 'momentum', 'batch_size', 'epochs', 'seed', 'train_limit', 'eval_train_size']) f[k].value = String(settings[k] ?? '');
   f.optimizer.value = settings.optimizer;
   f.normalize.checked = settings.normalize;
@@ -98,7 +87,7 @@ export function writeForm(config, settings, maxSteps = 0) {
 /** setConvDefaults fills the convolution fields once, so that switching Kind to CNN shows a working network. */
 export function setConvDefaults(config) {
   const f = elements();
-  for (const k of CNN_FIELDS) if (!f[k].value) f[k].value = joinList(config[k]);
+  for (const k of CNN_FIELDS) if (!f[k].value) f[k].value = writeList(config[k]);
 }
 
 /** showKind shows the convolution fields for a CNN only. */
@@ -109,7 +98,7 @@ function showKind() {
 
 /** describe returns a short label of a configuration and settings. */
 export function describe(config, settings) {
-  const body = config.net === 'cnn' ? `CNN ${config.n_channels.join(',')} k${config.kernel_sizes.join(',')} dense ${joinList(config.dense_hiddens)}` : `MLP ${joinList(config.dense_hiddens) || 'no hidden layer'}`;
+  const body = config.net === 'cnn' ? `CNN ${config.n_channels.join(',')} k${config.kernel_sizes.join(',')} dense ${writeList(config.dense_hiddens)}` : `MLP ${writeList(config.dense_hiddens) || 'no hidden layer'}`;
   return `${body} ${config.activation} ${settings.optimizer} lr ${settings.lr}${settings.normalize ? '' : ' raw'}`;
 }
 
