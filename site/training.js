@@ -59,7 +59,6 @@ export class Training {
   /** stopCurrent ends the current run (a paused one too). */
   stopCurrent() {
     if (!state.current) return;
-    if (state.worker === 'paused') this.client.send(Command.resume);
     this.client.send(Command.stop);
   }
 

@@ -95,7 +95,7 @@ func (w *Session) loadWeights(m protocol.LoadWeights) {
 		fail(err.Error())
 		return
 	}
-	if w.running {
+	if w.running || w.paused {
 		w.end(protocol.ReasonStopped, "replaced by "+name)
 	}
 	w.run, w.trainer, w.split, w.settings = m.Run, t, split, in.Settings

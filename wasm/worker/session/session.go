@@ -57,7 +57,8 @@ type Session struct {
 	split    *assets.Split
 	settings train.Settings // how the network's inputs are prepared, as exported
 	running  bool
-	steps    int // steps trained in this run
+	paused   bool // the run is paused: Resume continues it, Stop ends it
+	steps    int  // steps trained in this run
 	maxSteps int
 	// epochZero is the run's epoch 0 while it is still being evaluated,
 	// a batch between training steps after the first step.
@@ -217,6 +218,7 @@ func (w *Session) recoverAs(kind string, form map[string]any) {
 // abandon forgets the current run without touching it: after a panic its
 // state may be inconsistent.
 func (w *Session) abandon() {
+	w.paused = false
 	if w.running {
 		w.running = false
 		w.post(protocol.State{Run: w.run, State: protocol.StateIdle})
@@ -232,20 +234,20 @@ func (w *Session) handle(m protocol.Message) {
 	case protocol.Pause:
 		if w.running {
 			w.flush()
-			w.running = false
+			w.running, w.paused = false, true
 			w.post(protocol.State{Run: w.run, State: protocol.StatePaused})
 		}
 	case protocol.Resume:
-		if w.trainer != nil && !w.running && !w.finished() {
-			w.running = true
+		if w.paused && w.trainer != nil && !w.finished() {
+			w.running, w.paused = true, false
 			w.post(protocol.State{Run: w.run, State: protocol.StateRunning})
 		}
 	case protocol.Stop:
-		if w.running {
+		if w.running || w.paused {
 			w.end(protocol.ReasonStopped, "")
 		}
 	case protocol.Reset:
-		if w.running {
+		if w.running || w.paused {
 			w.end(protocol.ReasonStopped, "")
 		}
 		w.trainer, w.split, w.epochZero = nil, nil, nil
@@ -280,7 +282,7 @@ func (w *Session) finished() bool {
 }
 
 func (w *Session) start(m protocol.Start) {
-	if w.running {
+	if w.running || w.paused {
 		w.end(protocol.ReasonStopped, "replaced by a new run")
 	}
 	w.advanceEpochZero(true)      // a paused run's epoch 0 still belongs to its log
@@ -490,7 +492,7 @@ func (w *Session) resetBatch() {
 func (w *Session) end(reason, detail string) {
 	w.flush()
 	w.advanceEpochZero(true)
-	w.running = false
+	w.running, w.paused = false, false
 	w.post(protocol.Done{Run: w.run, Reason: reason, Detail: detail, Steps: w.steps})
 	w.post(protocol.State{Run: w.run, State: protocol.StateIdle})
 }

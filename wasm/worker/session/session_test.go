@@ -272,3 +272,53 @@ func TestAPanicWhileTrainingEndsTheRunWithAnErrorEvent(t *testing.T) {
 		t.Errorf("after the panic, run 9 sent %#v, want its first steps", events[len(events)-1])
 	}
 }
+
+// TestControlsActFromEveryState checks pause, resume, stop and reset from a
+// running, a paused and a stopped run: a paused run can be stopped or
+// reset, and a stopped run cannot be resumed.
+func TestControlsActFromEveryState(t *testing.T) {
+	kinds := func(ev []protocol.Message) []string {
+		var out []string
+		for _, e := range ev {
+			switch m := e.(type) {
+			case protocol.State:
+				out = append(out, "state "+m.State)
+			case protocol.Done:
+				out = append(out, "done "+m.Reason)
+			}
+		}
+		return out
+	}
+	tests := []struct {
+		name     string
+		commands []string // after one trained step
+		want     []string // state and done events of the last command
+		running  bool
+	}{
+		{"pause a running run", []string{"pause"}, []string{"state paused"}, false},
+		{"resume a paused run", []string{"pause", "resume"}, []string{"state running"}, true},
+		{"stop a running run", []string{"stop"}, []string{"done stopped", "state idle"}, false},
+		{"stop a paused run", []string{"pause", "stop"}, []string{"done stopped", "state idle"}, false},
+		{"reset a paused run", []string{"pause", "reset"}, []string{"done stopped", "state idle", "state idle"}, false},
+		{"resume a stopped run", []string{"stop", "resume"}, nil, false},
+		{"resume a paused then stopped run", []string{"pause", "stop", "resume"}, nil, false},
+		{"stop twice", []string{"stop", "stop"}, nil, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, rec := newSession(t)
+			s.Handle(mlpStart(1, map[string]any{"epochs": 3.0, "batch_size": 16.0, "eval_train_size": 32.0}))
+			s.Step()
+			for _, c := range tt.commands {
+				rec.take()
+				s.Handle(map[string]any{"kind": c})
+			}
+			if got := kinds(rec.take()); !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("events of %q: %q, want %q", tt.commands[len(tt.commands)-1], got, tt.want)
+			}
+			if s.Running() != tt.running {
+				t.Errorf("Running() = %v, want %v", s.Running(), tt.running)
+			}
+		})
+	}
+}
