@@ -20,19 +20,15 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
 	"fashionlab/internal/headless"
-	"fashionlab/internal/static"
 )
 
 // state is the part of window.fashionlab.state() read here.
@@ -105,14 +101,14 @@ func main() {
 	if *ref != "" {
 		sites = []string{*ref, *dir}
 	}
-	servers := make([]*server, len(sites))
+	servers := make([]*headless.Server, len(sites))
 	for i, d := range sites {
-		srv, err := serve(d)
+		srv, err := headless.Serve(d)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "benchbrowser:", err)
 			os.Exit(1)
 		}
-		defer srv.close()
+		defer srv.Close()
 		servers[i] = srv
 	}
 	fmt.Printf("load average before: %s\n", loadAverage())
@@ -153,82 +149,7 @@ func main() {
 	fmt.Printf("  %-34s %s\n", "workers (as the page says) / SIMD", samples[last][0].workers+" / "+samples[last][0].simd)
 }
 
-// server serves a site folder on 127.0.0.1 and logs when how many
-// response bytes were written, so that the bytes sent before an instant
-// of the page's clock can be counted.
-type server struct {
-	url string
-	srv *http.Server
-	h   *static.Handler
-
-	mu   sync.Mutex
-	sent []sent
-}
-
-// sent is a write of n response body bytes at a wall-clock instant.
-type sent struct {
-	at time.Time
-	n  int
-}
-
-func serve(dir string) (*server, error) {
-	h, err := static.New(dir)
-	if err != nil {
-		return nil, err
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		h.Close()
-		return nil, fmt.Errorf("listen: %w", err)
-	}
-	s := &server{url: "http://" + ln.Addr().String() + "/", h: h}
-	s.srv = &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h.ServeHTTP(&countingWriter{ResponseWriter: w, s: s}, r)
-	})}
-	go s.srv.Serve(ln)
-	return s, nil
-}
-
-func (s *server) close() {
-	s.srv.Close()
-	s.h.Close()
-}
-
-// reset forgets the bytes sent so far.
-func (s *server) reset() {
-	s.mu.Lock()
-	s.sent = s.sent[:0]
-	s.mu.Unlock()
-}
-
-// bytesBefore returns the bytes written before t (every byte when t is
-// the zero time).
-func (s *server) bytesBefore(t time.Time) int64 {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var n int64
-	for _, w := range s.sent {
-		if t.IsZero() || w.at.Before(t) {
-			n += int64(w.n)
-		}
-	}
-	return n
-}
-
-type countingWriter struct {
-	http.ResponseWriter
-	s *server
-}
-
-func (c *countingWriter) Write(b []byte) (int, error) {
-	n, err := c.ResponseWriter.Write(b)
-	c.s.mu.Lock()
-	c.s.sent = append(c.s.sent, sent{at: time.Now(), n: n})
-	c.s.mu.Unlock()
-	return n, err
-}
-
-func measure(srv *server, mlpSteps, cnnSteps int) (sample, error) {
+func measure(srv *headless.Server, mlpSteps, cnnSteps int) (sample, error) {
 	var out sample
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
@@ -237,10 +158,10 @@ func measure(srv *server, mlpSteps, cnnSteps int) (sample, error) {
 		return out, err
 	}
 	defer b.Close()
-	srv.reset()
+	srv.ResetBytes()
 	// The custom demo's form holds the default MLP; autostart trains it
 	// as soon as the worker is ready.
-	if err := chromedp.Do(b.Ctx, chromedp.Navigate(srv.url+"?demo=custom&autostart=1")); err != nil {
+	if err := chromedp.Do(b.Ctx, chromedp.Navigate(srv.URL+"?demo=custom&autostart=1")); err != nil {
 		return out, err
 	}
 	s, err := wait(b.Ctx, func(s state) bool { return s.FirstStepMs != nil })
@@ -259,7 +180,7 @@ func measure(srv *server, mlpSteps, cnnSteps int) (sample, error) {
 		return out, fmt.Errorf("time origin: %w", err)
 	}
 	firstAt := time.UnixMicro(int64((origin + *s.FirstStepMs) * 1000))
-	out.firstBytes = float64(srv.bytesBefore(firstAt))
+	out.firstBytes = float64(srv.BytesBefore(firstAt))
 	out.workers, out.simd = "?", "?"
 	if s.Workers != nil {
 		out.workers = fmt.Sprint(*s.Workers)
@@ -270,7 +191,7 @@ func measure(srv *server, mlpSteps, cnnSteps int) (sample, error) {
 	if _, err := wait(b.Ctx, func(s state) bool { return s.CanvasReady }); err != nil {
 		return out, fmt.Errorf("canvas: %w", err)
 	}
-	out.loadBytes = float64(srv.bytesBefore(time.Time{}))
+	out.loadBytes = float64(srv.BytesBefore(time.Time{}))
 
 	// Each measured run is typed into the custom form and started with
 	// the Start button, replacing the run in progress, as a person would.

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"sync"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -28,8 +29,14 @@ type Server struct {
 	srv *http.Server
 	h   *static.Handler
 
-	mu    sync.Mutex
-	bytes int64 // response body bytes written
+	mu   sync.Mutex
+	sent []sent // response body writes, in order
+}
+
+// sent is a write of n response body bytes at a wall-clock instant.
+type sent struct {
+	at time.Time
+	n  int
 }
 
 // Serve starts serving dir.
@@ -51,18 +58,25 @@ func Serve(dir string) (*Server, error) {
 	return s, nil
 }
 
-// Bytes returns the response body bytes sent so far (compressed, as on the
-// wire without HTTP framing).
-func (s *Server) Bytes() int64 {
+// BytesBefore returns the response body bytes (compressed, as on the wire
+// without HTTP framing) written before t, or every byte when t is the zero
+// time.
+func (s *Server) BytesBefore(t time.Time) int64 {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.bytes
+	var n int64
+	for _, w := range s.sent {
+		if t.IsZero() || w.at.Before(t) {
+			n += int64(w.n)
+		}
+	}
+	return n
 }
 
-// ResetBytes sets the byte counter to zero.
+// ResetBytes forgets the writes so far.
 func (s *Server) ResetBytes() {
 	s.mu.Lock()
-	s.bytes = 0
+	s.sent = s.sent[:0]
 	s.mu.Unlock()
 }
 
@@ -80,7 +94,7 @@ type countingWriter struct {
 func (c *countingWriter) Write(b []byte) (int, error) {
 	n, err := c.ResponseWriter.Write(b)
 	c.s.mu.Lock()
-	c.s.bytes += int64(n)
+	c.s.sent = append(c.s.sent, sent{at: time.Now(), n: n})
 	c.s.mu.Unlock()
 	return n, err
 }
