@@ -13,13 +13,19 @@
 //
 // Usage:
 //
-//	go run ./cmd/benchbrowser [-dir site-build] [-ref DIR] [-reps 3] [-mlp-steps 40] [-cnn-steps 12]
+//	go run ./cmd/benchbrowser [-dir site-build] [-ref DIR] [-reps 3] [-mlp-steps 40] [-cnn-steps 12] [-timeline]
+//
+// With -timeline, every repetition also prints its start-up: each file
+// served (when its first and last bytes were written, and how many) and
+// the page's and the worker's fashionlab:… performance marks, in
+// milliseconds after navigation, up to the first step.
 package main
 
 import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"slices"
 	"strings"
@@ -92,6 +98,7 @@ func main() {
 	reps := flag.Int("reps", 3, "repetitions")
 	mlpSteps := flag.Int("mlp-steps", 40, "timed MLP steps (batch 128)")
 	cnnSteps := flag.Int("cnn-steps", 12, "timed CNN steps (batch 128)")
+	showTimeline := flag.Bool("timeline", false, "print each repetition's start-up timeline")
 	flag.Parse()
 	if _, err := os.Stat(headless.ChromiumPath); err != nil {
 		fmt.Fprintln(os.Stderr, "benchbrowser: needs", headless.ChromiumPath, "(apt-get install chromium)")
@@ -115,7 +122,12 @@ func main() {
 	samples := make([][]sample, len(sites))
 	for i := range *reps {
 		for k, srv := range servers {
-			s, err := measure(srv, *mlpSteps, *cnnSteps)
+			var tl io.Writer
+			if *showTimeline {
+				tl = os.Stdout
+				fmt.Printf("rep %d %s: start-up timeline (ms after navigation)\n", i+1, sites[k])
+			}
+			s, err := measure(srv, *mlpSteps, *cnnSteps, tl)
 			if err != nil {
 				fmt.Fprintf(os.Stderr, "benchbrowser: %s, repetition %d: %v\n", sites[k], i+1, err)
 				os.Exit(1)
@@ -149,7 +161,9 @@ func main() {
 	fmt.Printf("  %-34s %s\n", "workers (as the page says) / SIMD", samples[last][0].workers+" / "+samples[last][0].simd)
 }
 
-func measure(srv *headless.Server, mlpSteps, cnnSteps int) (sample, error) {
+// measure runs one repetition in a fresh browser; with timeline not nil,
+// it writes the start-up timeline there.
+func measure(srv *headless.Server, mlpSteps, cnnSteps int, timeline io.Writer) (sample, error) {
 	var out sample
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
@@ -181,6 +195,11 @@ func measure(srv *headless.Server, mlpSteps, cnnSteps int) (sample, error) {
 	}
 	firstAt := time.UnixMicro(int64((origin + *s.FirstStepMs) * 1000))
 	out.firstBytes = float64(srv.BytesBefore(firstAt))
+	if timeline != nil {
+		if err := writeTimeline(b.Ctx, timeline, srv, origin, *s.FirstStepMs); err != nil {
+			return out, fmt.Errorf("timeline: %w", err)
+		}
+	}
 	out.workers, out.simd = "?", "?"
 	if s.Workers != nil {
 		out.workers = fmt.Sprint(*s.Workers)
@@ -282,13 +301,67 @@ func wait(ctx context.Context, ok func(state) bool) (state, error) {
 	}
 }
 
-// workerUsesSIMD attaches to the training worker and reports whether its
-// bootstrap installed the SIMD kernel (site/simd.js), which the worker's Go
-// code picks up when it creates its matrix engine.
-func workerUsesSIMD(ctx context.Context) (bool, error) {
+// mark is a performance mark: its name and time in ms since the Unix epoch.
+type mark struct {
+	Name string  `json:"name"`
+	At   float64 `json:"at"`
+}
+
+// marksJS reads a global scope's fashionlab:… performance marks.
+const marksJS = `performance.getEntriesByType('mark').filter((m) => m.name.startsWith('fashionlab:')).map((m) => ({name: m.name, at: performance.timeOrigin + m.startTime}))`
+
+// writeTimeline writes the files served and the page's and the training
+// worker's marks up to the first step (until, ms after origin, the
+// navigation's start in ms since the Unix epoch), in time order.
+func writeTimeline(ctx context.Context, w io.Writer, srv *headless.Server, origin, until float64) error {
+	type line struct {
+		at   float64
+		text string
+	}
+	var lines []line
+	ms := func(t time.Time) float64 { return float64(t.UnixMicro())/1000 - origin }
+	for _, r := range srv.Requests() {
+		if ms(r.First) > until {
+			continue
+		}
+		lines = append(lines, line{ms(r.First), fmt.Sprintf("%-40s %9.3f MB, last byte %6.0f", r.Path, float64(r.Bytes)/1e6, ms(r.Last))})
+	}
+	page, err := chromedp.Run(ctx, chromedp.Evaluate[[]mark](marksJS))
+	if err != nil {
+		return err
+	}
+	worker, err := inWorker(ctx, func(wctx context.Context) ([]mark, error) {
+		return chromedp.Run(wctx, chromedp.Evaluate[[]mark](marksJS))
+	})
+	if err != nil {
+		return err
+	}
+	for who, marks := range map[string][]mark{"page": page, "worker": worker} {
+		for _, m := range marks {
+			lines = append(lines, line{m.At - origin, fmt.Sprintf("%-6s %s", who, strings.TrimPrefix(m.Name, "fashionlab:"))})
+		}
+	}
+	slices.SortStableFunc(lines, func(a, b line) int {
+		switch {
+		case a.at < b.at:
+			return -1
+		case a.at > b.at:
+			return 1
+		}
+		return 0
+	})
+	for _, l := range lines {
+		fmt.Fprintf(w, "  %7.0f  %s\n", l.at, l.text)
+	}
+	return nil
+}
+
+// inWorker runs f in the training worker's context.
+func inWorker[T any](ctx context.Context, f func(context.Context) (T, error)) (T, error) {
+	var zero T
 	targets, err := chromedp.Targets(ctx)
 	if err != nil {
-		return false, err
+		return zero, err
 	}
 	for _, t := range targets {
 		if t.Type != "worker" || !strings.HasSuffix(t.URL, "/worker.js") {
@@ -296,9 +369,18 @@ func workerUsesSIMD(ctx context.Context) (bool, error) {
 		}
 		wctx, cancel := chromedp.NewContext(ctx, chromedp.WithTargetID(t.TargetID))
 		defer cancel()
-		return chromedp.Run(wctx, chromedp.Evaluate[bool](`typeof self.fashionlabGemmSIMD === 'function'`))
+		return f(wctx)
 	}
-	return false, fmt.Errorf("no training worker among %d targets", len(targets))
+	return zero, fmt.Errorf("no training worker among %d targets", len(targets))
+}
+
+// workerUsesSIMD attaches to the training worker and reports whether its
+// bootstrap installed the SIMD kernel (site/simd.js), which the worker's Go
+// code picks up when it creates its matrix engine.
+func workerUsesSIMD(ctx context.Context) (bool, error) {
+	return inWorker(ctx, func(wctx context.Context) (bool, error) {
+		return chromedp.Run(wctx, chromedp.Evaluate[bool](`typeof self.fashionlabGemmSIMD === 'function'`))
+	})
 }
 
 // yesNo spells a boolean for the report.

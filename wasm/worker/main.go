@@ -28,6 +28,7 @@ func main() {
 	// engine single-threaded too.
 	runtime.GOMAXPROCS(1)
 	global := js.Global()
+	mark(global, "go-main")
 	forms := make(chan map[string]any, queueSize)
 	onMessage := js.FuncOf(func(this js.Value, args []js.Value) any {
 		// Never block here: convert, queue, return to the event loop.
@@ -42,6 +43,7 @@ func main() {
 		select {}
 	}
 	global.Delete("fashionlabSubset")
+	mark(global, "subset-decoded")
 	s := session.NewStreaming(d, post)
 	s.Ready()
 	// Commands that arrived while the wasm binary was starting.
@@ -53,6 +55,14 @@ func main() {
 	}
 	go s.Loop(forms)
 	select {}
+}
+
+// mark records a start-up instant in the worker's performance timeline
+// as fashionlab:name.
+func mark(global js.Value, name string) {
+	if p := global.Get("performance"); p.Truthy() {
+		p.Call("mark", "fashionlab:"+name)
+	}
 }
 
 // receive queues one command in map form, or answers that the queue is
