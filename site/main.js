@@ -67,6 +67,7 @@ async function main() {
   let training, visual, exchange, everReady = false;
   const client = new WorkerClient({
     url: 'worker.js',
+    early: self.fashionlabEarlyWorker, // started by index.html
     onEvent: (m) => {
       if (m.kind === Event.ready) return onReady(m);
       if (training.handle(m) || visual.handle(m) || exchange.handle(m)) return;

@@ -28,7 +28,12 @@ const answers = { [Command.count]: Event.paramCount, [Command.matchDepth]: Event
  * per dead worker, before it is replaced.
  */
 export class WorkerClient {
-  /** @param {{url: string, onEvent: function(object), onDeath: function(string)}} opts */
+  /**
+   * early, when given, is a worker of opts.url already started, with the
+   * events it sent before this client existed ({worker, events}): the
+   * client takes it over as its first worker.
+   * @param {{url: string, onEvent: function(object), onDeath: function(string), early?: {worker: Worker, events: Event[]}}} opts
+   */
   constructor(opts) {
     this.opts = opts;
     this.nextId = 1;
@@ -40,7 +45,9 @@ export class WorkerClient {
 
   /** spawn starts a fresh worker. */
   spawn() {
-    const w = new Worker(this.opts.url);
+    const early = this.opts.early;
+    this.opts.early = null;
+    const w = early ? early.worker : new Worker(this.opts.url);
     this.worker = w;
     this.dead = false;
     w.onmessage = (e) => { if (this.worker === w) this.receive(e.data); };
@@ -49,6 +56,9 @@ export class WorkerClient {
       if (this.worker === w) this.die(`the training program failed with "${e.message || 'an uncaught error'}"`);
     };
     w.onmessageerror = () => { if (this.worker === w) this.die('a message from the training program could not be read'); };
+    // The early events are handled once the page's current script is done
+    // (it is still wiring its handlers), before any later event.
+    if (early) queueMicrotask(() => { for (const e of early.events) ({ message: w.onmessage, error: w.onerror, messageerror: w.onmessageerror })[e.type](e); });
   }
 
   /** restart replaces a dead (or live) worker with a new one. */
