@@ -20,8 +20,8 @@ type Data struct {
 	dec     *assets.SubsetDecoder
 	header  assets.SubsetHeader
 	streams map[streamKey]*assets.SplitStream
-	subset  *assets.Subset               // once complete
-	err     error                        // a decoding or download error: no more data
+	subset  *assets.Subset // once complete
+	err     error          // a decoding or download error: no more data
 
 	fetch    func() // asks for the rest of the stream
 	fetching bool
