@@ -30,9 +30,15 @@ func main() {
 	global := js.Global()
 	mark(global, "go-main")
 	forms := make(chan map[string]any, queueSize)
+	started := false
 	onMessage := js.FuncOf(func(this js.Value, args []js.Value) any {
 		// Never block here: convert, queue, return to the event loop.
-		receive(forms, args[0].Get("data"))
+		data := args[0].Get("data")
+		if !started && data.Get("kind").String() == protocol.KindStart {
+			started = true
+			mark(global, "start-received")
+		}
+		receive(forms, data)
 		return nil
 	})
 	global.Set("onmessage", onMessage)
@@ -44,7 +50,7 @@ func main() {
 	}
 	global.Delete("fashionlabSubset")
 	mark(global, "subset-decoded")
-	s := session.NewStreaming(d, post)
+	s := session.NewStreaming(d, markFirstStep(global, post))
 	s.Ready()
 	// Commands that arrived while the wasm binary was starting.
 	if pending := global.Get("fashionlabPending"); pending.Truthy() {
@@ -62,6 +68,19 @@ func main() {
 func mark(global js.Value, name string) {
 	if p := global.Get("performance"); p.Truthy() {
 		p.Call("mark", "fashionlab:"+name)
+	}
+}
+
+// markFirstStep returns post, which also marks the first step statistics
+// it sends as first-step-sent.
+func markFirstStep(global js.Value, post func(protocol.Message)) func(protocol.Message) {
+	sent := false
+	return func(m protocol.Message) {
+		post(m)
+		if _, ok := m.(protocol.Steps); ok && !sent {
+			sent = true
+			mark(global, "first-step-sent")
+		}
 	}
 }
 
