@@ -29,10 +29,10 @@ const answers = { [Command.count]: Event.paramCount, [Command.matchDepth]: Event
  */
 export class WorkerClient {
   /**
-   * early, when given, is a worker of opts.url already started, with the
-   * events it sent before this client existed ({worker, events}): the
-   * client takes it over as its first worker.
-   * @param {{url: string, onEvent: function(object), onDeath: function(string), early?: {worker: Worker, events: Event[]}}} opts
+   * early, when given, is a worker already started, with the events it
+   * sent before this client existed ({worker, url, events}): the client
+   * takes it over as its first worker if it runs opts.url, else ends it.
+   * @param {{url: string, onEvent: function(object), onDeath: function(string), early?: {worker: Worker, url: string, events: Event[]}}} opts
    */
   constructor(opts) {
     this.opts = opts;
@@ -45,8 +45,12 @@ export class WorkerClient {
 
   /** spawn starts a fresh worker. */
   spawn() {
-    const early = this.opts.early;
+    let early = this.opts.early;
     this.opts.early = null;
+    if (early && early.url !== this.opts.url) {
+      early.worker.terminate();
+      early = null;
+    }
     const w = early ? early.worker : new Worker(this.opts.url);
     this.worker = w;
     this.dead = false;
