@@ -72,32 +72,65 @@ const (
 	FileName       = "gemm-simd.wasm"
 	GlobalName     = "fashionlabGemmSIMD"
 	GlobalPackName = "fashionlabGemmSIMDPackBT"
+	// GlobalKernelsName names the global object holding all the module's
+	// exports, the element-wise kernels' among them (see ops.go).
+	GlobalKernelsName = "fashionlabSIMDKernels"
 )
+
+// function is one function of the module: its export name, parameter and
+// result types, and body.
+type function struct {
+	name    string
+	params  []byte
+	results []byte
+	body    []byte
+}
+
+func i32s(n int) []byte {
+	t := make([]byte, n)
+	for i := range t {
+		t[i] = typeI32
+	}
+	return t
+}
+
+// functions lists the module's functions in their index order.
+func functions() []function {
+	gemm := i32s(numParams)
+	gemm[pAlpha], gemm[pBeta] = typeF32, typeF32
+	adam := i32s(adParams)
+	for i := adOmB1; i < adParams; i++ {
+		adam[i] = typeF32
+	}
+	return []function{
+		{ExportName, gemm, nil, macroKernel()},
+		{ExportPackName, i32s(numPackParams), nil, packKernel()},
+		{ExportMaxPool, i32s(mpParams), []byte{typeI32}, maxPoolKernel()},
+		{ExportScatter, i32s(scParams), nil, scatterKernel()},
+		{ExportIm2col, i32s(icParams), nil, patchKernel(false)},
+		{ExportCol2im, i32s(icParams), nil, patchKernel(true)},
+		{ExportAdam, adam, nil, adamKernel()},
+	}
+}
 
 // Module returns the encoded module. It is deterministic: the same bytes on
 // every call.
 func Module() []byte {
+	fns := functions()
+	n := uint32(len(fns))
 	var m buf
 	m.byte(0x00, 'a', 's', 'm', 0x01, 0x00, 0x00, 0x00)
 
-	// Type section: the kernel's and the packing function's types.
+	// Type section: function i has type i.
 	var t buf
-	t.u32(2)
-	t.byte(typeFunc)
-	params := make([]byte, numParams)
-	for i := range params {
-		params[i] = typeI32
+	t.u32(n)
+	for _, f := range fns {
+		t.byte(typeFunc)
+		t.u32(uint32(len(f.params)))
+		t.byte(f.params...)
+		t.u32(uint32(len(f.results)))
+		t.byte(f.results...)
 	}
-	params[pAlpha], params[pBeta] = typeF32, typeF32
-	t.u32(uint32(len(params)))
-	t.byte(params...)
-	t.u32(0) // no results
-	t.byte(typeFunc)
-	t.u32(numPackParams)
-	for range numPackParams {
-		t.byte(typeI32)
-	}
-	t.u32(0)
 	m.section(1, t.b)
 
 	// Import section: the memory, no maximum (Go's memory grows).
@@ -109,18 +142,19 @@ func Module() []byte {
 	im.u32(1)
 	m.section(2, im.b)
 
-	// Function section: function i has type i.
+	// Function section.
 	var f buf
-	f.u32(2)
-	f.u32(0)
-	f.u32(1)
+	f.u32(n)
+	for i := range fns {
+		f.u32(uint32(i))
+	}
 	m.section(3, f.b)
 
 	// Export section.
 	var ex buf
-	ex.u32(2)
-	for i, name := range []string{ExportName, ExportPackName} {
-		ex.name(name)
+	ex.u32(n)
+	for i, fn := range fns {
+		ex.name(fn.name)
 		ex.byte(0x00) // function
 		ex.u32(uint32(i))
 	}
@@ -128,10 +162,10 @@ func Module() []byte {
 
 	// Code section.
 	var c buf
-	c.u32(2)
-	for _, body := range [][]byte{macroKernel(), packKernel()} {
-		c.u32(uint32(len(body)))
-		c.b = append(c.b, body...)
+	c.u32(n)
+	for _, fn := range fns {
+		c.u32(uint32(len(fn.body)))
+		c.b = append(c.b, fn.body...)
 	}
 	m.section(10, c.b)
 	return m.b
