@@ -85,9 +85,13 @@ func scatterSIMD(d, y, dy []float32, arg []int32, gb []float32, n, positions, C,
 }
 
 // im2colSIMD is im2colHWC with the module's kernel, for unpadded
-// convolutions; it reports false, having done nothing, where it does not
-// apply.
+// convolutions whose kernel rows hold at least one vector (k·C ≥ 4: the
+// first layer's rows of 3 values copy as fast in Go); it reports false,
+// having done nothing, where it does not apply.
 func im2colSIMD(g ConvGeometry, b0, b1 int, x, cols []float32) bool {
+	if g.Kernel*g.InC < 4 {
+		return false
+	}
 	return patchSIMD(simdOps.im2col, g, b0, b1, x, cols)
 }
 

@@ -198,7 +198,9 @@ func TestSIMDPatches(t *testing.T) {
 		x, _ := fill(rng, batch*imgSize, 0, false)
 		cols, _ := fill(rng, batch*rows*k, 0, false)
 		want := append([]float32(nil), cols...)
-		if !im2colSIMD(g, b0, b1, x, cols) {
+		// The kernel itself, also for rows shorter than a vector, which
+		// im2colSIMD leaves to Go.
+		if !patchSIMD(simdOps.im2col, g, b0, b1, x, cols) {
 			t.Fatalf("%+v: im2col did not run", g)
 		}
 		im2colHWCGo(g, b0, b1, x, want)
@@ -216,5 +218,81 @@ func TestSIMDPatches(t *testing.T) {
 	padded := ConvGeometry{InH: 9, InW: 8, InC: 4, OutC: 5, Kernel: 3, Stride: 1, Padding: 1}
 	if im2colSIMD(padded, 0, 1, make([]float32, 9*8*4), make([]float32, 72*36)) {
 		t.Error("im2col ran for a padded convolution, which it does not handle")
+	}
+}
+
+// BenchmarkSIMDKernels times each element-wise kernel against its pure-Go
+// twin on a chunk of 16 images of the default CNN's layers (the fused
+// op's chunk at batch 128): go runs the twin, simd the module's kernel.
+// The figure of interest is the ratio of the two.
+func BenchmarkSIMDKernels(b *testing.B) {
+	if simdOps.maxPool.IsUndefined() {
+		b.Skip("the SIMD kernels are not installed (run through site/simd.js)")
+	}
+	const n = 16
+	rng := rand.New(rand.NewPCG(79, 80))
+	for _, pg := range []PoolGeometry{{H: 26, W: 26, C: 16}, {H: 11, W: 11, C: 32}} {
+		inSize, outSize := pg.H*pg.W*pg.C, pg.H/2*(pg.W/2)*pg.C
+		x, _ := fill(rng, n*inSize, 0, false)
+		y, arg := make([]float32, n*outSize), make([]int32, n*outSize)
+		name := fmt.Sprintf("%dx%dx%d", pg.H, pg.W, pg.C)
+		b.Run("maxpool/"+name+"/go", func(b *testing.B) {
+			for b.Loop() {
+				for i := range n {
+					maxPoolImageGo(pg, true, x[i*inSize:(i+1)*inSize], y[i*outSize:(i+1)*outSize], arg[i*outSize:(i+1)*outSize], 0)
+				}
+			}
+		})
+		b.Run("maxpool/"+name+"/simd", func(b *testing.B) {
+			for b.Loop() {
+				poolImagesSIMD(pg, true, x, y, arg, n, 0, 0)
+			}
+		})
+		dy, _ := fill(rng, n*outSize, 0, false)
+		d, gb := make([]float32, n*inSize), make([]float32, pg.C)
+		b.Run("scatter/"+name+"/go", func(b *testing.B) {
+			for b.Loop() {
+				for i := range n {
+					scatterImageGo(d[i*inSize:(i+1)*inSize], y[i*outSize:(i+1)*outSize], dy[i*outSize:(i+1)*outSize], arg[i*outSize:(i+1)*outSize], gb)
+				}
+			}
+		})
+		b.Run("scatter/"+name+"/simd", func(b *testing.B) {
+			for b.Loop() {
+				scatterSIMD(d, y, dy, arg, gb, n, outSize/pg.C, pg.C, inSize)
+			}
+		})
+	}
+	for _, g := range []ConvGeometry{
+		{InH: 28, InW: 28, InC: 1, OutC: 16, Kernel: 3, Stride: 1},
+		{InH: 13, InW: 13, InC: 16, OutC: 32, Kernel: 3, Stride: 1},
+		{InH: 5, InW: 5, InC: 32, OutC: 48, Kernel: 3, Stride: 1},
+	} {
+		x, _ := fill(rng, n*g.InH*g.InW*g.InC, 0, false)
+		cols, _ := fill(rng, n*g.OutH()*g.OutW()*g.PatchSize(), 0, false)
+		name := fmt.Sprintf("%dx%dx%d", g.InH, g.InW, g.InC)
+		b.Run("im2col/"+name+"/go", func(b *testing.B) {
+			for b.Loop() {
+				im2colHWCGo(g, 0, n, x, cols)
+			}
+		})
+		b.Run("im2col/"+name+"/simd", func(b *testing.B) {
+			for b.Loop() {
+				patchSIMD(simdOps.im2col, g, 0, n, x, cols)
+			}
+		})
+		if g.InC == 1 {
+			continue // the first layer's input needs no gradient
+		}
+		b.Run("col2im/"+name+"/go", func(b *testing.B) {
+			for b.Loop() {
+				col2imHWCGo(g, 0, n, cols, x)
+			}
+		})
+		b.Run("col2im/"+name+"/simd", func(b *testing.B) {
+			for b.Loop() {
+				col2imSIMD(g, 0, n, cols, x)
+			}
+		})
 	}
 }
