@@ -1,17 +1,19 @@
 // Package wasmsimd encodes a small WebAssembly module with a SIMD128
-// matrix-multiply macro-kernel for the GOOS=js build of package gemm.
+// matrix-multiply macro-kernel for the GOOS=js build of package gemm, and
+// the element-wise kernels of the convolutional network's other passes and
+// of Adam for packages ops and train.
 //
 // Go's WebAssembly port emits no SIMD instructions. This module, written
 // byte by byte here (no external toolchain), imports the Go instance's
 // linear memory (exported by Go as "mem", imported here as env.mem) and
 // works on Go's slices in place: the address of a slice element in Go,
 // uintptr(unsafe.Pointer(&s[i])), is its byte offset in that memory. The
-// site's worker instantiates the module next to Go's and hands its export
-// to Go, which calls it once per block product (see package gemm).
+// site's worker instantiates the module next to Go's and hands its exports
+// to Go, which calls the kernel once per block product (see package gemm).
 //
 // # The kernel
 //
-// The module exports one function,
+// The module exports the kernel
 //
 //	gemm(kb, mb, nb, a, ars, aps, apan, b, bps, bpan, bedge, c, ldc i32,
 //	     alpha, beta f32, tile i32)
@@ -44,6 +46,16 @@
 // with the same k blocking. The module only accesses memory through the
 // addresses it is given, so Go's memory growing between calls does not
 // concern it.
+//
+// # The element-wise kernels
+//
+// maxpool, scatter, im2col, col2im and adam (see ops.go) each do a whole
+// operation per call: the 2×2 max-pool of a chunk of images with its
+// winners, its backward scatter with the bias-gradient sums, the patch
+// matrix of an unpadded convolution and its adjoint, and Adam's update of
+// a parameter tensor. Each computes the bits of its pure-Go twin.
+// The site's worker script exposes them to Go as the properties of the
+// global object GlobalKernelsName.
 package wasmsimd
 
 // Tile shape of the macro-kernel: TileRows rows of A by TileCols columns of
