@@ -11,7 +11,7 @@ self.onmessage = (e) => self.fashionlabPending.push(e.data);
 (async () => {
   const manifest = await (await fetch('build.json', { cache: 'no-cache' })).json();
   importScripts(manifest.wasm_exec);
-  importScripts('simd.js');
+  importScripts('simd.js', 'shards.js');
   const go = new Go();
   const parts = manifest.subset_parts;
   const [first, wasm] = await Promise.all([
@@ -39,6 +39,7 @@ self.onmessage = (e) => self.fashionlabPending.push(e.data);
       onEnd('');
     })().catch((err) => onEnd(String(err.message || err)));
   };
+  fashionlabStartShards(wasm.module, manifest.wasm_exec);
   await fashionlabInstallSIMD(wasm.instance.exports.mem, 'gemm-simd.wasm');
   go.run(wasm.instance);
 })().catch((err) => {

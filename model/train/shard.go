@@ -3,6 +3,7 @@ package train
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/nlpodyssey/spago/ag"
 
@@ -219,12 +220,19 @@ func (t *Trainer) ShardError() error {
 	return err
 }
 
+// shardCount returns the shards of the next batch (1 without Shards).
+func (t *Trainer) shardCount() int {
+	if t.shards == nil {
+		return 1
+	}
+	return max(t.shards.Count(), 1)
+}
+
 // shardedGradient computes the gradient of the current batch (t.batchX,
 // t.batchY, rows rows) as shards: sends shards 1 … n−1, computes shard 0,
 // receives the others (computing any that failed), and adds the shards'
 // gradients into the parameters' in shard order.
-func (t *Trainer) shardedGradient(rows int) ShardResult {
-	n := t.shards.Count()
+func (t *Trainer) shardedGradient(rows, n int) ShardResult {
 	params := t.net.Params()
 	size := t.net.NumParams()
 	t.flatW = FlattenValues(params, t.flatW)
@@ -232,7 +240,9 @@ func (t *Trainer) shardedGradient(rows int) ShardResult {
 	for len(t.shardGrad) < n {
 		t.shardGrad = append(t.shardGrad, nil)
 	}
-	sent := make([]bool, n)
+	t.sent = slices.Grow(t.sent[:0], n)[:n]
+	sent := t.sent
+	clear(sent)
 	for i := 1; i < n; i++ {
 		lo, hi := ShardRange(rows, n, i)
 		if err := t.shards.Send(i, cfg, t.flatW, t.batchX[lo*assets.ImagePixels:hi*assets.ImagePixels], t.batchY[lo:hi], rows); err != nil {

@@ -102,6 +102,7 @@ type Trainer struct {
 	shards    Shards
 	flatW     []float32
 	shardGrad [][]float32
+	sent      []bool
 	shardErr  error
 }
 
@@ -203,8 +204,8 @@ func (t *Trainer) Step() (StepStats, bool) {
 		t.batchY = append(t.batchY, t.data.Train.Y[i])
 	}
 	stats := StepStats{Epoch: t.epoch + 1, Step: t.step + 1, Steps: t.StepsPerEpoch(), Images: rows}
-	if t.shards != nil && t.shards.Count() > 1 {
-		r := t.shardedGradient(rows)
+	if n := t.shardCount(); n > 1 {
+		r := t.shardedGradient(rows, n)
 		stats.Loss = float64(float32(r.LossSum / float64(rows)))
 		stats.Accuracy = float64(r.Correct) / float64(rows)
 		stats.Clamped = r.Clamped
