@@ -25,6 +25,7 @@ function fashionlabStartShards(module, wasmExec) {
   const host = {
     helpers: [],
     active: [],
+    answered: 0, // shards the helpers computed
     onresult: null,
     onchange: null,
     ready() { return this.helpers.filter((h) => h.ready && !h.dead).length; },
@@ -61,6 +62,7 @@ function fashionlabStartShards(module, wasmExec) {
         fail(d.failed);
       } else {
         h.pending = null;
+        if (!d.error) host.answered++;
         if (host.onresult) host.onresult(d);
       }
     };
