@@ -1,7 +1,11 @@
 // FashionLab helper workers for data-parallel training, loaded by worker.js.
-// fashionlabStartShards starts workers−1 helper Web Workers (the count comes
-// from the worker's name, "workers=N", which the page sets), each running the
-// training worker's own compiled module in helper mode (shard-worker.js). The
+// fashionlabShardHost(module, wasmExec) prepares self.fashionlabShards; its
+// start() starts workers−1 helper Web Workers (the count comes from the
+// worker's name, "workers=N", which the page sets), each running the training
+// worker's own compiled module in helper mode (shard-worker.js). worker.js
+// calls start() after the first training step or once the page has been idle
+// for a moment, so the helpers' start-up stays off the path to the first step.
+// The
 // Go training program (wasm/worker/shards.go) drives them through
 // self.fashionlabShards: begin(seq) takes the helpers ready now for one step,
 // post(i, request) hands shard i to the (i−1)-th of them, and the helpers'
@@ -18,10 +22,14 @@ function fashionlabWorkerCount(name) {
   return m ? Math.min(Math.max(Number(m[1]), 1), 16) : 1;
 }
 
-/** fashionlabStartShards starts the helpers for module (a WebAssembly.Module); wasmExec is wasm_exec.js's URL. */
-function fashionlabStartShards(module, wasmExec) {
+/**
+ * fashionlabShardHost prepares the helpers of module (a WebAssembly.Module;
+ * wasmExec is wasm_exec.js's URL) as self.fashionlabShards and returns it,
+ * or null when the worker trains alone.
+ */
+function fashionlabShardHost(module, wasmExec) {
   const helpers = fashionlabWorkerCount(self.name) - 1;
-  if (helpers < 1) return;
+  if (helpers < 1) return null;
   const host = {
     helpers: [],
     active: [],
@@ -42,7 +50,12 @@ function fashionlabStartShards(module, wasmExec) {
     },
   };
   const changed = () => { if (host.onchange) host.onchange(host.ready()); };
-  for (let k = 0; k < helpers; k++) {
+  /** start starts the helpers (once). */
+  host.start = () => {
+    if (host.helpers.length) return;
+    for (let k = 0; k < helpers; k++) host.helpers.push(startHelper(k));
+  };
+  const startHelper = (k) => {
     const h = { worker: new Worker('shard-worker.js', { name: `helper ${k + 1}` }), ready: false, dead: false, pending: null };
     const fail = (why) => {
       if (h.dead) return;
@@ -72,7 +85,8 @@ function fashionlabStartShards(module, wasmExec) {
     };
     h.worker.onmessageerror = () => fail('a message could not be read');
     h.worker.postMessage({ module, wasmExec });
-    host.helpers.push(h);
-  }
+    return h;
+  };
   self.fashionlabShards = host;
+  return host;
 }

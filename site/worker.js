@@ -22,9 +22,14 @@ self.onmessage = (e) => self.fashionlabPending.push(e.data);
     WebAssembly.instantiateStreaming(fetch(manifest.worker), go.importObject),
   ]);
   self.fashionlabSubset = new Uint8Array(first);
+  // The helper workers start after the first step (which asks for the rest
+  // of the data) or after a second without one.
+  const shards = fashionlabShardHost(wasm.module, manifest.wasm_exec);
+  if (shards) setTimeout(shards.start, 1000);
   // fetchRest streams the other parts to onChunk(Uint8Array), then calls
   // onEnd('') or onEnd(message) on a failure.
   self.fashionlabFetchRest = (onChunk, onEnd) => {
+    if (shards) shards.start();
     (async () => {
       for (const name of parts.slice(1)) {
         const r = await fetch(name);
@@ -39,7 +44,6 @@ self.onmessage = (e) => self.fashionlabPending.push(e.data);
       onEnd('');
     })().catch((err) => onEnd(String(err.message || err)));
   };
-  fashionlabStartShards(wasm.module, manifest.wasm_exec);
   await fashionlabInstallSIMD(wasm.instance.exports.mem, 'gemm-simd.wasm');
   go.run(wasm.instance);
 })().catch((err) => {
