@@ -1,7 +1,6 @@
 package train
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 
@@ -152,7 +151,7 @@ func (s *ShardWorker) Compute(cfg model.Config, weights, x []float32, y []uint8,
 // shard 0 itself, between Send and Receive.
 type Shards interface {
 	// Count returns how many shards the next batch is cut into (1: none
-	// is sent).
+	// is sent). The Trainer calls it once per step, before any Send.
 	Count() int
 	// Send hands shard i (1 ≤ i < Count()) to its worker: the network's
 	// configuration and flattened weights, the shard's inputs and labels,
@@ -256,19 +255,17 @@ func (t *Trainer) shardedGradient(rows, n int) ShardResult {
 		if len(t.shardGrad[i]) != size {
 			t.shardGrad[i] = make([]float32, size)
 		}
-		lo, hi := ShardRange(rows, n, i)
-		var r ShardResult
-		var err error = errLocal
 		if sent[i] {
-			r, err = t.shards.Receive(i, t.shardGrad[i])
-			if err != nil {
-				t.shardErr = fmt.Errorf("train: shard %d of %d: %w", i, n, err)
+			r, err := t.shards.Receive(i, t.shardGrad[i])
+			if err == nil {
+				total.add(r)
+				continue
 			}
+			t.shardErr = fmt.Errorf("train: shard %d of %d: %w", i, n, err)
 		}
-		if err != nil {
-			r = ShardGradient(t.net, &t.ws, t.batchX[lo*assets.ImagePixels:hi*assets.ImagePixels], t.batchY[lo:hi], rows, t.shardGrad[i])
-		}
-		total.add(r)
+		// Shard 0, or one that its worker did not compute.
+		lo, hi := ShardRange(rows, n, i)
+		total.add(ShardGradient(t.net, &t.ws, t.batchX[lo*assets.ImagePixels:hi*assets.ImagePixels], t.batchY[lo:hi], rows, t.shardGrad[i]))
 	}
 	off := 0
 	for _, p := range params {
@@ -283,6 +280,3 @@ func (t *Trainer) shardedGradient(rows, n int) ShardResult {
 	}
 	return total
 }
-
-// errLocal marks a shard the Trainer computes itself (shard 0).
-var errLocal = errors.New("train: computed here")

@@ -397,9 +397,6 @@ func (w *Session) step() {
 	begin := time.Now()
 	st, endOfEpoch := w.trainer.Step()
 	elapsed := time.Since(begin).Seconds()
-	// A failed shard was computed here, so the step is complete; the
-	// worker script reports the helper's loss through the Workers count.
-	_ = w.trainer.ShardError()
 	w.steps++
 	if len(w.loss) == 0 {
 		w.firstStep = w.steps
