@@ -16,7 +16,7 @@ export const Command = Object.freeze({
 export const Event = Object.freeze({
   ready: EVENTS.READY, started: EVENTS.STARTED, steps: EVENTS.STEPS, epoch: EVENTS.EPOCH, state: EVENTS.STATE, done: EVENTS.DONE,
   paramCount: EVENTS.PARAM_COUNT, depthMatch: EVENTS.DEPTH_MATCH,
-  activations: EVENTS.ACTIVATIONS, predictions: EVENTS.PREDICTIONS, weights: EVENTS.WEIGHTS, image: EVENTS.IMAGE, error: EVENTS.ERROR,
+  activations: EVENTS.ACTIVATIONS, predictions: EVENTS.PREDICTIONS, weights: EVENTS.WEIGHTS, image: EVENTS.IMAGE, workers: EVENTS.WORKERS, error: EVENTS.ERROR,
 });
 
 /** Requests answered by an event carrying the same id. */
@@ -29,10 +29,11 @@ const answers = { [Command.count]: Event.paramCount, [Command.matchDepth]: Event
  */
 export class WorkerClient {
   /**
-   * early, when given, is a worker already started, with the events it
-   * sent before this client existed ({worker, url, events}): the client
-   * takes it over as its first worker if it runs opts.url, else ends it.
-   * @param {{url: string, onEvent: function(object), onDeath: function(string), early?: {worker: Worker, url: string, events: Event[]}}} opts
+   * name is the worker's name ("workers=N"). early, when given, is a
+   * worker already started, with the events it sent before this client
+   * existed ({worker, url, name, events}): the client takes it over as its
+   * first worker if it runs opts.url under opts.name, else ends it.
+   * @param {{url: string, name: string, onEvent: function(object), onDeath: function(string), early?: {worker: Worker, url: string, name: string, events: Event[]}}} opts
    */
   constructor(opts) {
     this.opts = opts;
@@ -47,11 +48,11 @@ export class WorkerClient {
   spawn() {
     let early = this.opts.early;
     this.opts.early = null;
-    if (early && early.url !== this.opts.url) {
+    if (early && (early.url !== this.opts.url || early.name !== (this.opts.name || ''))) {
       early.worker.terminate();
       early = null;
     }
-    const w = early ? early.worker : new Worker(this.opts.url);
+    const w = early ? early.worker : new Worker(this.opts.url, { name: this.opts.name || '' });
     this.worker = w;
     this.dead = false;
     w.onmessage = (e) => { if (this.worker === w) this.receive(e.data); };

@@ -19,7 +19,7 @@ self.onmessage = (e) => self.fashionlabPending.push(e.data);
   const manifest = fashionlabManifest || await (await fetch('build.json', { cache: 'no-cache' })).json();
   performance.mark('fashionlab:manifest');
   importScripts(manifest.wasm_exec);
-  importScripts('simd.js');
+  importScripts('simd.js', 'shards.js');
   performance.mark('fashionlab:scripts');
   const go = new Go();
   const parts = manifest.subset_parts;
@@ -32,9 +32,14 @@ self.onmessage = (e) => self.fashionlabPending.push(e.data);
       .then((w) => { performance.mark('fashionlab:compiled'); return w; }),
   ]);
   self.fashionlabSubset = new Uint8Array(first);
+  // The helper workers start after the first step (which asks for the rest
+  // of the data) or after a second without one.
+  const shards = fashionlabShardHost(wasm.module, manifest.wasm_exec);
+  if (shards) setTimeout(shards.start, 1000);
   // fetchRest streams the other parts to onChunk(Uint8Array), then calls
   // onEnd('') or onEnd(message) on a failure.
   self.fashionlabFetchRest = (onChunk, onEnd) => {
+    if (shards) shards.start();
     (async () => {
       for (const name of parts.slice(1)) {
         const r = await fetch(name);
