@@ -15,8 +15,16 @@ export async function registerOffline() {
     info.textContent = 'this browser cannot keep the site for offline use';
     return;
   }
+  let reg;
   try {
-    const reg = await navigator.serviceWorker.register('sw.js');
+    reg = await navigator.serviceWorker.register('sw.js');
+  } catch (err) {
+    // Offline, the check for a newer sw.js fails; the saved version still serves the site.
+    const saved = await navigator.serviceWorker.getRegistration();
+    info.textContent = saved && saved.active ? 'works offline: this version is saved in the browser' : `not available offline (${err.message || err})`;
+    return;
+  }
+  try {
     info.textContent = 'saving the site for offline use…';
     const w = reg.installing || reg.waiting || reg.active;
     await new Promise((resolve, reject) => {
