@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -216,7 +217,7 @@ func (p *person) clickIn(i int, sel string) {
 func notesPage(demos ...string) string {
 	var b strings.Builder
 	b.WriteString("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Course notes</title><link rel=\"icon\" href=\"/favicon.svg\"></head><body style=\"margin:0;font-family:sans-serif\">\n<h1>Week 3: what a network sees</h1>\n")
-	heights := map[string]int{"q1": 900, "q2": 1000, "q3": 1000, "q4": 1650, "q5": 1700}
+	heights := map[string]int{"q1": 1220, "q2": 1280, "q3": 1160, "q4": 1780, "q5": 1840}
 	for i, d := range demos {
 		if i > 0 {
 			b.WriteString("<p style=\"height:3000px\">More notes between the demos.</p>\n")
@@ -352,5 +353,70 @@ func (p *person) viewShot(name string) {
 	}
 	if err != nil {
 		p.t.Logf("screenshot %s: %v", name, err)
+	}
+}
+
+// snippetHeight matches the height of an embed's snippet.
+var snippetHeight = regexp.MustCompile(`height="(\d+)"`)
+
+// TestEmbedsFit640 opens every demo's embed in a window 640 px wide, the
+// width of its snippet: no sideways scrolling, only the panels that
+// matter for the demo, and the snippet's height holds the whole embed.
+func TestEmbedsFit640(t *testing.T) {
+	p := newPerson(t, "?demo=q1&embed=1", 640, 900)
+	tests := []struct {
+		demo  string
+		shown []string // panels shown, in this order
+		gone  []string // panels not shown
+	}{
+		{"q1", []string{"#explain", "#visual", "#controls"}, []string{"#charts", "#results", "#config", "#tab-maps"}},
+		{"q2", []string{"#explain", "#controls", "#charts"}, []string{"#visual", "#config", "#exchange"}},
+		{"q3", []string{"#explain", "#controls", "#charts"}, []string{"#visual", "#config", "#exchange"}},
+		{"q4", []string{"#explain", "#controls", "#charts", "#visual"}, []string{"#config", "#exchange"}},
+		{"q5", []string{"#explain", "#controls", "#charts", "#visual"}, []string{"#config", "#exchange"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.demo, func(t *testing.T) {
+			p.t = t
+			p.open("?demo=" + tt.demo + "&embed=1")
+			p.waitReady()
+			p.waitLaidOut()
+			if w := look[int](p, `document.documentElement.scrollWidth`); w > 640 {
+				t.Errorf("the %s embed is %d px wide at 640 px (sideways scrolling)", tt.demo, w)
+			}
+			last := -1.0
+			for _, sel := range tt.shown {
+				top := look[float64](p, fmt.Sprintf(`(() => { const r = document.querySelector(%q).getBoundingClientRect(); return r.height > 0 ? r.top : -1; })()`, sel))
+				if top < 0 {
+					t.Errorf("%s is not shown in the %s embed", sel, tt.demo)
+				} else if top < last {
+					t.Errorf("%s comes before the panel listed ahead of it in the %s embed", sel, tt.demo)
+				}
+				last = top
+			}
+			for _, sel := range tt.gone {
+				if look[bool](p, fmt.Sprintf(`document.querySelector(%q).getClientRects().length > 0`, sel)) {
+					t.Errorf("%s is shown in the %s embed, which does not need it", sel, tt.demo)
+				}
+			}
+			height := look[int](p, `document.documentElement.scrollHeight`)
+			p.shot("embed-640-" + tt.demo)
+			p.click("#btn-copy-embed")
+			var code string
+			for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline) && code == ""; time.Sleep(100 * time.Millisecond) {
+				code = look[string](p, `document.getElementById('embed-code').value`)
+			}
+			m := snippetHeight.FindStringSubmatch(code)
+			if m == nil {
+				t.Fatalf("the embed code %q has no height", code)
+			}
+			t.Logf("%s embed: %d px tall, snippet height %s", tt.demo, height, m[1])
+			if h, _ := strconv.Atoi(m[1]); height > h {
+				t.Errorf("the %s embed is %d px tall at 640 px, more than its snippet's height %d", tt.demo, height, h)
+			}
+			if note := p.text("#copy-note"); note == "" {
+				t.Error("Copy embed code says nothing")
+			}
+		})
 	}
 }
