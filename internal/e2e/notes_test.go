@@ -342,6 +342,17 @@ func TestEmbedsInCourseNotes(t *testing.T) {
 	if n := look[int](p, `document.querySelectorAll('.embed-card iframe').length`); n != 5 {
 		t.Errorf("embeds.html previews %d demos, want 5 (q1 … q5)", n)
 	}
+	// The README lists the same snippets, for a site at https://example.org/fashionlab/.
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []string{"q1", "q2", "q3", "q4", "q5"} {
+		code := look[string](p, fmt.Sprintf(`document.getElementById('code-%s').value`, d))
+		if code = strings.ReplaceAll(code, srv.URL, "https://example.org/fashionlab/"); !strings.Contains(string(readme), code) {
+			t.Errorf("README.md lacks the %s snippet of embeds.html:\n%s", d, code)
+		}
+	}
 	p.shot("embeds-page")
 }
 
@@ -381,8 +392,8 @@ func TestEmbedsFit640(t *testing.T) {
 			p.open("?demo=" + tt.demo + "&embed=1")
 			p.waitReady()
 			p.waitLaidOut()
-			if w := look[int](p, `document.documentElement.scrollWidth`); w > 640 {
-				t.Errorf("the %s embed is %d px wide at 640 px (sideways scrolling)", tt.demo, w)
+			if w := look[[]int](p, `[document.documentElement.scrollWidth, document.documentElement.clientWidth]`); w[0] > w[1] {
+				t.Errorf("the %s embed is %d px wide in a window showing %d px (sideways scrolling)", tt.demo, w[0], w[1])
 			}
 			last := -1.0
 			for _, sel := range tt.shown {
