@@ -213,7 +213,8 @@ func (p *person) clickIn(i int, sel string) {
 }
 
 // notesPage is a teacher's page of notes: text, then embeds far apart, as
-// copied from embeds.html (640 px wide).
+// copied from embeds.html (640 px wide); each demo is its id and maybe
+// more of the address ("q1&load=click").
 func notesPage(demos ...string) string {
 	var b strings.Builder
 	b.WriteString("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Course notes</title><link rel=\"icon\" href=\"/favicon.svg\"></head><body style=\"margin:0;font-family:sans-serif\">\n<h1>Week 3: what a network sees</h1>\n")
@@ -222,7 +223,8 @@ func notesPage(demos ...string) string {
 		if i > 0 {
 			b.WriteString("<p style=\"height:3000px\">More notes between the demos.</p>\n")
 		}
-		fmt.Fprintf(&b, "<iframe src=\"/?demo=%s&embed=1\" title=\"FashionLab: %s\" width=\"640\" height=\"%d\" style=\"max-width:100%%;border:0\" allow=\"clipboard-write\"></iframe>\n", d, d, heights[d])
+		id, _, _ := strings.Cut(d, "&")
+		fmt.Fprintf(&b, "<iframe src=\"/?demo=%s&embed=1\" title=\"FashionLab: %s\" width=\"640\" height=\"%d\" style=\"max-width:100%%;border:0\" allow=\"clipboard-write\"></iframe>\n", d, id, heights[id])
 	}
 	b.WriteString("</body></html>\n")
 	return b.String()
@@ -234,7 +236,7 @@ func notesPage(demos ...string) string {
 // measured); starting one while another trains pauses the other; copy
 // embed code gives the snippet of embeds.html.
 func TestEmbedsInCourseNotes(t *testing.T) {
-	srv := newNotesServer(t, notesPage("q2", "q3", "q1"))
+	srv := newNotesServer(t, notesPage("q2", "q3", "q1&load=click"))
 	start := time.Now()
 	p := newPerson(t, srv.URL+"notes.html", 1280, 900)
 	first := p.waitEmbed(0, "the first embed to be ready", 90*time.Second, func(s pageState) bool { return s.Worker == "idle" && s.Ready != nil })
@@ -306,6 +308,18 @@ func TestEmbedsInCourseNotes(t *testing.T) {
 	p.clickIn(1, "#btn-stop")
 	p.waitEmbed(0, "the first embed to stop", 20*time.Second, func(s pageState) bool { return s.Worker == "idle" })
 	p.waitEmbed(1, "the second embed to stop", 20*time.Second, func(s pageState) bool { return s.Worker == "idle" })
+
+	// The third embed waits for its button (load=click), even in view.
+	if err := chromedp.Do(p.ctx, chromedp.ScrollIntoView(chromedp.CSS("iframe:nth-of-type(3)"))); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(time.Second)
+	if s := p.embedState(2); s.Worker != "loading" || s.Ready != nil {
+		t.Errorf("the load=click embed loaded without its button: %v", s)
+	}
+	p.viewShot("notes-load-this-demo")
+	p.clickIn(2, "#btn-load")
+	p.waitEmbed(2, "the third embed to load after its button", 90*time.Second, func(s pageState) bool { return s.Ready != nil && s.Demo == "q1" })
 
 	// Copy embed code: on the clipboard (allowed here), the same as embeds.html's.
 	origin := strings.TrimSuffix(srv.URL, "/")

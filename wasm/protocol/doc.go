@@ -98,6 +98,8 @@
 //	                 answers export_metrics
 //	loaded           {run, name, config, settings, params, layers, note}
 //	                 answers load_weights: the network now held
+//	workers          {workers, simd}
+//	                 how many workers train a step and whether SIMD kernels run
 //	error            {command, run, message, problems, fatal}
 //	                 a command failed; plain words, problems of the form
 //

@@ -37,6 +37,7 @@ const (
 	KindWeightsFile = "weights_file"
 	KindMetrics     = "metrics"
 	KindLoaded      = "loaded"
+	KindWorkers     = "workers"
 	KindError       = "error"
 )
 
@@ -117,6 +118,7 @@ func Specs() []Spec {
 		spec[WeightsFile](KindWeightsFile, false, "answers export_weights"),
 		spec[Metrics](KindMetrics, false, "answers export_metrics"),
 		spec[Loaded](KindLoaded, false, "answers load_weights: the network now held"),
+		spec[Workers](KindWorkers, false, "how many workers train a step and whether SIMD kernels run"),
 		spec[Error](KindError, false, "a command failed; plain words, problems of the form"),
 	}
 }
@@ -154,6 +156,7 @@ func (Image) message()          {}
 func (WeightsFile) message()    {}
 func (Metrics) message()        {}
 func (Loaded) message()         {}
+func (Workers) message()        {}
 func (Error) message()          {}
 
 // specOf returns the table entry of kind.
