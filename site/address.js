@@ -84,11 +84,14 @@ export function formDiffers(v, d) {
   return FORM_KEYS.some((k) => JSON.stringify(v[k]) !== JSON.stringify(d[k]));
 }
 
-/** syncAddress writes what the page shows into the address (autostart is dropped, embed kept). */
+/** syncAddress writes what the page shows into the address (autostart is dropped; embed, load, workers and present kept). */
 export function syncAddress() {
   if (!state.presets || !demoById(state.demo)) return;
   let search = serialize(readControls(), addressDefaults(state.demo));
+  const load = new URLSearchParams(location.search).get('load');
   if (state.embed) search += (search ? '&' : '?') + 'embed=1';
+  if (state.embed && (load === 'click' || load === 'visible')) search += '&load=' + load;
   if (state.workers && state.workers.forced) search += (search ? '&' : '?') + `workers=${state.workers.requested}`;
+  if (state.present) search += (search ? '&' : '?') + 'present=1';
   if (search !== location.search) history.replaceState(null, '', location.pathname + search + location.hash);
 }

@@ -22,16 +22,18 @@ function drawChart(canvas, series, opts) {
   const g = canvas.getContext('2d');
   g.setTransform(dpr, 0, 0, dpr, 0, 0);
   g.clearRect(0, 0, cssW, cssH);
-  const pad = { l: 44, r: 10, t: 10, b: 28 };
+  const font = document.body.classList.contains('present') ? 20 : 12; // presentation mode: larger text
+  const k = font / 12;
+  const pad = { l: 44 * k, r: 10, t: 10, b: 28 * k };
   const W = cssW - pad.l - pad.r, H = cssH - pad.t - pad.b;
   let xmin = Infinity, xmax = -Infinity, ymin = Infinity, ymax = -Infinity;
   for (const s of series) for (const [x, y] of s.points) {
     if (!Number.isFinite(y)) continue;
     xmin = Math.min(xmin, x); xmax = Math.max(xmax, x); ymin = Math.min(ymin, y); ymax = Math.max(ymax, y);
   }
-  g.font = '12px system-ui, sans-serif';
+  g.font = `${font}px system-ui, sans-serif`;
   g.fillStyle = '#5b5f68';
-  if (!Number.isFinite(xmin)) { g.fillText('no data yet', pad.l + 8, pad.t + 16); return; }
+  if (!Number.isFinite(xmin)) { g.fillText('no data yet', pad.l + 8, pad.t + 16 * k); return; }
   if (opts.yMin !== undefined) ymin = Math.min(ymin, opts.yMin);
   if (opts.yMax !== undefined) ymax = Math.max(ymax, opts.yMax);
   if (xmax === xmin) xmax = xmin + 1;
@@ -46,11 +48,11 @@ function drawChart(canvas, series, opts) {
     g.fillText(String(t), pad.l - 4, Y(t) + 4);
   }
   g.textAlign = 'center';
-  for (const t of niceTicks(xmin, xmax, 5)) if (!opts.integerX || Number.isInteger(t)) g.fillText(String(t), X(t), pad.t + H + 14);
+  for (const t of niceTicks(xmin, xmax, 5)) if (!opts.integerX || Number.isInteger(t)) g.fillText(String(t), X(t), pad.t + H + 14 * k);
   g.fillText(opts.xLabel || '', pad.l + W / 2, cssH - 2);
   for (const s of series) {
     g.strokeStyle = s.color;
-    g.lineWidth = 1.8;
+    g.lineWidth = 1.8 * k;
     g.setLineDash(s.dash ? [5, 4] : []);
     g.beginPath();
     let pen = false;

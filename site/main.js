@@ -19,6 +19,9 @@ import { Visual } from './visual.js';
 import { Exchange } from './exchange.js';
 import { parse, readWorkers } from './url-state.js';
 import { addressDefaults, writeControls, formDiffers, syncAddress } from './address.js';
+import { loadGate, needsCanvas, oneAtATime, initCopy } from './embed.js';
+import { initPresent } from './present.js';
+import { registerOffline } from './offline.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -65,6 +68,8 @@ async function main() {
   const workers = readWorkers(location.search, navigator.hardwareConcurrency);
   if (workers.problem) show(workers.problem, 'error', 'address-workers');
   patch({ workers: { requested: workers.workers, forced: workers.forced, count: null, simd: null } }, 'workers');
+  initPresent(() => { syncAddress(); drawCharts(); });
+  await loadGate(demoById(state.demo)); // an embed waits until it is seen or asked for
   patch({ limits: LIMITS }, 'limits'); // the worker reports the same in ready
 
   let training, visual, exchange, everReady = false;
@@ -84,6 +89,7 @@ async function main() {
     onDeath: (why) => training.onDeath(why),
   });
   training = new Training(client);
+  oneAtATime(() => training.pause());
   visual = new Visual(client);
   exchange = new Exchange(client);
 
@@ -143,7 +149,20 @@ async function main() {
   showLimits();
   checkForm(client);
   checkMatcher(client);
+  // The canvas (the largest download) loads for the demos that show it.
+  const loadCanvas = () => {
+    const frame = $('canvas-frame');
+    if (!frame.getAttribute('src') && needsCanvas(state.demo)) frame.src = frame.dataset.src;
+  };
+  loadCanvas();
   watchCanvas();
+  initCopy();
+  // Offline use: the full page keeps the site once its big files are in (an embed does not download for it).
+  let offlineAsked = false;
+  subscribe(() => {
+    if (!offlineAsked && !state.embed && state.ready && state.canvasReady) { offlineAsked = true; registerOffline(); }
+    loadCanvas();
+  });
   // Every change of a setting is written into the address.
   for (const ev of ['input', 'change']) document.addEventListener(ev, (e) => { if (e.target.closest('#config-form, #lab-controls')) syncAddress(); });
   subscribe((what) => { if (what === 'mode' || what === 'demo') syncAddress(); });
@@ -190,7 +209,7 @@ window.fashionlab = Object.freeze({
       epochsTotal: r.epochsTotal, imagesPerSec: r.imagesPerSec, images: r.images, seconds: r.seconds, epochs: r.epochs,
     }));
     return JSON.parse(JSON.stringify({
-      demo: state.demo, embed: state.embed, mode: state.mode, worker: state.worker, ready: state.ready, limits: state.limits,
+      demo: state.demo, embed: state.embed, present: state.present, mode: state.mode, worker: state.worker, ready: state.ready, limits: state.limits,
       errors: state.errors, messages: state.messages, form: state.form, canvasReady: state.canvasReady, restarts: state.restarts,
       equivariance: state.equivariance, maps: state.maps, predictions: state.predictions,
       workers: state.workers && state.workers.count, simd: state.workers && state.workers.simd,

@@ -14,6 +14,7 @@ export const state = {
   presets: null, // presets.json: {classes, demos}
   demo: 'q1',
   embed: false,
+  present: false, // presentation mode (present.js)
   mode: 'maps',
   worker: 'loading',
   ready: null, // {train, val, test}

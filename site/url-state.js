@@ -8,8 +8,8 @@ export const LIST_KEYS = ['n_channels', 'kernel_sizes', 'strides', 'paddings', '
 export const NUMBER_KEYS = ['lr', 'momentum', 'batch_size', 'epochs', 'seed', 'train_limit', 'eval_train_size', 'max_steps', 'dx', 'dy', 'rot', 'lab_seed'];
 export const BOOLEAN_KEYS = ['normalize', 'shuffle'];
 
-/** Keys the page reads itself (the demo, embedding, autostart, training workers); parse leaves them alone. */
-export const PAGE_KEYS = ['demo', 'embed', 'autostart', 'workers'];
+/** Keys the page reads itself (the demo, embedding, autostart, training workers, presentation mode, when an embed loads); parse leaves them alone. */
+export const PAGE_KEYS = ['demo', 'embed', 'autostart', 'workers', 'present', 'load'];
 
 /** WORKER_LIMITS bound the address's workers parameter: Go instances that train one step together. */
 export const WORKER_LIMITS = Object.freeze({ label: 'Training workers', min: 1, max: 8, integer: true });
@@ -154,7 +154,7 @@ function quote(text) {
  * values holds every key of defaults, taken from the address when it
  * gives a valid value; problems lists [{param, message}] for every value
  * out of range or unreadable (that key keeps its default) and for unknown
- * parameters. The page's own keys (demo, embed, autostart) are skipped.
+ * parameters. The page's own keys (PAGE_KEYS) are skipped.
  * It never throws.
  */
 export function parse(search, limits, defaults) {

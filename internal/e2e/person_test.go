@@ -171,10 +171,14 @@ func (p *person) checkProblems() {
 	}
 }
 
-// open navigates to an address of the site ("?demo=q1", "" for the start).
+// open navigates to an address of the site ("?demo=q1", "" for the start),
+// or to an absolute address (http://…) of another server.
 func (p *person) open(address string) {
 	p.t.Helper()
-	if err := chromedp.Do(p.ctx, chromedp.Navigate(shared.srv.URL+address)); err != nil {
+	if !strings.HasPrefix(address, "http://") {
+		address = shared.srv.URL + address
+	}
+	if err := chromedp.Do(p.ctx, chromedp.Navigate(address)); err != nil {
 		p.t.Fatal(err)
 	}
 }
@@ -244,6 +248,7 @@ func (p *person) enabled(sel string) bool {
 type pageState struct {
 	Demo     string `json:"demo"`
 	Embed    bool   `json:"embed"`
+	Present  bool   `json:"present"`
 	Mode     string `json:"mode"`
 	Worker   string `json:"worker"`
 	Ready    *struct{ Train, Val, Test int }

@@ -28,6 +28,7 @@ import (
 	"github.com/andybalholm/brotli"
 
 	"fashionlab/assets"
+	"fashionlab/internal/static"
 	"fashionlab/model/experiments"
 	"fashionlab/wasm/protocol"
 )
@@ -83,6 +84,13 @@ type Manifest struct {
 	Train             int      `json:"train"`
 	Val               int      `json:"val"`
 	Test              int      `json:"test"`
+	// Transfer is the size in bytes of each content-hashed file as a
+	// browser accepting brotli downloads it (its .br twin, else the file),
+	// for the page to say what an embed will download.
+	Transfer map[string]int64 `json:"transfer"`
+	// Version is a hash of every file the site serves but build.json and
+	// sw.js: the service worker's cache is named after it.
+	Version string `json:"version"`
 }
 
 // FirstImages is how many training images the subset's first part holds
@@ -178,10 +186,8 @@ func Build(ctx context.Context, o Options) (*Manifest, error) {
 	if err := writeGemmSIMD(o.Out); err != nil {
 		return nil, err
 	}
-	js, _ := json.MarshalIndent(m, "", "  ")
-	if err := os.WriteFile(filepath.Join(o.Out, "build.json"), append(js, '\n'), 0o644); err != nil {
-		return nil, fmt.Errorf("sitebuild: %w", err)
-	}
+	// worker.js carries the manifest's file names (build.json, written by
+	// finish with the transfer sizes and the version, is for the page).
 	if err := inlineManifest(filepath.Join(o.Out, "worker.js"), m); err != nil {
 		return nil, err
 	}
@@ -189,7 +195,95 @@ func Build(ctx context.Context, o Options) (*Manifest, error) {
 	if err := compressAll(o.Out, o.Compression); err != nil {
 		return nil, err
 	}
+	if err := o.finish(m); err != nil {
+		return nil, err
+	}
 	return m, nil
+}
+
+// finish writes what depends on every other file: the transfer sizes and
+// the version in build.json, and sw.js with the list of files to keep
+// offline; both with their compressed twins.
+func (o *Options) finish(m *Manifest) error {
+	dir := o.Out
+	files, err := servedFiles(dir)
+	if err != nil {
+		return err
+	}
+	m.Transfer = map[string]int64{}
+	h := sha256.New()
+	for _, name := range files {
+		data, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			return fmt.Errorf("sitebuild: %w", err)
+		}
+		fmt.Fprintf(h, "%s %d\n", name, len(data))
+		h.Write(data)
+		if static.CacheControl(name) != static.CacheImmutable {
+			continue
+		}
+		m.Transfer[name] = int64(len(data))
+		if st, err := os.Stat(filepath.Join(dir, name+".br")); err == nil {
+			m.Transfer[name] = st.Size()
+		}
+	}
+	m.Version = hex.EncodeToString(h.Sum(nil)[:6])
+	js, _ := json.MarshalIndent(m, "", "  ")
+	if err := os.WriteFile(filepath.Join(dir, "build.json"), append(js, '\n'), 0o644); err != nil {
+		return fmt.Errorf("sitebuild: %w", err)
+	}
+	src, err := os.ReadFile(filepath.Join(o.Root, "site", serviceWorkerName))
+	if err != nil {
+		return fmt.Errorf("sitebuild: %w", err)
+	}
+	sw, err := ServiceWorker(m.Version, append(files, "build.json"), src)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "sw.js"), sw, 0o644); err != nil {
+		return fmt.Errorf("sitebuild: %w", err)
+	}
+	for _, name := range []string{"build.json", "sw.js"} {
+		if err := compressFile(filepath.Join(dir, name), o.Compression); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// servedFiles lists the files of the site folder a page may ask for, in
+// name order: every file but the compressed twins, build.json, sw.js and
+// .gitignore.
+func servedFiles(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("sitebuild: %w", err)
+	}
+	var files []string
+	for _, e := range entries {
+		n := e.Name()
+		if e.IsDir() || strings.HasSuffix(n, ".br") || strings.HasSuffix(n, ".gz") || n == "build.json" || n == serviceWorkerName || n == ".gitignore" {
+			continue
+		}
+		files = append(files, n)
+	}
+	return files, nil
+}
+
+// serviceWorkerName is the service worker's file in site/ and in the build.
+const serviceWorkerName = "sw.js"
+
+// ServiceWorker returns the built sw.js: a BUILD constant with the
+// version and the files to keep offline, then src (site/sw.js).
+func ServiceWorker(version string, files []string, src []byte) ([]byte, error) {
+	build, err := json.Marshal(struct {
+		Version string   `json:"version"`
+		Files   []string `json:"files"`
+	}{version, files})
+	if err != nil {
+		return nil, fmt.Errorf("sitebuild: service worker: %w", err)
+	}
+	return fmt.Appendf(nil, "// Written by the site build (internal/sitebuild) for version %s.\nconst BUILD = %s;\n%s", version, build, src), nil
 }
 
 func (o *Options) defaults() {
@@ -338,7 +432,7 @@ func (o *Options) copyPage() error {
 	}
 	found := false
 	for _, e := range entries {
-		if e.IsDir() || !pageFiles[strings.ToLower(filepath.Ext(e.Name()))] {
+		if e.IsDir() || !pageFiles[strings.ToLower(filepath.Ext(e.Name()))] || e.Name() == serviceWorkerName {
 			continue
 		}
 		data, err := os.ReadFile(filepath.Join(src, e.Name()))

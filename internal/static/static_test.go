@@ -24,6 +24,7 @@ func site(t *testing.T) string {
 		"index.html":                 "<!doctype html><title>FashionLab</title>",
 		"app.js":                     strings.Repeat("console.log('FashionLab');\n", 100),
 		"style.css":                  "body{}",
+		"sw.js":                      "const BUILD = {};",
 		"worker.0123456789ab.wasm":   "\x00asm" + strings.Repeat("x", 4000),
 		"data/fashion-subset.bin":    strings.Repeat("\x01", 2000),
 		"data/fashion-subset.bin.gz": gzipped(t, strings.Repeat("\x01", 2000)),
@@ -91,6 +92,7 @@ func TestFilesAreServedWithTheirTypesAndCacheHeaders(t *testing.T) {
 		{"index.html by name is the same", "/index.html", "text/html; charset=utf-8", CacheRevalidate},
 		{"a script is JavaScript", "/app.js", "text/javascript; charset=utf-8", CacheRevalidate},
 		{"a style sheet is CSS", "/style.css", "text/css; charset=utf-8", CacheRevalidate},
+		{"the service worker is revalidated, so a new build replaces it", "/sw.js", "text/javascript; charset=utf-8", CacheRevalidate},
 		{"a hashed wasm binary is application/wasm kept for a year", "/worker.0123456789ab.wasm", "application/wasm", CacheImmutable},
 		{"the data subset is binary", "/data/fashion-subset.bin", "application/octet-stream", CacheRevalidate},
 	}
