@@ -35,9 +35,11 @@ type ttaPoint struct {
 type ttaState struct {
 	Now  float64 `json:"now"`
 	Runs []struct {
-		Status string     `json:"status"`
-		Reason string     `json:"reason"`
-		ValAcc []*float64 `json:"valAcc"`
+		Status  string     `json:"status"`
+		Reason  string     `json:"reason"`
+		ValAcc  []*float64 `json:"valAcc"`
+		Images  float64    `json:"images"`
+		Seconds float64    `json:"seconds"`
 	} `json:"runs"`
 	Workers *int     `json:"workers"`
 	SIMD    *bool    `json:"simd"`
@@ -50,7 +52,7 @@ const ttaRead = `(() => {
   if (!window.fashionlab) return {now: performance.now(), runs: []};
   const s = window.fashionlab.state();
   return {now: performance.now(), workers: s.workers, simd: s.simd, errors: s.errors,
-    runs: s.runs.map((r) => ({status: r.status, reason: r.reason, valAcc: r.epochs.map((e) => e.val_acc)}))};
+    runs: s.runs.map((r) => ({status: r.status, reason: r.reason, images: r.images, seconds: r.seconds, valAcc: r.epochs.map((e) => e.val_acc)}))};
 })()`
 
 // ttaAddress returns the address -tta opens for its flag: a demo's id
@@ -150,7 +152,11 @@ func ttaRun(url string, timeout time.Duration) ([]ttaPoint, string, error) {
 				if p := b.Problems(); len(p) > 0 {
 					return curve, "", fmt.Errorf("console errors: %v", p)
 				}
-				return curve, fmt.Sprintf("run ended: %s; workers %s, SIMD %s", r.Reason, orUnknown(s.Workers), orUnknown(s.SIMD)), nil
+				ips := 0.0
+				if r.Seconds > 0 {
+					ips = r.Images / r.Seconds
+				}
+				return curve, fmt.Sprintf("run ended: %s; training %.0f images/s; workers %s, SIMD %s", r.Reason, ips, orUnknown(s.Workers), orUnknown(s.SIMD)), nil
 			}
 		}
 		select {
