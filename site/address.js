@@ -89,5 +89,6 @@ export function syncAddress() {
   if (!state.presets || !demoById(state.demo)) return;
   let search = serialize(readControls(), addressDefaults(state.demo));
   if (state.embed) search += (search ? '&' : '?') + 'embed=1';
+  if (state.workers && state.workers.forced) search += (search ? '&' : '?') + `workers=${state.workers.requested}`;
   if (search !== location.search) history.replaceState(null, '', location.pathname + search + location.hash);
 }

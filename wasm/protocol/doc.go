@@ -102,6 +102,8 @@
 //	                 answers load_weights: the network now held
 //	report           {name, text}
 //	                 answers export_report
+//	workers          {workers, simd}
+//	                 how many workers train a step and whether SIMD kernels run
 //	error            {command, run, message, problems, fatal}
 //	                 a command failed; plain words, problems of the form
 //

@@ -39,6 +39,7 @@ const (
 	KindMetrics     = "metrics"
 	KindLoaded      = "loaded"
 	KindReport      = "report"
+	KindWorkers     = "workers"
 	KindError       = "error"
 )
 
@@ -121,6 +122,7 @@ func Specs() []Spec {
 		spec[Metrics](KindMetrics, false, "answers export_metrics"),
 		spec[Loaded](KindLoaded, false, "answers load_weights: the network now held"),
 		spec[Report](KindReport, false, "answers export_report"),
+		spec[Workers](KindWorkers, false, "how many workers train a step and whether SIMD kernels run"),
 		spec[Error](KindError, false, "a command failed; plain words, problems of the form"),
 	}
 }
@@ -160,6 +162,7 @@ func (WeightsFile) message()    {}
 func (Metrics) message()        {}
 func (Loaded) message()         {}
 func (Report) message()         {}
+func (Workers) message()        {}
 func (Error) message()          {}
 
 // specOf returns the table entry of kind.
