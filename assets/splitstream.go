@@ -23,6 +23,16 @@ type SplitStream struct {
 // NewSplitStream returns a SplitStream over d, whose header, statistics
 // and labels must have arrived; its images must be 28x28.
 func NewSplitStream(d *SubsetDecoder, normalize bool) (*SplitStream, error) {
+	return NewLimitedSplitStream(d, normalize, 0)
+}
+
+// NewLimitedSplitStream returns a SplitStream of the first limit training
+// images (all with limit 0) and the validation and test images, bit for
+// bit the Split that Subset.Split gives with that TrainLimit: with
+// normalization the statistics are those of the limited images, which
+// must then have arrived (LimitArrived). The header, statistics and labels
+// must have arrived; the images must be 28x28.
+func NewLimitedSplitStream(d *SubsetDecoder, normalize bool, limit int) (*SplitStream, error) {
 	h, ok := d.Header()
 	if !ok || d.labels == nil {
 		return nil, FormatError("the subset's header, statistics and labels have not arrived")
@@ -30,17 +40,32 @@ func NewSplitStream(d *SubsetDecoder, normalize bool) (*SplitStream, error) {
 	if h.Rows != ImageRows || h.Cols != ImageCols {
 		return nil, FormatError(fmt.Sprintf("subset holds images of %dx%d, want %dx%d", h.Rows, h.Cols, ImageRows, ImageCols))
 	}
-	if normalize && h.Train < 2 {
-		return nil, OptionError(fmt.Sprintf("normalizing needs at least 2 training images, have %d", h.Train))
+	switch {
+	case limit < 0:
+		return nil, OptionError(fmt.Sprintf("TrainLimit is %d, want 0 (all) or more", limit))
+	case limit > h.Train:
+		return nil, OptionError(fmt.Sprintf("TrainLimit %d exceeds the %d training images", limit, h.Train))
+	case limit == 0:
+		limit = h.Train
+	}
+	if normalize && limit < 2 {
+		return nil, OptionError(fmt.Sprintf("normalizing needs at least 2 training images, have %d", limit))
+	}
+	mean, std := d.Stats()
+	if normalize && limit < h.Train {
+		if !d.LimitArrived(limit) {
+			return nil, FormatError(fmt.Sprintf("the first %d training images have not arrived", limit))
+		}
+		mean, std = pixelStats(&Images{N: limit, Rows: h.Rows, Cols: h.Cols, Pixels: d.pixels[:limit*ImagePixels]})
 	}
 	s := &SplitStream{dec: d, normalize: normalize, split: &Split{}}
 	train, val, test := d.Labels()
+	train = train[:limit]
 	for k, dst := range []*Set{&s.split.Train, &s.split.Val, &s.split.Test} {
 		labels := [][]uint8{train, val, test}[k]
 		*dst = Set{N: len(labels), X: make([]float32, len(labels)*ImagePixels), Y: append([]uint8(nil), labels...)}
 	}
 	if normalize {
-		mean, std := d.Stats()
 		s.mean = mean
 		s.inv = make([]float64, ImagePixels)
 		for j, sd := range std {
@@ -56,6 +81,13 @@ func NewSplitStream(d *SubsetDecoder, normalize bool) (*SplitStream, error) {
 	return s, nil
 }
 
+// LimitArrived reports whether the first limit training images have
+// arrived.
+func (d *SubsetDecoder) LimitArrived(limit int) bool {
+	train, _, _ := d.Arrived()
+	return train >= limit
+}
+
 // Split returns the split being filled.
 func (s *SplitStream) Split() *Split { return s.split }
 
@@ -63,6 +95,7 @@ func (s *SplitStream) Split() *Split { return s.split }
 func (s *SplitStream) Update() {
 	arrived := [3]int{}
 	arrived[0], arrived[1], arrived[2] = s.dec.Arrived()
+	arrived[0] = min(arrived[0], s.split.Train.N)
 	for k, set := range []*Set{&s.split.Train, &s.split.Val, &s.split.Test} {
 		for ; s.done[k] < arrived[k]; s.done[k]++ {
 			i := s.done[k]

@@ -202,3 +202,84 @@ func sameFloats(a, b []float32) bool {
 	}
 	return true
 }
+
+func TestLimitedSplitStreamMatchesSubsetSplit(t *testing.T) {
+	s, data := streamSubset(t, 12, 2, 3)
+	h, _ := ReadSubsetHeader(data)
+	for _, tc := range []struct {
+		name      string
+		normalize bool
+		limit     int
+		prefix    int // training images written before the stream is made
+	}{
+		{"normalized, limit 5 of 12", true, 5, 5},
+		{"normalized, limit 7, more arrived", true, 7, 9},
+		{"raw, limit 5, none arrived", false, 5, 0},
+		{"normalized, limit 12 is the whole part", true, 12, 0},
+		{"normalized, limit 0 means all", true, 0, 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			want, err := s.Split(SplitOptions{Normalize: tc.normalize, TrainLimit: tc.limit})
+			if err != nil {
+				t.Fatal(err)
+			}
+			d := NewSubsetDecoder()
+			if _, err := d.Write(data[:h.PrefixSize(tc.prefix)]); err != nil {
+				t.Fatal(err)
+			}
+			ss, err := NewLimitedSplitStream(d, tc.normalize, tc.limit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for from := h.PrefixSize(tc.prefix); from < h.Size(); from += 700 {
+				if _, err := d.Write(data[from:min(from+700, h.Size())]); err != nil {
+					t.Fatal(err)
+				}
+				ss.Update()
+			}
+			if !ss.Complete() {
+				t.Fatalf("not complete after the whole stream: converted %v", ss.done)
+			}
+			got := ss.Split()
+			for name, pair := range map[string][2]Set{"train": {got.Train, want.Train}, "val": {got.Val, want.Val}, "test": {got.Test, want.Test}} {
+				if pair[0].N != pair[1].N || !sameFloats(pair[0].X, pair[1].X) || !bytes.Equal(pair[0].Y, pair[1].Y) {
+					t.Errorf("%s set differs from Subset.Split's (%d images, want %d)", name, pair[0].N, pair[1].N)
+				}
+			}
+			if !sameFloats(got.Mean, want.Mean) || !sameFloats(got.Std, want.Std) {
+				t.Error("Mean/Std differ from Subset.Split's")
+			}
+		})
+	}
+}
+
+func TestLimitedSplitStreamRefuses(t *testing.T) {
+	var (
+		format FormatError
+		option OptionError
+	)
+	_, data := streamSubset(t, 12, 2, 3)
+	h, _ := ReadSubsetHeader(data)
+	for _, tc := range []struct {
+		name      string
+		normalize bool
+		limit     int
+		prefix    int
+		target    any
+		want      string
+	}{
+		{"statistics of images not arrived", true, 6, 5, &format, "first 6 training images have not arrived"},
+		{"a limit beyond the part", false, 13, 12, &option, "exceeds the 12 training images"},
+		{"a negative limit", false, -1, 12, &option, "want 0 (all) or more"},
+		{"one image cannot be normalized", true, 1, 12, &option, "at least 2 training images"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := NewSubsetDecoder()
+			if _, err := d.Write(data[:h.PrefixSize(tc.prefix)]); err != nil {
+				t.Fatal(err)
+			}
+			_, err := NewLimitedSplitStream(d, tc.normalize, tc.limit)
+			checkError(t, err, tc.target, tc.want)
+		})
+	}
+}

@@ -55,6 +55,7 @@ async function main() {
   window.addEventListener('unhandledrejection', (e) => state.errors.push(String(e.reason)));
   try {
     patch({ presets: await loadPresets() }, 'presets');
+    performance.mark('fashionlab:presets');
   } catch (err) {
     show(`The page could not load its demos (${err.message}). Reload the page; if it persists, the site was not built completely.`, 'error', 'presets');
     return;
@@ -70,6 +71,7 @@ async function main() {
   const client = new WorkerClient({
     url: 'worker.js',
     name: `workers=${workers.workers}`,
+    early: self.fashionlabEarlyWorker, // started by index.html
     onEvent: (m) => {
       if (m.kind === Event.ready) return onReady(m);
       if (m.kind === Event.workers) return patch({ workers: Object.assign({}, state.workers, { count: m.workers, simd: m.simd }) }, 'workers');
@@ -87,7 +89,7 @@ async function main() {
 
   function onReady(m) {
     patch({ ready: { train: m.train, val: m.val, test: m.test }, limits: m.limits || LIMITS }, 'ready');
-    if (state.timing.readyMs === null) state.timing.readyMs = performance.now();
+    if (state.timing.readyMs === null) state.timing.readyMs = performance.mark('fashionlab:ready').startTime;
     setWorker('idle');
     showLimits();
     checkForm(client);
@@ -151,7 +153,7 @@ async function main() {
   let dirty = new Set(['all']);
   subscribe((what) => {
     dirty.add(what);
-    if (what === 'steps' && state.timing.firstStepMs === null) state.timing.firstStepMs = performance.now();
+    if (what === 'steps' && state.timing.firstStepMs === null) state.timing.firstStepMs = performance.mark('fashionlab:first-step').startTime;
     if (what === 'network') state.timing.frames = { count: 0, maxGapMs: 0, last: 0, since: performance.now() }; // a run started
   });
   const frame = (t) => {

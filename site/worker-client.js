@@ -28,7 +28,13 @@ const answers = { [Command.count]: Event.paramCount, [Command.matchDepth]: Event
  * per dead worker, before it is replaced.
  */
 export class WorkerClient {
-  /** @param {{url: string, name: string, onEvent: function(object), onDeath: function(string)}} opts (name: the worker's name, "workers=N") */
+  /**
+   * name is the worker's name ("workers=N"). early, when given, is a
+   * worker already started, with the events it sent before this client
+   * existed ({worker, url, name, events}): the client takes it over as its
+   * first worker if it runs opts.url under opts.name, else ends it.
+   * @param {{url: string, name: string, onEvent: function(object), onDeath: function(string), early?: {worker: Worker, url: string, name: string, events: Event[]}}} opts
+   */
   constructor(opts) {
     this.opts = opts;
     this.nextId = 1;
@@ -40,7 +46,13 @@ export class WorkerClient {
 
   /** spawn starts a fresh worker. */
   spawn() {
-    const w = new Worker(this.opts.url, { name: this.opts.name || '' });
+    let early = this.opts.early;
+    this.opts.early = null;
+    if (early && (early.url !== this.opts.url || early.name !== (this.opts.name || ''))) {
+      early.worker.terminate();
+      early = null;
+    }
+    const w = early ? early.worker : new Worker(this.opts.url, { name: this.opts.name || '' });
     this.worker = w;
     this.dead = false;
     w.onmessage = (e) => { if (this.worker === w) this.receive(e.data); };
@@ -49,6 +61,9 @@ export class WorkerClient {
       if (this.worker === w) this.die(`the training program failed with "${e.message || 'an uncaught error'}"`);
     };
     w.onmessageerror = () => { if (this.worker === w) this.die('a message from the training program could not be read'); };
+    // The early events are handled once the page's current script is done
+    // (it is still wiring its handlers), before any later event.
+    if (early) queueMicrotask(() => { for (const e of early.events) ({ message: w.onmessage, error: w.onerror, messageerror: w.onmessageerror })[e.type](e); });
   }
 
   /** restart replaces a dead (or live) worker with a new one. */

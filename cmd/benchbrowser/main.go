@@ -13,18 +13,24 @@
 //
 // Usage:
 //
-//	go run ./cmd/benchbrowser [-dir site-build] [-ref DIR] [-reps 3] [-mlp-steps 40] [-cnn-steps 12] [-workers 1,2]
+//	go run ./cmd/benchbrowser [-dir site-build] [-ref DIR] [-reps 3] [-mlp-steps 40] [-cnn-steps 12] [-workers 1,2] [-timeline]
 //	go run ./cmd/benchbrowser -tta fast [-dir site-build] [-reps 3]
 //
 // -workers opens the page with each listed workers= address parameter in
 // turn within every repetition (the last one is "this build" and the first
 // the reference of the ratios); without it the page chooses.
+//
+// With -timeline, every repetition also prints its start-up: each file
+// served (when its first and last bytes were written, and how many) and
+// the page's and the worker's fashionlab:… performance marks, in
+// milliseconds after navigation, up to the first step.
 package main
 
 import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"slices"
 	"strings"
@@ -99,6 +105,7 @@ func main() {
 	cnnSteps := flag.Int("cnn-steps", 12, "timed CNN steps (batch 128)")
 	tta := flag.String("tta", "", "instead, time to validation accuracy 0.88 of a demo (\"fast\") or an address query (\"?demo=custom&…\")")
 	workerList := flag.String("workers", "", "comma-separated worker counts to measure in turn (workers= of the address); empty: the page chooses")
+	showTimeline := flag.Bool("timeline", false, "print each repetition's start-up timeline")
 	flag.Parse()
 	if *tta != "" {
 		os.Exit(timeToAccuracy(*dir, *tta, *reps))
@@ -139,7 +146,12 @@ func main() {
 	samples := make([][]sample, len(sites))
 	for i := range *reps {
 		for k, srv := range servers {
-			s, err := measure(srv, params[k%len(params)], *mlpSteps, *cnnSteps)
+			var tl io.Writer
+			if *showTimeline {
+				tl = os.Stdout
+				fmt.Printf("rep %d %s: start-up timeline (ms after navigation)\n", i+1, sites[k])
+			}
+			s, err := measure(srv, params[k%len(params)], *mlpSteps, *cnnSteps, tl)
 			if err != nil {
 				fmt.Fprintf(os.Stderr, "benchbrowser: %s, repetition %d: %v\n", sites[k], i+1, err)
 				os.Exit(1)
@@ -174,8 +186,9 @@ func main() {
 }
 
 // measure opens the site with the extra address parameters params (such
-// as "&workers=2") and measures one repetition.
-func measure(srv *headless.Server, params string, mlpSteps, cnnSteps int) (sample, error) {
+// as "&workers=2") and measures one repetition; with timeline not nil, it
+// writes the start-up timeline there.
+func measure(srv *headless.Server, params string, mlpSteps, cnnSteps int, timeline io.Writer) (sample, error) {
 	var out sample
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
@@ -207,6 +220,11 @@ func measure(srv *headless.Server, params string, mlpSteps, cnnSteps int) (sampl
 	}
 	firstAt := time.UnixMicro(int64((origin + *s.FirstStepMs) * 1000))
 	out.firstBytes = float64(srv.BytesBefore(firstAt))
+	if timeline != nil {
+		if err := writeTimeline(b.Ctx, timeline, srv, origin, *s.FirstStepMs); err != nil {
+			return out, fmt.Errorf("timeline: %w", err)
+		}
+	}
 	out.workers, out.simd = "?", "?"
 	if s.Workers != nil {
 		out.workers = fmt.Sprint(*s.Workers)
@@ -314,13 +332,67 @@ func wait(ctx context.Context, ok func(state) bool) (state, error) {
 	}
 }
 
-// workerUsesSIMD attaches to the training worker and reports whether its
-// bootstrap installed the SIMD kernel (site/simd.js), which the worker's Go
-// code picks up when it creates its matrix engine.
-func workerUsesSIMD(ctx context.Context) (bool, error) {
+// mark is a performance mark: its name and time in ms since the Unix epoch.
+type mark struct {
+	Name string  `json:"name"`
+	At   float64 `json:"at"`
+}
+
+// marksJS reads a global scope's fashionlab:… performance marks.
+const marksJS = `performance.getEntriesByType('mark').filter((m) => m.name.startsWith('fashionlab:')).map((m) => ({name: m.name, at: performance.timeOrigin + m.startTime}))`
+
+// writeTimeline writes the files served and the page's and the training
+// worker's marks up to the first step (until, ms after origin, the
+// navigation's start in ms since the Unix epoch), in time order.
+func writeTimeline(ctx context.Context, w io.Writer, srv *headless.Server, origin, until float64) error {
+	type line struct {
+		at   float64
+		text string
+	}
+	var lines []line
+	ms := func(t time.Time) float64 { return float64(t.UnixMicro())/1000 - origin }
+	for _, r := range srv.Requests() {
+		if ms(r.First) > until {
+			continue
+		}
+		lines = append(lines, line{ms(r.First), fmt.Sprintf("%-40s %9.3f MB, last byte %6.0f", r.Path, float64(r.Bytes)/1e6, ms(r.Last))})
+	}
+	page, err := chromedp.Run(ctx, chromedp.Evaluate[[]mark](marksJS))
+	if err != nil {
+		return err
+	}
+	worker, err := inWorker(ctx, func(wctx context.Context) ([]mark, error) {
+		return chromedp.Run(wctx, chromedp.Evaluate[[]mark](marksJS))
+	})
+	if err != nil {
+		return err
+	}
+	for who, marks := range map[string][]mark{"page": page, "worker": worker} {
+		for _, m := range marks {
+			lines = append(lines, line{m.At - origin, fmt.Sprintf("%-6s %s", who, strings.TrimPrefix(m.Name, "fashionlab:"))})
+		}
+	}
+	slices.SortStableFunc(lines, func(a, b line) int {
+		switch {
+		case a.at < b.at:
+			return -1
+		case a.at > b.at:
+			return 1
+		}
+		return 0
+	})
+	for _, l := range lines {
+		fmt.Fprintf(w, "  %7.0f  %s\n", l.at, l.text)
+	}
+	return nil
+}
+
+// inWorker runs f in the training worker's context.
+func inWorker[T any](ctx context.Context, f func(context.Context) (T, error)) (T, error) {
+	var zero T
 	targets, err := chromedp.Targets(ctx)
 	if err != nil {
-		return false, err
+		return zero, err
 	}
 	for _, t := range targets {
 		if t.Type != "worker" || !strings.HasSuffix(t.URL, "/worker.js") {
@@ -328,9 +400,18 @@ func workerUsesSIMD(ctx context.Context) (bool, error) {
 		}
 		wctx, cancel := chromedp.NewContext(ctx, chromedp.WithTargetID(t.TargetID))
 		defer cancel()
-		return chromedp.Run(wctx, chromedp.Evaluate[bool](`typeof self.fashionlabGemmSIMD === 'function'`))
+		return f(wctx)
 	}
-	return false, fmt.Errorf("no training worker among %d targets", len(targets))
+	return zero, fmt.Errorf("no training worker among %d targets", len(targets))
+}
+
+// workerUsesSIMD attaches to the training worker and reports whether its
+// bootstrap installed the SIMD kernel (site/simd.js), which the worker's Go
+// code picks up when it creates its matrix engine.
+func workerUsesSIMD(ctx context.Context) (bool, error) {
+	return inWorker(ctx, func(wctx context.Context) (bool, error) {
+		return chromedp.Run(wctx, chromedp.Evaluate[bool](`typeof self.fashionlabGemmSIMD === 'function'`))
+	})
 }
 
 // yesNo spells a boolean for the report.

@@ -150,7 +150,7 @@ func TestAddressRefusesBadValues(t *testing.T) {
 func fuzzQuery(r *rand.Rand) string {
 	keys := []string{"net", "n_channels", "kernel_sizes", "strides", "paddings", "dense_hiddens", "activation", "optimizer", "lr", "momentum",
 		"batch_size", "epochs", "seed", "train_limit", "eval_train_size", "max_steps", "normalize", "shuffle", "view", "dx", "dy", "rot", "f", "lab_seed",
-		"demo", "embed", "x", "", "lr ", "LR", "épochs", "__proto__", "constructor", "toString"}
+		"demo", "embed", "workers", "x", "", "lr ", "LR", "épochs", "__proto__", "constructor", "toString"}
 	values := []string{"0", "1", "-1", "2", "3", "7", "15", "16", "28", "32", "64", "90", "200", "201", "360", "4096", "4097", "0.001", "1e-8", "1e-9", "10", "10.5",
 		"0.999", "1", "1e308", "-1e999", "1e999", "9007199254740993", "NaN", "Infinity", "-0", "0x10", " 5", "5 ", "", "abc", "１２", "٣", "🙂", "16,32,48",
 		"64*54", "64*65", "1*0", "3*", "*3", "1,,2", ",", "1,2,3,4,5,6,7,8,9", "relu", "tanh", "sigmoid", "mlp", "cnn", "adam", "sgd", "maps", "lab",
@@ -189,7 +189,7 @@ func fuzzQuery(r *rand.Rand) string {
 // fuzzCheck runs in the page: it imports the address module and the
 // limits, parses every query against a demo's defaults, and returns the
 // queries that threw, gave a value outside the limits, or did not survive
-// serialize then parse.
+// serialize then parse; it reads the worker count of each too.
 const fuzzCheck = `(async (cases) => {
   const base = location.href;
   const u = await import(new URL('url-state.js', base).href);
@@ -219,6 +219,14 @@ const fuzzCheck = `(async (cases) => {
     let s, back;
     try { s = u.serialize(r.values, d); back = u.parse(s, LIMITS, d); } catch (e) { bad.push(q + ': round trip threw ' + e); continue; }
     if (JSON.stringify(back.values) !== JSON.stringify(r.values) || back.problems.length) bad.push(q + ': round trip via ' + s + ' gave ' + JSON.stringify(back));
+    const cores = [undefined, 0, 1, 2, 3, 16][i % 6];
+    let w;
+    try { w = u.readWorkers(q, cores); } catch (e) { bad.push(q + ': readWorkers threw ' + e); continue; }
+    const l = u.WORKER_LIMITS;
+    if (!Number.isInteger(w.workers) || w.workers < l.min || w.workers > l.max) bad.push(q + ': workers = ' + JSON.stringify(w));
+    if (!w.forced && w.workers !== u.chooseWorkers(cores)) bad.push(q + ': automatic workers ' + w.workers + ' for ' + cores + ' cores');
+    if (w.problem !== null && (typeof w.problem !== 'string' || !w.problem.includes('workers'))) bad.push(q + ': workers problem ' + JSON.stringify(w.problem));
+    if (w.problem) problems++;
   }
   return { bad: bad.slice(0, 20), problems, count: cases.length };
 })`

@@ -29,14 +29,27 @@ type Server struct {
 	srv *http.Server
 	h   *static.Handler
 
-	mu   sync.Mutex
-	sent []sent // response body writes, in order
+	mu       sync.Mutex
+	sent     []sent // response body writes, in order
+	requests int    // requests received
 }
 
-// sent is a write of n response body bytes at a wall-clock instant.
+// sent is a write of n response body bytes of path at a wall-clock
+// instant.
 type sent struct {
-	at time.Time
-	n  int
+	at   time.Time
+	n    int
+	path string
+	req  int // which response: the order in which the requests came
+}
+
+// Request is one served path: when its first and last response body
+// bytes were written and how many (compressed, as on the wire without
+// HTTP framing).
+type Request struct {
+	Path        string
+	First, Last time.Time
+	Bytes       int64
 }
 
 // Serve starts serving dir.
@@ -52,7 +65,11 @@ func Serve(dir string) (*Server, error) {
 	}
 	s := &Server{URL: "http://" + ln.Addr().String() + "/", h: h}
 	s.srv = &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h.ServeHTTP(&countingWriter{ResponseWriter: w, s: s}, r)
+		s.mu.Lock()
+		s.requests++
+		req := s.requests
+		s.mu.Unlock()
+		h.ServeHTTP(&countingWriter{ResponseWriter: w, s: s, path: r.URL.Path, req: req}, r)
 	})}
 	go s.srv.Serve(ln)
 	return s, nil
@@ -73,6 +90,26 @@ func (s *Server) BytesBefore(t time.Time) int64 {
 	return n
 }
 
+// Requests returns the responses with a body written since the last
+// ResetBytes, in the order their first bytes were written.
+func (s *Server) Requests() []Request {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []Request
+	index := map[int]int{} // response -> its place in out
+	for _, w := range s.sent {
+		i, ok := index[w.req]
+		if !ok {
+			out = append(out, Request{Path: w.path, First: w.at})
+			i = len(out) - 1
+			index[w.req] = i
+		}
+		out[i].Last = w.at
+		out[i].Bytes += int64(w.n)
+	}
+	return out
+}
+
 // ResetBytes forgets the writes so far.
 func (s *Server) ResetBytes() {
 	s.mu.Lock()
@@ -88,13 +125,15 @@ func (s *Server) Close() {
 
 type countingWriter struct {
 	http.ResponseWriter
-	s *Server
+	s    *Server
+	path string
+	req  int
 }
 
 func (c *countingWriter) Write(b []byte) (int, error) {
 	n, err := c.ResponseWriter.Write(b)
 	c.s.mu.Lock()
-	c.s.sent = append(c.s.sent, sent{at: time.Now(), n: n})
+	c.s.sent = append(c.s.sent, sent{at: time.Now(), n: n, path: c.path, req: c.req})
 	c.s.mu.Unlock()
 	return n, err
 }

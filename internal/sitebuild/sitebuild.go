@@ -75,7 +75,8 @@ type Manifest struct {
 	// SubsetParts are the data subset's files, whose concatenation is the
 	// subset stream: the first holds the header, statistics, labels and
 	// the first SubsetFirstImages training images, enough to start
-	// training; the second the rest.
+	// training (every demo's run, when its training set is limited to
+	// them); the second the rest.
 	SubsetParts       []string `json:"subset_parts"`
 	SubsetFirstImages int      `json:"subset_first_images"`
 	SubsetBytes       int64    `json:"subset_bytes"`
@@ -84,9 +85,30 @@ type Manifest struct {
 	Test              int      `json:"test"`
 }
 
-// FirstImages is how many training images the subset's first part holds:
-// eight batches of 128, trained while the rest of the data arrives.
-const FirstImages = 1024
+// FirstImages is how many training images the subset's first part holds
+// at least: eight batches of 128, trained while the rest of the data
+// arrives. It holds more when a demo trains on a limited training set of
+// up to MaxFirstImages images (firstImages): a normalized run on such a set
+// takes its statistics from all of its images before its first step.
+const (
+	FirstImages    = 1024
+	MaxFirstImages = 4096
+)
+
+// firstImages returns how many training images the subset's first part
+// holds: FirstImages, or the largest training limit of the demos up to
+// MaxFirstImages.
+func firstImages(demos []experiments.Demo) int {
+	n := FirstImages
+	for _, d := range demos {
+		for _, r := range d.Runs {
+			if l := r.Settings.TrainLimit; l > n && l <= MaxFirstImages {
+				n = l
+			}
+		}
+	}
+	return n
+}
 
 // pageFiles are the extensions copied from site/.
 var pageFiles = map[string]bool{".html": true, ".js": true, ".css": true, ".svg": true, ".png": true, ".ico": true}
@@ -160,6 +182,9 @@ func Build(ctx context.Context, o Options) (*Manifest, error) {
 	if err := os.WriteFile(filepath.Join(o.Out, "build.json"), append(js, '\n'), 0o644); err != nil {
 		return nil, fmt.Errorf("sitebuild: %w", err)
 	}
+	if err := inlineManifest(filepath.Join(o.Out, "worker.js"), m); err != nil {
+		return nil, err
+	}
 	o.Log("compressing")
 	if err := compressAll(o.Out, o.Compression); err != nil {
 		return nil, err
@@ -200,7 +225,7 @@ func (o *Options) placeHashed(src, name, ext string) (string, error) {
 }
 
 // placeSubset writes the subset stream in two hashed parts, cut after the
-// first FirstImages training images.
+// first firstImages training images.
 func (o *Options) placeSubset(m *Manifest, subset, tmp string) error {
 	data, err := os.ReadFile(subset)
 	if err != nil {
@@ -213,8 +238,12 @@ func (o *Options) placeSubset(m *Manifest, subset, tmp string) error {
 	if h.Size() != int64(len(data)) {
 		return fmt.Errorf("sitebuild: %s has %d bytes, its header announces %d", subset, len(data), h.Size())
 	}
+	demos, err := experiments.Demos()
+	if err != nil {
+		return fmt.Errorf("sitebuild: %w", err)
+	}
 	m.SubsetBytes = h.Size()
-	m.SubsetFirstImages = min(FirstImages, h.Train)
+	m.SubsetFirstImages = min(firstImages(demos), h.Train)
 	cut := h.PrefixSize(m.SubsetFirstImages)
 	m.SubsetParts = nil
 	for i, part := range [][]byte{data[:cut], data[cut:]} {
@@ -230,6 +259,31 @@ func (o *Options) placeSubset(m *Manifest, subset, tmp string) error {
 			return err
 		}
 		m.SubsetParts = append(m.SubsetParts, name)
+	}
+	return nil
+}
+
+// manifestLine is the line of site/worker.js that the build replaces with
+// the manifest, so that the worker needs no round trip for build.json.
+const manifestLine = "const fashionlabManifest = null;"
+
+// inlineManifest writes m into the worker script at path, in place of
+// manifestLine.
+func inlineManifest(path string, m *Manifest) error {
+	src, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("sitebuild: %w", err)
+	}
+	if bytes.Count(src, []byte(manifestLine)) != 1 {
+		return fmt.Errorf("sitebuild: %s must hold the line %q once", path, manifestLine)
+	}
+	js, err := json.Marshal(m)
+	if err != nil {
+		return fmt.Errorf("sitebuild: %w", err)
+	}
+	out := bytes.Replace(src, []byte(manifestLine), []byte("const fashionlabManifest = "+string(js)+";"), 1)
+	if err := os.WriteFile(path, out, 0o644); err != nil {
+		return fmt.Errorf("sitebuild: %w", err)
 	}
 	return nil
 }

@@ -19,9 +19,9 @@ import (
 type Data struct {
 	dec     *assets.SubsetDecoder
 	header  assets.SubsetHeader
-	streams map[bool]*assets.SplitStream // by normalization
-	subset  *assets.Subset               // once complete
-	err     error                        // a decoding or download error: no more data
+	streams map[streamKey]*assets.SplitStream
+	subset  *assets.Subset // once complete
+	err     error          // a decoding or download error: no more data
 
 	fetch    func() // asks for the rest of the stream
 	fetching bool
@@ -38,7 +38,7 @@ type Data struct {
 // rest of the stream, which then arrives through Push and End; it is
 // called at most once, and not at all when first is the whole stream.
 func NewData(first []byte, fetch func()) (*Data, error) {
-	d := &Data{dec: assets.NewSubsetDecoder(), streams: map[bool]*assets.SplitStream{}, fetch: fetch, arrived: make(chan struct{}, 1)}
+	d := &Data{dec: assets.NewSubsetDecoder(), streams: map[streamKey]*assets.SplitStream{}, fetch: fetch, arrived: make(chan struct{}, 1)}
 	if _, err := d.dec.Write(first); err != nil {
 		return nil, fmt.Errorf("data subset: %w", err)
 	}
@@ -173,18 +173,66 @@ func (d *Data) WaitAll() error {
 	return d.Wait(func() bool { return d.subset != nil })
 }
 
-// Stream returns the split of the whole training part, normalized or not,
-// which fills as the images arrive (see assets.SplitStream).
-func (d *Data) Stream(normalize bool) (*assets.Split, error) {
-	if s, ok := d.streams[normalize]; ok {
+// maxLimited bounds the finished splits of limited training sets kept
+// beside the (at most two) splits of the whole training part: each holds
+// the validation and test images as float32.
+const maxLimited = 2
+
+// streamKey identifies a split: normalization and training limit (0: all).
+type streamKey struct {
+	normalize bool
+	limit     int
+}
+
+// Stream returns the split of the first limit training images (all with
+// limit 0 or the part's size), normalized or not, which fills as the
+// images arrive (see assets.SplitStream). A normalized split of fewer
+// images takes its statistics from them, so Stream first waits for them
+// (asking for the rest of the stream if the first part does not hold
+// them).
+func (d *Data) Stream(normalize bool, limit int) (*assets.Split, error) {
+	if limit == d.header.Train {
+		limit = 0
+	}
+	key := streamKey{normalize, limit}
+	if s, ok := d.streams[key]; ok {
 		return s.Split(), nil
 	}
-	s, err := assets.NewSplitStream(d.dec, normalize)
+	if normalize && limit > 0 {
+		if err := d.Wait(func() bool { return d.dec.LimitArrived(limit) }); err != nil {
+			return nil, err
+		}
+	}
+	s, err := assets.NewLimitedSplitStream(d.dec, normalize, limit)
 	if err != nil {
 		return nil, err
 	}
-	d.streams[normalize] = s
+	if limit > 0 {
+		d.forgetLimited()
+	}
+	d.streams[key] = s
 	return s.Split(), nil
+}
+
+// forgetLimited drops finished splits of limited training sets while there
+// are maxLimited or more of them. A split still filling is kept: Converted
+// needs its stream. A split dropped while a run trains on it stays whole.
+func (d *Data) forgetLimited() {
+	n := 0
+	for k := range d.streams {
+		if k.limit > 0 {
+			n++
+		}
+	}
+	for k, s := range d.streams {
+		if n < maxLimited {
+			return
+		}
+		if k.limit > 0 && s.Complete() {
+			delete(d.streams, k)
+			n--
+		}
+	}
 }
 
 // Converted returns how many training and validation images of sp are

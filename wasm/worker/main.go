@@ -33,10 +33,17 @@ func main() {
 		// A helper of another training worker: it computes shards only.
 		runShardHelper(global)
 	}
+	mark(global, "go-main")
 	forms := make(chan map[string]any, queueSize)
+	started := false
 	onMessage := js.FuncOf(func(this js.Value, args []js.Value) any {
 		// Never block here: convert, queue, return to the event loop.
-		receive(forms, args[0].Get("data"))
+		data := args[0].Get("data")
+		if !started && data.Get("kind").String() == protocol.KindStart {
+			started = true
+			mark(global, "start-received")
+		}
+		receive(forms, data)
 		return nil
 	})
 	global.Set("onmessage", onMessage)
@@ -47,7 +54,8 @@ func main() {
 		select {}
 	}
 	global.Delete("fashionlabSubset")
-	s := session.NewStreaming(d, post)
+	mark(global, "subset-decoded")
+	s := session.NewStreaming(d, markFirstStep(global, post))
 	s.Ready()
 	if shards := newJSShards(post); shards != nil {
 		s.SetShards(shards)
@@ -64,6 +72,27 @@ func main() {
 	}
 	go s.Loop(forms)
 	select {}
+}
+
+// mark records a start-up instant in the worker's performance timeline
+// as fashionlab:name.
+func mark(global js.Value, name string) {
+	if p := global.Get("performance"); p.Truthy() {
+		p.Call("mark", "fashionlab:"+name)
+	}
+}
+
+// markFirstStep returns post, which also marks the first step statistics
+// it sends as first-step-sent.
+func markFirstStep(global js.Value, post func(protocol.Message)) func(protocol.Message) {
+	sent := false
+	return func(m protocol.Message) {
+		post(m)
+		if _, ok := m.(protocol.Steps); ok && !sent {
+			sent = true
+			mark(global, "first-step-sent")
+		}
+	}
 }
 
 // receive queues one command in map form, or answers that the queue is

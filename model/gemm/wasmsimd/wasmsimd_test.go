@@ -89,6 +89,7 @@ func TestKernelsInNode(t *testing.T) {
 			[]string{"--- PASS: TestSIMDAdam", "--- PASS: TestAdamKernels", "--- PASS: TestTrainingIsDeterministic"}},
 	} {
 		t.Run(filepath.Base(tc.pkg), func(t *testing.T) {
+			t.Parallel() // the builds and runs overlap on the two cores
 			bin := filepath.Join(dir, filepath.Base(tc.pkg)+".test.wasm")
 			build := exec.Command("go", "test", "-c", "-o", bin, tc.pkg)
 			build.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")

@@ -33,23 +33,12 @@ const (
 	maxBatched = 1024
 )
 
-// maxSplits bounds the prepared splits of limited training sets kept
-// beside the (at most two) streamed splits: each is ~50 MB of float32.
-const maxSplits = 2
-
-// splitKey identifies a prepared split: normalization and training limit.
-type splitKey struct {
-	normalize bool
-	limit     int
-}
-
 // Session is the state of the training worker. It is not safe for
 // concurrent use: one goroutine calls Handle, Step and Loop.
 type Session struct {
 	post   func(protocol.Message)
 	data   *startup.Data
 	limits protocol.Limits
-	splits map[splitKey]*assets.Split
 	pool   *parallel.Pool
 	// shards computes parts of each batch elsewhere (helper workers), or
 	// is nil.
@@ -92,7 +81,6 @@ func NewStreaming(d *startup.Data, post func(protocol.Message)) *Session {
 		post:   post,
 		data:   d,
 		limits: protocol.BrowserLimits(d.Header().Train),
-		splits: map[splitKey]*assets.Split{},
 		pool:   parallel.New(1),
 		loss:   make([]float32, 0, maxBatched),
 		acc:    make([]float32, 0, maxBatched),
@@ -350,38 +338,18 @@ func layerLines(net *model.Network) []string {
 	return layers
 }
 
-// prepare returns the split for the settings. A run on the whole
-// training part trains from a split that fills as the data arrives; a
-// training limit waits for all the data (its normalization statistics come
-// from the limited images) and converts the subset once per normalization
-// and size.
+// prepare returns the split for the settings: it fills as the data
+// arrives. A normalized run on a limited training set first waits for its
+// training images, whose statistics normalize it.
 func (w *Session) prepare(s train.Settings) (*assets.Split, error) {
 	n := w.data.Header().Train
 	if s.TrainLimit > n {
 		return nil, fmt.Errorf("the subset holds %d training images; asked for %d", n, s.TrainLimit)
 	}
-	if s.TrainLimit == 0 || s.TrainLimit == n {
-		sp, err := w.data.Stream(s.Normalize)
-		if err != nil {
-			return nil, fmt.Errorf("preparing the images: %w", err)
-		}
-		return sp, nil
-	}
-	key := splitKey{s.Normalize, s.TrainLimit}
-	if sp, ok := w.splits[key]; ok {
-		return sp, nil
-	}
-	if err := w.data.WaitAll(); err != nil {
-		return nil, err
-	}
-	sp, err := w.data.Subset().Split(assets.SplitOptions{Normalize: s.Normalize, TrainLimit: s.TrainLimit})
+	sp, err := w.data.Stream(s.Normalize, s.TrainLimit)
 	if err != nil {
 		return nil, fmt.Errorf("preparing the images: %w", err)
 	}
-	if len(w.splits) >= maxSplits {
-		clear(w.splits)
-	}
-	w.splits[key] = sp
 	return sp, nil
 }
 

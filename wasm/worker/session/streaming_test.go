@@ -98,6 +98,8 @@ func TestAStreamedRunLogsWhatARunOnAllTheDataLogs(t *testing.T) {
 		{"shuffled batches", map[string]any{"epochs": 2.0, "batch_size": 16.0, "shuffle": true}},
 		{"raw pixels", map[string]any{"epochs": 1.0, "batch_size": 32.0, "normalize": false}},
 		{"a training limit", map[string]any{"epochs": 1.0, "batch_size": 16.0, "train_limit": 60.0}},
+		{"a training limit within the first part", map[string]any{"epochs": 2.0, "batch_size": 8.0, "train_limit": 24.0}},
+		{"raw pixels with a training limit", map[string]any{"epochs": 1.0, "batch_size": 16.0, "train_limit": 60.0, "normalize": false}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -124,36 +126,65 @@ func TestAStreamedRunLogsWhatARunOnAllTheDataLogs(t *testing.T) {
 }
 
 func TestTheFirstStepTrainsBeforeTheRestArrives(t *testing.T) {
+	// The first part holds 32 training images; the step that ends an
+	// epoch also needs the validation images.
+	for _, tc := range []struct {
+		name     string
+		settings map[string]any
+		ready    int // steps the first part allows
+	}{
+		{"the whole training part", map[string]any{"epochs": 1.0, "batch_size": 16.0}, 2},
+		{"a normalized training limit within the first part", map[string]any{"epochs": 1.0, "batch_size": 8.0, "train_limit": 32.0}, 3},
+		{"raw pixels with a limit beyond the first part", map[string]any{"epochs": 1.0, "batch_size": 16.0, "train_limit": 60.0, "normalize": false}, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, rec, f := streamedSession(t, randomSubset(), 32)
+			defer close(f.gate)
+			s.Handle(mlpStart(1, tc.settings))
+			if f.fetches != 0 {
+				t.Fatalf("starting a run fetched the rest of the data before the first step")
+			}
+			for range tc.ready {
+				if !s.DataReady() {
+					t.Fatal("a batch of the first part is not ready")
+				}
+				s.Step()
+			}
+			if f.fetches != 1 {
+				t.Errorf("after the first step the rest was asked for %d times, want once", f.fetches)
+			}
+			if s.DataReady() {
+				t.Error("the next step is ready before its images arrived")
+			}
+			events := rec.take()
+			var steps int
+			for _, e := range events {
+				if st, ok := e.(protocol.Steps); ok {
+					steps += len(st.Loss)
+				}
+				if _, ok := e.(protocol.Epoch); ok {
+					t.Errorf("an epoch was posted before the validation images arrived: %+v", e)
+				}
+				if e, ok := e.(protocol.Error); ok {
+					t.Errorf("error event: %+v", e)
+				}
+			}
+			if steps < 1 {
+				t.Errorf("no step statistics posted: %+v", events)
+			}
+		})
+	}
+}
+
+func TestANormalizedLimitBeyondTheFirstPartWaitsForItsImages(t *testing.T) {
 	s, rec, f := streamedSession(t, randomSubset(), 32)
-	defer close(f.gate)
-	s.Handle(mlpStart(1, map[string]any{"epochs": 1.0, "batch_size": 16.0}))
-	if f.fetches != 0 {
-		t.Fatalf("starting a run fetched the rest of the data before the first step")
+	close(f.gate)
+	s.Handle(mlpStart(1, map[string]any{"epochs": 1.0, "batch_size": 16.0, "train_limit": 60.0}))
+	if f.fetches != 1 || !s.Running() {
+		t.Fatalf("the run asked for the rest %d times (want once, for the statistics of its 60 images), running %v: %+v", f.fetches, s.Running(), rec.take())
 	}
-	for range 2 { // the first part holds two batches
-		if !s.DataReady() {
-			t.Fatal("a batch of the first part is not ready")
-		}
-		s.Step()
-	}
-	if f.fetches != 1 {
-		t.Errorf("after the first step the rest was asked for %d times, want once", f.fetches)
-	}
-	if s.DataReady() {
-		t.Error("the third batch is ready before its images arrived")
-	}
-	events := rec.take()
-	var steps int
-	for _, e := range events {
-		if st, ok := e.(protocol.Steps); ok {
-			steps += len(st.Loss)
-		}
-		if _, ok := e.(protocol.Epoch); ok {
-			t.Errorf("an epoch was posted before the validation images arrived: %+v", e)
-		}
-	}
-	if steps < 1 {
-		t.Errorf("no step statistics posted: %+v", events)
+	if tr, _ := s.data.Converted(s.split); tr < 60 {
+		t.Errorf("the run started with %d of its 60 training images", tr)
 	}
 }
 

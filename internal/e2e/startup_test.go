@@ -1,0 +1,152 @@
+//go:build !js
+
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"fashionlab/internal/headless"
+)
+
+// startupState is the part of window.fashionlab.state() the start-up test
+// reads.
+type startupState struct {
+	FirstStepMs *float64 `json:"firstStepMs"`
+	CanvasReady bool     `json:"canvasReady"`
+	Errors      []string `json:"errors"`
+	Runs        []struct {
+		Status string            `json:"status"`
+		Epochs []json.RawMessage `json:"epochs"`
+	} `json:"runs"`
+}
+
+// TestTheFirstStepFetchesOnlyWhatItNeeds opens the page with a cold cache
+// and autostart, as a link a student follows: the first step trains on
+// the worker binary and the subset's first part alone; the canvas binary
+// and the rest of the subset are fetched after it, and the run goes on
+// with the rest (its epochs evaluate the validation images of the second
+// part).
+func TestTheFirstStepFetchesOnlyWhatItNeeds(t *testing.T) {
+	requireBrowser(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	b, err := headless.Launch(ctx) // a fresh profile: nothing cached
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	shared.srv.ResetBytes()
+	if err := chromedp.Do(b.Ctx, chromedp.Navigate(shared.srv.URL+"?demo=custom&autostart=1")); err != nil {
+		t.Fatal(err)
+	}
+	read := func() startupState {
+		s, _ := chromedp.Run(b.Ctx, chromedp.Evaluate[startupState](`window.fashionlab ? window.fashionlab.state() : {runs: []}`))
+		return s
+	}
+	until := func(what string, ok func(startupState) bool) startupState {
+		t.Helper()
+		for {
+			s := read()
+			if len(s.Errors) > 0 {
+				t.Fatalf("page errors: %v", s.Errors)
+			}
+			if ok(s) {
+				return s
+			}
+			select {
+			case <-ctx.Done():
+				t.Fatalf("waiting for %s: %v (state %+v)", what, ctx.Err(), s)
+			case <-time.After(100 * time.Millisecond):
+			}
+		}
+	}
+	s := until("the first step", func(s startupState) bool { return s.FirstStepMs != nil })
+	origin, err := chromedp.Run(b.Ctx, chromedp.Evaluate[float64](`performance.timeOrigin`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	firstStep := time.UnixMicro(int64((origin + *s.FirstStepMs) * 1000))
+	until("an epoch evaluated with the second part's images and the canvas", func(s startupState) bool {
+		return s.CanvasReady && len(s.Runs) == 1 && len(s.Runs[0].Epochs) >= 2
+	})
+	served := map[string]headless.Request{}
+	for _, r := range shared.srv.Requests() {
+		name := strings.TrimPrefix(r.Path, "/")
+		if i := strings.IndexByte(name, '.'); i > 0 && strings.Count(name, ".") >= 2 {
+			name = name[:i] // worker.<hash>.wasm -> worker
+		}
+		if _, ok := served[name]; !ok {
+			served[name] = r
+		}
+	}
+	for _, tc := range []struct {
+		file        string
+		beforeFirst bool
+	}{
+		{"worker", true},
+		{"fashion-subset-1", true},
+		{"fashion-subset-2", false},
+		{"canvas", false},
+	} {
+		r, ok := served[tc.file]
+		if !ok {
+			t.Errorf("%s was never fetched", tc.file)
+			continue
+		}
+		if before := r.First.Before(firstStep); before != tc.beforeFirst {
+			t.Errorf("%s: first byte %v relative to the first step, want before: %v", tc.file, r.First.Sub(firstStep).Round(time.Millisecond), tc.beforeFirst)
+		}
+	}
+	if p := b.Problems(); len(p) > 0 {
+		t.Errorf("console errors: %v", p)
+	}
+}
+
+// TestTheBuiltWorkerScriptCarriesBuildJSON checks the site the tests
+// serve: the manifest written into worker.js is build.json's.
+func TestTheBuiltWorkerScriptCarriesBuildJSON(t *testing.T) {
+	requireBrowser(t)
+	site := filepath.Join(shared.dir, "site")
+	script, err := os.ReadFile(filepath.Join(site, "worker.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	manifest, err := os.ReadFile(filepath.Join(site, "build.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const prefix = "const fashionlabManifest = "
+	var inlined string
+	for l := range strings.Lines(string(script)) {
+		if strings.HasPrefix(l, prefix) {
+			inlined = strings.TrimSuffix(strings.TrimSpace(strings.TrimPrefix(l, prefix)), ";")
+		}
+	}
+	var got, want any
+	if err := json.Unmarshal([]byte(inlined), &got); err != nil {
+		t.Fatalf("worker.js's manifest %q: %v", inlined, err)
+	}
+	if err := json.Unmarshal(manifest, &want); err != nil {
+		t.Fatal(err)
+	}
+	if g, w := mustJSON(t, got), mustJSON(t, want); g != w {
+		t.Errorf("worker.js carries %s, build.json is %s", g, w)
+	}
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}

@@ -1,0 +1,86 @@
+package sitebuild
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"fashionlab/model/experiments"
+	"fashionlab/model/train"
+)
+
+func TestTheWorkerScriptCarriesTheManifest(t *testing.T) {
+	src, err := os.ReadFile(filepath.Join("..", "..", "site", "worker.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "worker.js")
+	if err := os.WriteFile(path, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	want := &Manifest{
+		Worker: "worker.0123456789.wasm", Canvas: "canvas.0123456789.wasm", WasmExec: "wasm_exec.0123456789.js",
+		SubsetParts: []string{"fashion-subset-1.aaaaaaaaaa.bin", "fashion-subset-2.bbbbbbbbbb.bin"}, SubsetFirstImages: 2000,
+		SubsetBytes: 12345678, Train: 12000, Val: 2000, Test: 2000,
+	}
+	if err := inlineManifest(path, want); err != nil {
+		t.Fatal(err)
+	}
+	out, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const prefix = "const fashionlabManifest = "
+	var line string
+	for l := range strings.Lines(string(out)) {
+		if strings.HasPrefix(l, prefix) {
+			line = strings.TrimSuffix(strings.TrimSpace(strings.TrimPrefix(l, prefix)), ";")
+		}
+	}
+	var got Manifest
+	if err := json.Unmarshal([]byte(line), &got); err != nil {
+		t.Fatalf("the worker script's manifest %q: %v", line, err)
+	}
+	if !reflect.DeepEqual(&got, want) {
+		t.Errorf("the worker script carries %+v, want %+v", got, *want)
+	}
+	if strings.Contains(string(out), manifestLine) {
+		t.Error("the placeholder line is still there")
+	}
+	if err := inlineManifest(path, want); err == nil {
+		t.Error("a script without the placeholder line was accepted")
+	}
+}
+
+func TestTheFirstPartHoldsEveryDemosLimitedTrainingSet(t *testing.T) {
+	demo := func(limits ...int) experiments.Demo {
+		d := experiments.Demo{}
+		for _, l := range limits {
+			s := train.DefaultSettings()
+			s.TrainLimit = l
+			d.Runs = append(d.Runs, experiments.DemoRun{Settings: s})
+		}
+		return d
+	}
+	tests := []struct {
+		name  string
+		demos []experiments.Demo
+		want  int
+	}{
+		{"no demos", nil, FirstImages},
+		{"limits below the minimum", []experiments.Demo{demo(500, 0)}, FirstImages},
+		{"the largest limit", []experiments.Demo{demo(2000), demo(1500, 3000)}, 3000},
+		{"limits above the maximum are left to stream", []experiments.Demo{demo(2000, MaxFirstImages+1)}, 2000},
+		{"no limit (the whole part) is left to stream", []experiments.Demo{demo(0)}, FirstImages},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := firstImages(tt.demos); got != tt.want {
+				t.Errorf("firstImages = %d, want %d", got, tt.want)
+			}
+		})
+	}
+}
