@@ -1,7 +1,8 @@
 // Taking a run out of the page and bringing a network in: downloads of the
 // weights (model.safetensors, as the native trainer writes it), the
 // metrics (metrics.json and metrics.csv, the native columns), the curves
-// and the predictions as PNG; and an upload control that loads a
+// and the predictions as PNG, report.md of the runs done in the page (the
+// native -experiment report, written by the worker from the runs' logs); and an upload control that loads a
 // model.safetensors into the worker to show its feature maps and
 // predictions. The worker writes and reads the files; this module moves
 // the bytes between it and the person's disk.
@@ -46,6 +47,11 @@ function picture(ids) {
   return new Promise((resolve, reject) => out.toBlob((b) => (b ? resolve(b) : reject(new Error('the picture could not be encoded'))), 'image/png'));
 }
 
+/** loggedRuns returns the page's runs that have logged at least one epoch. */
+function loggedRuns() {
+  return state.runs.filter((r) => r.epochs.length > 0);
+}
+
 /** Exchange owns the download buttons and the upload control. */
 export class Exchange {
   /** @param {import('./worker-client.js').WorkerClient} client */
@@ -57,6 +63,7 @@ export class Exchange {
     for (const [what, p] of Object.entries(PICTURES)) {
       $('btn-download-' + what).addEventListener('click', () => picture(p.canvases).then((b) => save(b, p.file)).catch((err) => show(`The picture could not be saved: ${err.message}`, 'error', 'exchange')));
     }
+    $('btn-download-report').addEventListener('click', () => this.exportReport());
     $('upload-weights').addEventListener('change', (e) => this.load(e.target));
   }
 
@@ -73,6 +80,7 @@ export class Exchange {
     $('exchange-why').textContent = noNet ? `Weights and metrics: ${noNet}.` : '';
     setDisabled($('btn-download-curves'), state.runs.length ? '' : 'there are no curves yet');
     setDisabled($('btn-download-predictions'), state.predictions ? '' : 'there are no predictions yet');
+    setDisabled($('btn-download-report'), w || (loggedRuns().length ? '' : 'no run has logged an epoch yet'));
     $('upload-weights').disabled = Boolean(w);
   }
 
@@ -88,6 +96,17 @@ export class Exchange {
     if (!state.networkRun) return;
     this.note(`Writing metrics.${format}…`);
     this.client.send(COMMANDS.EXPORT_METRICS, { format });
+  }
+
+  /** exportReport asks the worker for report.md of the runs with a logged epoch. */
+  exportReport() {
+    const runs = loggedRuns().map((r) => ({
+      label: r.label, demo: r.demo || '', config: r.config, settings: r.settings, params: r.params || 0,
+      reason: r.status === 'done' ? r.reason : '', detail: r.detail || '', epochs: r.epochs,
+    }));
+    if (!runs.length) return;
+    this.note('Writing report.md…');
+    this.client.send(COMMANDS.EXPORT_REPORT, { runs });
   }
 
   /** load sends the chosen file to the worker. */
@@ -122,6 +141,10 @@ export class Exchange {
         save(new Blob([m.text], { type: m.format === 'json' ? 'application/json' : 'text/csv' }), m.name);
         this.note(`Saved ${m.name}.`);
         return true;
+      case EVENTS.REPORT:
+        save(new Blob([m.text], { type: 'text/markdown' }), m.name);
+        this.note(`Saved ${m.name}.`);
+        return true;
       case EVENTS.LOADED: {
         const r = addLoadedRun({ label: `${m.name} (${m.config.net})`, config: m.config, settings: m.settings, params: m.params, layers: m.layers });
         patch({ networkRun: r, maps: null }, 'network');
@@ -132,7 +155,7 @@ export class Exchange {
         return true;
       }
       case EVENTS.ERROR:
-        if (![COMMANDS.EXPORT_WEIGHTS, COMMANDS.EXPORT_METRICS, COMMANDS.LOAD_WEIGHTS].includes(m.command)) return false;
+        if (![COMMANDS.EXPORT_WEIGHTS, COMMANDS.EXPORT_METRICS, COMMANDS.EXPORT_REPORT, COMMANDS.LOAD_WEIGHTS].includes(m.command)) return false;
         show(m.message, 'error', 'exchange');
         this.note('');
         return true;

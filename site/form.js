@@ -77,6 +77,7 @@ export function writeForm(config, settings, maxSteps = 0) {
   f.dense_hiddens.value = writeList(config.dense_hiddens || []);
   for (const k of CNN_FIELDS) if (config[k]) f[k].value = writeList(config[k]);
   for (const k of ['lr', 'momentum', 'batch_size', 'epochs', 'seed', 'train_limit', 'eval_train_size']) f[k].value = String(settings[k] ?? '');
+  f.train_limit.value = String(settings.train_limit ?? 0); // presets.json leaves out 0 (all the subset's images)
   f.optimizer.value = settings.optimizer;
   f.normalize.checked = settings.normalize;
   f.shuffle.checked = settings.shuffle;

@@ -207,6 +207,7 @@ window.fashionlab = Object.freeze({
     const runs = state.runs.map((r) => ({
       id: r.id, label: r.label, demo: r.demo, status: r.status, reason: r.reason, params: r.params, stepsDone: r.stepsDone,
       epochsTotal: r.epochsTotal, imagesPerSec: r.imagesPerSec, images: r.images, seconds: r.seconds, epochs: r.epochs,
+      config: r.config, settings: r.settings,
     }));
     return JSON.parse(JSON.stringify({
       demo: state.demo, embed: state.embed, present: state.present, mode: state.mode, worker: state.worker, ready: state.ready, limits: state.limits,

@@ -188,6 +188,6 @@ export function addSteps(r, m) {
 
 /** addEpoch adds one line of the per-epoch log to run r. */
 export function addEpoch(r, m) {
-  r.epochs.push({ epoch: m.epoch, train_loss: m.train_loss, train_acc: m.train_acc, val_loss: m.val_loss, val_acc: m.val_acc, grad_norm: m.grad_norm, seconds: m.seconds });
+  r.epochs.push({ epoch: m.epoch, train_loss: m.train_loss, train_acc: m.train_acc, val_loss: m.val_loss, val_acc: m.val_acc, grad_norm: m.grad_norm, seconds: m.seconds, zero_grad_steps: m.zero_grad_steps, steps: m.steps, images: m.images });
   changed('epoch');
 }

@@ -77,6 +77,7 @@ export function defaultsFor(demo, cnn) {
   const out = { demo: demo.id, net: c.net, activation: c.activation, optimizer: s.optimizer, dense_hiddens: [...(c.dense_hiddens || [])] };
   for (const k of ['n_channels', 'kernel_sizes', 'strides', 'paddings']) out[k] = [...((c.net === 'cnn' ? c[k] : cnn && cnn[k]) || [])];
   for (const k of ['lr', 'momentum', 'batch_size', 'epochs', 'seed', 'train_limit', 'eval_train_size']) out[k] = s[k];
+  out.train_limit = s.train_limit ?? 0; // presets.json leaves out 0 (all the subset's images)
   out.max_steps = 0;
   out.normalize = !!s.normalize;
   out.shuffle = !!s.shuffle;

@@ -14,6 +14,7 @@
 // Usage:
 //
 //	go run ./cmd/benchbrowser [-dir site-build] [-ref DIR] [-reps 3] [-mlp-steps 40] [-cnn-steps 12] [-workers 1,2] [-timeline]
+//	go run ./cmd/benchbrowser -tta fast [-dir site-build] [-reps 3]
 //
 // -workers opens the page with each listed workers= address parameter in
 // turn within every repetition (the last one is "this build" and the first
@@ -102,9 +103,13 @@ func main() {
 	reps := flag.Int("reps", 3, "repetitions")
 	mlpSteps := flag.Int("mlp-steps", 40, "timed MLP steps (batch 128)")
 	cnnSteps := flag.Int("cnn-steps", 12, "timed CNN steps (batch 128)")
+	tta := flag.String("tta", "", "instead, time to validation accuracy 0.88 of a demo (\"fast\") or an address query (\"?demo=custom&…\")")
 	workerList := flag.String("workers", "", "comma-separated worker counts to measure in turn (workers= of the address); empty: the page chooses")
 	showTimeline := flag.Bool("timeline", false, "print each repetition's start-up timeline")
 	flag.Parse()
+	if *tta != "" {
+		os.Exit(timeToAccuracy(*dir, *tta, *reps))
+	}
 	if _, err := os.Stat(headless.ChromiumPath); err != nil {
 		fmt.Fprintln(os.Stderr, "benchbrowser: needs", headless.ChromiumPath, "(apt-get install chromium)")
 		os.Exit(1)

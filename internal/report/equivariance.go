@@ -15,6 +15,7 @@ import (
 	"golang.org/x/image/font/basicfont"
 	"golang.org/x/image/math/fixed"
 
+	"fashionlab/internal/report/markdown"
 	"fashionlab/model/equivariance"
 )
 
@@ -157,7 +158,7 @@ func panel(r equivariance.Result, maps []mapImage, sc [3][2]float32) *image.RGBA
 	for i, row := range rows {
 		top := margin + 2*line + i*rowHeight
 		text(img, margin, top, fmt.Sprintf("%s: interior max %s, mean %s (%d pixels); whole map max %s, mean %s",
-			row.c.Name, num(row.c.Max), num(row.c.Mean), row.c.InteriorPixels, num(row.c.MaxAll), num(row.c.MeanAll)))
+			row.c.Name, markdown.Num(row.c.Max), markdown.Num(row.c.Mean), row.c.InteriorPixels, markdown.Num(row.c.MaxAll), markdown.Num(row.c.MeanAll)))
 		for j, m := range row.tiles {
 			left := margin + j*(tile+gap)
 			text(img, left, top+line, m.label)
@@ -178,7 +179,7 @@ func panel(r equivariance.Result, maps []mapImage, sc [3][2]float32) *image.RGBA
 		}
 	}
 	text(img, x0, barTop+line, "0")
-	hi := num(float64(sc[groupDiff][1]))
+	hi := markdown.Num(float64(sc[groupDiff][1]))
 	text(img, x0+barW-7*len(hi), barTop+line, hi)
 	return img
 }
@@ -273,14 +274,6 @@ func text(img *image.RGBA, x, y int, s string) {
 	}, s)
 	d := font.Drawer{Dst: img, Src: image.Black, Face: basicfont.Face7x13, Dot: fixed.P(x, y+basicfont.Face7x13.Ascent)}
 	d.DrawString(s)
-}
-
-// num formats a statistic with three significant digits.
-func num(v float64) string {
-	if math.IsNaN(v) {
-		return "NaN"
-	}
-	return fmt.Sprintf("%.3g", v)
 }
 
 // writePNG encodes img into path.

@@ -243,7 +243,7 @@ func TestPlotsArePNGsWithContent(t *testing.T) {
 		})
 	}
 	t.Run("a comparison of four runs", func(t *testing.T) {
-		runs := []NamedHistory{{"good", goodRun()}, {"stuck", stuckRun()}, {"saturated", saturatedRun()}, {"diverged", divergedRun()}}
+		runs := []NamedHistory{{Name: "good", History: goodRun()}, {Name: "stuck", History: stuckRun()}, {Name: "saturated", History: saturatedRun()}, {Name: "diverged", History: divergedRun()}}
 		files, err := WriteComparison(t.TempDir(), "four runs", runs)
 		if err != nil {
 			t.Fatal(err)
@@ -300,10 +300,10 @@ func TestEquivarianceImagesAreUpscaledAndNotBlank(t *testing.T) {
 func TestWriteReportPutsOurNumbersNextToTheReference(t *testing.T) {
 	dir := t.TempDir()
 	q2 := []NamedHistory{
-		{"lr 1e-2 normalized", history(model.DefaultMLP(), []float64{0.1, 0.8, 0.83, 0.85, 0.855, 0.8590}, []float64{0, 1, 1, 1, 1, 1})},
-		{"lr 1e-2 raw", saturatedRun()},
-		{"lr 1e-4 normalized", goodRun()},
-		{"lr 1e-4 raw", divergedRun()},
+		{Name: "lr 1e-2 normalized", History: history(model.DefaultMLP(), []float64{0.1, 0.8, 0.83, 0.85, 0.855, 0.8590}, []float64{0, 1, 1, 1, 1, 1})},
+		{Name: "lr 1e-2 raw", History: saturatedRun()},
+		{Name: "lr 1e-4 normalized", History: goodRun()},
+		{Name: "lr 1e-4 raw", History: divergedRun()},
 	}
 	cmp, err := WriteComparison(filepath.Join(dir, "q2"), "q2", q2)
 	if err != nil {
@@ -314,12 +314,12 @@ func TestWriteReportPutsOurNumbersNextToTheReference(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := homeworkProbe(t)
-	q3 := []NamedHistory{{"mlp 64*54", stuckRun()}, {"MLP  256,256", goodRun()}}
+	q3 := []NamedHistory{{Name: "mlp 64*54", History: stuckRun()}, {Name: "MLP  256,256", History: goodRun()}}
 	sections := []Section{
 		{Question: "q1", Title: "Equivariance", Explanation: "Shift and rotation.", Equivariance: &r, Figures: eq.Figures()},
 		{Question: "q2", Title: "Normalization and learning rate", Runs: q2, Figures: cmp.Figures(), Notes: []string{"A hand-written *note*."}},
 		{Question: "q3", Title: "Parameters and depth", Runs: q3},
-		{Question: "q4", Title: "No reference rows", Runs: []NamedHistory{{"mlp", goodRun()}}, Reference: []ReferenceRow{}},
+		{Question: "q4", Title: "No reference rows", Runs: []NamedHistory{{Name: "mlp", History: goodRun()}}, Reference: []ReferenceRow{}},
 	}
 	path := filepath.Join(dir, "report.md")
 	if err := WriteReport(path, sections); err != nil {
@@ -393,9 +393,6 @@ func TestReferencesAreAFreshTableWithSources(t *testing.T) {
 			t.Errorf("%s has %d reference rows, want %d", q, counts[q], n)
 		}
 	}
-	if !sameRun("MLP  64*54", "mlp 64*54") || sameRun("deep", "deep pad2") {
-		t.Error("run names should match ignoring case and repeated spaces only")
-	}
 }
 
 func TestWritersNameTheFileThatFailed(t *testing.T) {
@@ -411,7 +408,7 @@ func TestWritersNameTheFileThatFailed(t *testing.T) {
 	}{
 		{"WriteRun under a file", func() error { _, err := WriteRun(inside, goodRun(), ""); return err }},
 		{"WriteComparison under a file", func() error {
-			_, err := WriteComparison(inside, "x", []NamedHistory{{"a", goodRun()}})
+			_, err := WriteComparison(inside, "x", []NamedHistory{{Name: "a", History: goodRun()}})
 			return err
 		}},
 		{"WriteEquivariance under a file", func() error { _, err := WriteEquivariance(inside, homeworkProbe(t)); return err }},

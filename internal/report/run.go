@@ -11,14 +11,6 @@ import (
 	"fashionlab/model/train"
 )
 
-// NamedHistory is one run of an experiment with the name it goes by in
-// legends, tables and observations, and by which it is matched to the
-// reference rows (see References).
-type NamedHistory struct {
-	Name    string
-	History *train.History
-}
-
 // File names written by WriteRun into its directory.
 const (
 	MetricsJSON = metrics.JSONFile

@@ -65,6 +65,8 @@
 //	                 the run's metrics.json or metrics.csv
 //	load_weights     {run, name, data}
 //	                 replace the network by a model.safetensors file's
+//	export_report    {runs}
+//	                 report.md of the page's runs, as the native -experiment report
 //
 // Events (worker to page):
 //
@@ -98,6 +100,8 @@
 //	                 answers export_metrics
 //	loaded           {run, name, config, settings, params, layers, note}
 //	                 answers load_weights: the network now held
+//	report           {name, text}
+//	                 answers export_report
 //	workers          {workers, simd}
 //	                 how many workers train a step and whether SIMD kernels run
 //	error            {command, run, message, problems, fatal}
@@ -107,6 +111,8 @@
 //
 //	config           {net, n_channels, kernel_sizes, strides, paddings, dense_hiddens, activation}
 //	settings         {optimizer, lr, momentum, batch_size, epochs, shuffle, seed, normalize, train_limit, eval_train_size}
+//	report_run       {label, demo, config, settings, params, reason, detail, epochs}
+//	epoch            {epoch, train_loss, train_acc, val_loss, val_acc, grad_norm, seconds, zero_grad_steps, steps, images}
 //	limits           {epochs, lr, momentum, batch_size, seed, train_limit, eval_train_size, max_steps, n_channels, kernel_sizes, strides, paddings, dense_hiddens, memory_bytes, memory_reason}
 //	range            {label, min, max, integer, max_len}
 //	problem          {field, message}

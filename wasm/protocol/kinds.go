@@ -18,6 +18,7 @@ const (
 	KindExportWeights  = "export_weights"
 	KindExportMetrics  = "export_metrics"
 	KindLoadWeights    = "load_weights"
+	KindExportReport   = "export_report"
 )
 
 // Event kinds: messages from the worker to the page.
@@ -37,6 +38,7 @@ const (
 	KindWeightsFile = "weights_file"
 	KindMetrics     = "metrics"
 	KindLoaded      = "loaded"
+	KindReport      = "report"
 	KindWorkers     = "workers"
 	KindError       = "error"
 )
@@ -103,6 +105,7 @@ func Specs() []Spec {
 		spec[ExportWeights](KindExportWeights, true, "the network as a model.safetensors file"),
 		spec[ExportMetrics](KindExportMetrics, true, "the run's metrics.json or metrics.csv"),
 		spec[LoadWeights](KindLoadWeights, true, "replace the network by a model.safetensors file's"),
+		spec[ExportReport](KindExportReport, true, "report.md of the page's runs, as the native -experiment report"),
 		spec[Ready](KindReady, false, "the data subset is loaded; the limits of the form"),
 		spec[Started](KindStarted, false, "a run began"),
 		spec[Steps](KindSteps, false, "statistics of consecutive training steps"),
@@ -118,6 +121,7 @@ func Specs() []Spec {
 		spec[WeightsFile](KindWeightsFile, false, "answers export_weights"),
 		spec[Metrics](KindMetrics, false, "answers export_metrics"),
 		spec[Loaded](KindLoaded, false, "answers load_weights: the network now held"),
+		spec[Report](KindReport, false, "answers export_report"),
 		spec[Workers](KindWorkers, false, "how many workers train a step and whether SIMD kernels run"),
 		spec[Error](KindError, false, "a command failed; plain words, problems of the form"),
 	}
@@ -141,6 +145,7 @@ func (GetImage) message()       {}
 func (ExportWeights) message()  {}
 func (ExportMetrics) message()  {}
 func (LoadWeights) message()    {}
+func (ExportReport) message()   {}
 func (Ready) message()          {}
 func (Started) message()        {}
 func (Steps) message()          {}
@@ -156,6 +161,7 @@ func (Image) message()          {}
 func (WeightsFile) message()    {}
 func (Metrics) message()        {}
 func (Loaded) message()         {}
+func (Report) message()         {}
 func (Workers) message()        {}
 func (Error) message()          {}
 

@@ -229,6 +229,27 @@ type LoadWeights struct {
 	Data []byte `json:"data"`                 // the file's bytes (a Uint8Array)
 }
 
+// ExportReport asks for report.md of the runs done in the page, written
+// by the native trainer's report code from the metrics the page holds
+// (the worker keeps only the network of the latest run).
+type ExportReport struct {
+	Runs []ReportRun `json:"runs"`
+}
+
+// ReportRun is one run of the page as ExportReport carries it: its label,
+// the demo it came from, what it trained, how it ended and its per-epoch
+// log (epoch 0 first, as the epoch events gave it).
+type ReportRun struct {
+	Label    string         `json:"label"`
+	Demo     string         `json:"demo" wire:"optional"` // q1 … q5, custom, or "" when unknown
+	Config   model.Config   `json:"config"`
+	Settings train.Settings `json:"settings" wire:"optional"`
+	Params   int            `json:"params" wire:"optional"`
+	Reason   string         `json:"reason" wire:"optional"` // a Done reason, or "" while the run trains
+	Detail   string         `json:"detail" wire:"optional"` // e.g. where a run diverged
+	Epochs   []train.Epoch  `json:"epochs"`
+}
+
 // WeightsFile answers ExportWeights: the bytes of model.safetensors (a
 // Uint8Array whose buffer is transferred).
 type WeightsFile struct {
@@ -244,6 +265,13 @@ type Metrics struct {
 	Format string `json:"format" wire:"oneof=json|csv"`
 	Name   string `json:"name"`
 	Text   string `json:"text"`
+}
+
+// Report answers ExportReport: the file's name (report.md) and its
+// Markdown text.
+type Report struct {
+	Name string `json:"name"`
+	Text string `json:"text"`
 }
 
 // Loaded answers LoadWeights: the network the worker now holds, and how

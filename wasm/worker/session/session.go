@@ -265,6 +265,8 @@ func (w *Session) handle(m protocol.Message) {
 		w.exportMetrics(m)
 	case protocol.LoadWeights:
 		w.loadWeights(m)
+	case protocol.ExportReport:
+		w.exportReport(m)
 	}
 }
 
