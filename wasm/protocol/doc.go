@@ -65,6 +65,8 @@
 //	                 the run's metrics.json or metrics.csv
 //	load_weights     {run, name, data}
 //	                 replace the network by a model.safetensors file's
+//	load_checkpoint  {run, data, train, max_steps}
+//	                 continue a run from a checkpoint file, or hold its network
 //
 // Events (worker to page):
 //
@@ -98,6 +100,10 @@
 //	                 answers export_metrics
 //	loaded           {run, name, config, settings, params, layers, note}
 //	                 answers load_weights: the network now held
+//	checkpoint       {run, epoch, step, done, data}
+//	                 the run's checkpoint file, at each epoch's end and when it ends
+//	restored         {run, epoch, step, steps, steps_per_epoch, epochs, params, layers, training}
+//	                 answers load_checkpoint: the run now held, and where it stands
 //	error            {command, run, message, problems, fatal}
 //	                 a command failed; plain words, problems of the form
 //

@@ -18,6 +18,7 @@ const (
 	KindExportWeights  = "export_weights"
 	KindExportMetrics  = "export_metrics"
 	KindLoadWeights    = "load_weights"
+	KindLoadCheckpoint = "load_checkpoint"
 )
 
 // Event kinds: messages from the worker to the page.
@@ -37,6 +38,8 @@ const (
 	KindWeightsFile = "weights_file"
 	KindMetrics     = "metrics"
 	KindLoaded      = "loaded"
+	KindCheckpoint  = "checkpoint"
+	KindRestored    = "restored"
 	KindError       = "error"
 )
 
@@ -102,6 +105,7 @@ func Specs() []Spec {
 		spec[ExportWeights](KindExportWeights, true, "the network as a model.safetensors file"),
 		spec[ExportMetrics](KindExportMetrics, true, "the run's metrics.json or metrics.csv"),
 		spec[LoadWeights](KindLoadWeights, true, "replace the network by a model.safetensors file's"),
+		spec[LoadCheckpoint](KindLoadCheckpoint, true, "continue a run from a checkpoint file, or hold its network"),
 		spec[Ready](KindReady, false, "the data subset is loaded; the limits of the form"),
 		spec[Started](KindStarted, false, "a run began"),
 		spec[Steps](KindSteps, false, "statistics of consecutive training steps"),
@@ -117,6 +121,8 @@ func Specs() []Spec {
 		spec[WeightsFile](KindWeightsFile, false, "answers export_weights"),
 		spec[Metrics](KindMetrics, false, "answers export_metrics"),
 		spec[Loaded](KindLoaded, false, "answers load_weights: the network now held"),
+		spec[Checkpoint](KindCheckpoint, false, "the run's checkpoint file, at each epoch's end and when it ends"),
+		spec[Restored](KindRestored, false, "answers load_checkpoint: the run now held, and where it stands"),
 		spec[Error](KindError, false, "a command failed; plain words, problems of the form"),
 	}
 }
@@ -139,6 +145,7 @@ func (GetImage) message()       {}
 func (ExportWeights) message()  {}
 func (ExportMetrics) message()  {}
 func (LoadWeights) message()    {}
+func (LoadCheckpoint) message() {}
 func (Ready) message()          {}
 func (Started) message()        {}
 func (Steps) message()          {}
@@ -154,6 +161,8 @@ func (Image) message()          {}
 func (WeightsFile) message()    {}
 func (Metrics) message()        {}
 func (Loaded) message()         {}
+func (Checkpoint) message()     {}
+func (Restored) message()       {}
 func (Error) message()          {}
 
 // specOf returns the table entry of kind.
