@@ -84,10 +84,12 @@ export function formDiffers(v, d) {
   return FORM_KEYS.some((k) => JSON.stringify(v[k]) !== JSON.stringify(d[k]));
 }
 
-/** syncAddress writes what the page shows into the address (autostart is dropped, embed kept). */
+/** syncAddress writes what the page shows into the address (autostart is dropped, embed and weights kept). */
 export function syncAddress() {
   if (!state.presets || !demoById(state.demo)) return;
   let search = serialize(readControls(), addressDefaults(state.demo));
   if (state.embed) search += (search ? '&' : '?') + 'embed=1';
+  const weights = new URLSearchParams(location.search).get('weights'); // a file to load stays in a shared link
+  if (weights !== null) search += (search ? '&' : '?') + new URLSearchParams({ weights }).toString();
   if (search !== location.search) history.replaceState(null, '', location.pathname + search + location.hash);
 }

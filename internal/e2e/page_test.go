@@ -342,7 +342,7 @@ func TestWorkerCrashIsSaidAndRecovered(t *testing.T) {
 	if msg := p.text("#messages"); !strings.Contains(msg, "stopped unexpectedly") || !strings.Contains(msg, "curves already on the page stay") {
 		t.Errorf("message after the crash: %q", msg)
 	}
-	if len(s.Runs) != 2 || s.Runs[0].Status != "done" || len(s.Runs[0].Epochs) != 2 || s.Runs[1].Status != "failed" {
+	if len(s.Runs) != 2 || s.Runs[0].Status != "done" || len(s.Runs[0].Epochs) != 2 || s.Runs[1].Status != "interrupted" {
 		t.Errorf("runs after the crash: %v; want the finished run with its 2 epochs and the interrupted one", s.Runs)
 	}
 	p.shot("worker-restarted-1280")

@@ -297,7 +297,7 @@ type Restored struct {
 // is wrong with a start's form; Fatal is true when the worker cannot go
 // on (the page then restarts it).
 type Error struct {
-	Command  string    `json:"command" wire:"optional"` // kind of the failed command, or "" if unknown
+	Command  string    `json:"command" wire:"optional"` // kind of the failed command ("checkpoint": a checkpoint could not be written), or "" if unknown
 	Run      int       `json:"run" wire:"optional"`     // the run of a failed start
 	Message  string    `json:"message"`
 	Problems []Problem `json:"problems" wire:"optional"`
