@@ -66,6 +66,8 @@ export class Saved {
       if (b) this.resume(Number(b.dataset.resume));
     });
     $('btn-clear-saved').addEventListener('click', () => this.askClear());
+    // A closing tab writes what changed since the last save, if it can.
+    window.addEventListener('pagehide', () => { if (this.timer) { clearTimeout(this.timer); this.timer = 0; this.save(); } });
   }
 
   /** failed shows a storage failure in the message area. */
@@ -191,7 +193,7 @@ export class Saved {
         const r = runById(m.run);
         if (this.on && r && r.demo !== 'file') {
           const at = { epoch: m.epoch, step: m.step };
-          this.storage.saveCheckpoint(m).then((ok) => { if (ok) patch({ saved: { ...state.saved, [m.run]: at } }, 'saved'); });
+          this.storage.saveCheckpoint(m, r).then((ok) => { if (ok) patch({ saved: { ...state.saved, [m.run]: at } }, 'saved'); });
         }
         return true;
       }

@@ -118,9 +118,16 @@ export class Storage {
     return this.write([RUNS], (s) => { for (const r of runs) s.put(record(r)); }, 'runs');
   }
 
-  /** saveCheckpoint keeps a checkpoint event's file as the run's latest. */
-  saveCheckpoint(m) {
-    return this.write([CHECKPOINTS], (s) => s.put({ id: m.run, epoch: m.epoch, step: m.step, done: m.done, data: m.data }), 'checkpoint');
+  /**
+   * saveCheckpoint keeps a checkpoint event's file as run r's latest, and
+   * r's record with it in the same transaction, so that a saved
+   * checkpoint never gets ahead of the curves saved beside it.
+   */
+  saveCheckpoint(m, r) {
+    return this.write([RUNS, CHECKPOINTS], (runs, cps) => {
+      runs.put(record(r));
+      cps.put({ id: m.run, epoch: m.epoch, step: m.step, done: m.done, data: m.data });
+    }, 'checkpoint');
   }
 
   /** checkpoint returns the run's latest checkpoint {id, epoch, step, done, data}, or undefined. */
