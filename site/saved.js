@@ -72,7 +72,8 @@ export class Saved {
 
   /** failed shows a storage failure in the message area. */
   failed(what, why) {
-    const after = what === 'open' ? ' The page works as before, but a reload starts empty.' : '';
+    let after = what === 'open' ? ' The page works as before, but a reload starts empty.' : '';
+    if (what !== 'open' && why.includes('QuotaExceededError')) after = ' "Clear saved runs" frees the space; the page trains on meanwhile.';
     show(`${WHAT[what] || 'Saving runs failed'}: ${why}.${after}`, 'error', 'storage-' + what);
   }
 
