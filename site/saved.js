@@ -17,11 +17,14 @@ const $ = (id) => document.getElementById(id);
 /** Delays of saving after a change: run states and epochs soon, step curves less often. */
 const SAVE_SOON_MS = 300;
 const SAVE_STEPS_MS = 2000;
+/** How long start-up waits for the browser's storage before going on without it. */
+const OPEN_LIMIT_MS = 5000;
 
 /** WHAT says in words what a failed storage operation was for. */
 const WHAT = {
   open: 'Runs are not saved in this browser',
   read: 'The saved runs could not be read',
+  slow: 'Runs are not saved in this visit',
   runs: 'The runs could not be saved',
   checkpoint: 'A checkpoint could not be saved, so its run cannot be resumed from it after a reload',
   clear: 'The saved runs could not be cleared',
@@ -59,7 +62,15 @@ export class Saved {
     this.timer = 0;
     this.due = 0;
     this.restoring = null; // {id, train}: the load_checkpoint in flight
-    this.ready = this.restore();
+    this.restored = false; // restore finished in time
+    this.late = false; // the storage did not answer in time: this visit goes on without it
+    this.ready = Promise.race([this.restore(), new Promise((resolve) => setTimeout(resolve, OPEN_LIMIT_MS))]).then(() => {
+      if (this.restored) return;
+      this.late = true;
+      this.on = false;
+      this.render();
+      this.failed('slow', `the browser's storage did not answer within ${OPEN_LIMIT_MS / 1000} s`);
+    });
     subscribe((what) => this.changed(what));
     $('legend').addEventListener('click', (e) => {
       const b = e.target.closest('button[data-resume]');
@@ -79,10 +90,13 @@ export class Saved {
 
   /** restore opens the store and puts its runs on the page. */
   async restore() {
-    this.on = await this.storage.open();
+    const on = await this.storage.open();
+    const saved = on ? await this.storage.load() : null;
+    if (this.late) return; // start-up went on without it
+    this.restored = true;
+    this.on = on;
     this.render();
-    if (!this.on) return;
-    const saved = await this.storage.load();
+    if (!on) return;
     this.network = saved.network;
     if (!saved.runs.length) return;
     restoreRuns(saved.runs.map(revive));
