@@ -89,6 +89,7 @@ export function syncAddress() {
   if (!state.presets || !demoById(state.demo)) return;
   let search = serialize(readControls(), addressDefaults(state.demo));
   if (state.embed) search += (search ? '&' : '?') + 'embed=1';
+  if (state.workers && state.workers.forced) search += (search ? '&' : '?') + `workers=${state.workers.requested}`;
   const weights = new URLSearchParams(location.search).get('weights'); // a file to load stays in a shared link
   if (weights !== null) search += (search ? '&' : '?') + new URLSearchParams({ weights }).toString();
   if (search !== location.search) history.replaceState(null, '', location.pathname + search + location.hash);

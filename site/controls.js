@@ -15,6 +15,18 @@ function formatSeconds(s) {
   return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
 }
 
+/** renderWorkers says how many Go instances train a step and whether SIMD kernels run. */
+function renderWorkers() {
+  const w = state.workers;
+  const el = $('workers-info');
+  if (!w || w.count === null || state.worker === 'loading') {
+    el.textContent = '';
+    return;
+  }
+  const of = w.count < w.requested ? ` of ${w.requested}` : '';
+  el.textContent = `training on ${w.count}${of} worker${w.requested === 1 ? '' : 's'} · SIMD ${w.simd ? 'on' : 'off'}`;
+}
+
 /** workerReason says why nothing can be sent to the worker now, or ''. */
 function workerReason() {
   if (state.worker === 'loading') return state.restarts ? 'the training worker is restarting' : 'the training worker is still loading the data';
@@ -42,6 +54,7 @@ export function renderButtons() {
 
 /** renderStatus writes the status line. */
 export function renderStatus() {
+  renderWorkers();
   const el = $('status');
   if (state.worker === 'loading') {
     el.textContent = state.restarts ? 'Restarting the training worker…' : 'Loading the training worker and the data…';

@@ -18,7 +18,7 @@ import { Training } from './training.js';
 import { Visual } from './visual.js';
 import { Exchange } from './exchange.js';
 import { Saved } from './saved.js';
-import { parse, readWeights } from './url-state.js';
+import { parse, readWeights, readWorkers } from './url-state.js';
 import { addressDefaults, writeControls, formDiffers, syncAddress } from './address.js';
 
 const $ = (id) => document.getElementById(id);
@@ -62,6 +62,9 @@ async function main() {
   }
   const autostart = readAddress();
   const settings = readSettings();
+  const workers = readWorkers(location.search, navigator.hardwareConcurrency);
+  if (workers.problem) show(workers.problem, 'error', 'address-workers');
+  patch({ workers: { requested: workers.workers, forced: workers.forced, count: null, simd: null } }, 'workers');
   const weights = readWeights(location.search, location.href);
   if (weights.problem) show(weights.problem, 'error', 'address-weights');
   patch({ limits: LIMITS }, 'limits'); // the worker reports the same in ready
@@ -69,8 +72,10 @@ async function main() {
   let training, visual, exchange, saved, everReady = false;
   const client = new WorkerClient({
     url: 'worker.js',
+    name: `workers=${workers.workers}`,
     onEvent: (m) => {
       if (m.kind === Event.ready) return saved.ready.then(() => onReady(m));
+      if (m.kind === Event.workers) return patch({ workers: Object.assign({}, state.workers, { count: m.workers, simd: m.simd }) }, 'workers');
       if (saved.handle(m) || training.handle(m) || visual.handle(m) || exchange.handle(m)) return;
       if (m.kind === Event.error) {
         const text = m.problems && m.problems.length ? m.problems.map((p) => p.message).join(' ') : m.message;
@@ -195,6 +200,7 @@ window.fashionlab = Object.freeze({
       demo: state.demo, embed: state.embed, mode: state.mode, worker: state.worker, ready: state.ready, limits: state.limits,
       errors: state.errors, messages: state.messages, form: state.form, canvasReady: state.canvasReady, restarts: state.restarts,
       equivariance: state.equivariance, maps: state.maps, predictions: state.predictions,
+      workers: state.workers && state.workers.count, simd: state.workers && state.workers.simd,
       readyMs: state.timing.readyMs, firstStepMs: state.timing.firstStepMs,
       frames: { count: state.timing.frames.count, maxGapMs: state.timing.frames.maxGapMs, seconds: (performance.now() - state.timing.frames.since) / 1000 },
       saved: state.saved, queued: state.queue.map((r) => r.id), current: state.current ? state.current.id : null, networkRun: state.networkRun ? state.networkRun.id : null, runs,

@@ -2,7 +2,9 @@
 // matrix-multiply kernel built by the Go package model/gemm/wasmsimd) on the
 // Go instance's own memory, and exposes its kernel and packing functions as
 // the globals fashionlabGemmSIMD and fashionlabGemmSIMDPackBT, which the Go
-// code looks up when it creates its matrix engines. Call fashionlabInstallSIMD(goInstance.exports.mem, url) after
+// code looks up when it creates its matrix engines, and all its exports (the
+// pooling, patch and Adam kernels too) as fashionlabSIMDKernels, which Go's
+// model/ops and model/train look up when they start. Call fashionlabInstallSIMD(goInstance.exports.mem, url) after
 // instantiating Go's module and before go.run(). Without SIMD support, or if
 // anything fails, it installs nothing and Go keeps its pure-Go kernel.
 //
@@ -34,6 +36,7 @@ async function fashionlabInstallSIMD(memory, source) {
     const { instance } = await WebAssembly.instantiate(bytes, { env: { mem: memory } });
     globalThis.fashionlabGemmSIMD = instance.exports.gemm;
     globalThis.fashionlabGemmSIMDPackBT = instance.exports.packbt;
+    globalThis.fashionlabSIMDKernels = instance.exports;
     return true;
   } catch (err) {
     console.warn(`FashionLab: SIMD kernels unavailable, using pure Go: ${err.message || err}`);

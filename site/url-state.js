@@ -8,8 +8,44 @@ export const LIST_KEYS = ['n_channels', 'kernel_sizes', 'strides', 'paddings', '
 export const NUMBER_KEYS = ['lr', 'momentum', 'batch_size', 'epochs', 'seed', 'train_limit', 'eval_train_size', 'max_steps', 'dx', 'dy', 'rot', 'lab_seed'];
 export const BOOLEAN_KEYS = ['normalize', 'shuffle'];
 
-/** Keys the page reads itself (the demo, embedding, autostart, a weights file's address); parse leaves them alone. */
-export const PAGE_KEYS = ['demo', 'embed', 'autostart', 'weights'];
+/** Keys the page reads itself (the demo, embedding, autostart, training workers, a weights file's address); parse leaves them alone. */
+export const PAGE_KEYS = ['demo', 'embed', 'autostart', 'workers', 'weights'];
+
+/** WORKER_LIMITS bound the address's workers parameter: Go instances that train one step together. */
+export const WORKER_LIMITS = Object.freeze({ label: 'Training workers', min: 1, max: 8, integer: true });
+
+/**
+ * chooseWorkers returns how many workers train when the address does not
+ * say: one per logical processor (navigator.hardwareConcurrency, 1 when
+ * unknown), at most 4. With 2 processors both train: the page draws in
+ * the gaps and kept 50 fps in the measurements (README).
+ */
+export function chooseWorkers(cores) {
+  const n = Number.isInteger(cores) && cores > 0 ? cores : 1;
+  return Math.min(n, 4);
+}
+
+/**
+ * readWorkers reads the workers parameter of a query string: {workers,
+ * forced, problem}. Without it (or when it is not valid, with a problem
+ * sentence) workers is chooseWorkers(cores) and forced is false. It never
+ * throws.
+ */
+export function readWorkers(search, cores) {
+  const auto = { workers: chooseWorkers(cores), forced: false, problem: null };
+  let raw;
+  try {
+    raw = new URLSearchParams(String(search)).getAll('workers');
+  } catch {
+    return auto;
+  }
+  if (raw.length === 0) return auto;
+  const x = number(raw[0]);
+  if (!holds(x, WORKER_LIMITS)) {
+    return Object.assign(auto, { problem: `The address parameter workers (${WORKER_LIMITS.label}) must be ${rangeWords(WORKER_LIMITS)}, not ${quote(raw[0])}; using ${auto.workers}, chosen for this computer.` });
+  }
+  return { workers: x, forced: true, problem: raw.length > 1 ? 'The address gives workers more than once; the first value counts.' : null };
+}
 
 /** ORDER is the order of the keys in a written address. */
 export const ORDER = ['net', ...LIST_KEYS, 'activation', 'optimizer', 'lr', 'momentum', 'batch_size', 'epochs', 'seed', 'train_limit', 'eval_train_size', 'max_steps', ...BOOLEAN_KEYS, 'view', 'dx', 'dy', 'rot', 'f', 'lab_seed'];

@@ -16,7 +16,7 @@ export const Command = Object.freeze({
 export const Event = Object.freeze({
   ready: EVENTS.READY, started: EVENTS.STARTED, steps: EVENTS.STEPS, epoch: EVENTS.EPOCH, state: EVENTS.STATE, done: EVENTS.DONE,
   paramCount: EVENTS.PARAM_COUNT, depthMatch: EVENTS.DEPTH_MATCH,
-  activations: EVENTS.ACTIVATIONS, predictions: EVENTS.PREDICTIONS, weights: EVENTS.WEIGHTS, image: EVENTS.IMAGE, error: EVENTS.ERROR,
+  activations: EVENTS.ACTIVATIONS, predictions: EVENTS.PREDICTIONS, weights: EVENTS.WEIGHTS, image: EVENTS.IMAGE, workers: EVENTS.WORKERS, error: EVENTS.ERROR,
 });
 
 /** Requests answered by an event carrying the same id. */
@@ -28,7 +28,7 @@ const answers = { [Command.count]: Event.paramCount, [Command.matchDepth]: Event
  * per dead worker, before it is replaced.
  */
 export class WorkerClient {
-  /** @param {{url: string, onEvent: function(object), onDeath: function(string)}} opts */
+  /** @param {{url: string, name: string, onEvent: function(object), onDeath: function(string)}} opts (name: the worker's name, "workers=N") */
   constructor(opts) {
     this.opts = opts;
     this.nextId = 1;
@@ -40,7 +40,7 @@ export class WorkerClient {
 
   /** spawn starts a fresh worker. */
   spawn() {
-    const w = new Worker(this.opts.url);
+    const w = new Worker(this.opts.url, { name: this.opts.name || '' });
     this.worker = w;
     this.dead = false;
     w.onmessage = (e) => { if (this.worker === w) this.receive(e.data); };

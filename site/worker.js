@@ -11,7 +11,7 @@ self.onmessage = (e) => self.fashionlabPending.push(e.data);
 (async () => {
   const manifest = await (await fetch('build.json', { cache: 'no-cache' })).json();
   importScripts(manifest.wasm_exec);
-  importScripts('simd.js');
+  importScripts('simd.js', 'shards.js');
   const go = new Go();
   const parts = manifest.subset_parts;
   const [first, wasm] = await Promise.all([
@@ -22,9 +22,14 @@ self.onmessage = (e) => self.fashionlabPending.push(e.data);
     WebAssembly.instantiateStreaming(fetch(manifest.worker), go.importObject),
   ]);
   self.fashionlabSubset = new Uint8Array(first);
+  // The helper workers start after the first step (which asks for the rest
+  // of the data) or after a second without one.
+  const shards = fashionlabShardHost(wasm.module, manifest.wasm_exec);
+  if (shards) setTimeout(shards.start, 1000);
   // fetchRest streams the other parts to onChunk(Uint8Array), then calls
   // onEnd('') or onEnd(message) on a failure.
   self.fashionlabFetchRest = (onChunk, onEnd) => {
+    if (shards) shards.start();
     (async () => {
       for (const name of parts.slice(1)) {
         const r = await fetch(name);

@@ -13,7 +13,11 @@
 //
 // Usage:
 //
-//	go run ./cmd/benchbrowser [-dir site-build] [-ref DIR] [-reps 3] [-mlp-steps 40] [-cnn-steps 12]
+//	go run ./cmd/benchbrowser [-dir site-build] [-ref DIR] [-reps 3] [-mlp-steps 40] [-cnn-steps 12] [-workers 1,2]
+//
+// -workers opens the page with each listed workers= address parameter in
+// turn within every repetition (the last one is "this build" and the first
+// the reference of the ratios); without it the page chooses.
 package main
 
 import (
@@ -92,6 +96,7 @@ func main() {
 	reps := flag.Int("reps", 3, "repetitions")
 	mlpSteps := flag.Int("mlp-steps", 40, "timed MLP steps (batch 128)")
 	cnnSteps := flag.Int("cnn-steps", 12, "timed CNN steps (batch 128)")
+	workerList := flag.String("workers", "", "comma-separated worker counts to measure in turn (workers= of the address); empty: the page chooses")
 	flag.Parse()
 	if _, err := os.Stat(headless.ChromiumPath); err != nil {
 		fmt.Fprintln(os.Stderr, "benchbrowser: needs", headless.ChromiumPath, "(apt-get install chromium)")
@@ -111,11 +116,25 @@ func main() {
 		defer srv.Close()
 		servers[i] = srv
 	}
+	// Each worker count is measured like one more site, in turn.
+	params := []string{""}
+	if *workerList != "" {
+		var siteList []string
+		var serverList []*headless.Server
+		params = params[:0]
+		for k := range sites {
+			for _, n := range strings.Split(*workerList, ",") {
+				siteList, serverList = append(siteList, sites[k]+" workers="+n), append(serverList, servers[k])
+				params = append(params, "&workers="+strings.TrimSpace(n))
+			}
+		}
+		sites, servers = siteList, serverList
+	}
 	fmt.Printf("load average before: %s\n", loadAverage())
 	samples := make([][]sample, len(sites))
 	for i := range *reps {
 		for k, srv := range servers {
-			s, err := measure(srv, *mlpSteps, *cnnSteps)
+			s, err := measure(srv, params[k%len(params)], *mlpSteps, *cnnSteps)
 			if err != nil {
 				fmt.Fprintf(os.Stderr, "benchbrowser: %s, repetition %d: %v\n", sites[k], i+1, err)
 				os.Exit(1)
@@ -135,12 +154,12 @@ func main() {
 	}
 	last := len(sites) - 1
 	fmt.Printf("\nmedian of %d (headless Chromium, batch 128, Adam; load average after %s):\n", *reps, loadAverage())
-	if *ref != "" {
-		fmt.Printf("  %-34s %14s %14s %7s\n", "", "reference", "this build", "ratio")
+	if last > 0 {
+		fmt.Printf("  %-34s %14s %14s %7s\n", "", sites[0], sites[last], "ratio")
 	}
 	for _, f := range figures {
 		line := fmt.Sprintf("  %-34s "+f.format+" %-8s", f.name, med(last, f.get), f.unit)
-		if *ref != "" {
+		if last > 0 {
 			r := med(0, f.get)
 			line = fmt.Sprintf("  %-34s "+f.format+" %-5s "+f.format+" %-5s %7.2f", f.name, r, f.unit, med(last, f.get), f.unit, med(last, f.get)/r)
 		}
@@ -149,7 +168,9 @@ func main() {
 	fmt.Printf("  %-34s %s\n", "workers (as the page says) / SIMD", samples[last][0].workers+" / "+samples[last][0].simd)
 }
 
-func measure(srv *headless.Server, mlpSteps, cnnSteps int) (sample, error) {
+// measure opens the site with the extra address parameters params (such
+// as "&workers=2") and measures one repetition.
+func measure(srv *headless.Server, params string, mlpSteps, cnnSteps int) (sample, error) {
 	var out sample
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
@@ -161,7 +182,7 @@ func measure(srv *headless.Server, mlpSteps, cnnSteps int) (sample, error) {
 	srv.ResetBytes()
 	// The custom demo's form holds the default MLP; autostart trains it
 	// as soon as the worker is ready.
-	if err := chromedp.Do(b.Ctx, chromedp.Navigate(srv.URL+"?demo=custom&autostart=1")); err != nil {
+	if err := chromedp.Do(b.Ctx, chromedp.Navigate(srv.URL+"?demo=custom&autostart=1"+params)); err != nil {
 		return out, err
 	}
 	s, err := wait(b.Ctx, func(s state) bool { return s.FirstStepMs != nil })
@@ -240,8 +261,14 @@ func measure(srv *headless.Server, mlpSteps, cnnSteps int) (sample, error) {
 		return out, fmt.Errorf("SIMD check: %w", err)
 	}
 	out.simd = yesNo(uses)
-	if s, err := readState(b.Ctx); err == nil && len(s.Errors) > 0 {
+	s, err = readState(b.Ctx)
+	if err == nil && len(s.Errors) > 0 {
 		return out, fmt.Errorf("page errors: %v", s.Errors)
+	}
+	if err == nil && s.Workers != nil {
+		// Helper workers become ready after the first step: the count
+		// that trained the timed runs is the one at the end.
+		out.workers = fmt.Sprint(*s.Workers)
 	}
 	if p := b.Problems(); len(p) > 0 {
 		return out, fmt.Errorf("console errors: %v", p)

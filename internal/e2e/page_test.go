@@ -306,7 +306,8 @@ func TestBadInputIsMarkedInPlainWords(t *testing.T) {
 // the page keep their curves. It also proves that the test sees a
 // worker's console errors.
 func TestWorkerCrashIsSaidAndRecovered(t *testing.T) {
-	p := newPerson(t, "?demo=custom", 1280, 900)
+	// One worker: its helper workers would be more worker targets.
+	p := newPerson(t, "?demo=custom&workers=1", 1280, 900)
 	p.waitReady()
 	p.shortRun(1, 600)
 	p.click("#btn-start")

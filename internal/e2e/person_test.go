@@ -283,6 +283,10 @@ type pageState struct {
 	Current    *int       `json:"current"`
 	NetworkRun *int       `json:"networkRun"`
 	Runs       []runState `json:"runs"`
+	// Workers is how many Go instances train a step, as the worker
+	// reports; SIMD whether its SIMD kernels run.
+	Workers *int  `json:"workers"`
+	SIMD    *bool `json:"simd"`
 }
 
 type runState struct {

@@ -195,6 +195,13 @@ func kernelRowSpan(g ConvGeometry, iy, x0 int) (a, b int, ok bool) {
 // im2colHWC writes the patch rows of images [b0, b1) in (kernel row,
 // kernel column, channel) order: each kernel row is a single copy.
 func im2colHWC(g ConvGeometry, b0, b1 int, x, cols []float32) {
+	if !im2colSIMD(g, b0, b1, x, cols) {
+		im2colHWCGo(g, b0, b1, x, cols)
+	}
+}
+
+// im2colHWCGo is im2colHWC in portable code.
+func im2colHWCGo(g ConvGeometry, b0, b1 int, x, cols []float32) {
 	oh, ow, k, C := g.OutH(), g.OutW(), g.Kernel, g.InC
 	patch := g.PatchSize()
 	imgSize := g.InH * g.InW * C
@@ -267,6 +274,13 @@ func im2colHWC(g ConvGeometry, b0, b1 int, x, cols []float32) {
 // image's patches only reach that image, so images are independent, and
 // the patches are added in a fixed order.
 func col2imHWC(g ConvGeometry, b0, b1 int, dcols, dx []float32) {
+	if !col2imSIMD(g, b0, b1, dcols, dx) {
+		col2imHWCGo(g, b0, b1, dcols, dx)
+	}
+}
+
+// col2imHWCGo is col2imHWC in portable code.
+func col2imHWCGo(g ConvGeometry, b0, b1 int, dcols, dx []float32) {
 	oh, ow, k, C := g.OutH(), g.OutW(), g.Kernel, g.InC
 	patch := g.PatchSize()
 	imgSize := g.InH * g.InW * C

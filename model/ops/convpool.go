@@ -171,6 +171,9 @@ func (c *ConvPool2D) Forward() (mat.Tensor, error) {
 			copy(out[r*g.OutC:(r+1)*g.OutC], bias)
 		}
 		eng.Gemm(false, true, rows, g.OutC, k, 1, cols, k, c.wHWC, k, 1, out, g.OutC)
+		if ap == nil && poolImagesSIMD(pg, true, out, c.y[b0*outSize:], c.arg[b0*outSize:], nb, 0, 0) {
+			return
+		}
 		for i := range nb {
 			b := b0 + i
 			img, y, arg := out[i*mapSize:(i+1)*mapSize], c.y[b*outSize:(b+1)*outSize], c.arg[b*outSize:(b+1)*outSize]
@@ -222,7 +225,12 @@ func (c *ConvPool2D) Backward(gy mat.Tensor) error {
 		// pooled gradient instead, a quarter of the values.
 		gb := gbParts[ch*g.OutC : (ch+1)*g.OutC]
 		clear(gb)
-		for i := range nb {
+		left := nb // images the loop below scatters
+		if c.cells == 0 && !c.portable &&
+			scatterSIMD(dout, c.y[b0*outSize:], dy[b0*outSize:], c.arg[b0*outSize:], gb, nb, outSize/g.OutC, g.OutC, mapSize) {
+			left = 0
+		}
+		for i := range left {
 			d := dout[i*mapSize : (i+1)*mapSize]
 			o0 := (b0 + i) * outSize
 			if c.cells > 0 {
@@ -245,20 +253,7 @@ func (c *ConvPool2D) Backward(gy mat.Tensor) error {
 				scatterRows(&d[0], &c.y[o0], &dy[o0], &c.arg[o0], &gb[0], outSize/g.OutC, g.OutC/16)
 				continue
 			}
-			for p := o0; p < o0+outSize; p += g.OutC {
-				y, arg, dyp := c.y[p:p+g.OutC], c.arg[p:p+g.OutC], dy[p:p+g.OutC]
-				gb := gb[:len(y)]
-				for j, a := range arg {
-					// relu passes gradient where y is in (0, +Inf], as in
-					// MaxPool2D.Backward; tested on bits, branch-free.
-					v := dyp[j]
-					if math.Float32bits(y[j])-1 >= 0x7f800000 {
-						v = 0
-					}
-					d[a] = v
-					gb[j] += v
-				}
-			}
+			scatterImageGo(d, c.y[o0:o0+outSize], dy[o0:o0+outSize], c.arg[o0:o0+outSize], gb)
 		}
 		im2colHWC(g, 0, nb, x[b0*imgSize:], cols)
 		if needW {
@@ -314,4 +309,26 @@ func (c *ConvPool2D) Backward(gy mat.Tensor) error {
 		c.x.AccGrad(Matrix(gx, c.batch, imgSize))
 	}
 	return nil
+}
+
+// scatterImageGo routes one image's pooled gradient dy to its convolution
+// output's gradient d: for each pooled element o (positions × C, channels
+// innermost, C = len(gb)), v = dy[o] where relu passed it and 0 elsewhere;
+// d[arg[o]] = v and gb[o mod C] += v.
+func scatterImageGo(d, y, dy []float32, arg []int32, gb []float32) {
+	C := len(gb)
+	for p := 0; p < len(y); p += C {
+		y, arg, dyp := y[p:p+C], arg[p:p+C], dy[p:p+C]
+		gb := gb[:len(y)]
+		for j, a := range arg {
+			// relu passes gradient where y is in (0, +Inf], as in
+			// MaxPool2D.Backward; tested on bits, branch-free.
+			v := dyp[j]
+			if math.Float32bits(y[j])-1 >= 0x7f800000 {
+				v = 0
+			}
+			d[a] = v
+			gb[j] += v
+		}
+	}
 }

@@ -75,6 +75,9 @@ func (p *MaxPool2D) Forward() (mat.Tensor, error) {
 	y := p.ws.Floats("maxpool.y", p.batch*outSize)
 	arg := p.ws.Ints("maxpool.arg", p.batch*outSize)
 	p.pool.For(p.batch, p.batch*inSize, func(b0, b1 int) {
+		if poolImagesSIMD(g, p.relu, x[b0*inSize:], y[b0*outSize:], arg[b0*outSize:], b1-b0, int32(b0*inSize), int32(inSize)) {
+			return
+		}
 		for b := b0; b < b1; b++ {
 			maxPoolImage(g, p.relu, x[b*inSize:(b+1)*inSize], y[b*outSize:(b+1)*outSize], arg[b*outSize:(b+1)*outSize], int32(b*inSize))
 		}

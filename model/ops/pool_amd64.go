@@ -28,8 +28,8 @@ var poolRows = func() func(top, bottom, y *float32, arg *int32, n, blocks int, i
 // output: for each of positions×16·blocks pooled elements o (channels
 // innermost), v = dy[o] where y[o] is in (0, +Inf] (relu passed it) and
 // 0 elsewhere; d[arg[o]] = v and gb[o mod C] += v, in the same order as
-// its portable twin, the loop after the scatterRows call in
-// ConvPool2D.Backward (TestConvPoolScatterKernel compares them).
+// its portable twin, scatterImageGo (TestConvPoolScatterKernel compares
+// them).
 //
 //go:noescape
 func scatterAVX512(d, y, dy *float32, arg *int32, gb *float32, positions, blocks int)

@@ -1,6 +1,7 @@
 package train
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
 
@@ -54,6 +55,36 @@ func BenchmarkTrainStep(b *testing.B) {
 					opt.Step(net.Pool(), net.Params())
 				}
 				b.ReportMetric(float64(b.N*batch)/b.Elapsed().Seconds(), "images/s")
+			})
+		}
+	}
+}
+
+// BenchmarkShardGradient times the gradient of one shard of a batch of 128
+// (ShardGradient, one thread): the whole batch, and the half that each of
+// two workers computes. Their ratio bounds what a second worker can gain.
+func BenchmarkShardGradient(b *testing.B) {
+	const batch = 128
+	for _, bc := range []struct {
+		name string
+		cfg  model.Config
+	}{
+		{"mlp", model.DefaultMLP()},
+		{"cnn", model.DefaultCNN()},
+	} {
+		for _, rows := range []int{batch, batch / 2} {
+			b.Run(fmt.Sprintf("%s/rows=%d", bc.name, rows), func(b *testing.B) {
+				net, err := model.New(bc.cfg, 1, parallel.New(1))
+				if err != nil {
+					b.Fatal(err)
+				}
+				x, y := randomBatch(1, rows)
+				grad := make([]float32, net.NumParams())
+				var ws ops.Workspace
+				for b.Loop() {
+					ShardGradient(net, &ws, x, y, batch, grad)
+				}
+				b.ReportMetric(float64(b.N*rows)/b.Elapsed().Seconds(), "images/s")
 			})
 		}
 	}

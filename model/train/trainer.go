@@ -96,6 +96,14 @@ type Trainer struct {
 	batchY   []uint8
 	// normParts holds gradNorm's block sums.
 	normParts []float64
+
+	// Data-parallel steps (SetShards): the other shards' workers, the
+	// flattened weights sent to them, one gradient buffer per shard.
+	shards    Shards
+	flatW     []float32
+	shardGrad [][]float32
+	sent      []bool
+	shardErr  error
 }
 
 // New returns a Trainer for net on data. The settings are validated; the
@@ -195,15 +203,25 @@ func (t *Trainer) Step() (StepStats, bool) {
 		copy(t.batchX[r*assets.ImagePixels:(r+1)*assets.ImagePixels], t.data.Train.X[i*assets.ImagePixels:(i+1)*assets.ImagePixels])
 		t.batchY = append(t.batchY, t.data.Train.Y[i])
 	}
-	x := ops.Matrix(t.batchX, rows, assets.ImagePixels)
-	logits := t.net.Forward(x)
-	loss, ce := ops.Loss(&t.ws, logits, t.batchY)
-	lossValue := float64(loss.Value().Item().F32())
-	stats := StepStats{Epoch: t.epoch + 1, Step: t.step + 1, Steps: t.StepsPerEpoch(), Images: rows, Loss: lossValue, Accuracy: float64(ce.Correct) / float64(rows), Clamped: ce.Clamped}
-	if err := ag.Backward(loss); err != nil {
-		// Backward only fails on a graph without a scalar output: a bug.
-		panic(fmt.Sprintf("train: backward: %v", err))
+	stats := StepStats{Epoch: t.epoch + 1, Step: t.step + 1, Steps: t.StepsPerEpoch(), Images: rows}
+	if n := t.shardCount(); n > 1 {
+		r := t.shardedGradient(rows, n)
+		stats.Loss = float64(float32(r.LossSum / float64(rows)))
+		stats.Accuracy = float64(r.Correct) / float64(rows)
+		stats.Clamped = r.Clamped
+	} else {
+		x := ops.Matrix(t.batchX, rows, assets.ImagePixels)
+		logits := t.net.Forward(x)
+		loss, ce := ops.Loss(&t.ws, logits, t.batchY)
+		stats.Loss = float64(loss.Value().Item().F32())
+		stats.Accuracy = float64(ce.Correct) / float64(rows)
+		stats.Clamped = ce.Clamped
+		if err := ag.Backward(loss); err != nil {
+			// Backward only fails on a graph without a scalar output: a bug.
+			panic(fmt.Sprintf("train: backward: %v", err))
+		}
 	}
+	lossValue := stats.Loss
 	stats.GradNorm = t.gradNorm()
 	t.step++
 	switch {

@@ -40,6 +40,7 @@ const (
 	KindLoaded      = "loaded"
 	KindCheckpoint  = "checkpoint"
 	KindRestored    = "restored"
+	KindWorkers     = "workers"
 	KindError       = "error"
 )
 
@@ -123,6 +124,7 @@ func Specs() []Spec {
 		spec[Loaded](KindLoaded, false, "answers load_weights: the network now held"),
 		spec[Checkpoint](KindCheckpoint, false, "the run's checkpoint file, at each epoch's end and when it ends"),
 		spec[Restored](KindRestored, false, "answers load_checkpoint: the run now held, and where it stands"),
+		spec[Workers](KindWorkers, false, "how many workers train a step and whether SIMD kernels run"),
 		spec[Error](KindError, false, "a command failed; plain words, problems of the form"),
 	}
 }
@@ -163,6 +165,7 @@ func (Metrics) message()        {}
 func (Loaded) message()         {}
 func (Checkpoint) message()     {}
 func (Restored) message()       {}
+func (Workers) message()        {}
 func (Error) message()          {}
 
 // specOf returns the table entry of kind.

@@ -85,6 +85,15 @@ type Ready struct {
 	Limits Limits `json:"limits"`
 }
 
+// Workers says how training steps are computed: by how many Go instances
+// (the worker and its ready helper workers, each computing a shard of the
+// batch) and whether the WebAssembly SIMD kernels are installed. It is sent
+// after Ready and whenever the count changes.
+type Workers struct {
+	Workers int  `json:"workers" wire:"min=1"`
+	SIMD    bool `json:"simd"`
+}
+
 // Started reports that a run began.
 type Started struct {
 	Run           int      `json:"run"`

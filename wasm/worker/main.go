@@ -6,7 +6,8 @@
 // steps train), and trains the homework's networks while the page stays
 // responsive. It speaks package protocol over postMessage; the command
 // handling and the training loop are package session, and this file only
-// connects them to JavaScript.
+// connects them to JavaScript. The same binary runs in the worker's helper
+// workers, which compute shards of each batch (shards.go).
 package main
 
 import (
@@ -28,6 +29,10 @@ func main() {
 	// engine single-threaded too.
 	runtime.GOMAXPROCS(1)
 	global := js.Global()
+	if global.Get("fashionlabShardHelper").Truthy() {
+		// A helper of another training worker: it computes shards only.
+		runShardHelper(global)
+	}
 	forms := make(chan map[string]any, queueSize)
 	onMessage := js.FuncOf(func(this js.Value, args []js.Value) any {
 		// Never block here: convert, queue, return to the event loop.
@@ -44,6 +49,12 @@ func main() {
 	global.Delete("fashionlabSubset")
 	s := session.NewStreaming(d, post)
 	s.Ready()
+	if shards := newJSShards(post); shards != nil {
+		s.SetShards(shards)
+		post(protocol.Workers{Workers: shards.host.Call("ready").Int() + 1, SIMD: simdInstalled()})
+	} else {
+		post(protocol.Workers{Workers: 1, SIMD: simdInstalled()})
+	}
 	// Commands that arrived while the wasm binary was starting.
 	if pending := global.Get("fashionlabPending"); pending.Truthy() {
 		for i := range pending.Length() {

@@ -39,6 +39,7 @@ const (
 	opI32Mul   = 0x6c
 	opI32And   = 0x71
 	opI32Shl   = 0x74
+	opI32ShrS  = 0x75
 	opF32Add   = 0x92
 	opF32Mul   = 0x94
 )
@@ -51,9 +52,26 @@ const (
 	simdV128Store    = 0x0b
 	simdV128Const    = 0x0c
 	simdShuffle      = 0x0d
+	simdI32x4Splat   = 0x11
 	simdF32x4Splat   = 0x13
+	simdI32x4Extract = 0x1b
+	simdF32x4Extract = 0x1f
+	simdI32x4LtU     = 0x3a
+	simdI32x4GtS     = 0x3b
+	simdV128And      = 0x4e
+	simdV128AndNot   = 0x4f
+	simdV128Or       = 0x50
+	simdV128Xor      = 0x51
+	simdV128Bitsel   = 0x52
+	simdV128AnyTrue  = 0x53
+	simdI32x4ShrS    = 0xac
+	simdI32x4Add     = 0xae
+	simdI32x4Sub     = 0xb1
+	simdF32x4Sqrt    = 0xe3
 	simdF32x4Add     = 0xe4
+	simdF32x4Sub     = 0xe5
 	simdF32x4Mul     = 0xe6
+	simdF32x4Div     = 0xe7
 	simdAlignV128Log = 2 // alignment hint: 4 bytes, what Go guarantees for []float32
 	simdAlignF32Log  = 2
 )
@@ -156,6 +174,14 @@ func (w *buf) f32Load(offset uint32) {
 func (w *buf) f32Store(offset uint32) {
 	w.byte(opF32Store)
 	w.mem(simdAlignF32Log, offset)
+}
+
+// i32x4Const pushes a vector of four i32 lanes.
+func (w *buf) i32x4Const(a, b, c, d uint32) {
+	w.simd(simdV128Const)
+	for _, v := range []uint32{a, b, c, d} {
+		w.byte(byte(v), byte(v>>8), byte(v>>16), byte(v>>24))
+	}
 }
 
 func (w *buf) v128Zero() {

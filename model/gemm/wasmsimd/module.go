@@ -1,17 +1,19 @@
 // Package wasmsimd encodes a small WebAssembly module with a SIMD128
-// matrix-multiply macro-kernel for the GOOS=js build of package gemm.
+// matrix-multiply macro-kernel for the GOOS=js build of package gemm, and
+// the element-wise kernels of the convolutional network's other passes and
+// of Adam for packages ops and train.
 //
 // Go's WebAssembly port emits no SIMD instructions. This module, written
 // byte by byte here (no external toolchain), imports the Go instance's
 // linear memory (exported by Go as "mem", imported here as env.mem) and
 // works on Go's slices in place: the address of a slice element in Go,
 // uintptr(unsafe.Pointer(&s[i])), is its byte offset in that memory. The
-// site's worker instantiates the module next to Go's and hands its export
-// to Go, which calls it once per block product (see package gemm).
+// site's worker instantiates the module next to Go's and hands its exports
+// to Go, which calls the kernel once per block product (see package gemm).
 //
 // # The kernel
 //
-// The module exports one function,
+// The module exports the kernel
 //
 //	gemm(kb, mb, nb, a, ars, aps, apan, b, bps, bpan, bedge, c, ldc i32,
 //	     alpha, beta f32, tile i32)
@@ -44,6 +46,16 @@
 // with the same k blocking. The module only accesses memory through the
 // addresses it is given, so Go's memory growing between calls does not
 // concern it.
+//
+// # The element-wise kernels
+//
+// maxpool, scatter, im2col, col2im and adam (see ops.go) each do a whole
+// operation per call: the 2×2 max-pool of a chunk of images with its
+// winners, its backward scatter with the bias-gradient sums, the patch
+// matrix of an unpadded convolution and its adjoint, and Adam's update of
+// a parameter tensor. Each computes the bits of its pure-Go twin.
+// The site's worker script exposes them to Go as the properties of the
+// global object GlobalKernelsName.
 package wasmsimd
 
 // Tile shape of the macro-kernel: TileRows rows of A by TileCols columns of
@@ -72,32 +84,65 @@ const (
 	FileName       = "gemm-simd.wasm"
 	GlobalName     = "fashionlabGemmSIMD"
 	GlobalPackName = "fashionlabGemmSIMDPackBT"
+	// GlobalKernelsName names the global object holding all the module's
+	// exports, the element-wise kernels' among them (see ops.go).
+	GlobalKernelsName = "fashionlabSIMDKernels"
 )
+
+// function is one function of the module: its export name, parameter and
+// result types, and body.
+type function struct {
+	name    string
+	params  []byte
+	results []byte
+	body    []byte
+}
+
+func i32s(n int) []byte {
+	t := make([]byte, n)
+	for i := range t {
+		t[i] = typeI32
+	}
+	return t
+}
+
+// functions lists the module's functions in their index order.
+func functions() []function {
+	gemm := i32s(numParams)
+	gemm[pAlpha], gemm[pBeta] = typeF32, typeF32
+	adam := i32s(adParams)
+	for i := adOmB1; i < adParams; i++ {
+		adam[i] = typeF32
+	}
+	return []function{
+		{ExportName, gemm, nil, macroKernel()},
+		{ExportPackName, i32s(numPackParams), nil, packKernel()},
+		{ExportMaxPool, i32s(mpParams), []byte{typeI32}, maxPoolKernel()},
+		{ExportScatter, i32s(scParams), nil, scatterKernel()},
+		{ExportIm2col, i32s(icParams), nil, patchKernel(false)},
+		{ExportCol2im, i32s(icParams), nil, patchKernel(true)},
+		{ExportAdam, adam, nil, adamKernel()},
+	}
+}
 
 // Module returns the encoded module. It is deterministic: the same bytes on
 // every call.
 func Module() []byte {
+	fns := functions()
+	n := uint32(len(fns))
 	var m buf
 	m.byte(0x00, 'a', 's', 'm', 0x01, 0x00, 0x00, 0x00)
 
-	// Type section: the kernel's and the packing function's types.
+	// Type section: function i has type i.
 	var t buf
-	t.u32(2)
-	t.byte(typeFunc)
-	params := make([]byte, numParams)
-	for i := range params {
-		params[i] = typeI32
+	t.u32(n)
+	for _, f := range fns {
+		t.byte(typeFunc)
+		t.u32(uint32(len(f.params)))
+		t.byte(f.params...)
+		t.u32(uint32(len(f.results)))
+		t.byte(f.results...)
 	}
-	params[pAlpha], params[pBeta] = typeF32, typeF32
-	t.u32(uint32(len(params)))
-	t.byte(params...)
-	t.u32(0) // no results
-	t.byte(typeFunc)
-	t.u32(numPackParams)
-	for range numPackParams {
-		t.byte(typeI32)
-	}
-	t.u32(0)
 	m.section(1, t.b)
 
 	// Import section: the memory, no maximum (Go's memory grows).
@@ -109,18 +154,19 @@ func Module() []byte {
 	im.u32(1)
 	m.section(2, im.b)
 
-	// Function section: function i has type i.
+	// Function section.
 	var f buf
-	f.u32(2)
-	f.u32(0)
-	f.u32(1)
+	f.u32(n)
+	for i := range fns {
+		f.u32(uint32(i))
+	}
 	m.section(3, f.b)
 
 	// Export section.
 	var ex buf
-	ex.u32(2)
-	for i, name := range []string{ExportName, ExportPackName} {
-		ex.name(name)
+	ex.u32(n)
+	for i, fn := range fns {
+		ex.name(fn.name)
 		ex.byte(0x00) // function
 		ex.u32(uint32(i))
 	}
@@ -128,10 +174,10 @@ func Module() []byte {
 
 	// Code section.
 	var c buf
-	c.u32(2)
-	for _, body := range [][]byte{macroKernel(), packKernel()} {
-		c.u32(uint32(len(body)))
-		c.b = append(c.b, body...)
+	c.u32(n)
+	for _, fn := range fns {
+		c.u32(uint32(len(fn.body)))
+		c.b = append(c.b, fn.body...)
 	}
 	m.section(10, c.b)
 	return m.b

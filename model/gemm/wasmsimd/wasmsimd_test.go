@@ -52,13 +52,16 @@ func TestModuleIsDeterministic(t *testing.T) {
 	}
 }
 
-// TestGemmInNode runs package gemm's GOOS=js tests in Node.js with the module
-// installed by site/simd.js, as the worker does: the SIMD kernel must give
-// the pure-Go kernel's bits (TestSIMDMatchesGo) and pass the shape tests
-// every kernel passes. The same check runs in Chromium in internal/e2e.
-func TestGemmInNode(t *testing.T) {
+// TestKernelsInNode runs the GOOS=js tests of the packages that call the
+// module in Node.js with the module installed by site/simd.js, as the
+// worker does: package gemm's (the SIMD kernel must give the pure-Go
+// kernel's bits and pass the shape tests every kernel passes), package
+// ops' (pooling, scatter, im2col and col2im against their pure-Go twins,
+// and the op tests with the kernels in use) and package train's (Adam).
+// The same checks run in Chromium in internal/e2e.
+func TestKernelsInNode(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds and runs a wasm test binary")
+		t.Skip("builds and runs wasm test binaries")
 	}
 	node, err := exec.LookPath("node")
 	if err != nil {
@@ -69,27 +72,41 @@ func TestGemmInNode(t *testing.T) {
 	if err != nil {
 		t.Fatalf("go env GOROOT: %v", err)
 	}
-	bin := filepath.Join(dir, "gemm.test.wasm")
-	build := exec.Command("go", "test", "-c", "-o", bin, "..")
-	build.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building the wasm test binary: %v\n%s", err, out)
-	}
 	mod := filepath.Join(dir, FileName)
 	if err := os.WriteFile(mod, Module(), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	wasmExec := filepath.Join(strings.TrimSpace(string(goroot)), "lib", "wasm", "wasm_exec.js")
-	run := exec.Command(node, "--stack-size=8192", filepath.Join("testdata", "node_runner.js"),
-		wasmExec, filepath.Join("..", "..", "..", "site", "simd.js"), mod, bin,
-		"-test.run", "^(TestSIMD.*|TestKernels|TestTrainingShapes|TestBetaZeroIgnoresNaN)$", "-test.short", "-test.v")
-	out, err := run.CombinedOutput()
-	if err != nil {
-		t.Fatalf("wasm tests failed: %v\n%s", err, out)
-	}
-	for _, want := range []string{"--- PASS: TestSIMDMatchesGo", "--- PASS: TestSIMDPackMatchesGo", "--- PASS: TestSIMDAfterMemoryGrowth", "--- PASS: TestKernels/wasm-simd", "--- PASS: TestTrainingShapes/wasm-simd"} {
-		if !strings.Contains(string(out), want) {
-			t.Errorf("output lacks %q:\n%s", want, out)
-		}
+	for _, tc := range []struct {
+		pkg, run string
+		want     []string
+	}{
+		{"..", "^(TestSIMD.*|TestKernels|TestTrainingShapes|TestBetaZeroIgnoresNaN)$",
+			[]string{"--- PASS: TestSIMDMatchesGo", "--- PASS: TestSIMDPackMatchesGo", "--- PASS: TestSIMDAfterMemoryGrowth", "--- PASS: TestKernels/wasm-simd", "--- PASS: TestTrainingShapes/wasm-simd"}},
+		{"../../ops", "^(TestSIMD.*|TestConvPool.*|TestPool.*)$",
+			[]string{"--- PASS: TestSIMDMaxPool", "--- PASS: TestSIMDMaxPoolOp", "--- PASS: TestSIMDScatter", "--- PASS: TestSIMDPatches", "--- PASS: TestConvPoolMatchesSeparateOps"}},
+		{"../../train", "^(TestSIMDAdam|TestAdamKernels|TestTrainingIsDeterministic)$",
+			[]string{"--- PASS: TestSIMDAdam", "--- PASS: TestAdamKernels", "--- PASS: TestTrainingIsDeterministic"}},
+	} {
+		t.Run(filepath.Base(tc.pkg), func(t *testing.T) {
+			bin := filepath.Join(dir, filepath.Base(tc.pkg)+".test.wasm")
+			build := exec.Command("go", "test", "-c", "-o", bin, tc.pkg)
+			build.Env = append(os.Environ(), "GOOS=js", "GOARCH=wasm")
+			if out, err := build.CombinedOutput(); err != nil {
+				t.Fatalf("building the wasm test binary: %v\n%s", err, out)
+			}
+			run := exec.Command(node, "--stack-size=8192", filepath.Join("testdata", "node_runner.js"),
+				wasmExec, filepath.Join("..", "..", "..", "site", "simd.js"), mod, bin,
+				"-test.run", tc.run, "-test.short", "-test.v")
+			out, err := run.CombinedOutput()
+			if err != nil {
+				t.Fatalf("wasm tests failed: %v\n%s", err, out)
+			}
+			for _, want := range tc.want {
+				if !strings.Contains(string(out), want) {
+					t.Errorf("output lacks %q:\n%s", want, out)
+				}
+			}
+		})
 	}
 }

@@ -55,6 +55,7 @@ func (w *Session) loadCheckpoint(m protocol.LoadCheckpoint) {
 		fail(plain(err))
 		return
 	}
+	t.SetShards(w.shards)
 	if w.running || w.paused {
 		w.end(protocol.ReasonStopped, "replaced by a saved run")
 	}

@@ -51,6 +51,9 @@ type Session struct {
 	limits protocol.Limits
 	splits map[splitKey]*assets.Split
 	pool   *parallel.Pool
+	// shards computes parts of each batch elsewhere (helper workers), or
+	// is nil.
+	shards train.Shards
 
 	run      int
 	trainer  *train.Trainer
@@ -98,6 +101,11 @@ func NewStreaming(d *startup.Data, post func(protocol.Message)) *Session {
 		norm:   make([]float32, 0, maxBatched),
 	}
 }
+
+// SetShards makes the runs started from now on cut each batch into
+// s.Count() shards and compute all but the first through s (nil: the whole
+// batch here). A shard that s fails to compute is computed here.
+func (w *Session) SetShards(s train.Shards) { w.shards = s }
 
 // Limits returns the limits the session enforces.
 func (w *Session) Limits() protocol.Limits { return w.limits }
@@ -311,6 +319,7 @@ func (w *Session) start(m protocol.Start) {
 		w.post(protocol.Error{Command: protocol.KindStart, Run: m.Run, Message: "The run was not started: " + err.Error()})
 		return
 	}
+	t.SetShards(w.shards)
 	w.run, w.trainer, w.split, w.settings = m.Run, t, split, s
 	w.steps, w.maxSteps = 0, m.MaxSteps
 	w.resetBatch()

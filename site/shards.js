@@ -1,0 +1,92 @@
+// FashionLab helper workers for data-parallel training, loaded by worker.js.
+// fashionlabShardHost(module, wasmExec) prepares self.fashionlabShards; its
+// start() starts workers−1 helper Web Workers (the count comes from the
+// worker's name, "workers=N", which the page sets), each running the training
+// worker's own compiled module in helper mode (shard-worker.js). worker.js
+// calls start() after the first training step or once the page has been idle
+// for a moment, so the helpers' start-up stays off the path to the first step.
+// The
+// Go training program (wasm/worker/shards.go) drives them through
+// self.fashionlabShards: begin(seq) takes the helpers ready now for one step,
+// post(i, request) hands shard i to the (i−1)-th of them, and the helpers'
+// answers come back through onresult(reply); onchange(ready) says how many
+// helpers are ready. Requests and answers move their typed arrays' buffers
+// (transfer), so nothing needs cross-origin isolation. A helper that fails is
+// dropped: its shard is answered with an error and the Go program computes it
+// itself.
+'use strict';
+
+/** fashionlabWorkerCount reads "workers=N" from the worker's name (1 when absent). */
+function fashionlabWorkerCount(name) {
+  const m = /(?:^|[&?\s])workers=(\d{1,2})(?:$|[&\s])/.exec(name || '');
+  return m ? Math.min(Math.max(Number(m[1]), 1), 16) : 1;
+}
+
+/**
+ * fashionlabShardHost prepares the helpers of module (a WebAssembly.Module;
+ * wasmExec is wasm_exec.js's URL) as self.fashionlabShards and returns it,
+ * or null when the worker trains alone.
+ */
+function fashionlabShardHost(module, wasmExec) {
+  const helpers = fashionlabWorkerCount(self.name) - 1;
+  if (helpers < 1) return null;
+  const host = {
+    helpers: [],
+    active: [],
+    answered: 0, // shards the helpers computed
+    onresult: null,
+    onchange: null,
+    ready() { return this.helpers.filter((h) => h.ready && !h.dead).length; },
+    begin() {
+      this.active = this.helpers.filter((h) => h.ready && !h.dead);
+      return this.active.length;
+    },
+    post(i, req) {
+      const h = this.active[i - 1];
+      if (!h || h.dead) return false;
+      h.pending = { seq: req.seq, shard: i };
+      h.worker.postMessage(req, [req.weights.buffer, req.x.buffer, req.y.buffer]);
+      return true;
+    },
+  };
+  const changed = () => { if (host.onchange) host.onchange(host.ready()); };
+  /** start starts the helpers (once). */
+  host.start = () => {
+    if (host.helpers.length) return;
+    for (let k = 0; k < helpers; k++) host.helpers.push(startHelper(k));
+  };
+  const startHelper = (k) => {
+    const h = { worker: new Worker('shard-worker.js', { name: `helper ${k + 1}` }), ready: false, dead: false, pending: null };
+    const fail = (why) => {
+      if (h.dead) return;
+      h.dead = true;
+      h.worker.terminate();
+      console.warn(`FashionLab: helper worker ${k + 1} stopped (${why}); training continues without it`);
+      if (h.pending && host.onresult) host.onresult({ seq: h.pending.seq, shard: h.pending.shard, error: why });
+      h.pending = null;
+      changed();
+    };
+    h.worker.onmessage = (e) => {
+      const d = e.data || {};
+      if (d.ready) {
+        h.ready = true;
+        changed();
+      } else if (d.failed) {
+        fail(d.failed);
+      } else {
+        h.pending = null;
+        if (!d.error) host.answered++;
+        if (host.onresult) host.onresult(d);
+      }
+    };
+    h.worker.onerror = (e) => {
+      e.preventDefault();
+      fail(e.message || 'an uncaught error');
+    };
+    h.worker.onmessageerror = () => fail('a message could not be read');
+    h.worker.postMessage({ module, wasmExec });
+    return h;
+  };
+  self.fashionlabShards = host;
+  return host;
+}
