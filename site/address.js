@@ -84,7 +84,7 @@ export function formDiffers(v, d) {
   return FORM_KEYS.some((k) => JSON.stringify(v[k]) !== JSON.stringify(d[k]));
 }
 
-/** syncAddress writes what the page shows into the address (autostart is dropped; embed, load, workers and present kept). */
+/** syncAddress writes what the page shows into the address (autostart is dropped; embed, load, workers, present and weights kept). */
 export function syncAddress() {
   if (!state.presets || !demoById(state.demo)) return;
   let search = serialize(readControls(), addressDefaults(state.demo));
@@ -93,5 +93,7 @@ export function syncAddress() {
   if (state.embed && (load === 'click' || load === 'visible')) search += '&load=' + load;
   if (state.workers && state.workers.forced) search += (search ? '&' : '?') + `workers=${state.workers.requested}`;
   if (state.present) search += (search ? '&' : '?') + 'present=1';
+  const weights = new URLSearchParams(location.search).get('weights'); // a file to load stays in a shared link
+  if (weights !== null) search += (search ? '&' : '?') + new URLSearchParams({ weights }).toString();
   if (search !== location.search) history.replaceState(null, '', location.pathname + search + location.hash);
 }

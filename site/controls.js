@@ -103,7 +103,17 @@ export function renderLegend() {
     const params = r.params ? ` · ${r.params.toLocaleString('en-US')} parameters` : '';
     let where = statusWord(r);
     if (r.status === 'queued') where = `queued (${state.queue.indexOf(r) + 1} of ${state.queue.length})`;
+    if (r.status === 'interrupted') where = `interrupted (${r.reason})`;
     li.appendChild(document.createTextNode(`${r.label}${params} · ${where}${acc}`));
+    if (r.status === 'interrupted') {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.className = 'resume-run';
+      b.dataset.resume = String(r.id);
+      b.textContent = 'Resume';
+      b.setAttribute('aria-label', `Resume ${r.label}`);
+      li.append(' ', b);
+    }
     li.dataset.status = r.status;
     ol.appendChild(li);
   }

@@ -130,6 +130,46 @@ export class Exchange {
     input.value = ''; // choosing the same file again loads it again
   }
 
+  /**
+   * loadURL fetches the model.safetensors file at url (the address's
+   * weights parameter; same origin, or a server that allows this page by
+   * CORS) and loads it as the upload does. A failed request or an HTTP
+   * error gets a message naming the parameter and the address.
+   */
+  async loadURL(url) {
+    const name = decodeURIComponent(new URL(url).pathname.split('/').pop() || '') || 'the file';
+    const fail = (why) => {
+      show(`The weights file of the address (weights=${url}) ${why}; no network was loaded from it.`, 'error', 'exchange');
+      this.note('');
+    };
+    this.note(`Fetching ${url}…`);
+    let resp;
+    try {
+      resp = await fetch(url, { mode: 'cors', credentials: 'same-origin' });
+    } catch (err) {
+      fail(`could not be fetched (${err.message}): the server is unreachable, or it does not allow this page to read the file (CORS)`);
+      return;
+    }
+    if (!resp.ok) {
+      fail(`could not be fetched: the server answered HTTP ${resp.status}${resp.statusText ? ' ' + resp.statusText : ''}`);
+      return;
+    }
+    let data;
+    try {
+      data = new Uint8Array(await resp.arrayBuffer());
+    } catch (err) {
+      fail(`could not be read to its end (${err.message})`);
+      return;
+    }
+    if (isBusy()) {
+      fail('arrived while a run trains: stop it and reload the page to load the file');
+      return;
+    }
+    dismiss('exchange');
+    this.note(`Reading ${name}…`);
+    this.client.send(COMMANDS.LOAD_WEIGHTS, { name, data });
+  }
+
   /** handle applies the worker's answers to exports and loads; it returns false for other events. */
   handle(m) {
     switch (m.kind) {

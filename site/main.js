@@ -17,7 +17,8 @@ import { renderButtons, renderStatus, renderLegend, askStart } from './controls.
 import { Training } from './training.js';
 import { Visual } from './visual.js';
 import { Exchange } from './exchange.js';
-import { parse, readWorkers } from './url-state.js';
+import { Saved } from './saved.js';
+import { parse, readWeights, readWorkers } from './url-state.js';
 import { addressDefaults, writeControls, formDiffers, syncAddress } from './address.js';
 import { loadGate, needsCanvas, oneAtATime, initCopy } from './embed.js';
 import { initPresent } from './present.js';
@@ -70,17 +71,19 @@ async function main() {
   patch({ workers: { requested: workers.workers, forced: workers.forced, count: null, simd: null } }, 'workers');
   initPresent(() => { syncAddress(); drawCharts(); });
   await loadGate(demoById(state.demo)); // an embed waits until it is seen or asked for
+  const weights = readWeights(location.search, location.href);
+  if (weights.problem) show(weights.problem, 'error', 'address-weights');
   patch({ limits: LIMITS }, 'limits'); // the worker reports the same in ready
 
-  let training, visual, exchange, everReady = false;
+  let training, visual, exchange, saved, everReady = false;
   const client = new WorkerClient({
     url: 'worker.js',
     name: `workers=${workers.workers}`,
     early: self.fashionlabEarlyWorker, // started by index.html
     onEvent: (m) => {
-      if (m.kind === Event.ready) return onReady(m);
+      if (m.kind === Event.ready) return saved.ready.then(() => onReady(m));
       if (m.kind === Event.workers) return patch({ workers: Object.assign({}, state.workers, { count: m.workers, simd: m.simd }) }, 'workers');
-      if (training.handle(m) || visual.handle(m) || exchange.handle(m)) return;
+      if (saved.handle(m) || training.handle(m) || visual.handle(m) || exchange.handle(m)) return;
       if (m.kind === Event.error) {
         const text = m.problems && m.problems.length ? m.problems.map((p) => p.message).join(' ') : m.message;
         show(m.command && m.command.startsWith('get_') && !state.networkRun ? 'That needs a trained network: start a run first.' : text, 'error', 'worker-' + (m.command || 'error'));
@@ -92,6 +95,8 @@ async function main() {
   oneAtATime(() => training.pause());
   visual = new Visual(client);
   exchange = new Exchange(client);
+  const reset = () => { training.reset(); drawCharts(); describeCharts(); };
+  saved = new Saved(client, reset);
 
   function onReady(m) {
     patch({ ready: { train: m.train, val: m.val, test: m.test }, limits: m.limits || LIMITS }, 'ready');
@@ -103,6 +108,10 @@ async function main() {
     visual.onReady();
     if (state.restarts) announce('The new training worker is ready.');
     else announce(`Ready: ${m.train.toLocaleString('en-US')} training images loaded. Press Start to train.`);
+    // The network comes back: the address's weights file on the first
+    // start, else the last saved run's (also after a worker restart).
+    if (!everReady && weights.url) exchange.loadURL(weights.url);
+    else if (everReady || !autostart) saved.restoreNetwork();
     if (!everReady && autostart) {
       syncAddress(); // autostart is dropped so a reload does not train again
       show('Training started automatically because the address says autostart=1. Press Stop to end it; reloading the page will not start again.', 'info', 'autostart');
@@ -125,7 +134,7 @@ async function main() {
   $('btn-pause').addEventListener('click', () => training.pause());
   $('btn-resume').addEventListener('click', () => training.resume());
   $('btn-stop').addEventListener('click', () => training.stop());
-  $('btn-reset').addEventListener('click', () => { training.reset(); drawCharts(); describeCharts(); });
+  $('btn-reset').addEventListener('click', reset);
 
   // Demos and the form.
   const choose = (id, announceIt) => selectDemo(id, (mode) => visual.setMode(mode), announceIt);
@@ -216,7 +225,7 @@ window.fashionlab = Object.freeze({
       workers: state.workers && state.workers.count, simd: state.workers && state.workers.simd,
       readyMs: state.timing.readyMs, firstStepMs: state.timing.firstStepMs,
       frames: { count: state.timing.frames.count, maxGapMs: state.timing.frames.maxGapMs, seconds: (performance.now() - state.timing.frames.since) / 1000 },
-      queued: state.queue.map((r) => r.id), current: state.current ? state.current.id : null, networkRun: state.networkRun ? state.networkRun.id : null, runs,
+      saved: state.saved, queued: state.queue.map((r) => r.id), current: state.current ? state.current.id : null, networkRun: state.networkRun ? state.networkRun.id : null, runs,
     }));
   },
 });

@@ -31,6 +31,7 @@ export const state = {
   labImage: null,
   weights: null,
   weightsRun: null,
+  saved: {}, // run id -> {epoch, step} of its latest checkpoint kept in the browser
   canvasReady: false,
   errors: [], // uncaught exceptions of the page itself
   messages: [], // the message area's current messages: {key, text, kind}
@@ -190,4 +191,53 @@ export function addSteps(r, m) {
 export function addEpoch(r, m) {
   r.epochs.push({ epoch: m.epoch, train_loss: m.train_loss, train_acc: m.train_acc, val_loss: m.val_loss, val_acc: m.val_acc, grad_norm: m.grad_norm, seconds: m.seconds, zero_grad_steps: m.zero_grad_steps, steps: m.steps, images: m.images });
   changed('epoch');
+}
+
+/**
+ * restoreRuns puts runs saved by an earlier visit on the page, before the
+ * runs of this visit; new runs get ids after theirs.
+ */
+export function restoreRuns(saved) {
+  state.runs = [...saved, ...state.runs];
+  state.nextRunId = Math.max(state.nextRunId, ...saved.map((r) => r.id + 1));
+  changed('runs');
+}
+
+/** interruptCurrent marks the current run as interrupted (it can be resumed; it keeps its curves). */
+export function interruptCurrent(why) {
+  const r = state.current;
+  if (r) { r.status = 'interrupted'; r.reason = why; }
+  state.current = null;
+  changed('runs');
+  return r;
+}
+
+/** resumeRun makes interrupted run r the current one again. */
+export function resumeRun(r) {
+  state.current = r;
+  r.status = 'starting';
+  r.reason = '';
+  changed('runs');
+}
+
+/**
+ * rewindRun cuts run r's curves back to where its checkpoint stood: the
+ * log of epochs 0…epoch and the first steps steps (the smoothed curves
+ * continue from their value there).
+ */
+export function rewindRun(r, epoch, steps) {
+  r.epochs = r.epochs.slice(0, epoch + 1);
+  r.stepLoss = r.stepLoss.slice(0, steps);
+  r.stepNorm = r.stepNorm.slice(0, steps);
+  r.smoothLoss = r.stepLoss.length ? r.stepLoss[r.stepLoss.length - 1] : undefined;
+  r.smoothNorm = r.stepNorm.length ? r.stepNorm[r.stepNorm.length - 1] : undefined;
+  r.stepsDone = steps;
+  r.epochNow = epoch;
+  changed('runs');
+}
+
+/** restartRun forgets run r's curves so that it trains again from its beginning. */
+export function restartRun(r) {
+  Object.assign(r, { epochs: [], stepLoss: [], stepNorm: [], smoothLoss: undefined, smoothNorm: undefined, stepsDone: 0, epochNow: 0, images: 0, seconds: 0, imagesPerSec: 0 });
+  changed('runs');
 }

@@ -2,7 +2,7 @@
 // events (started, steps, epoch, state, done, refused starts) move the runs
 // and the queue along.
 
-import { state, addRuns, addSteps, addEpoch, takeNext, cancelQueue, finishRun, failCurrent, clearRuns, runById, patch, patchRun, setWorker, isBusy } from './state.js';
+import { state, addRuns, addSteps, addEpoch, takeNext, cancelQueue, finishRun, failCurrent, interruptCurrent, clearRuns, runById, patch, patchRun, setWorker, isBusy } from './state.js';
 import { Command, Event } from './worker-client.js';
 import { show, dismiss } from './messages.js';
 import { announce } from './a11y.js';
@@ -86,13 +86,13 @@ export class Training {
     announce('Cleared. Choose a demo and press Start.');
   }
 
-  /** onDeath keeps the runs on the page and says what was lost. */
+  /** onDeath keeps the runs on the page, marks the current one interrupted and says what was lost. */
   onDeath(why) {
-    const r = failCurrent('the worker stopped');
+    const r = interruptCurrent('the worker stopped');
     const n = cancelQueue('the worker restarted');
     patch({ networkRun: null, weights: null, weightsRun: null, restarts: state.restarts + 1 }, 'restart');
     setWorker('loading');
-    const lost = (r ? ` "${r.label}" was interrupted.` : '') + (n ? ` ${n} queued run${n > 1 ? 's were' : ' was'} not started.` : '');
+    const lost = (r ? ` "${r.label}" was interrupted; its Resume button in the list of runs continues it.` : '') + (n ? ` ${n} queued run${n > 1 ? 's were' : ' was'} not started.` : '');
     const text = `The training worker stopped unexpectedly: ${why}. A new one is starting; the curves already on the page stay.${lost} Press Start to train again.`;
     show(text, 'error', 'worker-died');
     announce('The training worker stopped; a new one is starting.');

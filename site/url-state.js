@@ -8,8 +8,8 @@ export const LIST_KEYS = ['n_channels', 'kernel_sizes', 'strides', 'paddings', '
 export const NUMBER_KEYS = ['lr', 'momentum', 'batch_size', 'epochs', 'seed', 'train_limit', 'eval_train_size', 'max_steps', 'dx', 'dy', 'rot', 'lab_seed'];
 export const BOOLEAN_KEYS = ['normalize', 'shuffle'];
 
-/** Keys the page reads itself (the demo, embedding, autostart, training workers, presentation mode, when an embed loads); parse leaves them alone. */
-export const PAGE_KEYS = ['demo', 'embed', 'autostart', 'workers', 'present', 'load'];
+/** Keys the page reads itself (the demo, embedding, autostart, training workers, presentation mode, when an embed loads, a weights file's address); parse leaves them alone. */
+export const PAGE_KEYS = ['demo', 'embed', 'autostart', 'workers', 'present', 'load', 'weights'];
 
 /** WORKER_LIMITS bound the address's workers parameter: Go instances that train one step together. */
 export const WORKER_LIMITS = Object.freeze({ label: 'Training workers', min: 1, max: 8, integer: true });
@@ -200,6 +200,35 @@ export function parse(search, limits, defaults) {
     }
   }
   return { values, problems };
+}
+
+/**
+ * readWeights reads the weights parameter of a query string: the address
+ * of a model.safetensors file, absolute or relative to base (the page's
+ * address), http or https. It returns {url, problem}: url is the absolute
+ * address or null, problem a sentence naming the parameter and what is
+ * wrong ('' when nothing is). It never throws.
+ */
+export function readWeights(search, base) {
+  let all;
+  try {
+    all = new URLSearchParams(String(search)).getAll('weights');
+  } catch {
+    return { url: null, problem: '' };
+  }
+  if (!all.length) return { url: null, problem: '' };
+  const raw = all[0];
+  const twice = all.length > 1 ? ' The address gives weights more than once; the first value counts.' : '';
+  const refuse = (why) => ({ url: null, problem: `The address parameter weights ${why}, not ${quote(raw)}; no network was loaded.${twice}` });
+  if (raw.trim() === '') return refuse('must be the address of a model.safetensors file');
+  let u;
+  try {
+    u = new URL(raw, base);
+  } catch {
+    return refuse('must be the address of a model.safetensors file');
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return refuse('must be an http or https address');
+  return { url: u.href, problem: twice.trim() };
 }
 
 /** same reports whether two values of the address are equal (numbers, strings, booleans or lists). */

@@ -216,6 +216,12 @@ const fuzzCheck = `(async (cases) => {
     if (Object.keys(r.values).sort().join() !== Object.keys(d).sort().join()) { bad.push(q + ': keys ' + Object.keys(r.values)); continue; }
     for (const [k, v] of Object.entries(r.values)) if (k !== 'demo' && !within(k, v, d)) bad.push(q + ': ' + k + ' = ' + JSON.stringify(v) + ' outside the limits');
     for (const p of r.problems) if (typeof p.message !== 'string' || !p.message.includes(p.param)) bad.push(q + ': problem does not name its parameter: ' + JSON.stringify(p));
+    let w;
+    try { w = u.readWeights(q, base); } catch (e) { bad.push(q + ': readWeights threw ' + e); continue; }
+    const given = new URLSearchParams(q).has('weights');
+    if (w.url !== null && !/^https?:\/\//.test(w.url)) bad.push(q + ': weights address ' + w.url + ' is not http(s)');
+    if (given && w.url === null && !w.problem.includes('weights')) bad.push(q + ': a refused weights address without a message naming it');
+    if (!given && (w.url !== null || w.problem !== '')) bad.push(q + ': weights read from an address without it');
     let s, back;
     try { s = u.serialize(r.values, d); back = u.parse(s, LIMITS, d); } catch (e) { bad.push(q + ': round trip threw ' + e); continue; }
     if (JSON.stringify(back.values) !== JSON.stringify(r.values) || back.problems.length) bad.push(q + ': round trip via ' + s + ' gave ' + JSON.stringify(back));
@@ -238,7 +244,9 @@ func TestAddressParserFuzz(t *testing.T) {
 	p := newPerson(t, "?demo=custom", 1280, 900)
 	p.waitStarted("?demo=custom")
 	r := rand.New(rand.NewSource(9))
-	cases := []string{"", "?", "?demo=q3", "?lr=0.01&lr=0.02", "?dense_hiddens=64*54", "?n_channels=16,32&net=cnn"}
+	cases := []string{"", "?", "?demo=q3", "?lr=0.01&lr=0.02", "?dense_hiddens=64*54", "?n_channels=16,32&net=cnn",
+		"?weights=", "?weights=%20", "?weights=javascript:alert(1)", "?weights=data:,x", "?weights=//elsewhere.example/m.safetensors", "?weights=%zz",
+		"?weights=a.safetensors&weights=b.safetensors", "?weights=http://[::1", "?weights=runs/x/model.safetensors&lr=0.01"}
 	for len(cases) < 400 {
 		cases = append(cases, fuzzQuery(r))
 	}

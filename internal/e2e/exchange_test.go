@@ -43,7 +43,7 @@ func (p *person) predictions() shownPredictions {
 // person chose that folder does.
 func (p *person) downloadsInto(dir string) {
 	p.t.Helper()
-	if _, err := chromedp.Call(p.ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir}); err != nil {
+	if _, err := chromedp.Call(p.ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: dir, BrowserContextID: chromedp.FromContext(p.ctx).BrowserContextID}); err != nil {
 		p.t.Fatalf("set the download folder: %v", err)
 	}
 }

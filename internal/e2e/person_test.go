@@ -44,7 +44,9 @@ func newPerson(t *testing.T, address string, width, height int64) *person {
 func newPersonFor(t *testing.T, address string, width, height int64, limit time.Duration) *person {
 	t.Helper()
 	requireBrowser(t)
-	ctx, cancel := chromedp.NewContext(shared.browser.Ctx)
+	// Each tab gets a browser context of its own, as a fresh profile: the
+	// runs one test saves in the browser's storage are not another's.
+	ctx, cancel := chromedp.NewContext(shared.browser.Ctx, chromedp.WithNewBrowserContext())
 	ctx, cancelTime := context.WithTimeout(ctx, limit)
 	p := &person{t: t, ctx: ctx, workers: map[target.ID]bool{}}
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, height)); err != nil {

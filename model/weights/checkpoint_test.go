@@ -184,7 +184,7 @@ func TestResumedTrainingMatchesUninterruptedTraining(t *testing.T) {
 
 // smallCheckpoint returns a checkpoint of a tiny MLP a few steps into
 // training.
-func smallCheckpoint(t *testing.T, optimizer string) (*Checkpoint, *assets.Split) {
+func smallCheckpoint(t testing.TB, optimizer string) (*Checkpoint, *assets.Split) {
 	t.Helper()
 	split := syntheticSplit(64, 16, 16)
 	s := resumeSettings(optimizer, true)

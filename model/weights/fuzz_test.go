@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"maps"
+	"strings"
 	"testing"
 
 	"fashionlab/model"
 	"fashionlab/model/parallel"
+	"fashionlab/model/train"
 )
 
 // FuzzNewNetwork feeds arbitrary bytes to the reader the page uses for an
@@ -54,6 +56,51 @@ func FuzzNewNetwork(f *testing.F) {
 		}
 		if !sameBits(values(net), values(again)) || !maps.Equal(meta, meta2) {
 			t.Error("saving and reading back changed the network or its metadata")
+		}
+	})
+}
+
+// FuzzLoadCheckpoint feeds arbitrary bytes to the checkpoint reader, which
+// the page uses to continue a run it saved. It must never panic; it fails
+// only with a corrupt or mismatch error; a checkpoint it accepts saves to
+// a file that reads back to the same bytes again, and resuming it either
+// works or is refused with a wrapped error.
+func FuzzLoadCheckpoint(f *testing.F) {
+	for _, opt := range []string{train.Adam, train.SGD} {
+		c, _ := smallCheckpoint(f, opt)
+		var b bytes.Buffer
+		if err := c.Save(&b); err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b.Bytes())
+		f.Add(b.Bytes()[:b.Len()-3])
+		f.Add(b.Bytes()[:60])
+	}
+	f.Add(saved(f, newNet(f, model.Config{Net: model.MLP, Hidden: []int{2}, Activation: "relu"}, 1), nil))
+	f.Add([]byte{})
+	f.Add([]byte("\x02\x00\x00\x00\x00\x00\x00\x00{}"))
+	split := syntheticSplit(64, 16, 16)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c, err := LoadCheckpoint(bytes.NewReader(data))
+		if err != nil {
+			if !errors.Is(err, ErrCorrupt) && !errors.Is(err, ErrMismatch) {
+				t.Fatalf("error %q matches neither ErrCorrupt nor ErrMismatch", err)
+			}
+			return
+		}
+		var once, twice bytes.Buffer
+		if err := c.Save(&once); err != nil {
+			t.Fatalf("an accepted checkpoint does not save again: %v", err)
+		}
+		again, err := LoadCheckpoint(bytes.NewReader(once.Bytes()))
+		if err != nil {
+			t.Fatalf("a re-saved checkpoint does not read back: %v", err)
+		}
+		if err := again.Save(&twice); err != nil || !bytes.Equal(once.Bytes(), twice.Bytes()) {
+			t.Fatalf("saving and reading back changed the checkpoint (%v)", err)
+		}
+		if _, err := c.Resume(split, parallel.New(1)); err != nil && !strings.HasPrefix(err.Error(), "weights: ") {
+			t.Fatalf("a refused resume is not wrapped: %v", err)
 		}
 	})
 }

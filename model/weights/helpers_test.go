@@ -17,7 +17,7 @@ import (
 )
 
 // newNet builds cfg with seed on a single-threaded engine.
-func newNet(t *testing.T, cfg model.Config, seed uint64) *model.Network {
+func newNet(t testing.TB, cfg model.Config, seed uint64) *model.Network {
 	t.Helper()
 	net, err := model.New(cfg, seed, parallel.New(1))
 	if err != nil {
@@ -88,7 +88,7 @@ func maxDiff(t *testing.T, a, b []float32) float64 {
 }
 
 // saved returns net saved as a safetensors file.
-func saved(t *testing.T, net *model.Network, meta map[string]string) []byte {
+func saved(t testing.TB, net *model.Network, meta map[string]string) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := Save(&buf, net, meta); err != nil {

@@ -67,6 +67,8 @@
 //	                 replace the network by a model.safetensors file's
 //	export_report    {runs}
 //	                 report.md of the page's runs, as the native -experiment report
+//	load_checkpoint  {run, data, train, max_steps}
+//	                 continue a run from a checkpoint file, or hold its network
 //
 // Events (worker to page):
 //
@@ -102,6 +104,10 @@
 //	                 answers load_weights: the network now held
 //	report           {name, text}
 //	                 answers export_report
+//	checkpoint       {run, epoch, step, done, data}
+//	                 the run's checkpoint file, at each epoch's end and when it ends
+//	restored         {run, epoch, step, steps, steps_per_epoch, epochs, params, layers, training}
+//	                 answers load_checkpoint: the run now held, and where it stands
 //	workers          {workers, simd}
 //	                 how many workers train a step and whether SIMD kernels run
 //	error            {command, run, message, problems, fatal}

@@ -19,6 +19,7 @@ const (
 	KindExportMetrics  = "export_metrics"
 	KindLoadWeights    = "load_weights"
 	KindExportReport   = "export_report"
+	KindLoadCheckpoint = "load_checkpoint"
 )
 
 // Event kinds: messages from the worker to the page.
@@ -39,6 +40,8 @@ const (
 	KindMetrics     = "metrics"
 	KindLoaded      = "loaded"
 	KindReport      = "report"
+	KindCheckpoint  = "checkpoint"
+	KindRestored    = "restored"
 	KindWorkers     = "workers"
 	KindError       = "error"
 )
@@ -106,6 +109,7 @@ func Specs() []Spec {
 		spec[ExportMetrics](KindExportMetrics, true, "the run's metrics.json or metrics.csv"),
 		spec[LoadWeights](KindLoadWeights, true, "replace the network by a model.safetensors file's"),
 		spec[ExportReport](KindExportReport, true, "report.md of the page's runs, as the native -experiment report"),
+		spec[LoadCheckpoint](KindLoadCheckpoint, true, "continue a run from a checkpoint file, or hold its network"),
 		spec[Ready](KindReady, false, "the data subset is loaded; the limits of the form"),
 		spec[Started](KindStarted, false, "a run began"),
 		spec[Steps](KindSteps, false, "statistics of consecutive training steps"),
@@ -122,6 +126,8 @@ func Specs() []Spec {
 		spec[Metrics](KindMetrics, false, "answers export_metrics"),
 		spec[Loaded](KindLoaded, false, "answers load_weights: the network now held"),
 		spec[Report](KindReport, false, "answers export_report"),
+		spec[Checkpoint](KindCheckpoint, false, "the run's checkpoint file, at each epoch's end and when it ends"),
+		spec[Restored](KindRestored, false, "answers load_checkpoint: the run now held, and where it stands"),
 		spec[Workers](KindWorkers, false, "how many workers train a step and whether SIMD kernels run"),
 		spec[Error](KindError, false, "a command failed; plain words, problems of the form"),
 	}
@@ -146,6 +152,7 @@ func (ExportWeights) message()  {}
 func (ExportMetrics) message()  {}
 func (LoadWeights) message()    {}
 func (ExportReport) message()   {}
+func (LoadCheckpoint) message() {}
 func (Ready) message()          {}
 func (Started) message()        {}
 func (Steps) message()          {}
@@ -162,6 +169,8 @@ func (WeightsFile) message()    {}
 func (Metrics) message()        {}
 func (Loaded) message()         {}
 func (Report) message()         {}
+func (Checkpoint) message()     {}
+func (Restored) message()       {}
 func (Workers) message()        {}
 func (Error) message()          {}
 

@@ -289,11 +289,52 @@ type Loaded struct {
 	Note     string         `json:"note" wire:"optional"`
 }
 
+// LoadCheckpoint restores a run from a checkpoint file that a Checkpoint
+// event carried (the native checkpoint.safetensors format): with Train it
+// continues training where the checkpoint stopped, bit for bit as if it
+// had never stopped; otherwise the worker only holds its network, for
+// feature maps, predictions and exports. Run is the identifier the page
+// gives it; MaxSteps bounds the run's steps counted from its beginning.
+type LoadCheckpoint struct {
+	Run      int    `json:"run" wire:"optional"`
+	Data     []byte `json:"data"` // the file's bytes (a Uint8Array)
+	Train    bool   `json:"train" wire:"optional"`
+	MaxSteps int    `json:"max_steps" wire:"optional"`
+}
+
+// Checkpoint carries the running run's checkpoint file: weights, optimizer
+// moments, position and log, as the native trainer writes
+// checkpoint.safetensors. The worker sends one at the end of every epoch
+// and one when the run ends (if its position changed since), so that the
+// page can keep it and continue the run after the worker is gone.
+type Checkpoint struct {
+	Run   int    `json:"run"`
+	Epoch int    `json:"epoch"` // epochs finished
+	Step  int    `json:"step"`  // steps finished in the epoch in progress
+	Done  bool   `json:"done"`  // the run cannot train further (every epoch trained, or diverged)
+	Data  []byte `json:"data"`
+}
+
+// Restored answers LoadCheckpoint: the run the worker now holds, where it
+// stands (Steps counts every step trained since its beginning) and
+// whether it trains on.
+type Restored struct {
+	Run           int      `json:"run"`
+	Epoch         int      `json:"epoch"`
+	Step          int      `json:"step"`
+	Steps         int      `json:"steps"`
+	StepsPerEpoch int      `json:"steps_per_epoch"`
+	Epochs        int      `json:"epochs"`
+	Params        int      `json:"params"`
+	Layers        []string `json:"layers"`
+	Training      bool     `json:"training"`
+}
+
 // Error reports a command that failed, in plain words. Problems lists what
 // is wrong with a start's form; Fatal is true when the worker cannot go
 // on (the page then restarts it).
 type Error struct {
-	Command  string    `json:"command" wire:"optional"` // kind of the failed command, or "" if unknown
+	Command  string    `json:"command" wire:"optional"` // kind of the failed command ("checkpoint": a checkpoint could not be written), or "" if unknown
 	Run      int       `json:"run" wire:"optional"`     // the run of a failed start
 	Message  string    `json:"message"`
 	Problems []Problem `json:"problems" wire:"optional"`

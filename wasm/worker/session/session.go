@@ -55,6 +55,8 @@ type Session struct {
 	// epochZero is the run's epoch 0 while it is still being evaluated,
 	// a batch between training steps after the first step.
 	epochZero *startup.Pending
+	// saved is where the last checkpoint sent stood.
+	saved position
 
 	// Step statistics not yet sent; reused from flush to flush.
 	loss, acc, norm []float32
@@ -267,6 +269,8 @@ func (w *Session) handle(m protocol.Message) {
 		w.loadWeights(m)
 	case protocol.ExportReport:
 		w.exportReport(m)
+	case protocol.LoadCheckpoint:
+		w.loadCheckpoint(m)
 	}
 }
 
@@ -389,6 +393,7 @@ func (w *Session) step() {
 		w.flush()
 		w.advanceEpochZero(true)
 		w.postEpoch()
+		w.checkpoint()
 	case w.steps == 1 || len(w.loss) == cap(w.loss) || time.Since(w.lastFlush) >= flushEvery:
 		// The first step goes out at once: the page shows that training runs.
 		w.flush()
@@ -471,6 +476,7 @@ func (w *Session) resetBatch() {
 func (w *Session) end(reason, detail string) {
 	w.flush()
 	w.advanceEpochZero(true)
+	w.checkpoint()
 	w.running, w.paused = false, false
 	w.post(protocol.Done{Run: w.run, Reason: reason, Detail: detail, Steps: w.steps})
 	w.post(protocol.State{Run: w.run, State: protocol.StateIdle})
