@@ -56,7 +56,9 @@ export class Saved {
   constructor(client, clearPage) {
     this.client = client;
     this.clearPage = clearPage;
-    this.storage = new Storage((what, why) => this.failed(what, why));
+    // An embed keeps its demo's runs apart: several embeds of course notes share the origin.
+    const name = state.embed ? `fashionlab-embed-${state.demo}` : undefined;
+    this.storage = new Storage((what, why) => this.failed(what, why), name);
     this.on = false;
     this.network = null; // the run whose network the worker held when last saved
     this.timer = 0;

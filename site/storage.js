@@ -52,9 +52,13 @@ export function record(r) {
  * act; when it fails they do nothing and resolve (onError was told).
  */
 export class Storage {
-  /** @param {function(string, string)} onError gets (what failed, why) */
-  constructor(onError) {
+  /**
+   * @param {function(string, string)} onError gets (what failed, why)
+   * @param {string} name the database's name (DB_NAME for the full page)
+   */
+  constructor(onError, name = DB_NAME) {
     this.onError = onError;
+    this.name = name;
     this.db = null;
   }
 
@@ -62,7 +66,7 @@ export class Storage {
   async open() {
     try {
       if (typeof indexedDB === 'undefined' || !indexedDB) throw new DOMException('IndexedDB is not available', 'InvalidStateError');
-      const req = indexedDB.open(DB_NAME, DB_VERSION);
+      const req = indexedDB.open(this.name, DB_VERSION);
       req.onupgradeneeded = () => {
         const db = req.result;
         if (!db.objectStoreNames.contains(RUNS)) db.createObjectStore(RUNS, { keyPath: 'id' });
