@@ -7,10 +7,13 @@
 // for a moment, so the helpers' start-up stays off the path to the first step.
 // The
 // Go training program (wasm/worker/shards.go) drives them through
-// self.fashionlabShards: begin(seq) takes the helpers ready now for one step,
-// post(i, request) hands shard i to the (i−1)-th of them, and the helpers'
-// answers come back through onresult(reply); onchange(ready) says how many
-// helpers are ready. Requests and answers move their typed arrays' buffers
+// self.fashionlabShards: begin(seq) starts a step and returns workers−1, the
+// helpers there are whether or not they are ready yet (every batch is cut into
+// as many shards as there are workers, so a run's numbers depend on that count
+// alone, never on when a helper became ready); post(i, request) hands shard i
+// to the i-th helper, or returns false when it is not ready (the Go program
+// then computes that shard itself); the helpers' answers come back through
+// onresult(reply); onchange(ready) says how many helpers are ready. Requests and answers move their typed arrays' buffers
 // (transfer), so nothing needs cross-origin isolation. A helper that fails is
 // dropped: its shard is answered with an error and the Go program computes it
 // itself.
@@ -38,12 +41,12 @@ function fashionlabShardHost(module, wasmExec) {
     onchange: null,
     ready() { return this.helpers.filter((h) => h.ready && !h.dead).length; },
     begin() {
-      this.active = this.helpers.filter((h) => h.ready && !h.dead);
-      return this.active.length;
+      this.active = this.helpers.slice();
+      return helpers;
     },
     post(i, req) {
       const h = this.active[i - 1];
-      if (!h || h.dead) return false;
+      if (!h || h.dead || !h.ready) return false;
       h.pending = { seq: req.seq, shard: i };
       h.worker.postMessage(req, [req.weights.buffer, req.x.buffer, req.y.buffer]);
       return true;

@@ -186,11 +186,6 @@ func Build(ctx context.Context, o Options) (*Manifest, error) {
 	if err := writeGemmSIMD(o.Out); err != nil {
 		return nil, err
 	}
-	// worker.js carries the manifest's file names (build.json, written by
-	// finish with the transfer sizes and the version, is for the page).
-	if err := inlineManifest(filepath.Join(o.Out, "worker.js"), m); err != nil {
-		return nil, err
-	}
 	o.Log("compressing")
 	if err := compressAll(o.Out, o.Compression); err != nil {
 		return nil, err
@@ -198,11 +193,21 @@ func Build(ctx context.Context, o Options) (*Manifest, error) {
 	if err := o.finish(m); err != nil {
 		return nil, err
 	}
+	// worker.js carries build.json, so that the worker needs no round trip
+	// for it (its template is in the version's hash; the manifest it gets
+	// depends on the other files only).
+	worker := filepath.Join(o.Out, "worker.js")
+	if err := inlineManifest(worker, m); err != nil {
+		return nil, err
+	}
+	if err := compressFile(worker, o.Compression); err != nil {
+		return nil, err
+	}
 	return m, nil
 }
 
 // finish writes what depends on every other file: the transfer sizes and
-// the version in build.json, and sw.js with the list of files to keep
+// the version in build.json, sw.js with the list of files to keep
 // offline; both with their compressed twins.
 func (o *Options) finish(m *Manifest) error {
 	dir := o.Out
@@ -501,6 +506,10 @@ func compressFile(p string, c Compression) error {
 			return fmt.Errorf("sitebuild: compress %s: %w", p, err)
 		}
 		if len(packed) >= len(data) {
+			// No twin; one left by an earlier version of the file would be stale.
+			if err := os.Remove(p + twin.suffix); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return fmt.Errorf("sitebuild: %w", err)
+			}
 			continue
 		}
 		if err := os.WriteFile(p+twin.suffix, packed, 0o644); err != nil {

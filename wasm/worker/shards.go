@@ -127,8 +127,10 @@ func resize(buf []float32, n int) []float32 {
 	return buf[:n]
 }
 
-// jsShards is the training worker's train.Shards: shard i goes to the
-// (i−1)-th helper that was ready when the step began.
+// jsShards is the training worker's train.Shards: every batch is cut into
+// as many shards as the page asked for workers, and shard i goes to the i-th
+// helper when it is ready (else the Trainer computes it), so a run's numbers
+// depend on the worker count alone, not on when the helpers became ready.
 type jsShards struct {
 	host    js.Value // the worker script's fashionlabShards
 	replies chan js.Value
@@ -166,7 +168,8 @@ func simdInstalled() bool {
 	return js.Global().Get("fashionlabGemmSIMD").Type() == js.TypeFunction
 }
 
-// Count returns 1 plus the helpers ready now; it begins a step.
+// Count returns 1 plus the helpers the worker script has, ready or not;
+// it begins a step.
 func (s *jsShards) Count() int {
 	s.seq++
 	clear(s.early)
