@@ -16,13 +16,15 @@ export const WORKER_LIMITS = Object.freeze({ label: 'Training workers', min: 1, 
 
 /**
  * chooseWorkers returns how many workers train when the address does not
- * say: one per logical processor (navigator.hardwareConcurrency, 1 when
- * unknown), at most 4. With 2 processors both train: the page draws in
- * the gaps and kept 50 fps in the measurements (README).
+ * say (navigator.hardwareConcurrency logical processors, 1 when unknown).
+ * With 2 or fewer, one: on 2 cores two workers trained slower than one
+ * (MLP 0.34x, default CNN 0.83x; README "Both cores"), since the page, the
+ * compositor and the shard messages need the second core. With more, half
+ * of them (logical processors are often two per core), at most 4.
  */
 export function chooseWorkers(cores) {
   const n = Number.isInteger(cores) && cores > 0 ? cores : 1;
-  return Math.min(n, 4);
+  return n <= 2 ? 1 : Math.min(Math.floor(n / 2), 4);
 }
 
 /**

@@ -89,7 +89,11 @@ func TestWorkerCountFromTheAddressOrTheComputer(t *testing.T) {
 	p := newPerson(t, "?demo=custom", 1280, 900)
 	p.waitReady()
 	cores := look[int](p, `navigator.hardwareConcurrency`)
-	want := min(max(cores, 1), 4)
+	// One worker on up to 2 logical processors, half of them above, at most 4.
+	want := 1
+	if cores > 2 {
+		want = min(cores/2, 4)
+	}
 	p.waitFor(fmt.Sprintf("the page to train on %d workers", want), 60*time.Second, func(s pageState) bool {
 		return s.Workers != nil && *s.Workers == want
 	})
