@@ -132,7 +132,7 @@ func FastDemo() Demo {
 // how long it takes, measured with go run ./cmd/benchbrowser -tta.
 const (
 	fastLook = "Validation accuracy climbs past 0.88 after about 5 epochs and then falls back a little as the training accuracy keeps rising: 12,000 images are about the most that 0.88 needs, and the network starts to overfit. Measured here: validation accuracy 0.787, 0.834, 0.844, 0.858, 0.8815, 0.881, 0.8715, 0.8695 after epochs 1-8."
-	fastWait = "0.88 after about 5 of the 8 epochs; the whole run takes about 2½ minutes on a busy 2-core machine (measured in headless Chromium, load average 15: 0.88 at 130 s after opening the page, the end at 163 s) and should take about a minute on a quiet one"
+	fastWait = "0.88 after about 5 of the 8 epochs: about 30 s after opening the page on a quiet 2-core machine (measured in headless Chromium: 22.6-32.4 s, the whole run 32-42 s), several times that on a busy one"
 )
 
 // browserDemo holds the page-specific choices of one question; the runs
