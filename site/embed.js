@@ -15,7 +15,7 @@ const $ = (id) => document.getElementById(id);
 export const EMBED_WIDTH = 640;
 
 /** EMBED_HEIGHTS are the iframe heights that show each demo without inner scrolling at EMBED_WIDTH. */
-export const EMBED_HEIGHTS = Object.freeze({ q1: 1220, q2: 1280, q3: 1160, q4: 1780, q5: 1840, custom: 2600 });
+export const EMBED_HEIGHTS = Object.freeze({ q1: 1260, q2: 1280, q3: 1160, q4: 1780, q5: 1840, custom: 2600 });
 
 /** Keys of the address that are about the page, not the demo's settings: dropped from an embed's address. */
 const PAGE_ONLY = ['embed', 'autostart', 'present', 'load'];

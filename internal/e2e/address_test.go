@@ -216,12 +216,12 @@ const fuzzCheck = `(async (cases) => {
     if (Object.keys(r.values).sort().join() !== Object.keys(d).sort().join()) { bad.push(q + ': keys ' + Object.keys(r.values)); continue; }
     for (const [k, v] of Object.entries(r.values)) if (k !== 'demo' && !within(k, v, d)) bad.push(q + ': ' + k + ' = ' + JSON.stringify(v) + ' outside the limits');
     for (const p of r.problems) if (typeof p.message !== 'string' || !p.message.includes(p.param)) bad.push(q + ': problem does not name its parameter: ' + JSON.stringify(p));
-    let w;
-    try { w = u.readWeights(q, base); } catch (e) { bad.push(q + ': readWeights threw ' + e); continue; }
+    let wt;
+    try { wt = u.readWeights(q, base); } catch (e) { bad.push(q + ': readWeights threw ' + e); continue; }
     const given = new URLSearchParams(q).has('weights');
-    if (w.url !== null && !/^https?:\/\//.test(w.url)) bad.push(q + ': weights address ' + w.url + ' is not http(s)');
-    if (given && w.url === null && !w.problem.includes('weights')) bad.push(q + ': a refused weights address without a message naming it');
-    if (!given && (w.url !== null || w.problem !== '')) bad.push(q + ': weights read from an address without it');
+    if (wt.url !== null && !/^https?:\/\//.test(wt.url)) bad.push(q + ': weights address ' + wt.url + ' is not http(s)');
+    if (given && wt.url === null && !wt.problem.includes('weights')) bad.push(q + ': a refused weights address without a message naming it');
+    if (!given && (wt.url !== null || wt.problem !== '')) bad.push(q + ': weights read from an address without it');
     let s, back;
     try { s = u.serialize(r.values, d); back = u.parse(s, LIMITS, d); } catch (e) { bad.push(q + ': round trip threw ' + e); continue; }
     if (JSON.stringify(back.values) !== JSON.stringify(r.values) || back.problems.length) bad.push(q + ': round trip via ' + s + ' gave ' + JSON.stringify(back));

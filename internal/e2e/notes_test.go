@@ -23,6 +23,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"fashionlab/internal/static"
+	"fashionlab/model/experiments"
 )
 
 // notesServer serves the built site on its own port (so that its HTTP
@@ -324,7 +325,7 @@ func TestEmbedsInCourseNotes(t *testing.T) {
 	// Copy embed code: on the clipboard (allowed here), the same as embeds.html's.
 	origin := strings.TrimSuffix(srv.URL, "/")
 	for _, name := range []string{"clipboard-write", "clipboard-read"} {
-		if _, err := chromedp.Call(p.ctx, browser.SetPermission, browser.SetPermissionParams{Permission: &browser.PermissionDescriptor{Name: name}, Setting: browser.PermissionSettingGranted, Origin: origin}); err != nil {
+		if _, err := chromedp.Call(p.ctx, browser.SetPermission, browser.SetPermissionParams{Permission: &browser.PermissionDescriptor{Name: name}, Setting: browser.PermissionSettingGranted, Origin: origin, BrowserContextID: chromedp.FromContext(p.ctx).BrowserContextID}); err != nil {
 			t.Fatalf("grant %s: %v", name, err)
 		}
 	}
@@ -353,8 +354,18 @@ func TestEmbedsInCourseNotes(t *testing.T) {
 			t.Errorf("the q2 snippet %q lacks %s", want, part)
 		}
 	}
-	if n := look[int](p, `document.querySelectorAll('.embed-card iframe').length`); n != 5 {
-		t.Errorf("embeds.html previews %d demos, want 5 (q1 … q5)", n)
+	demos, err := experiments.Demos()
+	if err != nil {
+		t.Fatal(err)
+	}
+	previews := 0 // every demo but the custom configuration
+	for _, d := range demos {
+		if d.ID != "custom" {
+			previews++
+		}
+	}
+	if n := look[int](p, `document.querySelectorAll('.embed-card iframe').length`); n != previews {
+		t.Errorf("embeds.html previews %d demos, want %d (q1 … q5 and the fast demo)", n, previews)
 	}
 	// The README lists the same snippets, for a site at https://example.org/fashionlab/.
 	readme, err := os.ReadFile("../../README.md")

@@ -101,7 +101,13 @@ func TestTheFirstStepFetchesOnlyWhatItNeeds(t *testing.T) {
 			t.Errorf("%s was never fetched", tc.file)
 			continue
 		}
-		if before := r.First.Before(firstStep); before != tc.beforeFirst {
+		// The page marks the first step when it handles the worker's message;
+		// the worker, having posted it, asks for the rest at once, so a
+		// request may start a moment before the page's mark. Fetching
+		// before training (the worker's start to its first step takes
+		// hundreds of milliseconds) still fails.
+		const handling = 100 * time.Millisecond
+		if before := r.First.Before(firstStep.Add(-handling)); before != tc.beforeFirst && !(tc.beforeFirst && r.First.Before(firstStep)) {
 			t.Errorf("%s: first byte %v relative to the first step, want before: %v", tc.file, r.First.Sub(firstStep).Round(time.Millisecond), tc.beforeFirst)
 		}
 	}
