@@ -197,8 +197,19 @@ func (p *person) click(sel string) {
 // select all, type.
 func (p *person) typeInto(sel, text string) {
 	p.t.Helper()
+	// A click can land beside the field when the page's layout moves at
+	// that moment (a line appears above it); a person then clicks again.
+	focused := fmt.Sprintf(`document.activeElement === document.querySelector(%q)`, sel)
+	for try := 0; ; try++ {
+		if err := chromedp.Do(p.ctx, chromedp.Click(chromedp.CSS(sel))); err != nil {
+			p.t.Fatalf("click %s: %v", sel, err)
+		}
+		if ok, err := chromedp.Run(p.ctx, chromedp.Evaluate[bool](focused)); err == nil && ok || try == 2 {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 	if err := chromedp.Do(p.ctx,
-		chromedp.Click(chromedp.CSS(sel)),
 		chromedp.KeyEvent("a", chromedp.KeyModifiers(chromedp.ModifierCtrl)),
 		chromedp.KeyEvent(kb.Delete),
 		chromedp.SendKeys(chromedp.CSS(sel), text),
