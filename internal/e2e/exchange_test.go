@@ -112,21 +112,9 @@ func nativeFile(t *testing.T, raw *assets.Raw, path string) {
 	t.Helper()
 	s := train.DefaultSettings()
 	s.Epochs, s.LearningRate, s.TrainLimit, s.EvalTrainSize = 1, 1e-3, 5000, 200
-	split, err := raw.Split(assets.SplitOptions{Normalize: true, TrainLimit: s.TrainLimit})
-	if err != nil {
-		t.Fatal(err)
-	}
-	net, err := model.New(model.Config{Net: model.CNN, Channels: []int{4}, Kernels: []int{5}, Strides: []int{2}, Paddings: []int{0}, Hidden: []int{16}, Activation: "relu"}, 3, parallel.New(1))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr, err := train.New(net, split, s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := tr.Run(context.Background(), train.Hooks{}); err != nil {
-		t.Fatal(err)
-	}
+	cnn := model.Config{Net: model.CNN, Channels: []int{4}, Kernels: []int{5}, Strides: []int{2}, Paddings: []int{0}, Hidden: []int{16}, Activation: "relu"}
+	tr, split := trainHere(t, raw, cnn, 3, s)
+	net := tr.Network()
 	meta, err := weights.InputsMetadata(s, split.Stats)
 	if err != nil {
 		t.Fatal(err)

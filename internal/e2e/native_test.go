@@ -78,11 +78,22 @@ func siteSubset(t *testing.T) *assets.Subset {
 // the worker prepares them, and returns its log.
 func nativeRun(t *testing.T, sub *assets.Subset, cfg model.Config, s train.Settings) *train.History {
 	t.Helper()
-	split, err := sub.Split(assets.SplitOptions{Normalize: s.Normalize, TrainLimit: s.TrainLimit})
+	tr, _ := trainHere(t, sub, cfg, s.Seed, s)
+	return tr.History()
+}
+
+// trainHere trains cfg (initialized from seed) with s in this process, on
+// one thread, on the first s.TrainLimit training images of src normalized
+// as s says, and returns the trainer and the split it trained on.
+func trainHere(t *testing.T, src interface {
+	Split(assets.SplitOptions) (*assets.Split, error)
+}, cfg model.Config, seed uint64, s train.Settings) (*train.Trainer, *assets.Split) {
+	t.Helper()
+	split, err := src.Split(assets.SplitOptions{Normalize: s.Normalize, TrainLimit: s.TrainLimit})
 	if err != nil {
 		t.Fatal(err)
 	}
-	net, err := model.New(cfg, s.Seed, parallel.New(1))
+	net, err := model.New(cfg, seed, parallel.New(1))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +104,7 @@ func nativeRun(t *testing.T, sub *assets.Subset, cfg model.Config, s train.Setti
 	if err := tr.Run(context.Background(), train.Hooks{}); err != nil {
 		t.Fatal(err)
 	}
-	return tr.History()
+	return tr, split
 }
 
 // TestPageCurveIsTheNativeCurve opens addresses that set up a small MLP
