@@ -17,7 +17,7 @@ import { renderButtons, renderStatus, renderLegend, askStart } from './controls.
 import { Training } from './training.js';
 import { Visual } from './visual.js';
 import { Exchange } from './exchange.js';
-import { Saved } from './saved.js';
+import { openStorage, Saved } from './saved.js';
 import { parse, readWeights, readWorkers } from './url-state.js';
 import { addressDefaults, writeControls, formDiffers, syncAddress } from './address.js';
 import { loadGate, needsCanvas, oneAtATime, initCopy } from './embed.js';
@@ -57,6 +57,8 @@ function readSettings() {
 async function main() {
   window.addEventListener('error', (e) => state.errors.push(String(e.message)));
   window.addEventListener('unhandledrejection', (e) => state.errors.push(String(e.reason)));
+  // The saved runs' database opens meanwhile (an embed's is its demo's own, opened later).
+  const storage = new URLSearchParams(location.search).get('embed') === '1' ? null : openStorage();
   try {
     patch({ presets: await loadPresets() }, 'presets');
     performance.mark('fashionlab:presets');
@@ -66,7 +68,7 @@ async function main() {
   }
   const autostart = readAddress();
   const settings = readSettings();
-  const workers = readWorkers(location.search, navigator.hardwareConcurrency);
+  const workers = readWorkers(location.search);
   if (workers.problem) show(workers.problem, 'error', 'address-workers');
   patch({ workers: { requested: workers.workers, forced: workers.forced, count: null, simd: null } }, 'workers');
   initPresent(() => { syncAddress(); drawCharts(); });
@@ -78,11 +80,11 @@ async function main() {
   let training, visual, exchange, saved, everReady = false;
   const client = new WorkerClient({
     url: 'worker.js',
-    name: `workers=${workers.workers}`,
+    name: workers.forced ? `workers=${workers.workers}` : 'workers=auto',
     early: self.fashionlabEarlyWorker, // started by index.html
     onEvent: (m) => {
       if (m.kind === Event.ready) return saved.ready.then(() => onReady(m));
-      if (m.kind === Event.workers) return patch({ workers: Object.assign({}, state.workers, { count: m.workers, simd: m.simd }) }, 'workers');
+      if (m.kind === Event.workers) return patch({ workers: Object.assign({}, state.workers, { count: m.workers, requested: m.requested, simd: m.simd }) }, 'workers');
       if (saved.handle(m) || training.handle(m) || visual.handle(m) || exchange.handle(m)) return;
       if (m.kind === Event.error) {
         const text = m.problems && m.problems.length ? m.problems.map((p) => p.message).join(' ') : m.message;
@@ -96,7 +98,7 @@ async function main() {
   visual = new Visual(client);
   exchange = new Exchange(client);
   const reset = () => { training.reset(); drawCharts(); describeCharts(); };
-  saved = new Saved(client, reset);
+  saved = new Saved(client, reset, storage);
 
   function onReady(m) {
     patch({ ready: { train: m.train, val: m.val, test: m.test }, limits: m.limits || LIMITS }, 'ready');

@@ -47,18 +47,37 @@ export function revive(r) {
   return out;
 }
 
+/**
+ * openStorage starts opening the full page's database before a Saved is
+ * made (a new browser profile takes a while to create it), keeping any
+ * failure until Saved takes it over: {storage, failures}.
+ */
+export function openStorage() {
+  const failures = [];
+  const storage = new Storage((what, why) => failures.push([what, why]));
+  storage.open();
+  return { storage, failures };
+}
+
 /** Saved keeps the runs in the browser and brings them back. */
 export class Saved {
   /**
    * @param {import('./worker-client.js').WorkerClient} client
    * @param {function()} clearPage clears the page as Reset does
+   * @param {{storage: Storage, failures: string[][]}|null} early the full page's database from openStorage, or null
    */
-  constructor(client, clearPage) {
+  constructor(client, clearPage, early = null) {
     this.client = client;
     this.clearPage = clearPage;
     // An embed keeps its demo's runs apart: several embeds of course notes share the origin.
-    const name = state.embed ? `fashionlab-embed-${state.demo}` : undefined;
-    this.storage = new Storage((what, why) => this.failed(what, why), name);
+    if (early && !state.embed) {
+      this.storage = early.storage;
+      this.storage.onError = (what, why) => this.failed(what, why);
+      for (const [what, why] of early.failures) this.failed(what, why);
+    } else {
+      const name = state.embed ? `fashionlab-embed-${state.demo}` : undefined;
+      this.storage = new Storage((what, why) => this.failed(what, why), name);
+    }
     this.on = false;
     this.network = null; // the run whose network the worker held when last saved
     this.timer = 0;

@@ -1,7 +1,7 @@
 // FashionLab helper workers for data-parallel training, loaded by worker.js.
 // fashionlabShardHost(module, wasmExec) prepares self.fashionlabShards; its
 // start() starts workers−1 helper Web Workers (the count comes from the
-// worker's name, "workers=N", which the page sets), each running the training
+// worker's name, "workers=N" or "workers=auto", which the page sets), each running the training
 // worker's own compiled module in helper mode (shard-worker.js). worker.js
 // calls start() after the first training step or once the page has been idle
 // for a moment, so the helpers' start-up stays off the path to the first step.
@@ -19,8 +19,27 @@
 // itself.
 'use strict';
 
-/** fashionlabWorkerCount reads "workers=N" from the worker's name (1 when absent). */
-function fashionlabWorkerCount(name) {
+/**
+ * fashionlabChooseWorkers returns how many workers train when the address
+ * does not say, for cores logical processors (navigator.hardwareConcurrency,
+ * 1 when unknown). With 2 or fewer, one: on 2 cores two workers trained
+ * slower than one (MLP 0.34x, default CNN 0.83x; README "Both cores"),
+ * since the page, the compositor and the shard messages need the second
+ * core. With more, half of them (logical processors are often two per
+ * core), at most 4.
+ */
+function fashionlabChooseWorkers(cores) {
+  const n = Number.isInteger(cores) && cores > 0 ? cores : 1;
+  return n <= 2 ? 1 : Math.min(Math.floor(n / 2), 4);
+}
+
+/**
+ * fashionlabWorkerCount reads the worker's name, which the page sets:
+ * "workers=N" is N workers (1 to 16), "workers=auto" the count
+ * fashionlabChooseWorkers picks for cores; anything else is 1.
+ */
+function fashionlabWorkerCount(name, cores) {
+  if (/(?:^|[&?\s])workers=auto(?:$|[&\s])/.test(name || '')) return fashionlabChooseWorkers(cores);
   const m = /(?:^|[&?\s])workers=(\d{1,2})(?:$|[&\s])/.exec(name || '');
   return m ? Math.min(Math.max(Number(m[1]), 1), 16) : 1;
 }
@@ -31,9 +50,10 @@ function fashionlabWorkerCount(name) {
  * or null when the worker trains alone.
  */
 function fashionlabShardHost(module, wasmExec) {
-  const helpers = fashionlabWorkerCount(self.name) - 1;
+  const helpers = fashionlabWorkerCount(self.name, navigator.hardwareConcurrency) - 1;
   if (helpers < 1) return null;
   const host = {
+    workers: helpers + 1, // the training worker and its helpers
     helpers: [],
     active: [],
     answered: 0, // shards the helpers computed

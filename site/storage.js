@@ -60,10 +60,16 @@ export class Storage {
     this.onError = onError;
     this.name = name;
     this.db = null;
+    this.opening = null;
   }
 
-  /** open opens the database; it resolves to whether saving works. */
-  async open() {
+  /** open opens the database (once, however often it is called); it resolves to whether saving works. */
+  open() {
+    if (!this.opening) this.opening = this.openNow();
+    return this.opening;
+  }
+
+  async openNow() {
     try {
       if (typeof indexedDB === 'undefined' || !indexedDB) throw new DOMException('IndexedDB is not available', 'InvalidStateError');
       const req = indexedDB.open(this.name, DB_VERSION);

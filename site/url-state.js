@@ -15,26 +15,13 @@ export const PAGE_KEYS = ['demo', 'embed', 'autostart', 'workers', 'present', 'l
 export const WORKER_LIMITS = Object.freeze({ label: 'Training workers', min: 1, max: 8, integer: true });
 
 /**
- * chooseWorkers returns how many workers train when the address does not
- * say (navigator.hardwareConcurrency logical processors, 1 when unknown).
- * With 2 or fewer, one: on 2 cores two workers trained slower than one
- * (MLP 0.34x, default CNN 0.83x; README "Both cores"), since the page, the
- * compositor and the shard messages need the second core. With more, half
- * of them (logical processors are often two per core), at most 4.
- */
-export function chooseWorkers(cores) {
-  const n = Number.isInteger(cores) && cores > 0 ? cores : 1;
-  return n <= 2 ? 1 : Math.min(Math.floor(n / 2), 4);
-}
-
-/**
  * readWorkers reads the workers parameter of a query string: {workers,
  * forced, problem}. Without it (or when it is not valid, with a problem
- * sentence) workers is chooseWorkers(cores) and forced is false. It never
- * throws.
+ * sentence) workers is null and forced is false: the training worker
+ * chooses the count for the computer (site/shards.js). It never throws.
  */
-export function readWorkers(search, cores) {
-  const auto = { workers: chooseWorkers(cores), forced: false, problem: null };
+export function readWorkers(search) {
+  const auto = { workers: null, forced: false, problem: null };
   let raw;
   try {
     raw = new URLSearchParams(String(search)).getAll('workers');
@@ -44,7 +31,7 @@ export function readWorkers(search, cores) {
   if (raw.length === 0) return auto;
   const x = number(raw[0]);
   if (!holds(x, WORKER_LIMITS)) {
-    return Object.assign(auto, { problem: `The address parameter workers (${WORKER_LIMITS.label}) must be ${rangeWords(WORKER_LIMITS)}, not ${quote(raw[0])}; using ${auto.workers}, chosen for this computer.` });
+    return Object.assign(auto, { problem: `The address parameter workers (${WORKER_LIMITS.label}) must be ${rangeWords(WORKER_LIMITS)}, not ${quote(raw[0])}; using the count chosen for this computer.` });
   }
   return { workers: x, forced: true, problem: raw.length > 1 ? 'The address gives workers more than once; the first value counts.' : null };
 }

@@ -11,26 +11,54 @@
 // the worker reads build.json when it is not there.
 const fashionlabManifest = null;
 self.fashionlabPending = [];
-self.onmessage = (e) => self.fashionlabPending.push(e.data);
+// With boot=page in the worker's name, the page compiles the Go program and
+// fetches the first part of the data, and sends both in its first message
+// ({fashionlabBoot: {module, first} or {error}}); else the worker does.
+const fashionlabBootFromPage = /(?:^|\s)boot=page(?:$|\s)/.test(self.name);
+let fashionlabBooted;
+const fashionlabPageBoot = new Promise((resolve) => { fashionlabBooted = resolve; });
+self.onmessage = (e) => {
+  if (e.data && e.data.fashionlabBoot) fashionlabBooted(e.data.fashionlabBoot);
+  else self.fashionlabPending.push(e.data);
+};
+
+/** fashionlabFetchFirst fetches the first part of the data subset. */
+function fashionlabFetchFirst(name) {
+  return fetch(name).then((r) => {
+    if (!r.ok) throw new Error(`data subset: HTTP ${r.status}`);
+    return r.arrayBuffer();
+  });
+}
+
+/** fashionlabBoot returns [first part of the data, compiled module], from the page or fetched here. */
+async function fashionlabBoot(manifest) {
+  if (fashionlabBootFromPage) {
+    const boot = await fashionlabPageBoot;
+    if (boot.error) throw new Error(boot.error);
+    performance.mark('fashionlab:compiled');
+    return [boot.first, boot.module];
+  }
+  const compiled = WebAssembly.compileStreaming(fetch(manifest.worker))
+    .then((m) => { performance.mark('fashionlab:compiled'); return m; });
+  return Promise.all([fashionlabFetchFirst(manifest.subset_parts[0]), compiled]);
+}
 
 (async () => {
-  // The SIMD kernel's module is small: fetched beside the rest, not after.
-  const simd = fetch('gemm-simd.wasm').then((r) => (r.ok ? r.arrayBuffer() : 'gemm-simd.wasm'), () => 'gemm-simd.wasm');
   const manifest = fashionlabManifest || await (await fetch('build.json', { cache: 'no-cache' })).json();
   performance.mark('fashionlab:manifest');
-  importScripts(manifest.wasm_exec);
-  importScripts('simd.js', 'shards.js');
+  // Everything the first step needs is asked for at once, before the
+  // scripts below are read: the Go program (compiled as it streams in), the
+  // first part of the data and the SIMD kernel's small module.
+  const needed = fashionlabBoot(manifest);
+  needed.catch(() => {}); // awaited below; reported there, not as unhandled
+  const parts = manifest.subset_parts;
+  const simd = fetch('gemm-simd.wasm').then((r) => (r.ok ? r.arrayBuffer() : 'gemm-simd.wasm'), () => 'gemm-simd.wasm');
+  importScripts(manifest.wasm_exec, 'simd.js', 'shards.js');
   performance.mark('fashionlab:scripts');
   const go = new Go();
-  const parts = manifest.subset_parts;
-  const [first, wasm] = await Promise.all([
-    fetch(parts[0]).then((r) => {
-      if (!r.ok) throw new Error(`data subset: HTTP ${r.status}`);
-      return r.arrayBuffer();
-    }).then((b) => { performance.mark('fashionlab:subset-first-part'); return b; }),
-    WebAssembly.instantiateStreaming(fetch(manifest.worker), go.importObject)
-      .then((w) => { performance.mark('fashionlab:compiled'); return w; }),
-  ]);
+  const [first, module] = await needed;
+  const instance = await WebAssembly.instantiate(module, go.importObject);
+  const wasm = { module, instance };
   self.fashionlabSubset = new Uint8Array(first);
   // The helper workers start after the first step (which asks for the rest
   // of the data) or after a second without one.

@@ -185,6 +185,14 @@ func main() {
 	fmt.Printf("  %-34s %s\n", "workers (as the page says) / SIMD", samples[last][0].workers+" / "+samples[last][0].simd)
 }
 
+// A fresh Chromium keeps both cores busy for a second or two after it
+// starts; the page is opened once it has settled (headless.Settle) below
+// settleIdle of a core, as in a browser that has been running a while.
+const (
+	settleIdle = 0.1
+	settleMost = 10 * time.Second
+)
+
 // measure opens the site with the extra address parameters params (such
 // as "&workers=2") and measures one repetition; with timeline not nil, it
 // writes the start-up timeline there.
@@ -197,6 +205,9 @@ func measure(srv *headless.Server, params string, mlpSteps, cnnSteps int, timeli
 		return out, err
 	}
 	defer b.Close()
+	if _, err := b.Settle(ctx, settleIdle, settleMost); err != nil {
+		return out, err
+	}
 	srv.ResetBytes()
 	// The custom demo's form holds the default MLP; autostart trains it
 	// as soon as the worker is ready.

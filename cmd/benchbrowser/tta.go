@@ -130,6 +130,9 @@ func ttaRun(url string, timeout time.Duration) ([]ttaPoint, string, error) {
 		return nil, "", err
 	}
 	defer b.Close()
+	if _, err := b.Settle(ctx, settleIdle, settleMost); err != nil {
+		return nil, "", err
+	}
 	if err := chromedp.Do(b.Ctx, chromedp.Navigate(url)); err != nil {
 		return nil, "", fmt.Errorf("opening %s: %w", url, err)
 	}

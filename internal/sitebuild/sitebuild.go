@@ -186,6 +186,9 @@ func Build(ctx context.Context, o Options) (*Manifest, error) {
 	if err := writeGemmSIMD(o.Out); err != nil {
 		return nil, err
 	}
+	if err := bundle(o.Out); err != nil {
+		return nil, err
+	}
 	o.Log("compressing")
 	if err := compressAll(o.Out, o.Compression); err != nil {
 		return nil, err
@@ -193,15 +196,17 @@ func Build(ctx context.Context, o Options) (*Manifest, error) {
 	if err := o.finish(m); err != nil {
 		return nil, err
 	}
-	// worker.js carries build.json, so that the worker needs no round trip
-	// for it (its template is in the version's hash; the manifest it gets
-	// depends on the other files only).
-	worker := filepath.Join(o.Out, "worker.js")
-	if err := inlineManifest(worker, m); err != nil {
-		return nil, err
-	}
-	if err := compressFile(worker, o.Compression); err != nil {
-		return nil, err
+	// worker.js and index.html carry build.json, so that neither needs a
+	// round trip for it (their templates are in the version's hash; the
+	// manifest they get depends on the other files only).
+	for _, name := range []string{"worker.js", "index.html"} {
+		p := filepath.Join(o.Out, name)
+		if err := inlineManifest(p, m); err != nil {
+			return nil, err
+		}
+		if err := compressFile(p, o.Compression); err != nil {
+			return nil, err
+		}
 	}
 	return m, nil
 }
@@ -362,11 +367,12 @@ func (o *Options) placeSubset(m *Manifest, subset, tmp string) error {
 	return nil
 }
 
-// manifestLine is the line of site/worker.js that the build replaces with
-// the manifest, so that the worker needs no round trip for build.json.
+// manifestLine is the line of site/worker.js and site/index.html that the
+// build replaces with the manifest, so that neither needs a round trip for
+// build.json: the page starts the worker's downloads itself.
 const manifestLine = "const fashionlabManifest = null;"
 
-// inlineManifest writes m into the worker script at path, in place of
+// inlineManifest writes m into the script at path, in place of
 // manifestLine.
 func inlineManifest(path string, m *Manifest) error {
 	src, err := os.ReadFile(path)

@@ -12,46 +12,50 @@ import (
 	"fashionlab/model/train"
 )
 
-func TestTheWorkerScriptCarriesTheManifest(t *testing.T) {
-	src, err := os.ReadFile(filepath.Join("..", "..", "site", "worker.js"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "worker.js")
-	if err := os.WriteFile(path, src, 0o644); err != nil {
-		t.Fatal(err)
-	}
+func TestTheWorkerScriptAndThePageCarryTheManifest(t *testing.T) {
 	want := &Manifest{
 		Worker: "worker.0123456789.wasm", Canvas: "canvas.0123456789.wasm", WasmExec: "wasm_exec.0123456789.js",
 		SubsetParts: []string{"fashion-subset-1.aaaaaaaaaa.bin", "fashion-subset-2.bbbbbbbbbb.bin"}, SubsetFirstImages: 2000,
 		SubsetBytes: 12345678, Train: 12000, Val: 2000, Test: 2000,
 	}
-	if err := inlineManifest(path, want); err != nil {
-		t.Fatal(err)
-	}
-	out, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	const prefix = "const fashionlabManifest = "
-	var line string
-	for l := range strings.Lines(string(out)) {
-		if strings.HasPrefix(l, prefix) {
-			line = strings.TrimSuffix(strings.TrimSpace(strings.TrimPrefix(l, prefix)), ";")
-		}
-	}
-	var got Manifest
-	if err := json.Unmarshal([]byte(line), &got); err != nil {
-		t.Fatalf("the worker script's manifest %q: %v", line, err)
-	}
-	if !reflect.DeepEqual(&got, want) {
-		t.Errorf("the worker script carries %+v, want %+v", got, *want)
-	}
-	if strings.Contains(string(out), manifestLine) {
-		t.Error("the placeholder line is still there")
-	}
-	if err := inlineManifest(path, want); err == nil {
-		t.Error("a script without the placeholder line was accepted")
+	for _, name := range []string{"worker.js", "index.html"} {
+		t.Run(name, func(t *testing.T) {
+			src, err := os.ReadFile(filepath.Join("..", "..", "site", name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join(t.TempDir(), name)
+			if err := os.WriteFile(path, src, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if err := inlineManifest(path, want); err != nil {
+				t.Fatal(err)
+			}
+			out, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			const prefix = "const fashionlabManifest = "
+			var line string
+			for l := range strings.Lines(string(out)) {
+				if l = strings.TrimSpace(l); strings.HasPrefix(l, prefix) {
+					line = strings.TrimSuffix(strings.TrimPrefix(l, prefix), ";")
+				}
+			}
+			var got Manifest
+			if err := json.Unmarshal([]byte(line), &got); err != nil {
+				t.Fatalf("the manifest %q: %v", line, err)
+			}
+			if !reflect.DeepEqual(&got, want) {
+				t.Errorf("%s carries %+v, want %+v", name, got, *want)
+			}
+			if strings.Contains(string(out), manifestLine) {
+				t.Error("the placeholder line is still there")
+			}
+			if err := inlineManifest(path, want); err == nil {
+				t.Error("a file without the placeholder line was accepted")
+			}
+		})
 	}
 }
 

@@ -108,7 +108,7 @@
 //	                 the run's checkpoint file, at each epoch's end and when it ends
 //	restored         {run, epoch, step, steps, steps_per_epoch, epochs, params, layers, training}
 //	                 answers load_checkpoint: the run now held, and where it stands
-//	workers          {workers, simd}
+//	workers          {workers, requested, simd}
 //	                 how many workers train a step and whether SIMD kernels run
 //	error            {command, run, message, problems, fatal}
 //	                 a command failed; plain words, problems of the form

@@ -90,8 +90,9 @@ type Ready struct {
 // batch) and whether the WebAssembly SIMD kernels are installed. It is sent
 // after Ready and whenever the count changes.
 type Workers struct {
-	Workers int  `json:"workers" wire:"min=1"`
-	SIMD    bool `json:"simd"`
+	Workers   int  `json:"workers" wire:"min=1"`
+	Requested int  `json:"requested" wire:"min=1"` // the count every batch is cut for: the training worker and its helpers, ready or not
+	SIMD      bool `json:"simd"`
 }
 
 // Started reports that a run began.

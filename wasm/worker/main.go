@@ -59,9 +59,9 @@ func main() {
 	s.Ready()
 	if shards := newJSShards(post); shards != nil {
 		s.SetShards(shards)
-		post(protocol.Workers{Workers: shards.host.Call("ready").Int() + 1, SIMD: simdInstalled()})
+		post(shards.workers(shards.host.Call("ready").Int()))
 	} else {
-		post(protocol.Workers{Workers: 1, SIMD: simdInstalled()})
+		post(protocol.Workers{Workers: 1, Requested: 1, SIMD: simdInstalled()})
 	}
 	// Commands that arrived while the wasm binary was starting.
 	if pending := global.Get("fashionlabPending"); pending.Truthy() {
@@ -70,6 +70,7 @@ func main() {
 		}
 		global.Delete("fashionlabPending")
 	}
+	s.WarmUpWhenIdle()
 	go s.Loop(forms)
 	select {}
 }

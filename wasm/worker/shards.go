@@ -157,10 +157,15 @@ func newJSShards(post func(protocol.Message)) *jsShards {
 		return nil
 	}))
 	host.Set("onchange", js.FuncOf(func(_ js.Value, args []js.Value) any {
-		post(protocol.Workers{Workers: args[0].Int() + 1, SIMD: simdInstalled()})
+		post(s.workers(args[0].Int()))
 		return nil
 	}))
 	return s
+}
+
+// workers is the Workers event when ready helpers are ready.
+func (s *jsShards) workers(ready int) protocol.Workers {
+	return protocol.Workers{Workers: ready + 1, Requested: s.host.Get("workers").Int(), SIMD: simdInstalled()}
 }
 
 // simdInstalled reports whether site/simd.js installed the SIMD kernel.

@@ -58,6 +58,9 @@ type Session struct {
 	// saved is where the last checkpoint sent stood.
 	saved position
 
+	// warmUp: warm up when next idle (WarmUpWhenIdle).
+	warmUp bool
+
 	// Step statistics not yet sent; reused from flush to flush.
 	loss, acc, norm []float32
 	firstStep       int
@@ -112,6 +115,10 @@ func (w *Session) Loop(forms <-chan map[string]any) {
 	lastYield := time.Now()
 	for {
 		if !w.running {
+			if w.warmUp {
+				w.warm(func() bool { return len(forms) > 0 })
+				continue
+			}
 			// The rest of the data is fetched by the first step of a run,
 			// or by a command that needs images not yet arrived.
 			w.Handle(<-forms)
@@ -284,6 +291,7 @@ func (w *Session) finished() bool {
 }
 
 func (w *Session) start(m protocol.Start) {
+	w.warmUp = false // the run compiles what it needs
 	if w.running || w.paused {
 		w.end(protocol.ReasonStopped, "replaced by a new run")
 	}

@@ -1,0 +1,52 @@
+package session
+
+import (
+	"fmt"
+	"testing"
+)
+
+func TestTheWarmUpLeavesNoTraceInTheRuns(t *testing.T) {
+	sub := randomSubset()
+	tests := []struct {
+		name     string
+		settings map[string]any
+	}{
+		{"in-order batches", map[string]any{"epochs": 1.0, "batch_size": 16.0, "eval_train_size": 50.0}},
+		{"shuffled batches with a training limit", map[string]any{"epochs": 2.0, "batch_size": 8.0, "shuffle": true, "train_limit": 40.0}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ref, refRec := newSessionOver(sub)
+			ref.Handle(mlpStart(1, tt.settings))
+			want := runToEnd(t, ref, refRec)
+
+			s, rec := newSessionOver(sub)
+			s.WarmUpWhenIdle()
+			if n := s.warm(func() bool { return false }); n != len(warmUpNets()) {
+				t.Fatalf("the warm-up trained %d steps, want %d", n, len(warmUpNets()))
+			}
+			if ev := rec.take(); len(ev) != 0 {
+				t.Fatalf("the warm-up sent %d events: %+v", len(ev), ev)
+			}
+			if s.warmUp {
+				t.Error("the warm-up would run again")
+			}
+			s.Handle(mlpStart(1, tt.settings))
+			got := runToEnd(t, s, rec)
+			if g, w := fmt.Sprintf("%+v", stripSeconds(got)), fmt.Sprintf("%+v", stripSeconds(want)); g != w {
+				t.Errorf("after the warm-up the run logged\n%s\nwant\n%s", g, w)
+			}
+		})
+	}
+}
+
+func TestTheWarmUpGivesWayToACommand(t *testing.T) {
+	s, rec := newSessionOver(randomSubset())
+	s.WarmUpWhenIdle()
+	if n := s.warm(func() bool { return true }); n != 0 {
+		t.Errorf("with a command waiting the warm-up trained %d steps", n)
+	}
+	if ev := rec.take(); len(ev) != 0 {
+		t.Errorf("the warm-up sent %d events", len(ev))
+	}
+}
