@@ -124,6 +124,7 @@ async function main() {
 
   // Controls.
   $('btn-start').addEventListener('click', () => {
+    performance.mark('fashionlab:start-pressed');
     const d = demoById(state.demo);
     const name = d.id === 'custom' ? 'your configuration' : d.short;
     if (!state.current) { training.start(); return; }

@@ -116,7 +116,15 @@ func (w *Session) Loop(forms <-chan map[string]any) {
 	for {
 		if !w.running {
 			if w.warmUp {
-				w.warm(func() bool { return len(forms) > 0 })
+				// An autostarted run's start comes soon after ready; a
+				// person's click later: warm up only after a pause.
+				select {
+				case f := <-forms:
+					w.Handle(f)
+					lastYield = time.Now()
+				case <-time.After(warmUpAfter):
+					w.warm(func() bool { return len(forms) > 0 })
+				}
 				continue
 			}
 			// The rest of the data is fetched by the first step of a run,

@@ -1,20 +1,26 @@
 package session
 
 import (
+	"time"
+
 	"fashionlab/assets"
 	"fashionlab/model"
 	"fashionlab/model/train"
 )
 
+// warmUpAfter is how long Loop waits for a command before warming up.
+const warmUpAfter = 800 * time.Millisecond
+
 // warmUpBatch is the batch of the warm-up steps: the code they run is the
 // point, not their arithmetic.
 const warmUpBatch = 4
 
-// WarmUpWhenIdle makes Loop, the first time it has nothing to do before a
-// run starts, train one throwaway step of the homework's MLP and of a small
-// CNN on blank images. In a browser that compiles WebAssembly lazily, this
-// compiles the functions a first step runs while the page is still
-// loading, rather than after Start. Nothing of it is sent or kept.
+// WarmUpWhenIdle makes Loop, the first time it has had nothing to do for
+// warmUpAfter before a run starts, train one throwaway step of the
+// homework's MLP and of a small CNN on blank images. In a browser that
+// compiles WebAssembly lazily, this compiles the functions a first step
+// runs before a person presses Start, rather than after. Nothing of it is
+// sent or kept.
 func (w *Session) WarmUpWhenIdle() { w.warmUp = true }
 
 // warmUpNets are the networks of the warm-up: the default MLP, and a CNN
