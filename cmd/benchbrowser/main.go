@@ -31,6 +31,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"slices"
 	"strings"
@@ -394,9 +395,12 @@ func clickToFirstStep(srv *headless.Server, params string, timeline io.Writer) (
 	}
 	// The page marks the press in its click handler: the time the click
 	// took to arrive (CDP, a busy main thread) is not the page's.
-	pressed, err := chromedp.Run(b.Ctx, chromedp.Evaluate[float64](`performance.getEntriesByName('fashionlab:start-pressed')[0].startTime`))
+	pressed, err := chromedp.Run(b.Ctx, chromedp.Evaluate[*float64](`(performance.getEntriesByName('fashionlab:start-pressed')[0] || {startTime: null}).startTime`))
 	if err != nil {
 		return 0, fmt.Errorf("the page's start-pressed mark: %w", err)
+	}
+	if pressed == nil {
+		return math.NaN(), nil // a build from before the mark (a -ref site)
 	}
 	if timeline != nil {
 		origin, err := chromedp.Run(b.Ctx, chromedp.Evaluate[float64](`performance.timeOrigin`))
@@ -408,7 +412,7 @@ func clickToFirstStep(srv *headless.Server, params string, timeline io.Writer) (
 			return 0, fmt.Errorf("timeline: %w", err)
 		}
 	}
-	return *s.FirstStepMs - pressed, nil
+	return *s.FirstStepMs - *pressed, nil
 }
 
 // mark is a performance mark: its name and time in ms since the Unix epoch.
