@@ -106,8 +106,6 @@ async function main() {
     setWorker('idle');
     showLimits();
     checkForm(client);
-    checkMatcher(client);
-    visual.onReady();
     if (state.restarts) announce('The new training worker is ready.');
     else announce(`Ready: ${m.train.toLocaleString('en-US')} training images loaded. Press Start to train.`);
     // The network comes back: the address's weights file on the first
@@ -119,6 +117,10 @@ async function main() {
       show('Training started automatically because the address says autostart=1. Press Stop to end it; reloading the page will not start again.', 'info', 'autostart');
       training.start();
     }
+    // The requests for the page's panels go after an autostarted run's
+    // start, which the worker then handles first.
+    checkMatcher(client);
+    visual.onReady();
     everReady = true;
   }
 

@@ -78,13 +78,30 @@ func TestTheFirstStepFetchesOnlyWhatItNeeds(t *testing.T) {
 		return s.CanvasReady && len(s.Runs) == 1 && len(s.Runs[0].Epochs) >= 2
 	})
 	served := map[string]headless.Request{}
+	early := map[string]int{} // requests before the first step
 	for _, r := range shared.srv.Requests() {
 		name := strings.TrimPrefix(r.Path, "/")
 		if i := strings.IndexByte(name, '.'); i > 0 && strings.Count(name, ".") >= 2 {
 			name = name[:i] // worker.<hash>.wasm -> worker
 		}
+		if r.First.Before(firstStep) {
+			early[name]++
+		}
 		if _, ok := served[name]; !ok {
 			served[name] = r
+		}
+	}
+	// The page compiles the worker binary and fetches the first part for
+	// the worker, which must not fetch them again; the page's modules come
+	// bundled in main.js (the offline cache fetches them later).
+	for _, file := range []string{"worker", "fashion-subset-1"} {
+		if early[file] != 1 {
+			t.Errorf("%s was fetched %d times before the first step, want once", file, early[file])
+		}
+	}
+	for _, module := range []string{"state.js", "worker-client.js", "url-state.js", "training.js"} {
+		if early[module] != 0 {
+			t.Errorf("the page fetched its module %s on its own (%d times), want it in the bundled main.js", module, early[module])
 		}
 	}
 	for _, tc := range []struct {
@@ -117,34 +134,38 @@ func TestTheFirstStepFetchesOnlyWhatItNeeds(t *testing.T) {
 }
 
 // TestTheBuiltWorkerScriptCarriesBuildJSON checks the site the tests
-// serve: the manifest written into worker.js is build.json's.
+// serve: the manifest written into worker.js and index.html is
+// build.json's.
 func TestTheBuiltWorkerScriptCarriesBuildJSON(t *testing.T) {
 	requireBrowser(t)
 	site := filepath.Join(shared.dir, "site")
-	script, err := os.ReadFile(filepath.Join(site, "worker.js"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	manifest, err := os.ReadFile(filepath.Join(site, "build.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	const prefix = "const fashionlabManifest = "
-	var inlined string
-	for l := range strings.Lines(string(script)) {
-		if strings.HasPrefix(l, prefix) {
-			inlined = strings.TrimSuffix(strings.TrimSpace(strings.TrimPrefix(l, prefix)), ";")
-		}
-	}
-	var got, want any
-	if err := json.Unmarshal([]byte(inlined), &got); err != nil {
-		t.Fatalf("worker.js's manifest %q: %v", inlined, err)
-	}
+	var want any
 	if err := json.Unmarshal(manifest, &want); err != nil {
 		t.Fatal(err)
 	}
-	if g, w := mustJSON(t, got), mustJSON(t, want); g != w {
-		t.Errorf("worker.js carries %s, build.json is %s", g, w)
+	for _, name := range []string{"worker.js", "index.html"} {
+		script, err := os.ReadFile(filepath.Join(site, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		const prefix = "const fashionlabManifest = "
+		var inlined string
+		for l := range strings.Lines(string(script)) {
+			if l = strings.TrimSpace(l); strings.HasPrefix(l, prefix) {
+				inlined = strings.TrimSuffix(strings.TrimPrefix(l, prefix), ";")
+			}
+		}
+		var got any
+		if err := json.Unmarshal([]byte(inlined), &got); err != nil {
+			t.Fatalf("%s's manifest %q: %v", name, inlined, err)
+		}
+		if g, w := mustJSON(t, got), mustJSON(t, want); g != w {
+			t.Errorf("%s carries %s, build.json is %s", name, g, w)
+		}
 	}
 }
 
