@@ -73,7 +73,10 @@ func TestStartIsEnabledOnceTheDataIsReady(t *testing.T) {
 func TestRunQueue(t *testing.T) {
 	p := newPerson(t, "?demo=custom", 1280, 900)
 	p.waitReady()
-	p.shortRun(1, 600)
+	// Long enough to be still training when Start is pressed again: the
+	// worker's warm-up makes a first step quick, and a run of a few steps
+	// could end before the second press.
+	p.shortRun(4, 3000)
 
 	t.Run("a second Start asks, and Queue runs both", func(t *testing.T) {
 		p.click("#btn-start")
