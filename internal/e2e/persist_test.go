@@ -131,7 +131,7 @@ func TestAFinishedRunSurvivesAReloadUntilCleared(t *testing.T) {
 // checkpoint, and compares its per-epoch log with an uninterrupted run of
 // the same setup trained afterwards.
 func TestAnInterruptedRunResumesWithTheSameCurve(t *testing.T) {
-	p := newPersonFor(t, "?demo=custom&net=cnn&n_channels=16,32&kernel_sizes=3,3&strides=1,1&paddings=0,0&dense_hiddens=64&epochs=6&train_limit=900&eval_train_size=200&shuffle=1", 1280, 900, 5*time.Minute)
+	p := newPersonFor(t, "?demo=custom&net=cnn&n_channels=16,32&kernel_sizes=3,3&strides=1,1&paddings=0,0&dense_hiddens=64&epochs=12&train_limit=900&eval_train_size=200&shuffle=1", 1280, 900, 5*time.Minute)
 	p.waitReady()
 	p.click("#btn-start")
 	s := p.waitFor("the run to train", 60*time.Second, func(s pageState) bool { return len(s.Runs) == 1 && s.Runs[0].Status == "running" })
@@ -157,7 +157,7 @@ func TestAnInterruptedRunResumesWithTheSameCurve(t *testing.T) {
 	p.click("#btn-start")
 	p.waitFor("the uninterrupted run to finish", 120*time.Second, func(s pageState) bool { return len(s.Runs) == 2 && s.Runs[1].Status == "done" })
 	whole := p.savedRuns()[1]
-	if len(resumed.Epochs) != 7 || printed(resumed.Epochs) != printed(whole.Epochs) || resumed.StepsDone != whole.StepsDone {
+	if len(resumed.Epochs) != 13 || printed(resumed.Epochs) != printed(whole.Epochs) || resumed.StepsDone != whole.StepsDone {
 		t.Errorf("resumed run (%d steps):\n%suninterrupted run (%d steps):\n%s", resumed.StepsDone, printed(resumed.Epochs), whole.StepsDone, printed(whole.Epochs))
 	}
 }
