@@ -69,6 +69,7 @@ export class Storage {
     return this.opening;
   }
 
+  /** openNow does open's work, every time it is called. */
   async openNow() {
     try {
       if (typeof indexedDB === 'undefined' || !indexedDB) throw new DOMException('IndexedDB is not available', 'InvalidStateError');

@@ -27,7 +27,7 @@ function fashionlabFetchFirst(name) {
   return fetch(name).then((r) => {
     if (!r.ok) throw new Error(`data subset: HTTP ${r.status}`);
     return r.arrayBuffer();
-  });
+  }).then((b) => { performance.mark('fashionlab:subset-first-part'); return b; });
 }
 
 /** fashionlabBoot returns [first part of the data, compiled module], from the page or fetched here. */
@@ -35,6 +35,7 @@ async function fashionlabBoot(manifest) {
   if (fashionlabBootFromPage) {
     const boot = await fashionlabPageBoot;
     if (boot.error) throw new Error(boot.error);
+    performance.mark('fashionlab:subset-first-part');
     performance.mark('fashionlab:compiled');
     return [boot.first, boot.module];
   }

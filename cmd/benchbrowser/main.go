@@ -334,11 +334,17 @@ func readState(ctx context.Context) (state, error) {
 	return chromedp.Run(ctx, chromedp.Evaluate[state](`window.fashionlab ? window.fashionlab.state() : {runs: []}`))
 }
 
-// wait polls the page every 50 ms until ok accepts its state.
+// wait polls the page every 50 ms until it has a run and ok accepts its
+// state.
 func wait(ctx context.Context, ok func(state) bool) (state, error) {
+	return poll(ctx, func(s state) bool { return len(s.Runs) > 0 && ok(s) })
+}
+
+// poll reads the page's state every 50 ms until ok accepts it.
+func poll(ctx context.Context, ok func(state) bool) (state, error) {
 	for {
 		s, err := readState(ctx)
-		if err == nil && len(s.Runs) > 0 && ok(s) {
+		if err == nil && ok(s) {
 			return s, nil
 		}
 		select {
@@ -369,29 +375,16 @@ func clickToFirstStep(srv *headless.Server, params string, timeline io.Writer) (
 	if err := chromedp.Do(b.Ctx, chromedp.Navigate(srv.URL+"?demo=custom"+params)); err != nil {
 		return 0, err
 	}
-	poll := func(what string, ok func(state) bool) (state, error) {
-		for {
-			s, err := readState(b.Ctx)
-			if err == nil && ok(s) {
-				return s, nil
-			}
-			select {
-			case <-ctx.Done():
-				return s, fmt.Errorf("%s: %w", what, ctx.Err())
-			case <-time.After(50 * time.Millisecond):
-			}
-		}
-	}
-	if _, err := poll("ready", func(s state) bool { return s.ReadyMs != nil }); err != nil {
-		return 0, err
+	if _, err := poll(b.Ctx, func(s state) bool { return s.ReadyMs != nil }); err != nil {
+		return 0, fmt.Errorf("ready: %w", err)
 	}
 	time.Sleep(2 * time.Second)
 	if err := chromedp.Do(b.Ctx, chromedp.Click(chromedp.CSS("#btn-start"))); err != nil {
 		return 0, err
 	}
-	s, err := poll("first step after Start", func(s state) bool { return s.FirstStepMs != nil })
+	s, err := poll(b.Ctx, func(s state) bool { return s.FirstStepMs != nil })
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("first step after Start: %w", err)
 	}
 	// The page marks the press in its click handler: the time the click
 	// took to arrive (CDP, a busy main thread) is not the page's.

@@ -14,6 +14,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"fashionlab/internal/headless"
+	"fashionlab/internal/sitebuild"
 )
 
 // startupState is the part of window.fashionlab.state() the start-up test
@@ -152,15 +153,12 @@ func TestTheBuiltWorkerScriptCarriesBuildJSON(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		const prefix = "const fashionlabManifest = "
-		var inlined string
-		for l := range strings.Lines(string(script)) {
-			if l = strings.TrimSpace(l); strings.HasPrefix(l, prefix) {
-				inlined = strings.TrimSuffix(strings.TrimPrefix(l, prefix), ";")
-			}
+		inlined, err := sitebuild.InlinedManifest(script)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
 		}
 		var got any
-		if err := json.Unmarshal([]byte(inlined), &got); err != nil {
+		if err := json.Unmarshal(inlined, &got); err != nil {
 			t.Fatalf("%s's manifest %q: %v", name, inlined, err)
 		}
 		if g, w := mustJSON(t, got), mustJSON(t, want); g != w {

@@ -372,6 +372,9 @@ func (o *Options) placeSubset(m *Manifest, subset, tmp string) error {
 // build.json: the page starts the worker's downloads itself.
 const manifestLine = "const fashionlabManifest = null;"
 
+// manifestPrefix starts the line that replaces manifestLine.
+const manifestPrefix = "const fashionlabManifest = "
+
 // inlineManifest writes m into the script at path, in place of
 // manifestLine.
 func inlineManifest(path string, m *Manifest) error {
@@ -386,11 +389,23 @@ func inlineManifest(path string, m *Manifest) error {
 	if err != nil {
 		return fmt.Errorf("sitebuild: %w", err)
 	}
-	out := bytes.Replace(src, []byte(manifestLine), []byte("const fashionlabManifest = "+string(js)+";"), 1)
+	out := bytes.Replace(src, []byte(manifestLine), []byte(manifestPrefix+string(js)+";"), 1)
 	if err := os.WriteFile(path, out, 0o644); err != nil {
 		return fmt.Errorf("sitebuild: %w", err)
 	}
 	return nil
+}
+
+// InlinedManifest returns the JSON the build wrote into a built worker.js
+// or index.html (the text after manifestPrefix on its line, without the
+// semicolon), or an error when the file holds none.
+func InlinedManifest(src []byte) ([]byte, error) {
+	for l := range strings.Lines(string(src)) {
+		if l = strings.TrimSpace(l); strings.HasPrefix(l, manifestPrefix) {
+			return []byte(strings.TrimSuffix(strings.TrimPrefix(l, manifestPrefix), ";")), nil
+		}
+	}
+	return nil, fmt.Errorf("sitebuild: no line starting %q", manifestPrefix)
 }
 
 // wasmExecPath finds wasm_exec.js: lib/wasm since Go 1.24, misc/wasm before.

@@ -35,15 +35,12 @@ func TestTheWorkerScriptAndThePageCarryTheManifest(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			const prefix = "const fashionlabManifest = "
-			var line string
-			for l := range strings.Lines(string(out)) {
-				if l = strings.TrimSpace(l); strings.HasPrefix(l, prefix) {
-					line = strings.TrimSuffix(strings.TrimPrefix(l, prefix), ";")
-				}
+			line, err := InlinedManifest(out)
+			if err != nil {
+				t.Fatal(err)
 			}
 			var got Manifest
-			if err := json.Unmarshal([]byte(line), &got); err != nil {
+			if err := json.Unmarshal(line, &got); err != nil {
 				t.Fatalf("the manifest %q: %v", line, err)
 			}
 			if !reflect.DeepEqual(&got, want) {
