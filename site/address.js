@@ -95,5 +95,10 @@ export function syncAddress() {
   if (state.present) search += (search ? '&' : '?') + 'present=1';
   const weights = new URLSearchParams(location.search).get('weights'); // a file to load stays in a shared link
   if (weights !== null) search += (search ? '&' : '?') + new URLSearchParams({ weights }).toString();
-  if (search !== location.search) history.replaceState(null, '', location.pathname + search + location.hash);
+  if (search === location.search) return;
+  // A URL object, not pathname + search: a path such as "//" would make
+  // the relative form another host's address.
+  const url = new URL(location.href);
+  url.search = search;
+  history.replaceState(null, '', url.href);
 }

@@ -308,3 +308,19 @@ func TestEditingADemoKeepsItsForm(t *testing.T) {
 		t.Errorf("address %s after editing q1, want demo=custom, net=cnn and lr=0.002 (state %v)", u, s)
 	}
 }
+
+// TestAnAddressWithADoubleSlashPathKeepsWorking opens the page at a path
+// of "//": rewriting the address must stay on the page's own host (a
+// relative "//?demo=…" would name another host, and the browser refuses
+// it), so the page starts and its settings still go into the address.
+func TestAnAddressWithADoubleSlashPathKeepsWorking(t *testing.T) {
+	p := newPerson(t, "/?demo=custom", 1280, 900)
+	p.waitReady()
+	p.typeInto("#f-lr", "0.003")
+	p.waitFor("the address to follow the form", 10*time.Second, func(pageState) bool {
+		return strings.Contains(look[string](p, `location.search`), "lr=0.003")
+	})
+	if s, _ := p.read(); len(s.Errors) > 0 {
+		t.Errorf("page errors: %v", s.Errors)
+	}
+}
