@@ -1,6 +1,19 @@
 package model
 
-import "fashionlab/model/ops"
+import (
+	"errors"
+	"math"
+
+	"fashionlab/model/checked"
+	"fashionlab/model/ops"
+)
+
+// errTooLarge is the error of a configuration whose counts overflow.
+var errTooLarge = errors.New("model: the network is too large to count: its sizes overflow")
+
+// maxBytes bounds the byte counts: far beyond any memory, and exact in
+// float64.
+const maxBytes = 1 << 53
 
 // Bytes per stored value: float32 values and int32 pool indices.
 const (
@@ -21,23 +34,27 @@ func (c Config) ActivationBytes(batch, evalBatch, workers int) (int64, error) {
 		return 0, err
 	}
 	act, _ := ops.ParseActivation(c.Activation)
-	fb := int64(max(batch, evalBatch)) // rows of the forward buffers
-	bb := int64(batch)                 // rows of the backward buffers
-	var total int64
-	width := int64(ImageSize * ImageSize)
+	fb := float64(max(batch, evalBatch)) // rows of the forward buffers
+	bb := float64(batch)                 // rows of the backward buffers
+	// Counted in float64, exact below 2^53 and never wrapping around.
+	var total float64
+	width := float64(ImageSize * ImageSize)
 	if c.Net == CNN {
 		geoms, _ := c.convGeometries()
 		for i, l := range geoms {
 			g := l.geom
-			k, outC := int64(g.PatchSize()), int64(g.OutC)
-			mapSize := int64(g.OutH() * g.OutW())
-			inSize := int64(g.InH * g.InW * g.InC)
-			pooled := int64(l.outH*l.outW) * outC
+			k, outC := float64(g.InC)*float64(g.Kernel)*float64(g.Kernel), float64(g.OutC)
+			mapSize := float64(g.OutH()) * float64(g.OutW())
+			inSize := float64(g.InH) * float64(g.InW) * float64(g.InC)
+			pooled := float64(l.outH) * float64(l.outW) * outC
 			if l.adaptive {
 				pooled = AdaptiveCells * AdaptiveCells * outC
 			}
 			needX := i > 0 // the images themselves need no gradient
-			var floats, ints int64
+			if mapSize*(k+outC)*floatBytes > maxBytes {
+				return 0, errTooLarge // and too large for ops.ConvPoolChunk to size
+			}
+			var floats, ints float64
 			if g.InC > 1 {
 				floats += 2 * outC * k // weights in patch order, and the gradient's permutation back
 			}
@@ -45,9 +62,9 @@ func (c Config) ActivationBytes(batch, evalBatch, workers int) (int64, error) {
 				// Fused convolution, relu and pool, a chunk of images at a time.
 				floats += fb * pooled // pooled output
 				ints += fb * pooled   // index of each window's winner
-				chunk := int64(max(ops.ConvPoolChunk(g, max(batch, evalBatch)), ops.ConvPoolChunk(g, batch)))
-				chunks := (bb + int64(ops.ConvPoolChunk(g, batch)) - 1) / int64(ops.ConvPoolChunk(g, batch))
-				w := min(int64(workers), max((fb+chunk-1)/chunk, chunks))
+				chunk := float64(max(ops.ConvPoolChunk(g, max(batch, evalBatch)), ops.ConvPoolChunk(g, batch)))
+				chunks := math.Ceil(bb / float64(ops.ConvPoolChunk(g, batch)))
+				w := min(float64(workers), max(math.Ceil(fb/chunk), chunks))
 				floats += w * chunk * mapSize * (k + outC) // patches and convolution output per worker
 				floats += chunks * outC * (k + 1)          // each chunk's weight and bias gradients
 				if needX {
@@ -71,7 +88,7 @@ func (c Config) ActivationBytes(batch, evalBatch, workers int) (int64, error) {
 	}
 	sizes := append(append([]int(nil), c.Hidden...), Classes)
 	for i, out := range sizes {
-		o := int64(out)
+		o := float64(out)
 		floats := fb*o + bb*width // output, input gradient
 		if i < len(sizes)-1 {
 			floats += fb*o + bb*o // activation and its gradient
@@ -84,7 +101,10 @@ func (c Config) ActivationBytes(batch, evalBatch, workers int) (int64, error) {
 	}
 	// The loss: probabilities and their gradient.
 	total += (fb + bb) * Classes * floatBytes
-	return total, nil
+	if total > maxBytes {
+		return 0, errTooLarge
+	}
+	return int64(total), nil
 }
 
 // ParamCount returns the number of trainable scalars of a network of cfg
@@ -93,18 +113,35 @@ func (c Config) ParamCount() (int, error) {
 	if err := c.Validate(); err != nil {
 		return 0, err
 	}
-	total := 0
+	total, ok := 0, true
+	add := func(in, out int) { // total += in·out + out, checked
+		layer, exact := checked.MulAdd(in, out, out)
+		total, ok = checked.Add(total, layer)
+		ok = ok && exact
+	}
 	width := ImageSize * ImageSize
 	if c.Net == CNN {
 		geoms, _ := c.convGeometries()
 		for _, l := range geoms {
-			total += l.geom.PatchSize()*l.geom.OutC + l.geom.OutC
-			width = AdaptiveCells * AdaptiveCells * l.geom.OutC
+			k, exact := checked.Mul(l.geom.InC, l.geom.Kernel)
+			k, exact2 := checked.Mul(k, l.geom.Kernel)
+			if !exact || !exact2 {
+				return 0, errTooLarge
+			}
+			add(k, l.geom.OutC)
+			if width, exact = checked.Mul(AdaptiveCells*AdaptiveCells, l.geom.OutC); !exact {
+				return 0, errTooLarge
+			}
 		}
 	}
 	for _, out := range append(append([]int(nil), c.Hidden...), Classes) {
-		total += width*out + out
+		if add(width, out); !ok {
+			return 0, errTooLarge
+		}
 		width = out
+	}
+	if !ok {
+		return 0, errTooLarge
 	}
 	return total, nil
 }

@@ -35,6 +35,11 @@ func EstimateMemory(cfg model.Config, s Settings, workers int) (Memory, error) {
 	if err != nil {
 		return Memory{}, fmt.Errorf("train: memory estimate: %w", err)
 	}
+	// Beyond these the byte counts below could overflow; no machine holds
+	// a network or batch a thousandth of this size.
+	if params > 1<<50 || s.BatchSize > 1<<40 {
+		return Memory{}, fmt.Errorf("train: memory estimate: %d parameters with batch %d are too large to count", params, s.BatchSize)
+	}
 	slots := int64(2) // Adam: first and second moments
 	if s.Optimizer == SGD {
 		slots = 1 // the momentum buffer

@@ -48,6 +48,8 @@ func (s Settings) Validate() error {
 		return fmt.Errorf("train: unknown optimizer %q (want adam or sgd)", s.Optimizer)
 	case !(s.LearningRate > 0) || math.IsInf(s.LearningRate, 0):
 		return fmt.Errorf("train: learning rate must be a positive number, got %g", s.LearningRate)
+	case !(s.Momentum >= 0 && s.Momentum < 1):
+		return fmt.Errorf("train: momentum must be a number from 0 to below 1, got %g", s.Momentum)
 	case s.BatchSize < 1:
 		return fmt.Errorf("train: batch size must be at least 1, got %d", s.BatchSize)
 	case s.Epochs < 0:

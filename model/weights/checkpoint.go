@@ -103,7 +103,7 @@ func (c *Checkpoint) save(w io.Writer) error {
 			ts = append(ts, tensor{name: prefix + t.Name, shape: t.Shape, data: moments[j]})
 		}
 	}
-	return encode(w, ts, map[string]string{ConfigKey: string(cfg), StateKey: string(state)})
+	return encode(w, ts, map[string]string{ConfigKey: string(cfg), StateKey: string(state), ChecksumKey: checksumOf(ts)})
 }
 
 // momentPrefixes returns the tensor prefixes of an optimizer's First and
@@ -178,6 +178,11 @@ func decodeCheckpoint(b []byte) (*Checkpoint, error) {
 	if prefixes == nil {
 		return nil, corrupt("metadata %s: unknown optimizer %q", StateKey, s.Optimizer.Kind)
 	}
+	// Sizes before building: the network's weights must fit in the
+	// file's own tensors.
+	if err := f.fits(cfg, 1); err != nil {
+		return nil, err
+	}
 	// The network the configuration describes gives the expected names
 	// and shapes; its initial values are not used.
 	net, err := model.New(cfg, 0, nil)
@@ -209,6 +214,10 @@ func decodeCheckpoint(b []byte) (*Checkpoint, error) {
 	}
 	if err := f.extra(want, "the checkpoint's network"); err != nil {
 		return nil, err
+	}
+	// Last, as the names and shapes are more telling when they are wrong.
+	if sum, ok := f.meta[ChecksumKey]; ok && sum != f.checksum() {
+		return nil, corrupt("the checksum of the tensors does not match %s: the file was damaged after it was written", ChecksumKey)
 	}
 	return c, nil
 }

@@ -44,6 +44,52 @@ func mismatch(format string, args ...any) error {
 // maxHeader bounds the JSON header, as the safetensors format does.
 const maxHeader = 100_000_000
 
+// MaxTensors bounds the tensors of a file: six per layer (weights and
+// bias, with two optimizer moments each in a checkpoint) of MaxLayers
+// layers. A header listing more is refused before it is parsed in full.
+const MaxTensors = 6 * (MaxLayers + 1)
+
+// MaxLayers bounds the layers (convolution and dense) of a file's network.
+const MaxLayers = 10_000
+
+// dataEnd reads the header's entries one at a time and returns the end of
+// the last tensor's data. It refuses a header of more than MaxTensors
+// tensors after reading only that many.
+func dataEnd(header []byte) (uint64, error) {
+	dec := json.NewDecoder(bytes.NewReader(header))
+	if _, err := dec.Token(); err != nil { // '{', checked by the caller
+		return 0, corrupt("damaged header: %v", err)
+	}
+	var end uint64
+	for n := 0; dec.More(); n++ {
+		tok, err := dec.Token()
+		if err != nil {
+			return 0, corrupt("damaged header: %v", err)
+		}
+		name, _ := tok.(string)
+		if n > MaxTensors { // one entry may be the metadata
+			return 0, corrupt("the header lists more than %d tensors; no network of this program has that many", MaxTensors)
+		}
+		var entry struct {
+			DataOffsets []uint64 `json:"data_offsets"`
+		}
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return 0, corrupt("damaged header: %v", err)
+		}
+		if name == "__metadata__" {
+			continue
+		}
+		if err := json.Unmarshal(raw, &entry); err != nil {
+			return 0, corrupt("damaged header: tensor %q: %v", name, err)
+		}
+		if len(entry.DataOffsets) == 2 {
+			end = max(end, entry.DataOffsets[1])
+		}
+	}
+	return end, nil
+}
+
 // tensor is one named float32 tensor to be written.
 type tensor struct {
 	name  string
@@ -110,18 +156,11 @@ func decode(b []byte) (*file, error) {
 		return nil, corrupt("not a safetensors file: the header does not start with a JSON object")
 	}
 	// A first pass over the offsets tells truncation apart from other
-	// damage; the library then checks the header in full.
-	var offsets map[string]struct {
-		DataOffsets []uint64 `json:"data_offsets"`
-	}
-	if err := json.Unmarshal(header, &offsets); err != nil {
-		return nil, corrupt("damaged header: %v", err)
-	}
-	var end uint64
-	for name, o := range offsets {
-		if name != "__metadata__" && len(o.DataOffsets) == 2 {
-			end = max(end, o.DataOffsets[1])
-		}
+	// damage and stops at too many tensors; the library then checks the
+	// header in full.
+	end, err := dataEnd(header)
+	if err != nil {
+		return nil, err
 	}
 	if have := uint64(len(b)) - 8 - n; end > have {
 		return nil, corrupt("truncated: the tensors need %d bytes of data but only %d follow the header", end, have)

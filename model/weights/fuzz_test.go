@@ -33,6 +33,7 @@ func FuzzNewNetwork(f *testing.F) {
 	f.Add([]byte{})
 	f.Add([]byte("PK\x03\x04 a torch.save archive"))
 	f.Add([]byte("\x02\x00\x00\x00\x00\x00\x00\x00{}"))
+	addHostileSeeds(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		net, meta, err := NewNetwork(bytes.NewReader(data), parallel.New(1))
 		if err != nil {
@@ -79,6 +80,7 @@ func FuzzLoadCheckpoint(f *testing.F) {
 	f.Add(saved(f, newNet(f, model.Config{Net: model.MLP, Hidden: []int{2}, Activation: "relu"}, 1), nil))
 	f.Add([]byte{})
 	f.Add([]byte("\x02\x00\x00\x00\x00\x00\x00\x00{}"))
+	addHostileSeeds(f)
 	split := syntheticSplit(64, 16, 16)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := LoadCheckpoint(bytes.NewReader(data))
@@ -103,4 +105,18 @@ func FuzzLoadCheckpoint(f *testing.F) {
 			t.Fatalf("a refused resume is not wrapped: %v", err)
 		}
 	})
+}
+
+// addHostileSeeds seeds a fuzz target with the reliability issue's files:
+// configurations whose counts overflow or that claim huge networks, and a
+// header of more layers than a network may have.
+func addHostileSeeds(f *testing.F) {
+	state := `{"version":1,"settings":{"optimizer":"adam","lr":0.001,"batch_size":1,"epochs":1,"eval_train_size":1},"optimizer":{"kind":"adam"}}`
+	f.Add(overflowFile())
+	f.Add(hugeConfigFile(`{"net":"mlp","dense_hiddens":[99999999],"activation":"relu"}`, state))
+	f.Add(hugeConfigFile(`{"net":"mlp","dense_hiddens":[4611686018427387904,2],"activation":"relu"}`, state))
+	f.Add(hugeConfigFile(`{"net":"cnn","n_channels":[99999],"kernel_sizes":[3],"strides":[1],"paddings":[0],"dense_hiddens":[],"activation":"relu"}`, state))
+	f.Add(hugeConfigFile(`{"net":"cnn","n_channels":[16],"kernel_sizes":[3],"strides":[1],"paddings":[100000],"dense_hiddens":[2],"activation":"relu"}`, state))
+	f.Add(manyLayersFile(MaxLayers + 1))
+	f.Add(manyEmptyTensorsFile(100))
 }

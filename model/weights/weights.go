@@ -184,6 +184,9 @@ func (f *file) config() (model.Config, bool, error) {
 	if err := json.Unmarshal([]byte(s), &cfg); err != nil {
 		return model.Config{}, true, corrupt("metadata %s is not a network configuration: %v", ConfigKey, err)
 	}
+	if err := configLayers(cfg); err != nil {
+		return model.Config{}, true, err
+	}
 	if err := cfg.Validate(); err != nil {
 		return model.Config{}, true, corrupt("metadata %s: %v", ConfigKey, err)
 	}
@@ -282,12 +285,8 @@ func newNetwork(b []byte, pool *parallel.Pool) (*model.Network, map[string]strin
 	}
 	// Count before building: a configuration far larger than the file's
 	// tensors must not allocate its network.
-	want, err := cfg.ParamCount()
-	if err != nil {
-		return nil, nil, corrupt("metadata %s: %v", ConfigKey, err)
-	}
-	if have := f.values(); want > have {
-		return nil, nil, mismatch("the file's %q network has %d parameters, but its tensors hold %d values", cfg, want, have)
+	if err := f.fits(cfg, 1); err != nil {
+		return nil, nil, err
 	}
 	net, err := model.New(cfg, 0, pool)
 	if err != nil {
