@@ -3,7 +3,10 @@ package weights
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"maps"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -119,4 +122,47 @@ func addHostileSeeds(f *testing.F) {
 	f.Add(hugeConfigFile(`{"net":"cnn","n_channels":[16],"kernel_sizes":[3],"strides":[1],"paddings":[100000],"dense_hiddens":[2],"activation":"relu"}`, state))
 	f.Add(manyLayersFile(MaxLayers + 1))
 	f.Add(manyEmptyTensorsFile(100))
+}
+
+// FuzzHugeHeaders builds the headers that -init and -resume read, with
+// every size of the configuration chosen by the fuzzer (huge, negative,
+// overflowing), over one small tensor. Reading them as a weights file, a
+// checkpoint or a header only must never panic nor build anything: each
+// is refused as corrupt or mismatched, since one value cannot fill any
+// network.
+func FuzzHugeHeaders(f *testing.F) {
+	f.Add(false, int64(4611686018427387904), int64(2), int64(16), int64(3), int64(1), int64(0))
+	f.Add(false, int64(99999999), int64(0), int64(16), int64(3), int64(1), int64(0))
+	f.Add(true, int64(256), int64(0), int64(99999), int64(3), int64(1), int64(0))
+	f.Add(true, int64(2), int64(0), int64(16), int64(3), int64(1), int64(100000))
+	f.Add(true, int64(2), int64(2), int64(1<<40), int64(1<<31), int64(1), int64(1<<30))
+	state := `{"version":1,"settings":{"optimizer":"sgd","lr":0.1,"batch_size":1,"epochs":1,"eval_train_size":1},"optimizer":{"kind":"sgd"}}`
+	f.Fuzz(func(t *testing.T, cnn bool, h1, h2, ch, k, s, p int64) {
+		hidden := fmt.Sprintf("[%d,%d]", h1, h2)
+		if h2 == 0 {
+			hidden = fmt.Sprintf("[%d]", h1)
+		}
+		cfg := `{"net":"mlp","dense_hiddens":` + hidden + `,"activation":"relu"}`
+		if cnn {
+			cfg = fmt.Sprintf(`{"net":"cnn","n_channels":[%d],"kernel_sizes":[%d],"strides":[%d],"paddings":[%d],"dense_hiddens":%s,"activation":"relu"}`, ch, k, s, p, hidden)
+		}
+		file := hugeConfigFile(cfg, state)
+		path := filepath.Join(t.TempDir(), "h.safetensors")
+		if err := os.WriteFile(path, file, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		for name, read := range map[string]func() error{
+			"NewNetwork":     func() error { _, _, err := NewNetwork(bytes.NewReader(file), parallel.New(1)); return err },
+			"LoadCheckpoint": func() error { _, err := LoadCheckpoint(bytes.NewReader(file)); return err },
+			"ReadHeader":     func() error { _, err := ReadHeader(path); return err },
+		} {
+			err := read()
+			if err == nil {
+				t.Fatalf("%s accepted a network held in one value: %s", name, cfg)
+			}
+			if !errors.Is(err, ErrCorrupt) && !errors.Is(err, ErrMismatch) {
+				t.Fatalf("%s: %q matches neither ErrCorrupt nor ErrMismatch", name, err)
+			}
+		}
+	})
 }

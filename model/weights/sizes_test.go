@@ -2,8 +2,8 @@ package weights
 
 import (
 	"bytes"
-	"errors"
 	"encoding/binary"
+	"errors"
 	"runtime"
 	"strings"
 	"testing"
