@@ -34,3 +34,17 @@ serve: site ## build the site and serve it on http://127.0.0.1:8080
 
 bench-browser: site ## measure training speed, start-up time and frame rate in headless Chromium
 	$(GO) run ./cmd/benchbrowser -dir $(SITE_DIR)
+
+# Every fuzz target, FUZZTIME each (60 s: about 9 minutes in all). The
+# seeds alone run with `go test` in the ordinary test run.
+FUZZTIME ?= 60s
+FUZZ_TARGETS = ./model/weights:FuzzNewNetwork ./model/weights:FuzzLoadCheckpoint ./model/weights:FuzzHugeHeaders \
+	./model/train:FuzzEstimateMemory ./wasm/protocol:FuzzDecode \
+	./assets:FuzzReadImages ./assets:FuzzReadLabels ./assets:FuzzReadSubset ./assets:FuzzSubsetDecoder
+
+.PHONY: fuzz
+fuzz: ## run each fuzz target for FUZZTIME (default 60s)
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; echo "== $$name ($$pkg)"; \
+		$(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) $$pkg; \
+	done

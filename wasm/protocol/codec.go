@@ -356,6 +356,13 @@ func decodeSlice(v reflect.Value, raw any, f field, path string) error {
 		v.SetBytes(slices.Clone(b))
 		return nil
 	}
+	if f.omitNil && reflect.ValueOf(raw).Kind() == reflect.Slice && reflect.ValueOf(raw).Len() == 0 {
+		// Encode leaves an empty one out, and an absent one is nil:
+		// decode an empty one as nil too, so that a message survives a
+		// trip through Encode unchanged.
+		v.Set(reflect.Zero(v.Type()))
+		return nil
+	}
 	switch x := raw.(type) {
 	case []float32:
 		if elem.Kind() != reflect.Float32 {

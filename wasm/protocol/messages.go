@@ -338,6 +338,6 @@ type Error struct {
 	Command  string    `json:"command" wire:"optional"` // kind of the failed command ("checkpoint": a checkpoint could not be written), or "" if unknown
 	Run      int       `json:"run" wire:"optional"`     // the run of a failed start
 	Message  string    `json:"message"`
-	Problems []Problem `json:"problems" wire:"optional"`
+	Problems []Problem `json:"problems,omitempty"`
 	Fatal    bool      `json:"fatal" wire:"optional"`
 }
