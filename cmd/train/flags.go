@@ -26,6 +26,9 @@ type options struct {
 	setFlags   map[string]bool // flags given on the command line
 	threads    int
 	epochsSet  bool
+	// ignoreLimits trains networks outside the page's limits or larger
+	// than the machine's memory.
+	ignoreLimits bool
 }
 
 const usageHeader = `Usage: go run ./cmd/train [flags]
@@ -48,11 +51,10 @@ Flags:
 // what is wrong with them.
 func parseFlags(args []string, stderr io.Writer, now time.Time) (options, error) {
 	fs := flag.NewFlagSet("train", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, usageHeader)
-		fs.PrintDefaults()
-	}
+	// The flag package's own messages are left out: a bad flag gets one
+	// line from run, -h the usage below.
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
 	def := train.DefaultSettings()
 	cnn := model.DefaultCNN()
 	var (
@@ -81,7 +83,13 @@ func parseFlags(args []string, stderr io.Writer, now time.Time) (options, error)
 	fs.StringVar(&o.resume, "resume", "", "continue the interrupted run whose output directory is DIR")
 	fs.StringVar(&o.initFile, "init", "", "start from the weights in FILE (a model.safetensors); the network comes from the file, -epochs 0 only evaluates it")
 	fs.IntVar(&o.threads, "threads", 0, "threads for every part of a training step: convolution chunks, matrix products, element-wise passes, Adam (0: all cores)")
+	fs.BoolVar(&o.ignoreLimits, "ignore-limits", false, "train even outside the page's limits of each field and beyond this machine's memory (for those who know better)")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stderr, usageHeader)
+			fs.SetOutput(stderr)
+			fs.PrintDefaults()
+		}
 		return o, err
 	}
 	if fs.NArg() > 0 {
@@ -94,7 +102,7 @@ func parseFlags(args []string, stderr io.Writer, now time.Time) (options, error)
 		switch f.Name {
 		case "epochs":
 			o.epochsSet = true
-		case "resume", "data", "threads", "out":
+		case "resume", "data", "threads", "out", "ignore-limits":
 			return
 		case "net", "hidden", "channels", "kernels", "strides", "paddings", "act":
 			network = append(network, "-"+f.Name)

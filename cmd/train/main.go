@@ -13,6 +13,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -24,7 +25,8 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// Ctrl-C, kill and a closed terminal all checkpoint the run.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
 }
@@ -37,14 +39,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 0
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "train: %v\nRun 'go run ./cmd/train -h' for the flags.\n", err)
+		fmt.Fprintf(stderr, "train: %s (run 'go run ./cmd/train -h' for the flags)\n", message(err))
 		return 2
 	}
 	pool := parallel.New(o.threads)
 	if o.params {
 		net, _, err := newNetwork(o, pool)
 		if err != nil {
-			fmt.Fprintf(stderr, "train: %v\n", err)
+			fmt.Fprintf(stderr, "train: %s\n", message(err))
 			return 2
 		}
 		printParams(stdout, net)
@@ -56,19 +58,40 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case errors.Is(err, train.ErrInterrupted):
 		return 130
 	case err != nil:
-		fmt.Fprintf(stderr, "train: %v\n", err)
+		fmt.Fprintf(stderr, "train: %s\n", message(err))
 		return 1
 	}
 	return 0
 }
 
+// message is err's text without the "train: " that the train package's
+// errors begin with, as run prints it after its own.
+func message(err error) string {
+	return strings.TrimPrefix(err.Error(), "train: ")
+}
+
 // newNetwork builds the network the flags ask for: read from the -init
 // weights file (with the file's metadata), or freshly initialized from the
 // configuration and seed.
+// Sizes are checked first: nothing is built or read beyond the file's
+// header before the network is known to fit the limits and the machine.
 func newNetwork(o options, pool *parallel.Pool) (*model.Network, map[string]string, error) {
 	if o.initFile == "" {
+		if err := checkLimits(o.config, o.settings, pool.Threads(), o.ignoreLimits); err != nil {
+			return nil, nil, err
+		}
 		net, err := model.New(o.config, o.settings.Seed, pool)
 		return net, nil, err
+	}
+	h, err := weights.ReadHeader(o.initFile)
+	if err == nil {
+		err = checkFileSize(h, o.ignoreLimits)
+	}
+	if err == nil {
+		err = checkLimits(h.Config, effectiveSettings(o, h.Meta), pool.Threads(), o.ignoreLimits)
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("-init: %s: %w", o.initFile, err)
 	}
 	net, meta, err := weights.ReadNetwork(o.initFile, pool)
 	if err != nil {
@@ -91,13 +114,25 @@ func (a *app) inputsOf(meta map[string]string, s train.Settings) train.Settings 
 		fmt.Fprintf(a.stderr, "train: -init: the file's training settings are unreadable (%v); using the flags' -norm and -limit\n", err)
 		return s
 	}
-	if !a.opts.setFlags["norm"] {
+	s = effectiveSettings(a.opts, meta)
+	fmt.Fprintf(a.stdout, "Weights from %s; inputs prepared as in its training: normalize %v, training images %s\n", a.opts.initFile, s.Normalize, imagesText(s.TrainLimit))
+	return s
+}
+
+// effectiveSettings returns the flags' settings with the -init file's
+// normalization and training limit, unless the flags set them.
+func effectiveSettings(o options, meta map[string]string) train.Settings {
+	s := o.settings
+	var trained train.Settings
+	if json.Unmarshal([]byte(meta[weights.SettingsKey]), &trained) != nil {
+		return s
+	}
+	if !o.setFlags["norm"] {
 		s.Normalize = trained.Normalize
 	}
-	if !a.opts.setFlags["limit"] {
+	if !o.setFlags["limit"] {
 		s.TrainLimit = trained.TrainLimit
 	}
-	fmt.Fprintf(a.stdout, "Weights from %s; inputs prepared as in its training: normalize %v, training images %s\n", a.opts.initFile, s.Normalize, imagesText(s.TrainLimit))
 	return s
 }
 
@@ -140,11 +175,17 @@ func (a *app) main(ctx context.Context) error {
 	if a.opts.resume != "" {
 		return a.resumeRun(ctx)
 	}
+	if err := checkFreshOut(a.opts.outDir); err != nil {
+		return err
+	}
 	if a.opts.experiment != "" {
 		return a.runExperiments(ctx)
 	}
 	net, meta, err := newNetwork(a.opts, a.pool)
 	if err != nil {
+		return err
+	}
+	if err := checkWritable(a.opts.outDir); err != nil {
 		return err
 	}
 	settings := a.opts.settings
@@ -166,11 +207,13 @@ func (a *app) main(ctx context.Context) error {
 }
 
 // trainAndWrite runs tr to the end with progress output, then writes its
-// outputs into dir; on interruption it writes a checkpoint instead.
+// outputs into dir. A checkpoint is written at the end of every epoch and
+// on interruption, so a crash loses at most the epoch in flight.
 func (a *app) trainAndWrite(ctx context.Context, tr *train.Trainer, dir, title string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("creating the output directory: %w", err)
+	if err := checkWritable(dir); err != nil {
+		return err
 	}
+	removeStaleTemps(dir)
 	h := tr.History()
 	if title != "" {
 		fmt.Fprintf(a.stdout, "\n== %s\n", title)
@@ -184,6 +227,10 @@ func (a *app) trainAndWrite(ctx context.Context, tr *train.Trainer, dir, title s
 	}
 	err := tr.Run(ctx, train.Hooks{Step: p.step, Epoch: func(e train.Epoch) {
 		p.finish()
+		// The checkpoint first: a printed epoch is a saved one.
+		if _, err := writeCheckpoint(dir, tr); err != nil {
+			fmt.Fprintf(a.stderr, "train: warning: the checkpoint of epoch %d failed: %v\n", e.Epoch, err)
+		}
 		printEpoch(a.stdout, e)
 	}})
 	p.finish()

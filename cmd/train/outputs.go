@@ -51,15 +51,72 @@ func removeCheckpoint(dir string) {
 	os.Remove(filepath.Join(dir, checkpointFile))
 }
 
+// checkFreshOut refuses to start a new run into a directory that holds
+// the checkpoint of an unfinished one, which the new run would replace.
+func checkFreshOut(dir string) error {
+	path := filepath.Join(dir, checkpointFile)
+	if _, err := os.Stat(path); err == nil {
+		return fmt.Errorf("%s holds the checkpoint of an unfinished run (%s); continue it with -resume %s, or give a new -out directory", dir, path, dir)
+	}
+	return nil
+}
+
+// checkWritable creates dir if needed and checks, before any training,
+// that files can be written into it.
+func checkWritable(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("creating the output directory: %w", err)
+	}
+	f, err := os.CreateTemp(dir, ".write-test-*")
+	if err != nil {
+		return fmt.Errorf("the output directory %s cannot be written: %w", dir, err)
+	}
+	name := f.Name()
+	f.Close()
+	if err := os.Remove(name); err != nil {
+		return fmt.Errorf("the output directory %s: %w", dir, err)
+	}
+	return nil
+}
+
+// removeStaleTemps deletes the temporary files that an atomic write
+// killed before its rename left in dir (".checkpoint.safetensors.tmp-…").
+func removeStaleTemps(dir string) {
+	for _, base := range []string{checkpointFile, weightsFile} {
+		stale, _ := filepath.Glob(filepath.Join(dir, "."+base+".tmp-*"))
+		for _, path := range stale {
+			os.Remove(path)
+		}
+	}
+}
+
 // resumeRun continues the run checkpointed in -resume DIR with the
 // checkpoint's own configuration and settings, and writes into DIR.
 func (a *app) resumeRun(ctx context.Context) error {
 	dir := a.opts.resume
 	path := filepath.Join(dir, checkpointFile)
-	ckpt, err := weights.ReadCheckpoint(path)
+	h, err := weights.ReadHeader(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("nothing to resume in %s: no %s (finished runs keep only %s)", dir, checkpointFile, weightsFile)
 	}
+	if err != nil {
+		return err
+	}
+	// Sizes before reading the tensors or building the network.
+	settings, err := fileSettings(h)
+	if err == nil {
+		err = checkFileSize(h, a.opts.ignoreLimits)
+	}
+	if err == nil {
+		err = checkLimits(h.Config, settings, a.pool.Threads(), a.opts.ignoreLimits)
+	}
+	if err != nil {
+		return fmt.Errorf("-resume: %s: %w", path, err)
+	}
+	if err := checkWritable(dir); err != nil {
+		return err
+	}
+	ckpt, err := weights.ReadCheckpoint(path)
 	if err != nil {
 		return err
 	}

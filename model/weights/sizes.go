@@ -119,6 +119,8 @@ func readHeader(fh *os.File) (Header, error) {
 	}
 	if have := uint64(size) - 8 - n; end > have {
 		return Header{}, corrupt("truncated: the tensors need %d bytes of data but only %d follow the header", end, have)
+	} else if end < have {
+		return Header{}, corrupt("damaged: %d bytes follow the last tensor", have-end)
 	}
 	var md struct {
 		Meta map[string]string `json:"__metadata__"`
