@@ -11,6 +11,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/signal"
 	"strings"
@@ -89,6 +90,9 @@ func newNetwork(o options, pool *parallel.Pool) (*model.Network, map[string]stri
 	}
 	if err == nil {
 		err = checkLimits(h.Config, effectiveSettings(o, h.Meta), pool.Threads(), o.ignoreLimits)
+	}
+	if errors.Is(err, weights.ErrCorrupt) || errors.Is(err, weights.ErrMismatch) || errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, fmt.Errorf("-init: %w", err) // names the file
 	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("-init: %s: %w", o.initFile, err)

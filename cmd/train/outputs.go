@@ -100,7 +100,7 @@ func (a *app) resumeRun(ctx context.Context) error {
 		return fmt.Errorf("nothing to resume in %s: no %s (finished runs keep only %s)", dir, checkpointFile, weightsFile)
 	}
 	if err != nil {
-		return err
+		return fmt.Errorf("-resume: %w", err)
 	}
 	// Sizes before reading the tensors or building the network.
 	settings, err := fileSettings(h)
@@ -118,7 +118,7 @@ func (a *app) resumeRun(ctx context.Context) error {
 	}
 	ckpt, err := weights.ReadCheckpoint(path)
 	if err != nil {
-		return err
+		return fmt.Errorf("-resume: %w", err)
 	}
 	if err := a.loadData(ctx); err != nil {
 		return err
