@@ -43,7 +43,7 @@ func run(addr, dir string) error {
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
-	srv := &http.Server{Handler: logged(h), ReadHeaderTimeout: 10 * time.Second}
+	srv := static.NewServer(h, static.DefaultTimeouts(), log.Default())
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	go func() {
@@ -57,23 +57,4 @@ func run(addr, dir string) error {
 		return fmt.Errorf("serve: %w", err)
 	}
 	return nil
-}
-
-// logged logs each request with its status.
-func logged(h http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
-		h.ServeHTTP(rec, r)
-		log.Printf("%d %s %s", rec.status, r.Method, r.URL.Path)
-	})
-}
-
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-}
-
-func (s *statusRecorder) WriteHeader(code int) {
-	s.status = code
-	s.ResponseWriter.WriteHeader(code)
 }

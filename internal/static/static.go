@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"mime"
 	"net/http"
+	"net/url"
 	"os"
 	"path"
 	"regexp"
@@ -126,7 +127,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if st, err := h.root.Stat(name); err == nil && st.IsDir() {
 		if !strings.HasSuffix(r.URL.Path, "/") {
-			http.Redirect(w, r, r.URL.Path+"/", http.StatusMovedPermanently)
+			// From the cleaned name, so that "//host" never becomes a
+			// protocol-relative Location.
+			target := (&url.URL{Path: "/" + name + "/"}).EscapedPath()
+			hdr.Set("Location", target)
+			w.WriteHeader(http.StatusMovedPermanently)
 			return
 		}
 		name = path.Join(name, "index.html")
@@ -177,8 +182,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	http.ServeContent(w, r, name, st.ModTime(), f)
 }
 
-// open opens a regular file of the folder.
+// open opens a regular file of the folder. Anything else (a FIFO, a
+// device) is not even opened: opening a FIFO would wait for a writer.
 func (h *Handler) open(name string) (*os.File, fs.FileInfo, error) {
+	if st, err := h.root.Stat(name); err != nil || !st.Mode().IsRegular() {
+		return nil, nil, fs.ErrNotExist
+	}
 	f, err := h.root.Open(name)
 	if err != nil {
 		return nil, nil, err
