@@ -14,6 +14,49 @@ import { announce, setDisabled } from './a11y.js';
 
 const $ = (id) => document.getElementById(id);
 
+/**
+ * MAX_WEIGHTS_BYTES bounds a weights file the page reads (protocol.MaxWeightsBytes,
+ * which the worker enforces too): 256 MB, the weights of the largest network whose
+ * training fits the page's 1 GB memory budget (16 bytes per parameter). Its size is
+ * checked before a byte of it is read, so a huge file gets a message instead of
+ * running the worker out of memory.
+ */
+const MAX_WEIGHTS_BYTES = 256 * 1024 * 1024;
+
+/** sizeWords writes a byte count as "1.5 GB" or "300 MB". */
+function sizeWords(n) {
+  return n >= 1024 ** 3 ? `${(n / 1024 ** 3).toFixed(1)} GB` : `${Math.ceil(n / 1024 ** 2)} MB`;
+}
+
+/** tooLarge is the sentence refusing a file of n bytes. */
+function tooLarge(n) {
+  return `is ${sizeWords(n)}; the page loads weights files of up to ${sizeWords(MAX_WEIGHTS_BYTES)} (the largest network it can train)`;
+}
+
+/** readCapped reads a response's body, or returns null once it passes cap bytes. */
+async function readCapped(resp, cap) {
+  const reader = resp.body.getReader();
+  const chunks = [];
+  let n = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    n += value.length;
+    if (n > cap) {
+      reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(n);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
 /** Canvases drawn into each PNG download, two per row. */
 const PICTURES = {
   curves: { file: 'curves.png', canvases: ['chart-acc', 'chart-loss', 'chart-step', 'chart-norm'] },
@@ -118,6 +161,12 @@ export class Exchange {
       input.value = '';
       return;
     }
+    if (file.size > MAX_WEIGHTS_BYTES) {
+      show(`${file.name} ${tooLarge(file.size)}; no network was loaded from it.`, 'error', 'exchange');
+      this.note('');
+      input.value = '';
+      return;
+    }
     this.note(`Reading ${file.name}…`);
     try {
       const data = new Uint8Array(await file.arrayBuffer());
@@ -137,7 +186,15 @@ export class Exchange {
    * error gets a message naming the parameter and the address.
    */
   async loadURL(url) {
-    const name = decodeURIComponent(new URL(url).pathname.split('/').pop() || '') || 'the file';
+    let name;
+    try {
+      name = decodeURIComponent(new URL(url).pathname.split('/').pop() || '') || 'the file';
+    } catch {
+      // A bad % escape (%ff): the same message as any bad value of the parameter.
+      const raw = new URLSearchParams(location.search).get('weights') || url;
+      show(`The address parameter weights must be the address of a model.safetensors file, not "${raw.length > 40 ? raw.slice(0, 40) + '…' : raw}"; no network was loaded.`, 'error', 'address-weights');
+      return;
+    }
     const fail = (why) => {
       show(`The weights file of the address (weights=${url}) ${why}; no network was loaded from it.`, 'error', 'exchange');
       this.note('');
@@ -154,11 +211,21 @@ export class Exchange {
       fail(`could not be fetched: the server answered HTTP ${resp.status}${resp.statusText ? ' ' + resp.statusText : ''}`);
       return;
     }
+    const declared = Number(resp.headers.get('Content-Length'));
+    if (declared > MAX_WEIGHTS_BYTES) {
+      resp.body.cancel();
+      fail(tooLarge(declared));
+      return;
+    }
     let data;
     try {
-      data = new Uint8Array(await resp.arrayBuffer());
+      data = await readCapped(resp, MAX_WEIGHTS_BYTES);
     } catch (err) {
       fail(`could not be read to its end (${err.message})`);
+      return;
+    }
+    if (!data) {
+      fail(`is larger than ${sizeWords(MAX_WEIGHTS_BYTES)}, the most the page loads (the largest network it can train)`);
       return;
     }
     if (isBusy()) {

@@ -44,6 +44,28 @@ async function fashionlabBoot(manifest) {
   return Promise.all([fashionlabFetchFirst(manifest.subset_parts[0]), compiled]);
 }
 
+/**
+ * fashionlabReportExit tells the page when the Go program ends, which it
+ * only does when it dies (a fatal error such as running out of memory):
+ * the worker would otherwise stay silent and the page wait for ever. The
+ * last lines the program wrote to stderr say why.
+ */
+function fashionlabReportExit(go) {
+  let tail = '';
+  const decoder = new TextDecoder();
+  const writeSync = globalThis.fs.writeSync;
+  globalThis.fs.writeSync = function (fd, buf) {
+    if (fd === 2) tail = (tail + decoder.decode(buf)).slice(-2000);
+    return writeSync.call(this, fd, buf);
+  };
+  go.exit = (code) => {
+    const why = /out of memory/.test(tail)
+      ? 'it ran out of memory (a WebAssembly program cannot grow past 4 GB)'
+      : `it ended with status ${code}${tail.trim() ? ` ("${tail.trim().split('\n')[0].slice(0, 120)}")` : ''}`;
+    self.postMessage({ kind: 'error', command: '', fatal: true, message: `the training program stopped: ${why}` });
+  };
+}
+
 (async () => {
   const manifest = fashionlabManifest || await (await fetch('build.json', { cache: 'no-cache' })).json();
   performance.mark('fashionlab:manifest');
@@ -57,6 +79,7 @@ async function fashionlabBoot(manifest) {
   importScripts(manifest.wasm_exec, 'simd.js', 'shards.js');
   performance.mark('fashionlab:scripts');
   const go = new Go();
+  fashionlabReportExit(go);
   const [first, module] = await needed;
   const instance = await WebAssembly.instantiate(module, go.importObject);
   const wasm = { module, instance };

@@ -58,6 +58,12 @@ type Limits struct {
 // room for the browser's own limits.
 const BrowserMemoryBytes = 1 << 30
 
+// MaxWeightsBytes bounds a weights file the page loads: the weights of the
+// largest network whose training fits BrowserMemoryBytes (parameters,
+// gradients and two Adam moments: 16 bytes per parameter). The page
+// checks a file's size before reading it, and the worker again.
+const MaxWeightsBytes = BrowserMemoryBytes / 4
+
 // FullTrainImages is the number of FashionMNIST training images; the
 // per-epoch evaluation reads at most the training images there are.
 const FullTrainImages = 60000

@@ -68,6 +68,10 @@ func (w *Session) loadWeights(m protocol.LoadWeights) {
 	fail := func(why string) {
 		w.post(protocol.Error{Command: protocol.KindLoadWeights, Run: m.Run, Message: fmt.Sprintf("%s could not be loaded: %s", name, why)})
 	}
+	if len(m.Data) > protocol.MaxWeightsBytes {
+		fail(fmt.Sprintf("it is %d MB; the page loads weights files of up to %d MB (the largest network it can train)", len(m.Data)>>20, protocol.MaxWeightsBytes>>20))
+		return
+	}
 	net, meta, err := weights.NewNetwork(bytes.NewReader(m.Data), w.pool)
 	if err != nil {
 		fail(plain(err))
