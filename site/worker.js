@@ -52,16 +52,21 @@ async function fashionlabBoot(manifest) {
  */
 function fashionlabReportExit(go) {
   let tail = '';
+  let cause = ''; // the first "fatal error: …" or "panic: …" line
   const decoder = new TextDecoder();
   const writeSync = globalThis.fs.writeSync;
   globalThis.fs.writeSync = function (fd, buf) {
-    if (fd === 2) tail = (tail + decoder.decode(buf)).slice(-2000);
+    if (fd === 2 && !cause) {
+      tail = (tail + decoder.decode(buf)).slice(-4000);
+      const m = /(?:fatal error|panic): [^\n]*\n/.exec(tail);
+      if (m) cause = m[0].trim();
+    }
     return writeSync.call(this, fd, buf);
   };
   go.exit = (code) => {
-    const why = /out of memory/.test(tail)
-      ? 'it ran out of memory (a WebAssembly program cannot grow past 4 GB)'
-      : `it ended with status ${code}${tail.trim() ? ` ("${tail.trim().split('\n')[0].slice(0, 120)}")` : ''}`;
+    const why = /out of memory/.test(cause)
+      ? 'it ran out of memory (a WebAssembly program cannot grow past what the browser allows, at most 4 GB)'
+      : `it ended with status ${code}${cause ? ` (${cause.slice(0, 120)})` : ''}`;
     self.postMessage({ kind: 'error', command: '', fatal: true, message: `the training program stopped: ${why}` });
   };
 }

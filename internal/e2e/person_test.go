@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"fashionlab/internal/headless"
+
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -44,9 +46,15 @@ func newPerson(t *testing.T, address string, width, height int64) *person {
 func newPersonFor(t *testing.T, address string, width, height int64, limit time.Duration) *person {
 	t.Helper()
 	requireBrowser(t)
+	return newPersonIn(t, shared.browser, address, width, height, limit)
+}
+
+// newPersonIn is newPersonFor in browser b.
+func newPersonIn(t *testing.T, b *headless.Browser, address string, width, height int64, limit time.Duration) *person {
+	t.Helper()
 	// Each tab gets a browser context of its own, as a fresh profile: the
 	// runs one test saves in the browser's storage are not another's.
-	ctx, cancel := chromedp.NewContext(shared.browser.Ctx, chromedp.WithNewBrowserContext())
+	ctx, cancel := chromedp.NewContext(b.Ctx, chromedp.WithNewBrowserContext())
 	ctx, cancelTime := context.WithTimeout(ctx, limit)
 	p := &person{t: t, ctx: ctx, workers: map[target.ID]bool{}}
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(width, height)); err != nil {

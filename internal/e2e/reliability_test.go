@@ -1,11 +1,14 @@
 package e2e
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"fashionlab/internal/headless"
 
 	"github.com/chromedp/chromedp"
 )
@@ -111,4 +114,32 @@ func TestABadPercentEscapeInTheWeightsParameterIsABadValue(t *testing.T) {
 		t.Error("Start is disabled")
 	}
 	p.checkProblems()
+}
+
+// TestAWorkerThatRunsOutOfMemoryIsAnnounced is the page's side of row 7:
+// a worker that died of memory left the page waiting, silent. Here a
+// browser whose WebAssembly memory is capped at 256 MB (a phone's, say)
+// trains a network within the page's 1 GB budget that does not fit it:
+// the worker runs out of memory, and within seconds the page says so,
+// marks the run interrupted, and starts a new worker.
+func TestAWorkerThatRunsOutOfMemoryIsAnnounced(t *testing.T) {
+	requireBrowser(t)
+	b, err := headless.Launch(context.Background(), chromedp.Flag("js-flags", "--wasm-max-mem-pages=4096"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	p := newPersonIn(t, b, "?demo=custom&net=mlp&dense_hiddens=4096,4096&epochs=1", 1280, 900, 3*time.Minute)
+	p.expect("out of memory") // the Go runtime's own last words on the console
+	p.expect("exit code")
+	p.waitReady()
+	p.waitFor("the form to be checked", 20*time.Second, func(s pageState) bool { return !s.Form.Pending && len(s.Form.Problems) == 0 })
+	p.click("#btn-start")
+	clicked := time.Now()
+	s := p.waitMessage("ran out of memory", 60*time.Second)
+	t.Logf("announced %.1f s after Start", time.Since(clicked).Seconds())
+	if len(s.Runs) != 1 || s.Runs[0].Status != "interrupted" {
+		t.Errorf("runs %+v, want the one run marked interrupted", s.Runs)
+	}
+	p.shot("reliability-worker-out-of-memory")
 }

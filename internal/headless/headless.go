@@ -150,8 +150,9 @@ type Browser struct {
 	logs     []string
 }
 
-// Launch starts Chromium headless with a fresh user-data directory.
-func Launch(parent context.Context) (*Browser, error) {
+// Launch starts Chromium headless with a fresh user-data directory; extra
+// options (flags) are added to the defaults.
+func Launch(parent context.Context, extra ...chromedp.ExecAllocatorOption) (*Browser, error) {
 	dir, err := os.MkdirTemp("", "fashionlab-chromium-")
 	if err != nil {
 		return nil, fmt.Errorf("headless: %w", err)
@@ -171,6 +172,7 @@ func Launch(parent context.Context) (*Browser, error) {
 		chromedp.UserDataDir(dir),
 		chromedp.WindowSize(1280, 1400),
 	}
+	opts = append(opts, extra...)
 	actx, cancelAlloc := chromedp.NewExecAllocator(parent, opts...)
 	ctx, cancelCtx := chromedp.NewContext(actx)
 	b := &Browser{Ctx: ctx, cancel: []context.CancelFunc{cancelCtx, cancelAlloc}, dir: dir}
