@@ -3,6 +3,7 @@ package session
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -279,6 +280,10 @@ func TestBadFilesGetAPlainMessageAndTheNetworkStays(t *testing.T) {
 		{"metadata describing a wider network", other(`hiddens\":[12]`, `hiddens\":[13]`), []string{"network has 10345 parameters", "hold 9550 values"}},
 		{"metadata describing an impossible network", other(`\"net\":\"mlp\"`, `\"net\":\"cnn\"`), []string{"fashionlab.config", "a CNN needs at least one convolution layer"}},
 		{"normalized on all images without statistics", noStats, []string{"all the training images", "fashionlab.normalization", "first 96"}},
+		// Row 1 of the reliability issue: the parameter count overflowed
+		// and the worker said "runtime error: makeslice".
+		{"a configuration whose parameter count overflows", overflowingFile(), []string{"width 4611686018427387904", "hold only 1 values"}},
+		{"a file over the page's maximum", make([]byte, protocol.MaxWeightsBytes+1), []string{"256 MB"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -305,4 +310,12 @@ func TestBadFilesGetAPlainMessageAndTheNetworkStays(t *testing.T) {
 			}
 		})
 	}
+}
+
+// overflowingFile is the 194-byte weights file of the reliability issue's
+// row 1: a configuration of dense_hiddens [2^62, 2] and one 1-value tensor.
+func overflowingFile() []byte {
+	header := `{"__metadata__":{"fashionlab.config":"{\"net\":\"mlp\",\"dense_hiddens\":[4611686018427387904,2],\"activation\":\"relu\"}"},"0.bias":{"dtype":"F32","shape":[1],"data_offsets":[0,4]}}`
+	b := binary.LittleEndian.AppendUint64(nil, uint64(len(header)))
+	return append(append(b, header...), 0, 0, 0, 0)
 }
