@@ -2,6 +2,8 @@ package e2e
 
 import (
 	"context"
+	"encoding/binary"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -142,4 +144,37 @@ func TestAWorkerThatRunsOutOfMemoryIsAnnounced(t *testing.T) {
 		t.Errorf("runs %+v, want the one run marked interrupted", s.Runs)
 	}
 	p.shot("reliability-worker-out-of-memory")
+}
+
+// TestAHeaderOfAMillionTensorsIsRefusedEarly is row 9 in the page: a
+// 60 MB header listing 10⁶ empty tensors kept the worker busy for about
+// 110 s before its refusal. The reader now stops after the most tensors a
+// network can have, and the page says so.
+func TestAHeaderOfAMillionTensorsIsRefusedEarly(t *testing.T) {
+	requireBrowser(t)
+	var h strings.Builder
+	h.WriteString(`{"__metadata__":{"fashionlab.config":"{\"net\":\"mlp\",\"dense_hiddens\":[2],\"activation\":\"relu\"}"}`)
+	for i := range 1_000_000 {
+		fmt.Fprintf(&h, `,"t%07d":{"dtype":"F32","shape":[0],"data_offsets":[0,0]}`, i)
+	}
+	h.WriteString("}")
+	path := filepath.Join(t.TempDir(), "million.safetensors")
+	file := binary.LittleEndian.AppendUint64(nil, uint64(h.Len()))
+	if err := os.WriteFile(path, append(file, h.String()...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	p := newPerson(t, "?demo=custom", 1280, 900)
+	p.waitReady()
+	chosen := time.Now()
+	if err := chromedp.Do(p.ctx, chromedp.SetUploadFiles("#upload-weights", []string{path})); err != nil {
+		t.Fatal(err)
+	}
+	s := p.waitMessage("million.safetensors could not be loaded", 60*time.Second)
+	t.Logf("refused %.1f s after the file was chosen", time.Since(chosen).Seconds())
+	if msg := p.text("#messages"); !strings.Contains(msg, "more than 60006 tensors") {
+		t.Errorf("the message %q does not say why", msg)
+	}
+	if s.NetworkRun != nil || len(s.Errors) > 0 || !p.enabled("#btn-start") {
+		t.Errorf("network %v, page errors %v, Start enabled %v", s.NetworkRun, s.Errors, p.enabled("#btn-start"))
+	}
 }
