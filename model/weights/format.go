@@ -56,6 +56,11 @@ const MaxLayers = 10_000
 // the last tensor's data. It refuses a header of more than MaxTensors
 // tensors after reading only that many.
 func dataEnd(header []byte) (uint64, error) {
+	// A byte scan first: a header of a million entries is refused in
+	// milliseconds, before any JSON decoding.
+	if n := topLevelEntries(header, MaxTensors+1); n > MaxTensors+1 {
+		return 0, corrupt("the header lists more than %d tensors; no network of this program has that many", MaxTensors)
+	}
 	dec := json.NewDecoder(bytes.NewReader(header))
 	if _, err := dec.Token(); err != nil { // '{', checked by the caller
 		return 0, corrupt("damaged header: %v", err)
@@ -88,6 +93,40 @@ func dataEnd(header []byte) (uint64, error) {
 		}
 	}
 	return end, nil
+}
+
+// topLevelEntries counts the members of the JSON object b, stopping once
+// the count passes limit. It only scans bytes (strings, nesting, commas),
+// so on malformed JSON its count is a bound, not a verdict.
+func topLevelEntries(b []byte, limit int) int {
+	n, depth, inString, escaped := 0, 0, false, false
+	for _, c := range b {
+		switch {
+		case inString:
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+		case c == '"':
+			inString = true
+			if depth == 1 && n == 0 {
+				n = 1
+			}
+		case c == '{' || c == '[':
+			depth++
+		case c == '}' || c == ']':
+			depth--
+		case c == ',' && depth == 1:
+			if n++; n > limit {
+				return n
+			}
+		}
+	}
+	return n
 }
 
 // tensor is one named float32 tensor to be written.

@@ -131,3 +131,23 @@ func containsAny(s, parts string) bool {
 	}
 	return false
 }
+
+func TestTopLevelEntriesCountsMembers(t *testing.T) {
+	tests := []struct {
+		json string
+		want int
+	}{
+		{`{}`, 0},
+		{`{"a":1}`, 1},
+		{`{"a":{"b":[1,2,3]},"c,d":"x,\"y,"}`, 2},
+		{`{"__metadata__":{"k":"v,w"},"t":{"shape":[1,2],"data_offsets":[0,8]},"u":{}}`, 3},
+	}
+	for _, tt := range tests {
+		if got := topLevelEntries([]byte(tt.json), 100); got != tt.want {
+			t.Errorf("topLevelEntries(%s) = %d, want %d", tt.json, got, tt.want)
+		}
+	}
+	if got := topLevelEntries([]byte(`{"a":1,"b":2,"c":3,"d":4}`), 2); got != 3 {
+		t.Errorf("with limit 2: %d, want 3 (it stops past the limit)", got)
+	}
+}
