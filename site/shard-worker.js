@@ -26,6 +26,9 @@ self.onmessage = (e) => {
 async function fashionlabStartHelper({ module, wasmExec }) {
   importScripts(wasmExec, 'simd.js');
   const go = new Go();
+  // The Go program ends only when it dies (out of memory, say): the host
+  // then answers this helper's shard with an error and goes on without it.
+  go.exit = (code) => self.postMessage({ failed: `its Go program ended with status ${code}` });
   const instance = await WebAssembly.instantiate(module, go.importObject);
   await fashionlabInstallSIMD(instance.exports.mem, 'gemm-simd.wasm');
   self.fashionlabShardReady = () => {
