@@ -2,7 +2,7 @@
 // line, the list of runs with the queue, and the in-page question asked
 // when Start is pressed while a run is going.
 
-import { state, isBusy } from './state.js';
+import { state, isBusy, viewRuns } from './state.js';
 import { setDisabled } from './a11y.js';
 import { statusWord } from './charts.js';
 
@@ -42,11 +42,10 @@ export function renderButtons() {
   if (!start && state.demo === 'custom' && state.form.problems.length) start = 'fix the marked fields of the configuration first';
   setDisabled($('btn-start'), start);
   const running = state.worker === 'running' && state.current;
-  // While the worker loads, Start's reason speaks for all five buttons.
-  setDisabled($('btn-pause'), w || (running ? '' : 'nothing is training'), !w);
-  setDisabled($('btn-resume'), w || (state.worker === 'paused' ? '' : 'nothing is paused'), !w);
-  setDisabled($('btn-stop'), w || (state.current || state.queue.length ? '' : 'nothing is training or queued'), !w);
-  setDisabled($('btn-reset'), w || (state.runs.length || state.current ? '' : 'there is nothing to clear yet'), !w);
+  setDisabled($('btn-pause'), w || (running ? '' : 'nothing is training'));
+  setDisabled($('btn-resume'), w || (state.worker === 'paused' ? '' : 'nothing is paused'));
+  setDisabled($('btn-stop'), w || (state.current || state.queue.length ? '' : 'nothing is training or queued'));
+  setDisabled($('btn-remove'), viewRuns().length ? '' : `${demo && demo.id !== 'custom' ? demo.short : 'this view'} has no runs to remove`);
   const noNet = w || (state.networkRun ? '' : 'start a run first: this needs a network the worker has trained');
   setDisabled($('btn-maps'), noNet);
   setDisabled($('btn-predict'), noNet);
@@ -61,7 +60,9 @@ export function renderStatus() {
     return;
   }
   const demo = state.presets && state.presets.demos.find((d) => d.id === state.demo);
-  const r = state.current || state.runs[state.runs.length - 1];
+  // After Stop the status speaks of the run that was stopped, not of the
+  // queued ones cancelled with it (which never started).
+  const r = state.current || state.runs.findLast((x) => !['queued', 'cancelled'].includes(x.status));
   const ready = state.ready ? `${state.ready.train.toLocaleString('en-US')} training and ${state.ready.val.toLocaleString('en-US')} validation images loaded` : '';
   if (!r) {
     el.textContent = `Ready: ${ready}. Press Start to train ${demo ? (demo.id === 'custom' ? 'your configuration' : demo.short) : 'a demo'}.`;

@@ -8,7 +8,7 @@ import { state, subscribe, setWorker, patch } from './state.js';
 import { WorkerClient, Event } from './worker-client.js';
 import { LIMITS } from './protocol.js';
 import { show } from './messages.js';
-import { announce } from './a11y.js';
+import { announce, initReasons } from './a11y.js';
 import { initForm, checkForm, checkMatcher, showLimits, setConvDefaults } from './form.js';
 import { drawCharts, describeCharts } from './charts.js';
 import { watchCanvas } from './canvas-bridge.js';
@@ -57,6 +57,7 @@ function readSettings() {
 async function main() {
   window.addEventListener('error', (e) => state.errors.push(String(e.message)));
   window.addEventListener('unhandledrejection', (e) => state.errors.push(String(e.reason)));
+  initReasons();
   // The saved runs' database opens meanwhile (an embed's is its demo's own, opened later).
   const storage = new URLSearchParams(location.search).get('embed') === '1' ? null : openStorage();
   try {
@@ -97,8 +98,7 @@ async function main() {
   oneAtATime(() => training.pause());
   visual = new Visual(client);
   exchange = new Exchange(client);
-  const reset = () => { training.reset(); drawCharts(); describeCharts(); };
-  saved = new Saved(client, reset, storage);
+  saved = new Saved(client, (runs) => { training.remove(runs); drawCharts(); describeCharts(); }, storage);
 
   function onReady(m) {
     patch({ ready: { train: m.train, val: m.val, test: m.test }, limits: m.limits || LIMITS }, 'ready');
@@ -136,10 +136,11 @@ async function main() {
       $('btn-start').focus();
     });
   });
-  $('btn-pause').addEventListener('click', () => training.pause());
-  $('btn-resume').addEventListener('click', () => training.resume());
+  // Pause and Resume hand the focus to each other, so that a person on
+  // the keyboard stays on the control that acts next.
+  $('btn-pause').addEventListener('click', () => { training.pause(); if (document.activeElement === $('btn-pause')) $('btn-resume').focus(); });
+  $('btn-resume').addEventListener('click', () => { training.resume(); if (document.activeElement === $('btn-resume')) $('btn-pause').focus(); });
   $('btn-stop').addEventListener('click', () => training.stop());
-  $('btn-reset').addEventListener('click', reset);
 
   // Demos and the form.
   const choose = (id, announceIt) => selectDemo(id, (mode) => visual.setMode(mode), announceIt);

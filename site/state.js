@@ -137,18 +137,28 @@ export function failCurrent(why) {
   return r;
 }
 
-/** clearRuns forgets every run, the queue and what came from a network. */
-export function clearRuns() {
-  state.runs = [];
-  state.queue = [];
-  state.current = null;
-  state.networkRun = null;
-  state.predictions = null;
-  state.maps = null;
-  state.weights = null;
-  state.weightsRun = null;
+/**
+ * viewRuns returns the runs of the demo on show: its own runs (the
+ * custom view's are the custom runs and the networks loaded from files).
+ */
+export function viewRuns() {
+  return state.runs.filter((r) => r.demo === state.demo || (state.demo === 'custom' && r.demo === 'file'));
+}
+
+/**
+ * removeRuns takes runs off the page and out of the queue, and what came
+ * from their network; the current run stays current until the worker says
+ * it ended. It returns whether the network the worker holds was theirs.
+ */
+export function removeRuns(runs) {
+  const gone = new Set(runs);
+  state.runs = state.runs.filter((r) => !gone.has(r));
+  state.queue = state.queue.filter((r) => !gone.has(r));
+  const network = gone.has(state.networkRun);
+  if (network) Object.assign(state, { networkRun: null, predictions: null, maps: null, weights: null, weightsRun: null });
   changed('runs');
-  changed('predictions');
+  if (network) changed('predictions');
+  return network;
 }
 
 /** patch assigns fields to the state and notifies with `what`. */

@@ -1,8 +1,8 @@
-// What Start, Pause, Resume, Stop and Reset do, and how the worker's run
+// What Start, Pause, Resume, Stop and Remove runs do, and how the worker's run
 // events (started, steps, epoch, state, done, refused starts) move the runs
 // and the queue along.
 
-import { state, addRuns, addSteps, addEpoch, takeNext, cancelQueue, finishRun, failCurrent, interruptCurrent, clearRuns, runById, patch, patchRun, setWorker, isBusy } from './state.js';
+import { state, addRuns, addSteps, addEpoch, takeNext, cancelQueue, finishRun, failCurrent, interruptCurrent, removeRuns, runById, patch, patchRun, setWorker, isBusy } from './state.js';
 import { Command, Event } from './worker-client.js';
 import { show, dismiss } from './messages.js';
 import { announce } from './a11y.js';
@@ -75,15 +75,22 @@ export class Training {
     announce(text);
   }
 
-  /** reset ends everything and clears the curves, predictions and maps. */
-  reset() {
-    clearRuns();
-    this.client.send(Command.reset);
-    clearPredictions();
-    for (const id of ['predict-note', 'maps-note', 'lab-stats']) document.getElementById(id).textContent = '';
+  /**
+   * remove takes runs off the page: a current one among them is stopped
+   * (its end is not shown), and when the worker's network was theirs the
+   * predictions, feature maps and lab readout that came from it go too.
+   */
+  remove(runs) {
+    const stopping = state.current && runs.includes(state.current);
+    const network = removeRuns(runs);
+    if (stopping) this.stopCurrent();
+    if (network) {
+      if (!stopping && !isBusy()) this.client.send(Command.reset);
+      clearPredictions();
+      for (const id of ['predict-note', 'maps-note', 'lab-stats']) document.getElementById(id).textContent = '';
+      patch({ maps: null, equivariance: null }, 'reset');
+    }
     dismiss('stop');
-    patch({ maps: null, equivariance: null }, 'reset');
-    announce('Cleared. Choose a demo and press Start.');
   }
 
   /** onDeath keeps the runs on the page, marks the current one interrupted and says what was lost. */

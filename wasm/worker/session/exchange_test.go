@@ -168,6 +168,18 @@ func TestExportedMetricsAreTheNativeForms(t *testing.T) {
 	if !strings.Contains(string(js), `"train_limit": 96`) {
 		t.Errorf("metrics.json does not record the 96 training images:\n%s", js)
 	}
+	if !strings.Contains(string(js), `"finished": true`) {
+		t.Errorf("metrics.json of a run that trained all its epochs does not say finished:\n%s", js)
+	}
+	// A run stopped before its end is not finished.
+	s.Handle(mlpStart(4, map[string]any{"epochs": 2.0, "batch_size": 32.0, "eval_train_size": 32.0}))
+	s.Step()
+	s.Handle(map[string]any{"kind": "stop"})
+	rec.take()
+	s.Handle(map[string]any{"kind": "export_metrics", "format": "json"})
+	if m := only[protocol.Metrics](t, rec.take()); !strings.Contains(m.Text, `"finished": false`) {
+		t.Errorf("metrics.json of a stopped run:\n%s", m.Text)
+	}
 }
 
 // nativeFile trains a small network natively on the first limit training

@@ -510,6 +510,11 @@ func (w *Session) resetBatch() {
 func (w *Session) end(reason, detail string) {
 	w.flush()
 	w.advanceEpochZero(true)
+	if reason == protocol.ReasonFinished {
+		// As the native trainer's Run records it: metrics.json and the
+		// checkpoint say the run trained all its epochs.
+		w.trainer.History().Finished = true
+	}
 	w.checkpoint()
 	w.running, w.paused = false, false
 	w.post(protocol.Done{Run: w.run, Reason: reason, Detail: detail, Steps: w.steps})
