@@ -15,6 +15,30 @@ function formatSeconds(s) {
   return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
 }
 
+/**
+ * resultOf returns the validation accuracy run r reports and the epoch it
+ * comes from: for a finished run that keeps its best epoch's weights
+ * (settings.keep_best), the epoch of highest validation accuracy (as the
+ * worker chooses it: the first of equals), otherwise the last logged one.
+ * kept says whether the weights are that epoch's rather than the last's.
+ */
+export function resultOf(r) {
+  const logged = r.epochs.filter((e) => e.epoch > 0 && e.val_acc !== null);
+  const last = r.epochs[r.epochs.length - 1];
+  if (r.settings && r.settings.keep_best && r.status === 'done' && r.reason === 'finished' && logged.length) {
+    const best = logged.reduce((a, e) => (e.val_acc > a.val_acc ? e : a));
+    return { acc: best.val_acc, epoch: best.epoch, kept: true };
+  }
+  return { acc: last && last.val_acc !== null ? last.val_acc : null, epoch: last ? last.epoch : 0, kept: false };
+}
+
+/** accuracyText says a run's reported validation accuracy, and which epoch's weights it keeps. */
+function accuracyText(r, word) {
+  const res = resultOf(r);
+  if (res.acc === null) return '';
+  return ` · ${word} ${(100 * res.acc).toFixed(1)} %${res.kept ? ` (best epoch, ${res.epoch}: its weights are kept)` : ''}`;
+}
+
 /** renderWorkers says how many Go instances train a step and whether SIMD kernels run. */
 function renderWorkers() {
   const w = state.workers;
@@ -69,8 +93,7 @@ export function renderStatus() {
     return;
   }
   const epochs = r.epochsTotal;
-  const last = r.epochs[r.epochs.length - 1];
-  const acc = last && last.val_acc !== null ? ` · validation accuracy ${(100 * last.val_acc).toFixed(1)} %` : '';
+  const acc = accuracyText(r, 'validation accuracy');
   const queued = state.queue.length ? ` · ${state.queue.length} more queued` : '';
   let text;
   if (r === state.current) {
@@ -99,8 +122,7 @@ export function renderLegend() {
     sw.style.background = r.color;
     sw.setAttribute('aria-hidden', 'true');
     li.appendChild(sw);
-    const last = r.epochs[r.epochs.length - 1];
-    const acc = last && last.val_acc !== null ? ` · val ${(100 * last.val_acc).toFixed(1)} %` : '';
+    const acc = accuracyText(r, 'val');
     const params = r.params ? ` · ${r.params.toLocaleString('en-US')} parameters` : '';
     let where = statusWord(r);
     if (r.status === 'queued') where = `queued (${state.queue.indexOf(r) + 1} of ${state.queue.length})`;

@@ -8,6 +8,7 @@ import { show, dismiss } from './messages.js';
 import { announce } from './a11y.js';
 import { readForm, describe } from './form.js';
 import { clearPredictions } from './gallery.js';
+import { resultOf } from './controls.js';
 
 /** Training holds the worker client; its methods are the controls' actions. */
 export class Training {
@@ -139,8 +140,8 @@ export class Training {
       case Event.done: {
         const r = finishRun(m.run, m.reason, m.detail);
         if (r) {
-          const last = r.epochs[r.epochs.length - 1];
-          const acc = last && last.val_acc !== null ? `, validation accuracy ${(100 * last.val_acc).toFixed(1)} %` : '';
+          const res = resultOf(r);
+          const acc = res.acc !== null ? `, validation accuracy ${(100 * res.acc).toFixed(1)} %${res.kept ? ` (the weights of epoch ${res.epoch}, its best)` : ''}` : '';
           announce(`${r.label}: ${m.reason === 'finished' ? 'finished' : m.reason}${acc}.`);
           if (m.reason === 'diverged') show(`${r.label} diverged: ${m.detail}. Its curves stop there; a smaller learning rate usually helps.`, 'info', 'diverged');
           if (state.networkRun === r) this.client.send(Command.getPredictions, { n: 60 });

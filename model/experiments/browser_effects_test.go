@@ -134,6 +134,18 @@ var demoEffects = map[string]func(t *testing.T, d demoResult) (string, error){
 		}
 		return got, nil
 	},
+	FastDemoID: func(t *testing.T, d demoResult) (string, error) {
+		h := d["CNN 16,32 k5, dense 128"]
+		if h == nil || h.KeptEpoch == 0 {
+			return "", fmt.Errorf("the fast run kept no epoch's weights")
+		}
+		kept := h.Epochs[h.KeptEpoch]
+		got := fmt.Sprintf("kept epoch %d: validation accuracy %.4f (last epoch %.4f)", kept.Epoch, kept.ValAcc, h.LastEpoch().ValAcc)
+		if kept.Epoch != h.KeptEpoch || kept.ValAcc < 0.88 {
+			return got, fmt.Errorf("the fast demo's result is below its label's 0.88")
+		}
+		return got, nil
+	},
 	"q5": func(t *testing.T, d demoResult) (string, error) {
 		// The native 5-epoch order: shallow > default > deep padding 2 > deep.
 		order := []string{"shallow k28", "default CNN", "deep k1 ×5, padding 2", "deep k1 ×5"}
@@ -154,8 +166,9 @@ var demoEffects = map[string]func(t *testing.T, d demoResult) (string, error){
 // TestDemosShowTheFullScaleEffectsAcrossSeeds trains each question's page
 // demo, with its exact runs, natively on the page's subset (the page's
 // curve is the native one: TestPageCurveIsTheNativeCurve) for every seed
-// of effectSeeds, and checks that it shows what the full-scale runs show:
-// not one lucky seed. Seeds train in parallel, one thread each.
+// of effectSeeds, and checks that it shows what the full-scale runs show,
+// and that the fast demo keeps its label's promise of 0.88: not one lucky
+// seed. Seeds train in parallel, one thread each.
 func TestDemosShowTheFullScaleEffectsAcrossSeeds(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains every demo for several seeds")
