@@ -254,7 +254,26 @@ func (p *person) text(sel string) string {
 // enabled reports whether a control can be used.
 func (p *person) enabled(sel string) bool {
 	p.t.Helper()
-	return look[bool](p, fmt.Sprintf(`!document.querySelector(%q).disabled`, sel))
+	return look[bool](p, fmt.Sprintf(`(() => { const el = document.querySelector(%q); return !el.disabled && el.getAttribute('aria-disabled') !== 'true'; })()`, sel))
+}
+
+// focused returns the id of the element with the keyboard focus, when it
+// is visible ("" for none or an invisible one, such as the page's body).
+func (p *person) focused() string {
+	p.t.Helper()
+	return look[string](p, `(() => { const el = document.activeElement; return el && el !== document.body && el.getClientRects().length ? el.id : ''; })()`)
+}
+
+// tabTo presses Tab, as a person does, until the focus is on sel.
+func (p *person) tabTo(sel string) {
+	p.t.Helper()
+	for range 200 {
+		if look[bool](p, fmt.Sprintf(`document.activeElement === document.querySelector(%q)`, sel)) {
+			return
+		}
+		p.press(kb.Tab)
+	}
+	p.t.Fatalf("Tab never reached %s", sel)
 }
 
 // pageState is the part of window.fashionlab.state() the tests read.
