@@ -37,7 +37,7 @@ export const state = {
   messages: [], // the message area's current messages: {key, text, kind}
   restarts: 0,
   workers: null, // {requested, forced, count, simd}: Go instances training a step (the worker's Workers event) and whether its SIMD kernels run
-  internal: { formSeq: 0, formTimer: 0, matchSeq: 0, canvasWaiting: [], lastAnnounced: '' },
+  internal: { formSeq: 0, formTimer: 0, matchSeq: 0, canvasWaiting: [], lastAnnounced: '', labMark: '' },
   timing: { readyMs: null, firstStepMs: null, frames: { count: 0, maxGapMs: 0, last: 0, since: 0 } }, // since navigation; the frame counter since the latest run started
 };
 
