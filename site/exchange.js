@@ -186,6 +186,7 @@ export class Exchange {
         this.note(`Saved ${m.name}.`);
         return true;
       case EVENTS.LOADED: {
+        dismiss('exchange'); // an earlier file's error no longer applies
         const r = addLoadedRun({ label: `${m.name} (${m.config.net})`, config: m.config, settings: m.settings, params: m.params, layers: m.layers });
         patch({ networkRun: r, maps: null }, 'network');
         const text = `Loaded ${m.name}: ${m.params.toLocaleString('en-US')} parameters. Its predictions and feature maps are shown below.${m.note ? ' ' + m.note : ''}`;

@@ -7,7 +7,7 @@
 import { state, subscribe, setWorker, patch } from './state.js';
 import { WorkerClient, Event } from './worker-client.js';
 import { LIMITS } from './protocol.js';
-import { show } from './messages.js';
+import { show, dismiss } from './messages.js';
 import { announce, initReasons } from './a11y.js';
 import { initForm, checkForm, checkMatcher, showLimits, setConvDefaults } from './form.js';
 import { drawCharts, describeCharts } from './charts.js';
@@ -144,7 +144,9 @@ async function main() {
 
   // Demos and the form.
   const choose = (id, announceIt) => selectDemo(id, (mode) => visual.setMode(mode), announceIt);
-  buildNav((id) => { choose(id, true); syncAddress(); checkForm(client); });
+  // Messages about the demo left behind no longer apply to the new one.
+  const leftBehind = ['exchange', 'start', 'form', 'stop', 'remove', 'diverged', 'run-failed', 'resume'];
+  buildNav((id) => { for (const key of leftBehind) dismiss(key); choose(id, true); syncAddress(); checkForm(client); });
   // An edit of a demo's form makes it the custom configuration, keeping what the form shows.
   initForm(client, () => {
     if (state.demo === 'custom') return;

@@ -36,7 +36,7 @@ export class Training {
   start(mode = 'now') {
     const d = this.demoSpecs();
     if (!d) return;
-    dismiss('form');
+    for (const key of ['form', 'stop', 'remove', 'start', 'diverged', 'run-failed']) dismiss(key); // about earlier runs
     if (mode === 'now' && isBusy()) {
       const n = cancelQueue(`replaced by ${d.name}`);
       addRuns(d.specs, state.demo);
