@@ -81,7 +81,7 @@ func TestStartIsEnabledOnceTheDataIsReady(t *testing.T) {
 // Stop ends the queue, Stop works while paused, and the status never counts
 // past the last epoch.
 func TestRunQueue(t *testing.T) {
-	p := newPerson(t, "?demo=custom", 1280, 900)
+	p := newPersonFor(t, "?demo=custom", 1280, 900, 6*time.Minute)
 	p.waitReady()
 	// Long enough to be still training when Start is pressed again: the
 	// worker's warm-up makes a first step quick, and a run of a few steps

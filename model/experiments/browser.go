@@ -83,7 +83,7 @@ func Demos() ([]Demo, error) {
 	out = append(out, FastDemo())
 	out = append(out, Demo{
 		ID: "custom", Short: "Custom", Title: "Custom configuration",
-		Text: "Choose every field of the network and the training settings, then press Start. Runs stay on the charts until Reset; the page checks each field against the worker's limits as you type.",
+		Text: "Choose every field of the network and the training settings, then press Start. Runs stay on the charts until you remove them; the page checks each field against the worker's limits as you type.",
 		Mode: ModeMaps, Runs: []DemoRun{{Label: "custom", Config: model.DefaultMLP(), Settings: BrowserSettings()}},
 	})
 	return out, nil
