@@ -118,7 +118,9 @@ func TestAFinishedRunSurvivesAReloadUntilCleared(t *testing.T) {
 	p.shot("persist-remove-dialog-1280")
 	p.click("#remove-yes")
 	p.waitFor("the page to be cleared", 20*time.Second, func(s pageState) bool { return len(s.Runs) == 0 && s.NetworkRun == nil })
-	p.waitFor("the message saying so", 10*time.Second, func(s pageState) bool { return strings.Contains(p.text("#messages"), "from the page and from this browser") })
+	p.waitFor("the message saying so", 10*time.Second, func(s pageState) bool {
+		return strings.Contains(p.text("#messages"), "from the page and from this browser")
+	})
 	p.reload()
 	time.Sleep(2 * time.Second) // restoring is done before ready; give a late restore the chance to show
 	if s, _ := p.read(); len(s.Runs) != 0 || s.NetworkRun != nil {
