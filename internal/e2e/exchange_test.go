@@ -206,6 +206,43 @@ func TestWeightsTravelBetweenThePageAndTheNativeTrainer(t *testing.T) {
 			t.Errorf("feature maps %+v, want the file's 4 channels of 12×12", l)
 		}
 		p.shot("exchange-loaded-1280")
+		// The equivariance lab's trained first layer is the loaded CNN's.
+		p.click("#tab-lab")
+		if err := chromedp.Do(p.ctx, chromedp.Focus(chromedp.CSS("#lab-source"))); err != nil {
+			t.Fatal(err)
+		}
+		p.press("t")
+		p.typeInto("#lab-seed", "1")
+		// This file's first layer has stride 2: the lab takes it and says
+		// why it cannot compare it, rather than asking for a run.
+		p.waitFor("the lab's answer about the loaded layer", 30*time.Second, func(pageState) bool { return strings.Contains(p.text("#lab-stats"), "stride 2") })
+		if hint := p.text("#lab-seed-hint"); !strings.Contains(hint, "0 to 3") {
+			t.Errorf("the lab's hint for the loaded 4-channel layer: %q", hint)
+		}
+		p.shot("exchange-loaded-lab-1280")
+		p.click("#tab-maps")
+	})
+
+	t.Run("a JSON file renamed .safetensors is named as such, with what to do", func(t *testing.T) {
+		js, err := os.ReadFile(filepath.Join(downloads, metrics.JSONFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(t.TempDir(), "metrics.safetensors")
+		if err := os.WriteFile(path, js, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := chromedp.Do(p.ctx, chromedp.SetUploadFiles("#upload-weights", []string{path})); err != nil {
+			t.Fatal(err)
+		}
+		s := p.waitFor("a message about the file", 30*time.Second, func(s pageState) bool {
+			return strings.Contains(p.text("#messages"), "metrics.safetensors could not be loaded")
+		})
+		for _, m := range s.Messages {
+			if strings.Contains(m.Text, "metrics.safetensors") && (!strings.Contains(m.Text, "JSON text file") || !strings.Contains(m.Text, "Choose a model.safetensors") || strings.Contains(m.Text, "header length")) {
+				t.Errorf("message %q does not say it is a JSON file and what to do", m.Text)
+			}
+		}
 	})
 
 	t.Run("a truncated file gets a message naming what is wrong", func(t *testing.T) {
