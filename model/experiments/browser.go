@@ -144,7 +144,7 @@ type browserDemo struct {
 	id, short, title, text, look, fullScale, mode, wait string
 
 	labels     []string // one per run of Get, in its order
-	trainLimit int      // training images of the subset
+	trainLimit int      // training images of the subset (0: all)
 	epochs     int
 	lr         float64 // 0: the question's own (Get's base)
 }
@@ -178,7 +178,7 @@ var browserDemos = []browserDemo{
 		look:       "Raw pixels at lr 1e-2 saturate the softmax after one step: the loss stays high, the gradient is zero and the accuracy stays at chance (10 %), while normalized inputs at lr 1e-2 train. At lr 1e-4 both train and the normalized inputs end ahead; lr 1e-6 barely moves in 4 epochs.",
 		labels:     []string{"MLP lr 1e-2 normalized", "MLP lr 1e-2 raw", "MLP lr 1e-4 normalized", "MLP lr 1e-4 raw", "MLP lr 1e-6 normalized", "MLP lr 1e-6 raw"},
 		fullScale:  "At full scale (60,000 images, 5 epochs) the validation accuracies are 0.817 / 0.095 (lr 1e-2 normalized / raw, saturated), 0.8785 / 0.864 (lr 1e-4) and 0.616 / 0.668 (lr 1e-6).",
-		trainLimit: 12000, epochs: 4,
+		trainLimit: 0, epochs: 4, // all the subset: 12,000 in the page
 		wait: demoWait("q2"),
 	},
 	{
@@ -188,7 +188,7 @@ var browserDemos = []browserDemo{
 		look:       "The 54-layer network stays at loss 2.30 (ln 10) and chance accuracy, its gradient norm small and flat; the 256-wide one trains.",
 		labels:     []string{"MLP 256,256", "MLP 64×54"},
 		fullScale:  "At full scale (5 epochs): MLP 256,256 reaches 0.8785 validation accuracy with a gradient norm of 0.89-0.96; MLP 64×54 stays at 0.107 with 0.108-0.116.",
-		trainLimit: 12000, epochs: 3,
+		trainLimit: 0, epochs: 3,
 		wait: demoWait("q3"),
 	},
 	{
