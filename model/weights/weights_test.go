@@ -72,7 +72,7 @@ func TestSavedWeightsLoadBackIdentically(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !sameConfig(cfg, tt.cfg) {
+			if !cfg.Equal(tt.cfg) {
 				t.Errorf("ReadConfig gave %v, want %v", cfg, tt.cfg)
 			}
 			rebuilt, meta, err := ReadNetwork(path, parallel.New(1))
@@ -103,7 +103,7 @@ func TestBytesRoundTripWithoutAFileSystem(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !sameConfig(cfg, smallCNN()) || len(meta) != 2 {
+	if !cfg.Equal(smallCNN()) || len(meta) != 2 {
 		t.Errorf("DecodeHeader gave %v and %v", cfg, meta)
 	}
 	net, _, err := NewNetwork(bytes.NewReader(b), parallel.New(1))
