@@ -213,14 +213,6 @@ func (l *LocalShards) Receive(i int, grad []float32) (ShardResult, error) {
 // for the whole batch.
 func (t *Trainer) SetShards(s Shards) { t.shards = s }
 
-// ShardError returns the last error of the Shards, whose shard the Trainer
-// then computed itself, and forgets it.
-func (t *Trainer) ShardError() error {
-	err := t.shardErr
-	t.shardErr = nil
-	return err
-}
-
 // shardCount returns the shards of the next batch (1 without Shards).
 func (t *Trainer) shardCount() int {
 	if t.shards == nil || t.net.Config().Dropout > 0 {

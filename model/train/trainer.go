@@ -104,7 +104,7 @@ type Trainer struct {
 	flatW     []float32
 	shardGrad [][]float32
 	sent      []bool
-	shardErr  error
+	shardErr  error // the last shard that failed, computed here instead
 }
 
 // New returns a Trainer for net on data. The settings are validated; the
