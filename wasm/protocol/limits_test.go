@@ -163,7 +163,7 @@ func TestTheDefaultsThatFillAbsentFieldsAreWithinTheLimits(t *testing.T) {
 
 func TestEveryLimitNamesAFieldOfStart(t *testing.T) {
 	fields := BrowserLimits(100).limitedFields()
-	want := []string{"epochs", "lr", "momentum", "batch_size", "seed", "train_limit", "eval_train_size", "max_steps", "n_channels", "kernel_sizes", "strides", "paddings", "dense_hiddens"}
+	want := []string{"epochs", "lr", "momentum", "batch_size", "seed", "train_limit", "eval_train_size", "max_steps", "n_channels", "kernel_sizes", "strides", "paddings", "dense_hiddens", "dropout"}
 	if len(fields) != len(want) {
 		t.Fatalf("%d limited fields, want %d", len(fields), len(want))
 	}

@@ -12,6 +12,9 @@ import (
 
 // collect trains s to the end as Loop does and returns its epoch lines and
 // checkpoints; an error event fails the test.
+// Running reports whether a run is training (not paused, not ended).
+func (w *Session) Running() bool { return w.running }
+
 func collect(t *testing.T, s *Session, rec *recorder) ([]protocol.Epoch, []protocol.Checkpoint) {
 	t.Helper()
 	var epochs []protocol.Epoch
