@@ -322,7 +322,9 @@ func structureProblem(c model.Config) (Problem, bool) {
 		return Problem{Field: "n_channels", Message: "An MLP has no convolution layers: leave channels, kernel sizes, strides and paddings empty."}, true
 	}
 	if strings.Contains(err.Error(), "activation") {
-		return Problem{Field: "activation", Message: "The activation must be relu, tanh or sigmoid."}, true
+		names := model.ActivationNames()
+		last := len(names) - 1
+		return Problem{Field: "activation", Message: fmt.Sprintf("The activation must be %s or %s.", strings.Join(names[:last], ", "), names[last])}, true
 	}
 	return Problem{Message: sentence(err)}, true
 }
