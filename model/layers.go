@@ -62,6 +62,7 @@ type pass struct {
 	masks    *Masks // nil: evaluation, no dropout
 	keepMaps bool
 	maps     []FeatureMap
+	module   int // the nn.Sequential index of the current layer's first module
 }
 
 // Masks selects the dropout masks of one training pass. Every dropout
@@ -78,6 +79,7 @@ type Masks struct {
 // full names ("4.weight") and total count.
 type plan struct {
 	layers  []layer
+	first   []int // per layer, the index of its first module
 	modules []Layer
 	names   [][]string // per layer, its parameters' names
 	params  int64
@@ -113,16 +115,14 @@ func (c Config) plan() (*plan, error) {
 	}
 	layers = append(layers, softmax{})
 
-	p := &plan{layers: layers, names: make([][]string, len(layers))}
+	p := &plan{layers: layers, first: make([]int, len(layers)), names: make([][]string, len(layers))}
 	var s sizer
 	for i, l := range layers {
 		first := len(p.modules)
+		p.first[i] = first
 		for j, m := range l.modules() {
 			m.Index = first + j
 			p.modules = append(p.modules, m)
-		}
-		if d, ok := l.(*dropout); ok {
-			d.index = first
 		}
 		for _, ps := range l.params() {
 			size := s.mul(int64(ps.rows), int64(ps.cols))
@@ -358,7 +358,6 @@ func (a *activation) forward(n *Network, h mat.Tensor, _ *pass) mat.Tensor {
 type dropout struct {
 	p     float64
 	width int
-	index int // position in the nn.Sequential, part of the mask's seed
 	ws    ops.Workspace
 }
 
@@ -383,7 +382,9 @@ func (d *dropout) forward(_ *Network, h mat.Tensor, p *pass) mat.Tensor {
 		return h
 	}
 	mask := d.ws.Floats("dropout.mask", h.Value().Size())
-	rng := rand.New(rand.NewPCG(p.masks.Seed^dropoutStream, p.masks.Pass<<20+uint64(d.index)))
+	// The layer's index in the nn.Sequential tells its mask from the
+	// other dropout layers' in the same pass.
+	rng := rand.New(rand.NewPCG(p.masks.Seed^dropoutStream, p.masks.Pass<<20+uint64(p.module)))
 	ops.DropoutMask(mask, d.p, rng)
 	return ops.Drop(&d.ws, h, mask)
 }

@@ -35,7 +35,7 @@ type Layer struct {
 	Kind   string // Conv2d, Linear, ReLU, MaxPool2d, ...
 	Detail string // e.g. "1->16, k3 s1 p0"
 	Out    string // output shape, e.g. "16x26x26"
-	Params int
+	Params int    // trainable scalars of the module
 }
 
 // Network is an MLP or CNN built from a Config: its list of layers (see
@@ -47,10 +47,11 @@ type Network struct {
 	eng    *gemm.Engine
 	// gradMu serializes the ops' in-place writes into the parameters'
 	// gradients (ops.Workspace.SetParamLock).
-	gradMu sync.Mutex
-	list   []layer
-	params []*Param
-	layers []Layer
+	gradMu  sync.Mutex
+	layers  []layer // the layer list, walked by forward
+	first   []int   // per layer, the index of its first module
+	params  []*Param
+	modules []Layer // what Layers returns
 }
 
 // New builds the network described by cfg with PyTorch's default
@@ -62,7 +63,7 @@ func New(cfg Config, seed uint64, pool *parallel.Pool) (*Network, error) {
 	if err != nil {
 		return nil, err
 	}
-	n := &Network{config: cfg.Clone(), pool: pool, eng: gemm.New(pool), list: p.layers, layers: p.modules}
+	n := &Network{config: cfg.Clone(), pool: pool, eng: gemm.New(pool), layers: p.layers, first: p.first, modules: p.modules}
 	rng := rand.New(rand.NewPCG(seed, 0x5eed))
 	for i, l := range p.layers {
 		specs := l.params()
@@ -110,7 +111,7 @@ func (n *Network) NumParams() int {
 }
 
 // Layers describes the modules of the equivalent nn.Sequential.
-func (n *Network) Layers() []Layer { return n.layers }
+func (n *Network) Layers() []Layer { return n.modules }
 
 // ZeroGrads clears every parameter gradient in place.
 func (n *Network) ZeroGrads() {
@@ -151,7 +152,8 @@ func (n *Network) ForwardMaps(x mat.Tensor) (mat.Tensor, []FeatureMap) {
 
 func (n *Network) forward(x mat.Tensor, p *pass) mat.Tensor {
 	h := x
-	for _, l := range n.list {
+	for i, l := range n.layers {
+		p.module = n.first[i]
 		h = l.forward(n, h, p)
 	}
 	return h
