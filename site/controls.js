@@ -5,6 +5,7 @@
 import { state, isBusy } from './state.js';
 import { setDisabled } from './a11y.js';
 import { statusWord } from './charts.js';
+import { styled, viewRuns } from './views.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -87,15 +88,18 @@ export function renderStatus() {
   el.textContent = text + acc + queued + '.';
 }
 
-/** renderLegend lists the runs on the page with their state and the queue. */
+/** renderLegend lists the runs of the view shown with their state and the queue, and how many other views hold. */
 export function renderLegend() {
   const ol = $('legend');
   ol.textContent = '';
-  for (const r of state.runs) {
+  const shown = styled(viewRuns());
+  const others = state.runs.length - shown.length;
+  $('legend-others').textContent = others > 0 ? `${others} more run${others > 1 ? 's' : ''} of other questions ${others > 1 ? 'are' : 'is'} saved in ${others > 1 ? 'their' : 'its'} own view${state.demo === 'custom' ? '; tick them below to compare' : ''}.` : '';
+  for (const { run: r, color, name } of shown) {
     const li = document.createElement('li');
     const sw = document.createElement('span');
     sw.className = 'swatch';
-    sw.style.background = r.color;
+    sw.style.background = color;
     sw.setAttribute('aria-hidden', 'true');
     li.appendChild(sw);
     const last = r.epochs[r.epochs.length - 1];
@@ -104,7 +108,7 @@ export function renderLegend() {
     let where = statusWord(r);
     if (r.status === 'queued') where = `queued (${state.queue.indexOf(r) + 1} of ${state.queue.length})`;
     if (r.status === 'interrupted') where = `interrupted (${r.reason})`;
-    li.appendChild(document.createTextNode(`${r.label}${params} · ${where}${acc}`));
+    li.appendChild(document.createTextNode(`${name}${params} · ${where}${acc}`));
     if (r.status === 'interrupted') {
       const b = document.createElement('button');
       b.type = 'button';
