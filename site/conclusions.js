@@ -188,8 +188,9 @@ export function conclude(q, runs) {
     const d = decimals([get(deep, 'val_acc'), get(wide, 'val_acc')]);
     for (const role of [deep, wide]) {
       if (!p[role]) continue;
+      const g = decimals([get(role, 'grad_norm_min'), get(role, 'grad_norm_max')]);
       say(`${cap(ROLE_WORDS[role])} reached `, num(get(role, 'val_acc'), run(role), 'val_acc', d), ' validation accuracy, with a gradient norm of ',
-        num(get(role, 'grad_norm_min'), run(role), 'grad_norm_min', 2), '–', num(get(role, 'grad_norm_max'), run(role), 'grad_norm_max', 2), ' over its epochs.');
+        num(get(role, 'grad_norm_min'), run(role), 'grad_norm_min', g), '–', num(get(role, 'grad_norm_max'), run(role), 'grad_norm_max', g), ' over its epochs.');
     }
     if (p[deep] && p[wide]) {
       const ok = get(deep, 'val_acc') < 0.2 && get(wide, 'val_acc') > get(deep, 'val_acc') + 0.2;
@@ -219,7 +220,7 @@ export function conclude(q, runs) {
     const order = ['shallow', 'default', 'deep pad2', 'deep'].filter((role) => p[role]);
     const byPage = [...order].sort((a, b) => get(b, 'val_acc') - get(a, 'val_acc'));
     const d = decimals(order.map((role) => get(role, 'val_acc')));
-    say('Validation accuracy, best first: ');
+    say('Validation accuracy, best first:');
     byPage.forEach((role, i) => say(`${i ? ', ' : ''}${ROLE_WORDS[role]} `, num(get(role, 'val_acc'), run(role), 'val_acc', d)));
     say('.');
     if (order.length > 1) {
@@ -237,6 +238,12 @@ export function conclude(q, runs) {
     say('The run ended at ', num(v, r.run, 'val_acc', d), ' validation accuracy; its best epoch was ', num(best, r.run, 'best_val_acc', d), ` (epoch ${at ? at.epoch : '–'}).`);
     agrees = v >= 0.88;
     say(agrees ? ' It keeps the 0.88 it promises.' : ' It did not end at 0.88 this time.');
+  }
+  // Sentences follow one another with one space.
+  for (const bits of sentences) if (typeof bits[0] === 'string') bits[0] = bits[0].trimStart();
+  for (let i = 1; i < sentences.length; i++) {
+    const prev = sentences[i - 1][sentences[i - 1].length - 1];
+    if (typeof prev === 'string' && /[.!?:]$/.test(prev) && typeof sentences[i][0] === 'string') sentences[i][0] = ' ' + sentences[i][0];
   }
   return { sentences, agrees, rows: table(q, p) };
 }
@@ -325,7 +332,10 @@ function fillConclusion(el, q, c) {
     wrap.className = 'table-wrap';
     const t = document.createElement('table');
     t.className = 'compare';
-    t.innerHTML = '<caption>Your numbers beside the full-scale ones (60,000 training images)</caption><thead><tr><th scope="col">run</th><th scope="col">number</th><th scope="col">here</th><th scope="col">FashionLab native</th><th scope="col">PyTorch reference</th><th scope="col">homework report</th></tr></thead>';
+    const first = c.rows.find((row) => row.here);
+    const r = first ? state.runs.find((x) => x.id === first.here.run) : null;
+    const scale = r ? ` (${r.settings.epochs} epoch${r.settings.epochs === 1 ? '' : 's'}, ${r.settings.train_limit ? r.settings.train_limit.toLocaleString('en-US') : 'all the'} images)` : '';
+    t.innerHTML = `<caption>Your numbers beside the full-scale ones (60,000 training images)</caption><thead><tr><th scope="col">run</th><th scope="col">number</th><th scope="col">here${scale}</th><th scope="col">FashionLab native</th><th scope="col">PyTorch reference</th><th scope="col">homework report</th></tr></thead>`;
     const body = document.createElement('tbody');
     for (const row of c.rows) {
       const tr = document.createElement('tr');

@@ -78,6 +78,7 @@ export function renderStatus() {
     const limit = r.maxSteps > 0 && total ? Math.min(total, r.maxSteps) : total;
     const position = r.status === 'starting' ? 'starting' : `epoch ${Math.max(1, r.epochNow || 1)} of ${epochs}, step ${r.stepsDone} of ${limit || '–'}`;
     text = `${r.status === 'paused' ? 'Paused: ' : ''}${r.label}: ${position}`;
+    if (r.status === 'paused' && state.internal.pausedWhy) text += ` (${state.internal.pausedWhy})`;
     if (r.status === 'running' && r.imagesPerSec) {
       text += ` · ${Math.round(r.imagesPerSec).toLocaleString('en-US')} images/s`;
       if (limit) text += ` · about ${formatSeconds(((limit - r.stepsDone) * r.settings.batch_size) / r.imagesPerSec)} left`;

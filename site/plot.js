@@ -65,13 +65,14 @@ function layout(n, w) {
  * panel is {title, kind: 'bars', keys: [{key, text, alpha}], groups:
  * [{name, color, values: {key: value}}], yMin, yMax}. opts.height is a
  * panel's height in CSS pixels, opts.font the text size, opts.width the
- * width to draw at (the canvas's own by default).
+ * width to draw at (the canvas's own by default), opts.cols the number of
+ * panels side by side (by the width by default).
  */
 export function drawPanels(canvas, panels, opts = {}) {
   const dpr = window.devicePixelRatio || 1;
   const cssW = Math.max(200, opts.width || canvas.clientWidth || (canvas.parentElement && canvas.parentElement.clientWidth) || 600);
   const font = Math.max(MIN_FONT, opts.font || MIN_FONT);
-  const cols = layout(panels.length, cssW);
+  const cols = opts.cols ? Math.min(opts.cols, panels.length) || 1 : layout(panels.length, cssW);
   const rows = Math.ceil(panels.length / cols) || 1;
   const panelH = opts.height || Math.round(Math.min(300, Math.max(220, cssW / cols * 0.62)));
   const cssH = rows * panelH;

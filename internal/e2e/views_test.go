@@ -125,9 +125,9 @@ func TestEachQuestionAnswersFromItsOwnRuns(t *testing.T) {
 			p.shot("view-" + q + "-1280")
 			p.resize(640, 900)
 			p.waitLaidOut()
-			t.Logf("%s at 640 px: the answer is %d px tall, the figure %d px", q,
-				look[int](p, `document.getElementById('conclusion').getBoundingClientRect().height`),
-				look[int](p, `document.getElementById('figure').getBoundingClientRect().height`))
+			t.Logf("%s at 640 px: the answer is %.0f px tall, the figure %.0f px", q,
+				look[float64](p, `document.getElementById('conclusion').getBoundingClientRect().height`),
+				look[float64](p, `document.getElementById('figure').getBoundingClientRect().height`))
 			p.shot("view-" + q + "-640")
 			p.resize(1280, 900)
 			_ = s
