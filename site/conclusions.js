@@ -271,11 +271,11 @@ function table(q, p) {
       rows.set(key, { role: ref.run, quantity: QUANTITY_WORDS[ref.quantity] || ref.quantity, here: r ? num(v, r, ref.quantity, ref.quantity.startsWith('grad') ? 2 : 3) : null });
     }
     const row = rows.get(key);
-    const epochs = ref.epoch ? `${ref.epoch} epochs` : 'about 50 epochs';
-    if (ref.source.startsWith('FashionLab')) row.native = `${plain(ref.value)} (${epochs})`;
-    else if (ref.source.startsWith('PyTorch')) row.pytorch = `${plain(ref.value)} (${epochs})`;
-    else row.report = `${plain(ref.value)} (${epochs})`;
-  }
+    const source = ref.source.startsWith('FashionLab') ? 'native' : ref.source.startsWith('PyTorch') ? 'pytorch' : 'report';
+    if (row[source] !== undefined) continue; // the first row of a source (PyTorch's 20 epochs in q4, as the native run)
+    row[source] = plain(ref.value);
+    row.epochs = row.epochs || {};
+    row.epochs[source] = ref.epoch ? `${ref.epoch} epochs` : 'about 50 epochs';
   return [...rows.values()];
 }
 
@@ -335,15 +335,21 @@ function fillConclusion(el, q, c) {
     const first = c.rows.find((row) => row.here);
     const r = first ? state.runs.find((x) => x.id === first.here.run) : null;
     const scale = r ? ` (${r.settings.epochs} epoch${r.settings.epochs === 1 ? '' : 's'}, ${r.settings.train_limit ? r.settings.train_limit.toLocaleString('en-US') : 'all the'} images)` : '';
-    t.innerHTML = `<caption>Your numbers beside the full-scale ones (60,000 training images)</caption><thead><tr><th scope="col">run</th><th scope="col">number</th><th scope="col">here${scale}</th><th scope="col">FashionLab native</th><th scope="col">PyTorch reference</th><th scope="col">homework report</th></tr></thead>`;
+    // One column of quantities only when they differ; the epochs of each source under the table.
+    const quantities = new Set(c.rows.map((row) => row.quantity));
+    const what = quantities.size > 1 ? '' : `: ${[...quantities][0]}`;
+    const heads = ['run', ...(what ? [] : ['number']), `here${scale}`, 'FashionLab native', 'PyTorch reference', 'homework report'];
+    t.innerHTML = `<caption>Your numbers beside the full-scale ones (60,000 training images)${what}</caption><thead><tr>${heads.map((h) => `<th scope="col">${h}</th>`).join('')}</tr></thead>`;
     const body = document.createElement('tbody');
+    const epochs = { native: new Set(), pytorch: new Set(), report: new Set() };
     for (const row of c.rows) {
       const tr = document.createElement('tr');
       const th = document.createElement('th');
       th.scope = 'row';
       th.textContent = ROLE_WORDS[row.role] || row.role;
       tr.appendChild(th);
-      for (const cell of [row.quantity, row.here, row.native, row.pytorch, row.report]) {
+      for (const [k, v] of Object.entries(row.epochs || {})) epochs[k].add(v);
+      for (const cell of [...(what ? [] : [row.quantity]), row.here, row.native, row.pytorch, row.report]) {
         const td = document.createElement('td');
         if (cell && typeof cell === 'object') td.appendChild(dataElement(cell));
         else td.textContent = cell || '–';
@@ -351,9 +357,14 @@ function fillConclusion(el, q, c) {
       }
       body.appendChild(tr);
     }
+    const foot = document.createElement('p');
+    foot.className = 'hint';
+    const names = { native: 'FashionLab native', pytorch: 'PyTorch reference', report: 'homework report' };
+    foot.textContent = Object.entries(epochs).filter(([, v]) => v.size).map(([k, v]) => `${names[k]}: after ${[...v].join(' or ')}`).join('; ') + '.';
     t.appendChild(body);
     wrap.appendChild(t);
     el.appendChild(wrap);
+    el.appendChild(foot);
   }
 }
 
