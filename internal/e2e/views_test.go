@@ -3,7 +3,9 @@
 package e2e
 
 import (
+	"bytes"
 	"fmt"
+	"image/png"
 	"math"
 	"strconv"
 	"strings"
@@ -102,8 +104,11 @@ type viewRun struct {
 // 640 px.
 func TestEachQuestionAnswersFromItsOwnRuns(t *testing.T) {
 	p := newPersonFor(t, "?demo=q3", 1280, 900, 25*time.Minute)
+	dir := t.TempDir()
+	p.downloadsInto(dir)
 	p.waitReady()
 	questions := []string{"q3", "q2", "q4", "q5", "fast", "q1"}
+	answers := map[string]string{}
 	for _, q := range questions {
 		ok := t.Run(q, func(t *testing.T) {
 			p.t = t
@@ -121,6 +126,11 @@ func TestEachQuestionAnswersFromItsOwnRuns(t *testing.T) {
 			})
 			t.Logf("%s: %.0f s from Start to the last run's end", q, time.Since(begin).Seconds())
 			p.checkView(q)
+			answers[q] = p.text("#conclusion .answer")
+			figure := p.download("#btn-download-figure", dir, "fashionlab-"+q+".png")
+			if img, err := png.Decode(bytes.NewReader(figure)); err != nil || img.Bounds().Dx() < 600 {
+				t.Errorf("%s: the figure's PNG does not decode to a figure at least 600 px wide (%v)", q, err)
+			}
 			p.resize(1280, 900)
 			p.shot("view-" + q + "-1280")
 			p.resize(640, 900)
@@ -136,6 +146,22 @@ func TestEachQuestionAnswersFromItsOwnRuns(t *testing.T) {
 			return
 		}
 	}
+	t.Run("report.md", func(t *testing.T) {
+		p.t = t
+		md := string(p.download("#btn-download-report", dir, "report.md"))
+		_, figures, ok := strings.Cut(md, "## Figures and answers drawn on the page")
+		if !ok {
+			t.Fatalf("report.md has no figures of the page:\n%.2000s", md)
+		}
+		for _, q := range questions {
+			if a := answers[q]; a != "" && !strings.Contains(figures, a) {
+				t.Errorf("report.md lacks %s's answer %q", q, a)
+			}
+		}
+		if n := strings.Count(figures, "](data:image/png;base64,"); n < len(questions) {
+			t.Errorf("report.md has %d figures of the page, want one per question (%d)", n, len(questions))
+		}
+	})
 	t.Run("saved views", func(t *testing.T) {
 		p.t = t
 		p.open("?demo=q2")
