@@ -42,6 +42,8 @@ export function roleOf(q, r) {
       if (k.length && k.every((x) => x === 1)) return (c.paddings || [])[0] > 0 ? 'deep pad2' : 'deep';
       return 'default';
     }
+    case 'fast':
+      return 'fast';
     default:
       return '';
   }
@@ -276,6 +278,7 @@ function table(q, p) {
     row[source] = plain(ref.value);
     row.epochs = row.epochs || {};
     row.epochs[source] = ref.epoch ? `${ref.epoch} epochs` : 'about 50 epochs';
+  }
   return [...rows.values()];
 }
 
