@@ -331,8 +331,13 @@ function fillConclusion(el, q, c) {
     el.appendChild(w);
   }
   if (c.rows.length) {
-    const wrap = document.createElement('div');
+    // In an embed the table is one click away, so that the embed stays short.
+    const wrap = document.createElement('details');
     wrap.className = 'table-wrap';
+    wrap.open = !state.embed;
+    const summary = document.createElement('summary');
+    summary.textContent = 'Your numbers beside the full-scale ones';
+    wrap.appendChild(summary);
     const t = document.createElement('table');
     t.className = 'compare';
     const first = c.rows.find((row) => row.here);

@@ -162,6 +162,37 @@ func TestEachQuestionAnswersFromItsOwnRuns(t *testing.T) {
 			t.Errorf("report.md has %d figures of the page, want one per question (%d)", n, len(questions))
 		}
 	})
+	for _, q := range []string{"q2", "q5"} {
+		t.Run("embed "+q+" at 640 px", func(t *testing.T) {
+			p.t = t
+			p.resize(640, 900)
+			defer p.resize(1280, 900)
+			p.open("?demo=" + q + "&embed=1")
+			p.waitReady()
+			p.click("#btn-start")
+			p.waitFor("every run of the "+q+" embed to end", 8*time.Minute, func(s pageState) bool {
+				return len(s.Runs) > 0 && s.Current == nil && len(s.Queued) == 0
+			})
+			p.checkView(q)
+			p.waitLaidOut()
+			height := look[float64](p, `document.documentElement.scrollHeight`)
+			p.click("#btn-copy-embed")
+			var code string
+			for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline) && code == ""; time.Sleep(100 * time.Millisecond) {
+				code = look[string](p, `document.getElementById('embed-code').value`)
+			}
+			m := snippetHeight.FindStringSubmatch(code)
+			if m == nil {
+				t.Fatalf("the embed code %q has no height", code)
+			}
+			h, _ := strconv.Atoi(m[1])
+			t.Logf("the %s embed with its runs' answer is %.0f px tall at 640 px; its snippet %d px", q, height, h)
+			if height > float64(h) || h > maxEmbedHeight {
+				t.Errorf("the %s embed with its answer is %.0f px tall, its snippet %d px (at most %d)", q, height, h, maxEmbedHeight)
+			}
+			p.shot("embed-" + q + "-640-answered")
+		})
+	}
 	t.Run("saved views", func(t *testing.T) {
 		p.t = t
 		p.open("?demo=q2")
@@ -278,7 +309,7 @@ func (p *person) checkView(q string) {
 		}
 	}
 	if q != "q1" && q != "fast" {
-		if text := p.text("#conclusion table"); !strings.Contains(text, "FashionLab native") || !strings.Contains(text, "homework report") {
+		if text := look[string](p, `(document.querySelector('#conclusion table') || {}).textContent || ''`); !strings.Contains(text, "FashionLab native") || !strings.Contains(text, "homework report") {
 			t.Errorf("%s: the answer has no table of the full-scale numbers: %q", q, text)
 		}
 	}
