@@ -256,7 +256,15 @@ function cap(s) {
 }
 
 /** QUANTITY_WORDS name the quantities in the table. */
-const QUANTITY_WORDS = { val_acc: 'validation accuracy', train_acc: 'training accuracy', grad_norm_min: 'gradient norm, least', grad_norm_max: 'gradient norm, most' };
+const QUANTITY_WORDS = { val_acc: 'validation accuracy', train_acc: 'training accuracy', grad_norm_min: 'least gradient norm', grad_norm_max: 'largest gradient norm' };
+
+/** TABLE_WORDS are the parts' short names in the table. */
+const TABLE_WORDS = { 'mlp 64*54': 'MLP 64×54', 'mlp 256,256': 'MLP 256,256', mlp: 'MLP', cnn: 'CNN', deep: 'deep 1×1', 'deep pad2': 'deep 1×1, padding 2', shallow: 'shallow 28×28', default: 'default 3×3' };
+
+/** sigDigits returns the decimals that write v with three significant digits, at least two. */
+function sigDigits(v) {
+  return Number.isFinite(v) && v > 0 ? Math.max(2, 2 - Math.floor(Math.log10(v))) : 2;
+}
 
 /**
  * table returns rows {role, quantity, here: part, native, pytorch,
@@ -270,7 +278,7 @@ function table(q, p) {
     if (!rows.has(key)) {
       const r = p[ref.run] ? p[ref.run].run : null;
       const v = r ? quantity(r, ref.quantity) : NaN;
-      rows.set(key, { role: ref.run, quantity: QUANTITY_WORDS[ref.quantity] || ref.quantity, here: r ? num(v, r, ref.quantity, ref.quantity.startsWith('grad') ? 2 : 3) : null });
+      rows.set(key, { role: ref.run, quantity: QUANTITY_WORDS[ref.quantity] || ref.quantity, here: r ? num(v, r, ref.quantity, ref.quantity.startsWith('grad') ? sigDigits(v) : 3) : null });
     }
     const row = rows.get(key);
     const source = ref.source.startsWith('FashionLab') ? 'native' : ref.source.startsWith('PyTorch') ? 'pytorch' : 'report';
@@ -346,7 +354,8 @@ function fillConclusion(el, q, c) {
     // One column of quantities only when they differ; the epochs of each source under the table.
     const quantities = new Set(c.rows.map((row) => row.quantity));
     const what = quantities.size > 1 ? '' : `: ${[...quantities][0]}`;
-    const heads = ['run', ...(what ? [] : ['number']), `here${scale}`, 'FashionLab native', 'PyTorch reference', 'homework report'];
+    const report = c.rows.some((row) => row.report !== undefined);
+    const heads = ['run', ...(what ? [] : ['number']), `here${scale}`, 'FashionLab native', 'PyTorch reference', ...(report ? ['homework report'] : [])];
     t.innerHTML = `<caption>Your numbers beside the full-scale ones (60,000 training images)${what}</caption><thead><tr>${heads.map((h) => `<th scope="col">${h}</th>`).join('')}</tr></thead>`;
     const body = document.createElement('tbody');
     const epochs = { native: new Set(), pytorch: new Set(), report: new Set() };
@@ -354,10 +363,10 @@ function fillConclusion(el, q, c) {
       const tr = document.createElement('tr');
       const th = document.createElement('th');
       th.scope = 'row';
-      th.textContent = ROLE_WORDS[row.role] || row.role;
+      th.textContent = TABLE_WORDS[row.role] || row.role;
       tr.appendChild(th);
       for (const [k, v] of Object.entries(row.epochs || {})) epochs[k].add(v);
-      for (const cell of [...(what ? [] : [row.quantity]), row.here, row.native, row.pytorch, row.report]) {
+      for (const cell of [...(what ? [] : [row.quantity]), row.here, row.native, row.pytorch, ...(report ? [row.report] : [])]) {
         const td = document.createElement('td');
         if (cell && typeof cell === 'object') td.appendChild(dataElement(cell));
         else td.textContent = cell || '–';
