@@ -287,7 +287,9 @@ function table(q, p) {
     row.epochs = row.epochs || {};
     row.epochs[source] = ref.epoch ? `${ref.epoch} epochs` : 'about 50 epochs';
   }
-  return [...rows.values()];
+  // Each part's rows together, in the order the parts first appear.
+  const order = [...new Set([...rows.values()].map((row) => row.role))];
+  return [...rows.values()].sort((a, b) => order.indexOf(a.role) - order.indexOf(b.role));
 }
 
 /** dataElement returns a number part as a <data> element. */
