@@ -13,11 +13,12 @@ const classes = () => state.presets.classes;
  * and its label 12 px, so that both stay legible on a phone.
  */
 export function drawGallery(m) {
+  state.internal.gallery = m; // drawn again when the width changes (redrawGallery)
   const c = document.getElementById('gallery'), g = c.getContext('2d');
   delete document.getElementById('results').dataset.empty;
   const dpr = window.devicePixelRatio || 1;
   const width = Math.max(200, c.parentElement.clientWidth || 480);
-  const cell = 68, size = 40, font = 12;
+  const cell = 68, size = 40, font = 12; // redrawGallery uses the same cell
   const cols = Math.max(3, Math.min(12, Math.floor(width / cell))), rows = Math.ceil(m.n / cols);
   const cssW = cols * cell, cssH = Math.max(1, rows) * (size + font + 12);
   c.style.width = `${cssW}px`;
@@ -54,8 +55,18 @@ export function drawGallery(m) {
   c.setAttribute('aria-label', `The first ${m.n} validation images: ${m.n - wrong} predicted correctly, ${wrong} wrong.`);
 }
 
+/** redrawGallery draws the latest predictions again when the width shown holds another number of columns. */
+export function redrawGallery() {
+  const m = state.internal.gallery, c = document.getElementById('gallery');
+  if (!m || document.getElementById('results').dataset.empty !== undefined) return;
+  const width = Math.max(200, c.parentElement.clientWidth || 480);
+  const cols = Math.max(3, Math.min(12, Math.floor(width / 68)));
+  if (Math.round(parseFloat(c.style.width)) !== cols * 68) drawGallery(m);
+}
+
 /** clear blanks the gallery and the confusion matrix. */
 export function clearPredictions() {
+  state.internal.gallery = null;
   document.getElementById('results').dataset.empty = 'true';
   for (const id of ['gallery', 'confusion']) {
     const c = document.getElementById(id);

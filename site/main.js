@@ -12,6 +12,7 @@ import { announce } from './a11y.js';
 import { initForm, checkForm, checkMatcher, showLimits, setConvDefaults } from './form.js';
 import { drawCharts, describeCharts } from './charts.js';
 import { renderView, initViews } from './figures.js';
+import { redrawGallery } from './gallery.js';
 import { watchCanvas } from './canvas-bridge.js';
 import { loadPresets, buildNav, selectDemo, demoById } from './demos.js';
 import { renderButtons, renderStatus, renderLegend, askStart } from './controls.js';
@@ -206,6 +207,7 @@ async function main() {
       if (view) { renderLegend(); describeCharts(); }
       if (view || d.has('steps')) { renderView(); drawCharts(); }
       visual.noNetworkNotes();
+      if (d.has('all')) redrawGallery();
     }
     requestAnimationFrame(frame);
   };

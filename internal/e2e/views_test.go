@@ -230,6 +230,26 @@ func TestEachQuestionAnswersFromItsOwnRuns(t *testing.T) {
 		}
 		p.shot("view-custom-1280")
 	})
+	t.Run("predictions at 390 px", func(t *testing.T) {
+		p.t = t
+		p.resize(390, 800)
+		defer p.resize(1280, 900)
+		p.waitFor("predictions", time.Minute, func(s pageState) bool { return s.Predictions != nil })
+		var scale float64
+		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+			scale = look[float64](p, `(() => { const c = document.getElementById('gallery'); return c.getBoundingClientRect().width / (c.width / devicePixelRatio); })()`)
+			if scale >= 11.0/12 {
+				break
+			}
+		}
+		if scale < 11.0/12 {
+			t.Errorf("at 390 px the predictions are shown at %.2f of their drawn size: their 12 px labels are smaller than 11 px", scale)
+		}
+		if w := look[[]float64](p, `[document.documentElement.scrollWidth, document.documentElement.clientWidth]`); w[0] > w[1] {
+			t.Errorf("at 390 px the page is %.0f px wide (sideways scrolling)", w[0])
+		}
+		p.shot("view-predictions-390")
+	})
 }
 
 // checkView checks the view of question q as shown: its figure names
@@ -272,6 +292,10 @@ func (p *person) checkView(q string) {
 		if !named[id] {
 			t.Errorf("%s: the figure does not name run %d (%q); it names %+v", q, id, label, drawn)
 		}
+	}
+	// The figure is drawn at the size shown, so its 12 px text stays 12 px.
+	if scale := look[float64](p, `(() => { const c = document.getElementById('figure'); return c.getBoundingClientRect().width / (c.width / devicePixelRatio); })()`); scale < 11.0/12 {
+		t.Errorf("%s: the figure is shown at %.2f of its drawn size: its text is smaller than 11 px", q, scale)
 	}
 	colors := look[[]string](p, `[...document.querySelectorAll('#legend .swatch')].map((s) => s.style.background)`)
 	seen := map[string]bool{}
