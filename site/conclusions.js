@@ -87,14 +87,14 @@ export function quantity(r, q) {
 }
 
 /**
- * decimals returns how many decimals show values apart: 2, or 3 when two
- * of them would read the same with 2 (at most 4).
+ * decimals returns how many decimals show different values apart: 2, or
+ * 3 when two of them would read the same with 2 (at most 4).
  */
 export function decimals(values) {
   for (let d = 2; d < 4; d++) {
     const seen = new Set();
     let same = false;
-    for (const v of values) {
+    for (const v of new Set(values)) {
       if (!Number.isFinite(v)) continue;
       const t = v.toFixed(d);
       if (seen.has(t)) same = true;
