@@ -337,7 +337,8 @@ function fillConclusion(el, q, c) {
   if (c.agrees === false) {
     const w = document.createElement('p');
     w.className = 'disagrees';
-    w.textContent = 'Your runs disagree with the homework here: the sentence above says where. Runs this short move with the seed; press Start again, or try more images in Custom.';
+    w.textContent = q === 'fast' ? 'This run fell short of the 0.88 this demo promises.'
+      : 'Your runs disagree with the homework here: the sentence above says where. Runs this short move with the seed; press Start again, or try more images in Custom.';
     el.appendChild(w);
   }
   if (c.rows.length) {

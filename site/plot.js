@@ -61,7 +61,8 @@ function layout(n, w) {
  * drawPanels draws panels on canvas and sizes its height to fit them.
  * A line panel is {title, xLabel, yMin, yMax, integerX, series: [{name,
  * color, dash, points: [[x, y]], end}], bands: [{color, upper, lower}]}
- * where end is the text at the line's end (its name by default); a bar
+ * where end is the text at the line's end (its name by default), and
+ * marks: [{y, text}] are levels drawn across; a bar
  * panel is {title, kind: 'bars', keys: [{key, text, alpha}], groups:
  * [{name, color, values: {key: value}}], yMin, yMax}. opts.height is a
  * panel's height in CSS pixels, opts.font the text size, opts.width the
@@ -152,6 +153,17 @@ function lines(g, box, p, font, drawn) {
     if (!p.integerX || Number.isInteger(t)) g.fillText(tickText(t), X(t), a.b + font + 3);
   }
   g.fillText(p.xLabel || '', (a.l + a.r) / 2, a.b + font * 2.3);
+  for (const mark of p.marks || []) {
+    // A level to reach: a grey dashed line across with its text above it, at the left.
+    g.strokeStyle = '#6b6f78';
+    g.lineWidth = 1;
+    g.setLineDash([3, 3]);
+    g.beginPath(); g.moveTo(a.l, Y(mark.y)); g.lineTo(a.r, Y(mark.y)); g.stroke();
+    g.setLineDash([]);
+    g.fillStyle = '#4a4d55';
+    g.textAlign = 'left';
+    g.fillText(mark.text, a.l + 6, Y(mark.y) - 4);
+  }
   for (const band of p.bands || []) {
     const up = band.upper.filter(([, y]) => Number.isFinite(y)), lo = band.lower.filter(([, y]) => Number.isFinite(y));
     if (up.length < 2 || lo.length < 2) continue;

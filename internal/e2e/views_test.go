@@ -234,6 +234,24 @@ func TestEachQuestionAnswersFromItsOwnRuns(t *testing.T) {
 		}
 		p.shot("view-custom-1280")
 	})
+	t.Run("presentation", func(t *testing.T) {
+		p.t = t
+		p.resize(1280, 720)
+		defer p.resize(1280, 900)
+		p.click("#btn-present")
+		defer p.click("#btn-present")
+		for _, q := range []string{"q2", "q4", "q5"} {
+			p.click(fmt.Sprintf(`#demos button[data-demo=%q]`, q))
+			p.waitLaidOut()
+			for _, sel := range []string{"#figure", "#conclusion .answer", "#btn-start", "#btn-stop", "#status"} {
+				box := look[[]float64](p, fmt.Sprintf(`(() => { const r = document.querySelector(%q).getBoundingClientRect(); return [r.top, r.bottom, r.height]; })()`, sel))
+				if box[2] <= 0 || box[0] < 0 || box[1] > 720 {
+					t.Errorf("%s in presentation mode: %s spans %.0f-%.0f px, not within the 720 px screen", q, sel, box[0], box[1])
+				}
+			}
+			p.viewShot("present-" + q + "-1280x720")
+		}
+	})
 	t.Run("predictions at 390 px", func(t *testing.T) {
 		p.t = t
 		p.resize(390, 800)
