@@ -295,6 +295,20 @@ func TestEmbedsInCourseNotes(t *testing.T) {
 	if !said {
 		t.Errorf("the paused embed does not say why: %v", paused.Messages)
 	}
+	// Scrolled back into view, its status line says it is paused and why, with no time left to wait.
+	if err := chromedp.Do(p.ctx, chromedp.ScrollIntoView(chromedp.CSS("iframe:nth-of-type(1)"))); err != nil {
+		t.Fatal(err)
+	}
+	status := ""
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		if status = p.embedText(0, "#status"); strings.Contains(status, "another demo") {
+			break
+		}
+	}
+	if !strings.HasPrefix(status, "Paused") || !strings.Contains(status, "another demo") || strings.Contains(status, "left") {
+		t.Errorf("the paused embed's status says %q, want that it is paused, why, and no time left", status)
+	}
+	p.viewShot("notes-paused-embed")
 	steps := lastRun(paused).StepsDone
 	time.Sleep(2 * time.Second)
 	if now := p.embedState(0); now.Worker != "paused" || lastRun(now).StepsDone != steps {
