@@ -430,7 +430,7 @@ func TestEmbedsFit640(t *testing.T) {
 		{"q4", []string{"#explain", "#controls", "#charts"}, []string{"#visual", "#config", "#exchange"}},
 		{"q5", []string{"#explain", "#controls", "#charts"}, []string{"#visual", "#config", "#exchange"}},
 		{"fast", []string{"#explain", "#controls", "#charts"}, []string{"#visual", "#config", "#exchange", "#results"}},
-		{"custom", []string{"#explain", "#controls", "#config", "#charts"}, []string{"#visual", "#exchange", "#results"}},
+		{"custom", []string{"#explain", "#config", "#controls", "#charts"}, []string{"#visual", "#exchange", "#results"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.demo, func(t *testing.T) {
