@@ -163,7 +163,7 @@ export function renderView() {
   renderPicker();
   const { panels, caption } = figureFor(state.demo, runs);
   const canvas = $('figure');
-  drawPanels(canvas, panels, state.present ? { font: 16, height: 270, cols: 3 } : state.embed ? { height: 180 } : {});
+  drawPanels(canvas, panels, state.present ? { font: 16, height: 240, cols: 3 } : state.embed ? { height: 180 } : {});
   canvas.setAttribute('aria-label', `${$('charts-title').textContent}. ${caption} ${describe(runs)}`);
   $('figure-caption').textContent = caption;
   renderConclusion($('conclusion'), state.demo, runs.map((s) => s.run));

@@ -129,11 +129,11 @@ function lines(g, box, p, font, drawn) {
     if (!Number.isFinite(y)) continue;
     xmin = Math.min(xmin, x); xmax = Math.max(xmax, x); ymin = Math.min(ymin, y); ymax = Math.max(ymax, y);
   }
-  // Room at the right for the names at the lines' ends: at most 45 % of the panel.
+  // Room at the right for the names at the lines' ends: at most half the panel.
   let right = 0;
   const ends = series.map((s) => s.end === undefined ? s.name : s.end);
   for (const e of ends) right = Math.max(right, g.measureText(e).width + 10);
-  right = Math.min(right, box.w * 0.45);
+  right = Math.min(right, box.w * 0.5);
   const a = frame(g, box, p, font, right);
   if (!series.length) {
     g.fillStyle = '#5b5f68';
