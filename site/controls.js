@@ -62,7 +62,7 @@ export function renderStatus() {
     return;
   }
   const demo = state.presets && state.presets.demos.find((d) => d.id === state.demo);
-  const r = state.current || state.runs[state.runs.length - 1];
+  const r = state.current || viewRuns()[viewRuns().length - 1]; // what trains now, else the latest run of this view
   const ready = state.ready ? `${state.ready.train.toLocaleString('en-US')} training and ${state.ready.val.toLocaleString('en-US')} validation images loaded` : '';
   if (!r) {
     el.textContent = `Ready: ${ready}. Press Start to train ${demo ? (demo.id === 'custom' ? 'your configuration' : demo.short) : 'a demo'}.`;
