@@ -241,6 +241,8 @@ export function conclude(q, runs) {
     agrees = v >= 0.88;
     say(agrees ? ' It keeps the 0.88 it promises.' : ' It did not end at 0.88 this time.');
   }
+  const repeated = Object.values(p).filter((x) => x.count > 1).length;
+  if (repeated) say(' Where a run was trained more than once, the numbers are of its latest run; the figure shows them all.');
   // Sentences follow one another with one space.
   for (const bits of sentences) if (typeof bits[0] === 'string') bits[0] = bits[0].trimStart();
   for (let i = 1; i < sentences.length; i++) {
