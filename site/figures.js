@@ -162,6 +162,7 @@ export function renderView() {
   $('charts-title').textContent = state.demo === 'custom' ? 'Compare runs' : `Your runs of ${d ? d.short : state.demo}`;
   renderPicker();
   const { panels, caption } = figureFor(state.demo, runs);
+  if (runs.length) for (const panel of panels) panel.empty = 'the curves start after the first steps';
   const canvas = $('figure');
   drawPanels(canvas, panels, state.present ? { font: 16, height: 240, cols: 3 } : state.embed ? { height: 180 } : {});
   canvas.setAttribute('aria-label', `${$('charts-title').textContent}. ${caption} ${describe(runs)}`);
