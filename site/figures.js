@@ -137,6 +137,10 @@ function renderPicker() {
   box.hidden = state.demo !== 'custom';
   if (box.hidden) return;
   const list = $('view-pick-list');
+  // Rebuilt only when the runs or their ticks change, so that a click is never lost to a redraw.
+  const key = JSON.stringify(state.runs.map((r) => [r.id, r.label, r.demo, compared(r)]));
+  if (list.dataset.key === key) return;
+  list.dataset.key = key;
   const focused = document.activeElement && list.contains(document.activeElement) ? document.activeElement.dataset.run : null;
   list.textContent = '';
   for (const r of state.runs) {
