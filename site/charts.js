@@ -1,6 +1,7 @@
-// The four curves (accuracy and loss per epoch, loss and gradient norm per
-// step) drawn on canvases, and their text alternative: an aria-label per
-// chart and a table of each run's latest values.
+// The four curves of the runs of the view shown (accuracy and loss per
+// epoch, loss and gradient norm per step), each run in its view colour and
+// named at the end of its line, and their text alternative: an aria-label
+// per chart and a table of each run's latest values.
 
 import { state } from './state.js';
 import { drawPanels } from './plot.js';
