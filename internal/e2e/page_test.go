@@ -89,7 +89,14 @@ func TestRunQueue(t *testing.T) {
 		p.click("#confirm-queue")
 		s, _ := p.read()
 		if len(s.Runs) == 2 && s.Runs[1].Status == "queued" {
-			if lg := p.text("#legend"); !strings.Contains(lg, "queued (1 of 1)") {
+			// The list is redrawn at the next frame.
+			lg := ""
+			for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+				if lg = p.text("#legend"); strings.Contains(lg, "queued (1 of 1)") {
+					break
+				}
+			}
+			if s, _ := p.read(); !strings.Contains(lg, "queued (1 of 1)") && len(s.Runs) == 2 && s.Runs[1].Status == "queued" {
 				t.Errorf("legend %q does not show the queued run", lg)
 			}
 		}
