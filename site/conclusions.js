@@ -237,7 +237,7 @@ export function conclude(q, runs) {
     const v = quantity(r.run, 'val_acc'), best = quantity(r.run, 'best_val_acc');
     const d = decimals([v, best]);
     const at = r.run.epochs.find((e) => e.epoch > 0 && e.val_acc === best);
-    say('The run ended at ', num(v, r.run, 'val_acc', d), ' validation accuracy; its best epoch was ', num(best, r.run, 'best_val_acc', d), ` (epoch ${at ? at.epoch : '–'}).`);
+    say('The run ended at ', num(v, r.run, 'val_acc', d), ` validation accuracy; its best epoch, epoch ${at ? at.epoch : '–'}, reached `, num(best, r.run, 'best_val_acc', d), '.');
     agrees = v >= 0.88;
     say(agrees ? ' It keeps the 0.88 it promises.' : ' It did not end at 0.88 this time.');
   }
