@@ -210,6 +210,7 @@ function lines(g, box, p, font, drawn) {
 function bars(g, box, p, font, drawn) {
   const a = frame(g, box, p, font, 0);
   a.b -= font * 1.4; // two lines of group names
+  a.t += font + 4; // room for the key and the values above the bars
   const groups = p.groups;
   if (!groups.length) {
     g.fillStyle = '#5b5f68';
@@ -243,16 +244,21 @@ function bars(g, box, p, font, drawn) {
     if (words[1]) g.fillText(fit(g, words.slice(1).join(', '), gw - 4), cx, a.b + font * 2 + 5);
     drawn.push({ name: grp.name, run: grp.run });
   });
-  // The key, inside the chart at its top right.
+  // The key, inside the chart at its top right (on the line under the title when both do not fit on one).
   g.textAlign = 'right';
   let x = a.r;
+  const keyWidth = p.keys.reduce((sum, k) => sum + g.measureText(k.text).width + font + 16, 0);
+  g.font = `600 ${font}px system-ui, sans-serif`;
+  const below = g.measureText(p.title || '').width + keyWidth + 16 > box.w;
+  g.font = `${font}px system-ui, sans-serif`;
+  const keyY = below ? box.y + 2 * font + 8 : box.y + font + 4;
   for (const k of [...p.keys].reverse()) {
     const w = g.measureText(k.text).width;
     g.fillStyle = '#1d1f23';
-    g.fillText(k.text, x, box.y + font + 4);
+    g.fillText(k.text, x, keyY);
     g.fillStyle = '#555';
     g.globalAlpha = k.alpha;
-    g.fillRect(x - w - font - 4, box.y + 5, font, font);
+    g.fillRect(x - w - font - 4, keyY - font + 1, font, font);
     g.globalAlpha = 1;
     x -= w + font + 16;
   }
