@@ -2,9 +2,10 @@
 // line, the list of runs with the queue, and the in-page question asked
 // when Start is pressed while a run is going.
 
-import { state, isBusy, viewRuns } from './state.js';
+import { state, isBusy, ownRuns } from './state.js';
 import { setDisabled } from './a11y.js';
 import { statusWord } from './charts.js';
+import { styled, viewRuns } from './views.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -69,7 +70,7 @@ export function renderButtons() {
   setDisabled($('btn-pause'), w || (running ? '' : 'nothing is training'));
   setDisabled($('btn-resume'), w || (state.worker === 'paused' ? '' : 'nothing is paused'));
   setDisabled($('btn-stop'), w || (state.current || state.queue.length ? '' : 'nothing is training or queued'));
-  setDisabled($('btn-remove'), viewRuns().length ? '' : `${demo && demo.id !== 'custom' ? demo.short : 'this view'} has no runs to remove`);
+  setDisabled($('btn-remove'), ownRuns().length ? '' : `${demo && demo.id !== 'custom' ? demo.short : 'this view'} has no runs to remove`);
   const noNet = w || (state.networkRun ? '' : 'start a run first: this needs a network the worker has trained');
   setDisabled($('btn-maps'), noNet);
   setDisabled($('btn-predict'), noNet);
@@ -84,9 +85,10 @@ export function renderStatus() {
     return;
   }
   const demo = state.presets && state.presets.demos.find((d) => d.id === state.demo);
-  // After Stop the status speaks of the run that was stopped, not of the
-  // queued ones cancelled with it (which never started).
-  const r = state.current || state.runs.findLast((x) => !['queued', 'cancelled'].includes(x.status));
+  // What trains now, else the latest run of this view that started: after
+  // Stop the status speaks of the run that was stopped, not of the queued
+  // ones cancelled with it (which never started).
+  const r = state.current || viewRuns().findLast((x) => !['queued', 'cancelled'].includes(x.status));
   const ready = state.ready ? `${state.ready.train.toLocaleString('en-US')} training and ${state.ready.val.toLocaleString('en-US')} validation images loaded` : '';
   if (!r) {
     el.textContent = `Ready: ${ready}. Press Start to train ${demo ? (demo.id === 'custom' ? 'your configuration' : demo.short) : 'a demo'}.`;
@@ -101,6 +103,7 @@ export function renderStatus() {
     const limit = r.maxSteps > 0 && total ? Math.min(total, r.maxSteps) : total;
     const position = r.status === 'starting' ? 'starting' : `epoch ${Math.max(1, r.epochNow || 1)} of ${epochs}, step ${r.stepsDone} of ${limit || '–'}`;
     text = `${r.status === 'paused' ? 'Paused: ' : ''}${r.label}: ${position}`;
+    if (r.status === 'paused' && state.internal.pausedWhy) text += ` (${state.internal.pausedWhy})`;
     if (r.status === 'running' && r.imagesPerSec) {
       text += ` · ${Math.round(r.imagesPerSec).toLocaleString('en-US')} images/s`;
       if (limit) text += ` · about ${formatSeconds(((limit - r.stepsDone) * r.settings.batch_size) / r.imagesPerSec)} left`;
@@ -111,15 +114,18 @@ export function renderStatus() {
   el.textContent = text + acc + queued + '.';
 }
 
-/** renderLegend lists the runs on the page with their state and the queue. */
+/** renderLegend lists the runs of the view shown with their state and the queue, and how many other views hold. */
 export function renderLegend() {
   const ol = $('legend');
   ol.textContent = '';
-  for (const r of state.runs) {
+  const shown = styled(viewRuns());
+  const others = state.runs.length - shown.length;
+  $('legend-others').textContent = others > 0 ? `${others} more run${others > 1 ? 's' : ''} of other questions ${others > 1 ? 'are' : 'is'} saved in ${others > 1 ? 'their' : 'its'} own view${state.demo === 'custom' ? '; tick them below to compare' : ''}.` : '';
+  for (const { run: r, color, name } of shown) {
     const li = document.createElement('li');
     const sw = document.createElement('span');
     sw.className = 'swatch';
-    sw.style.background = r.color;
+    sw.style.background = color;
     sw.setAttribute('aria-hidden', 'true');
     li.appendChild(sw);
     const acc = accuracyText(r, 'val');
@@ -127,7 +133,7 @@ export function renderLegend() {
     let where = statusWord(r);
     if (r.status === 'queued') where = `queued (${state.queue.indexOf(r) + 1} of ${state.queue.length})`;
     if (r.status === 'interrupted') where = `interrupted (${r.reason})`;
-    li.appendChild(document.createTextNode(`${r.label}${params} · ${where}${acc}`));
+    li.appendChild(document.createTextNode(`${name}${params} · ${where}${acc}`));
     if (r.status === 'interrupted') {
       const b = document.createElement('button');
       b.type = 'button';

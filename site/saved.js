@@ -7,7 +7,7 @@
 // takes the runs of the demo on show off the page and out of the store,
 // after asking.
 
-import { state, subscribe, patch, patchRun, runById, restoreRuns, resumeRun, rewindRun, restartRun, failCurrent, finishRun, isBusy, viewRuns } from './state.js';
+import { state, subscribe, patch, patchRun, runById, restoreRuns, resumeRun, rewindRun, restartRun, failCurrent, finishRun, isBusy, ownRuns } from './state.js';
 import { COMMANDS, EVENTS } from './protocol.js';
 import { Storage } from './storage.js';
 import { show } from './messages.js';
@@ -191,7 +191,7 @@ export class Saved {
 
   /** askRemove asks before removing the runs of the demo on show. */
   askRemove() {
-    const runs = viewRuns();
+    const runs = ownRuns();
     if (!runs.length) return;
     const demo = state.presets.demos.find((d) => d.id === state.demo);
     const what = `the ${runs.length === 1 ? 'run' : `${runs.length} runs`} of ${demo && demo.id !== 'custom' ? demo.short : 'Custom'}`;

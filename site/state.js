@@ -138,10 +138,12 @@ export function failCurrent(why) {
 }
 
 /**
- * viewRuns returns the runs of the demo on show: its own runs (the
- * custom view's are the custom runs and the networks loaded from files).
+ * ownRuns returns the runs that belong to the demo on show, which Remove
+ * runs removes: its own runs (the custom view's are the custom runs and
+ * the networks loaded from files, not the other questions' runs it
+ * overlays).
  */
-export function viewRuns() {
+export function ownRuns() {
   return state.runs.filter((r) => r.demo === state.demo || (state.demo === 'custom' && r.demo === 'file'));
 }
 
