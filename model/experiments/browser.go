@@ -135,7 +135,7 @@ func FastDemo() Demo {
 // how long it takes (measured with go run ./cmd/benchbrowser -tta).
 const (
 	fastLook = "Validation accuracy climbs past 0.88 after 5 to 7 epochs and then falls back a little as the training accuracy keeps rising: 12,000 images are about the most that 0.88 needs, and the network starts to overfit. That is why the run keeps its best epoch's weights."
-	fastWait = "0.88 after 5 to 7 of the 8 epochs: about half a minute on a quiet computer with 2 cores (the whole run 32-42 s), about 4 minutes on one busy with other work (258 s)"
+	fastWait = "0.88 after 5 to 7 of the 8 epochs: about half a minute on a computer with 2 cores, the whole run about a minute, several times that on one busy with other work"
 )
 
 // browserDemo holds the page-specific choices of one question; the runs
@@ -216,21 +216,21 @@ var browserDemos = []browserDemo{
 // demoWait says how long demo id's runs take in the page, in words a
 // student reads: measured with FASHIONLAB_MEASURE_DEMOS=1 go test -run
 // TestDemosShowWhatTheySay -v ./internal/e2e/ (headless Chromium on a
-// 2-core machine shared with much other work, load average about 30),
-// from Start to the last run's end.
+// 2-core machine), from Start to the last run's end, at a load average of
+// about 8 and of about 30 (docs/demo-scale.md).
 func demoWait(id string) string {
-	const busy = "on a 2-core computer busy with other work; less on a quiet one"
+	const busy = "several times that on a computer busy with other work"
 	switch id {
 	case "q1":
-		return "about half a minute for the CNN run (25 s " + busy + "); the lab works at once"
+		return "about 10 s for the CNN run, " + busy + "; the lab works at once"
 	case "q2":
-		return "under 2 minutes for the six runs (105 s " + busy + ")"
+		return "about 40 s for the six runs, " + busy
 	case "q3":
-		return "under a minute for the two runs (45 s " + busy + ")"
+		return "about 25 s for the two runs, " + busy
 	case "q4":
-		return "about 2½ minutes for the two runs (146 s " + busy + ")"
+		return "about 25 s for the two runs, " + busy
 	case "q5":
-		return "about 3 minutes for the four runs (165 s " + busy + ")"
+		return "about 50 s for the four runs, " + busy
 	}
 	return ""
 }
