@@ -1,0 +1,173 @@
+//go:build !js
+
+// Command screenshot writes the picture of the page that the README shows
+// (make screenshot): it builds the site (or takes a built one), serves it on
+// 127.0.0.1, opens it in headless Chromium, presses Start as a person
+// would, waits until the first run has logged some epochs and the panels
+// have drawn, and saves what the window shows as a PNG.
+//
+// Usage:
+//
+//	go run ./cmd/screenshot [-o docs/page.png] [-site DIR] [-address '?demo=q4'] [-epochs 2]
+//
+// It needs Debian's Chromium and the FashionMNIST data (for the build).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"fashionlab/internal/headless"
+	"fashionlab/internal/sitebuild"
+)
+
+// options are the command's flags.
+type options struct {
+	out     string
+	site    string
+	address string
+	epochs  int
+	width   int64
+	height  int64
+	timeout time.Duration
+}
+
+func main() {
+	var o options
+	flag.StringVar(&o.out, "o", filepath.Join("docs", "page.png"), "the PNG to write")
+	flag.StringVar(&o.site, "site", "", "a site folder built by make site (default: build one in a temporary folder)")
+	flag.StringVar(&o.address, "address", "?demo=q4", "the page's address, relative to the site")
+	flag.IntVar(&o.epochs, "epochs", 2, "press Start and wait until the first run has logged this many epochs after epoch 0 (0: do not train)")
+	flag.Int64Var(&o.width, "width", 1280, "window width in CSS pixels")
+	flag.Int64Var(&o.height, "height", 1900, "window height in CSS pixels")
+	flag.DurationVar(&o.timeout, "timeout", 15*time.Minute, "give up after this long")
+	flag.Parse()
+	if err := o.check(); err != nil {
+		fmt.Fprintln(os.Stderr, "screenshot:", err)
+		flag.Usage()
+		os.Exit(2)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
+	defer cancel()
+	if err := run(ctx, o); err != nil {
+		fmt.Fprintln(os.Stderr, "screenshot:", err)
+		os.Exit(1)
+	}
+	log.Printf("wrote %s", o.out)
+}
+
+// check refuses flags that cannot make a picture.
+func (o options) check() error {
+	switch {
+	case flag.NArg() > 0:
+		return fmt.Errorf("unexpected arguments %q", flag.Args())
+	case o.out == "":
+		return errors.New("-o: name the PNG to write")
+	case o.epochs < 0 || o.epochs > 20:
+		return fmt.Errorf("-epochs %d: want 0 to 20", o.epochs)
+	case o.width < 320 || o.width > 4000 || o.height < 320 || o.height > 4000:
+		return fmt.Errorf("-width %d -height %d: want 320 to 4000 CSS pixels each", o.width, o.height)
+	case strings.Contains(o.address, "://"):
+		return fmt.Errorf("-address %q: give it relative to the site, such as ?demo=q4", o.address)
+	}
+	return nil
+}
+
+func run(ctx context.Context, o options) error {
+	site := o.site
+	if site == "" {
+		tmp, err := os.MkdirTemp("", "fashionlab-screenshot-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(tmp)
+		site = filepath.Join(tmp, "site")
+		log.Printf("building the site in %s", site)
+		b := sitebuild.Options{Root: ".", Out: site, Compression: sitebuild.CompressFast, Log: log.Printf}
+		if _, err := sitebuild.Build(ctx, b); err != nil {
+			return fmt.Errorf("build the site: %w", err)
+		}
+	}
+	srv, err := headless.Serve(site)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	browser, err := headless.Launch(ctx)
+	if err != nil {
+		return err
+	}
+	defer browser.Close()
+	png, err := shoot(browser.Ctx, srv.URL+o.address, o)
+	if err != nil {
+		return err
+	}
+	if problems := browser.Problems(); len(problems) > 0 {
+		return fmt.Errorf("the page reported errors: %s", strings.Join(problems, "; "))
+	}
+	if err := os.MkdirAll(filepath.Dir(o.out), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(o.out, png, 0o644)
+}
+
+// shoot opens address, trains as o says and returns the window's PNG.
+func shoot(ctx context.Context, address string, o options) ([]byte, error) {
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(o.width, o.height), chromedp.Navigate(address)); err != nil {
+		return nil, fmt.Errorf("open %s: %w", address, err)
+	}
+	if _, err := waitFor(ctx, "the worker to load the data", func(s headless.PageState) bool {
+		return s.Worker == "idle" && s.Ready != nil
+	}); err != nil {
+		return nil, err
+	}
+	if o.epochs > 0 {
+		if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#btn-start"))); err != nil {
+			return nil, fmt.Errorf("press Start: %w", err)
+		}
+		if _, err := waitFor(ctx, fmt.Sprintf("the first run to log %d epochs", o.epochs), func(s headless.PageState) bool {
+			return len(s.Runs) > 0 && len(s.Runs[0].Epochs) > o.epochs
+		}); err != nil {
+			return nil, err
+		}
+	}
+	if _, err := waitFor(ctx, "the drawing panel", func(s headless.PageState) bool { return s.CanvasReady }); err != nil {
+		return nil, err
+	}
+	// The canvas draws on its next frames; the charts on theirs.
+	time.Sleep(time.Second)
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		return nil, fmt.Errorf("capture: %w", err)
+	}
+	return png, nil
+}
+
+// waitFor reads the page's state every 200 ms until ok accepts it, and
+// fails early when the page reports an error.
+func waitFor(ctx context.Context, what string, ok func(headless.PageState) bool) (headless.PageState, error) {
+	log.Printf("waiting for %s", what)
+	for {
+		s, err := headless.ReadState(ctx)
+		if err == nil && len(s.Errors) > 0 {
+			return s, fmt.Errorf("waiting for %s: the page reports %s", what, strings.Join(s.Errors, "; "))
+		}
+		if err == nil && ok(s) {
+			return s, nil
+		}
+		select {
+		case <-ctx.Done():
+			return s, fmt.Errorf("waiting for %s: %w (last error %v, state %v)", what, ctx.Err(), err, s)
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
