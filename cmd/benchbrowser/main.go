@@ -43,29 +43,8 @@ import (
 	"fashionlab/internal/headless"
 )
 
-// state is the part of window.fashionlab.state() read here.
-type state struct {
-	// Workers and SIMD say how the page trains, when it reports them.
-	Workers     *int      `json:"workers"`
-	SIMD        *bool     `json:"simd"`
-	Worker      string    `json:"worker"`
-	Ready       *struct{} `json:"ready"`
-	CanvasReady bool      `json:"canvasReady"`
-	ReadyMs     *float64  `json:"readyMs"`
-	FirstStepMs *float64  `json:"firstStepMs"`
-	Errors      []string  `json:"errors"`
-	Frames      struct {
-		Count    int     `json:"count"`
-		MaxGapMs float64 `json:"maxGapMs"`
-		Seconds  float64 `json:"seconds"`
-	} `json:"frames"`
-	Runs []struct {
-		Status  string  `json:"status"`
-		Reason  string  `json:"reason"`
-		Images  float64 `json:"images"`
-		Seconds float64 `json:"seconds"`
-	} `json:"runs"`
-}
+// state is what the page reports of itself (window.fashionlab.state()).
+type state = headless.PageState
 
 // sample is one repetition's measurements.
 type sample struct {
@@ -263,7 +242,7 @@ func measure(srv *headless.Server, params string, mlpSteps, cnnSteps int, timeli
 		})
 	}
 	run := func(net string, steps int) (ips, fps, gap float64, err error) {
-		before, _ := readState(b.Ctx)
+		before, _ := headless.ReadState(b.Ctx)
 		err = chromedp.Do(b.Ctx,
 			chromedp.SendKeys(chromedp.CSS("#f-net"), net[:1]),
 			typeInto("#f-lr", "1e-3"), typeInto("#f-epochs", "1"), typeInto("#f-train_limit", "0"),
@@ -301,7 +280,7 @@ func measure(srv *headless.Server, params string, mlpSteps, cnnSteps int, timeli
 		return out, fmt.Errorf("SIMD check: %w", err)
 	}
 	out.simd = yesNo(uses)
-	s, err = readState(b.Ctx)
+	s, err = headless.ReadState(b.Ctx)
 	if err == nil && len(s.Errors) > 0 {
 		return out, fmt.Errorf("page errors: %v", s.Errors)
 	}
@@ -330,10 +309,6 @@ func loadAverage() string {
 	return strings.Join(f[:3], " ")
 }
 
-func readState(ctx context.Context) (state, error) {
-	return chromedp.Run(ctx, chromedp.Evaluate[state](`window.fashionlab ? window.fashionlab.state() : {runs: []}`))
-}
-
 // wait polls the page every 50 ms until it has a run and ok accepts its
 // state.
 func wait(ctx context.Context, ok func(state) bool) (state, error) {
@@ -343,7 +318,7 @@ func wait(ctx context.Context, ok func(state) bool) (state, error) {
 // poll reads the page's state every 50 ms until ok accepts it.
 func poll(ctx context.Context, ok func(state) bool) (state, error) {
 	for {
-		s, err := readState(ctx)
+		s, err := headless.ReadState(ctx)
 		if err == nil && ok(s) {
 			return s, nil
 		}
