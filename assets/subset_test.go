@@ -11,11 +11,7 @@ import (
 // encodeSubset writes s and returns the bytes.
 func encodeSubset(t testing.TB, s *Subset) []byte {
 	t.Helper()
-	var b bytes.Buffer
-	if err := WriteSubset(&b, s); err != nil {
-		t.Fatalf("WriteSubset: %v", err)
-	}
-	return b.Bytes()
+	return encoded(t, WriteSubset, s)
 }
 
 func TestSubsetRoundTrip(t *testing.T) {

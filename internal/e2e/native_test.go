@@ -4,7 +4,6 @@ package e2e
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -14,9 +13,9 @@ import (
 	"time"
 
 	"fashionlab/assets"
+	"fashionlab/internal/nativetest"
 	"fashionlab/internal/sitebuild"
 	"fashionlab/model"
-	"fashionlab/model/parallel"
 	"fashionlab/model/train"
 )
 
@@ -93,17 +92,7 @@ func trainHere(t *testing.T, src interface {
 	if err != nil {
 		t.Fatal(err)
 	}
-	net, err := model.New(cfg, seed, parallel.New(1))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr, err := train.New(net, split, s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := tr.Run(context.Background(), train.Hooks{}); err != nil {
-		t.Fatal(err)
-	}
+	tr := nativetest.Train(t, cfg, seed, split, s)
 	return tr, split
 }
 
