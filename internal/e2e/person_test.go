@@ -68,21 +68,15 @@ func newPersonFor(t *testing.T, address string, width, height int64, limit time.
 
 // collect records console errors and exceptions of a target's context.
 func (p *person) collect(ctx context.Context, where string) {
-	messages := chromedp.Console(ctx)
-	go func() {
-		for m, err := range messages {
-			if err != nil {
-				return
-			}
-			p.mu.Lock()
-			line := fmt.Sprintf("%s: %s (%s:%d)", where, m.String(), m.URL, m.Line)
-			p.logs = append(p.logs, line)
-			if m.Type == chromedp.ConsoleError || m.IsException() {
-				p.problems = append(p.problems, line)
-			}
-			p.mu.Unlock()
+	headless.WatchConsole(ctx, func(line string, problem bool) {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		line = where + ": " + line
+		p.logs = append(p.logs, line)
+		if problem {
+			p.problems = append(p.problems, line)
 		}
-	}()
+	})
 }
 
 // watchWorkers attaches to every worker target of the browser as it
