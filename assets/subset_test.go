@@ -166,12 +166,7 @@ func TestReadSubsetRejectsBadStreams(t *testing.T) {
 		{"images without columns", header(1, 1, 1, 28, 0), &format, "images of 28x0"},
 		{"absurd counts", header(0xffffffff, 0xffffffff, 0xffffffff, 28, 28), &format, "more than the limit"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := ReadSubset(bytes.NewReader(tt.data))
-			checkError(t, err, tt.wantType, tt.wantMsg)
-		})
-	}
+	checkReaderRejects(t, ReadSubset, tests)
 }
 
 func TestWriteSubsetRejectsInconsistentSubsets(t *testing.T) {

@@ -28,14 +28,7 @@ type pageRun struct {
 	Reason   string         `json:"reason"`
 	Config   model.Config   `json:"config"`
 	Settings train.Settings `json:"settings"`
-	Epochs   []struct {
-		Epoch     int      `json:"epoch"`
-		TrainLoss *float64 `json:"train_loss"`
-		TrainAcc  *float64 `json:"train_acc"`
-		ValLoss   *float64 `json:"val_loss"`
-		ValAcc    *float64 `json:"val_acc"`
-		GradNorm  *float64 `json:"grad_norm"`
-	} `json:"epochs"`
+	Epochs   []epochLine    `json:"epochs"`
 }
 
 // readRuns reads the page's runs with their whole per-epoch logs.
