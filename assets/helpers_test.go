@@ -48,6 +48,16 @@ func encoded[T any](t testing.TB, write func(io.Writer, T) error, v T) []byte {
 	return b.Bytes()
 }
 
+// subsetOf returns r.Subset(train, val, test), failing t on an error.
+func subsetOf(t testing.TB, r *Raw, train, val, test int) *Subset {
+	t.Helper()
+	s, err := r.Subset(train, val, test)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 // idxImages encodes im as an idx3 stream.
 func idxImages(t testing.TB, im *Images) []byte {
 	t.Helper()

@@ -71,10 +71,7 @@ func TestSubsetLayoutIsAsDocumented(t *testing.T) {
 
 func TestSubsetTakesTheDocumentedImages(t *testing.T) {
 	r := fakeRaw(20, 15)
-	s, err := r.Subset(4, 3, 5)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := subsetOf(t, r, 4, 3, 5)
 	checks := []struct {
 		name      string
 		got, want []uint8
@@ -175,11 +172,7 @@ func TestWriteSubsetRejectsInconsistentSubsets(t *testing.T) {
 		mismatch *MismatchError
 	)
 	base := func() *Subset {
-		s, err := fakeRaw(4, 4).Subset(2, 1, 1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s
+		return subsetOf(t, fakeRaw(4, 4), 2, 1, 1)
 	}
 	tests := []struct {
 		name     string
@@ -207,10 +200,7 @@ func TestWriteSubsetRejectsInconsistentSubsets(t *testing.T) {
 
 func TestSubsetSplitMatchesRawSplit(t *testing.T) {
 	r := fakeRaw(30, 12)
-	full, err := r.Subset(30, 4, 8)
-	if err != nil {
-		t.Fatal(err)
-	}
+	full := subsetOf(t, r, 30, 4, 8)
 	tests := []struct {
 		name    string
 		subOpts SplitOptions
@@ -240,10 +230,7 @@ func TestSubsetSplitMatchesRawSplit(t *testing.T) {
 
 func TestSubsetSplitRejectsBadOptions(t *testing.T) {
 	var option OptionError
-	s, err := fakeRaw(5, 6).Subset(5, 2, 3)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := subsetOf(t, fakeRaw(5, 6), 5, 2, 3)
 	tests := []struct {
 		name    string
 		opts    SplitOptions

@@ -11,10 +11,7 @@ import (
 // streamSubset is a subset of fake images and the stream that encodes it.
 func streamSubset(t testing.TB, train, val, test int) (*Subset, []byte) {
 	t.Helper()
-	s, err := fakeRaw(20, 15).Subset(train, val, test)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := subsetOf(t, fakeRaw(20, 15), train, val, test)
 	return s, encodeSubset(t, s)
 }
 

@@ -41,6 +41,7 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"fashionlab/internal/headless"
+	"fashionlab/internal/loadavg"
 )
 
 // state is what the page reports of itself (window.fashionlab.state()).
@@ -298,15 +299,11 @@ func measure(srv *headless.Server, params string, mlpSteps, cnnSteps int, timeli
 // loadAverage returns the 1, 5 and 15 minute load averages on Linux: other
 // work on the machine shows in every number here.
 func loadAverage() string {
-	b, err := os.ReadFile("/proc/loadavg")
+	avg, err := loadavg.Read()
 	if err != nil {
 		return "unknown"
 	}
-	f := strings.Fields(string(b))
-	if len(f) < 3 {
-		return "unknown"
-	}
-	return strings.Join(f[:3], " ")
+	return strings.Join(avg[:], " ")
 }
 
 // wait polls the page every 50 ms until it has a run and ok accepts its
