@@ -106,13 +106,20 @@ func sampleRuns() []sampleRun {
 	}
 }
 
+// writeRun writes h's files, titled title, into a fresh folder.
+func writeRun(t *testing.T, h *train.History, title string) RunFiles {
+	t.Helper()
+	files, err := WriteRun(t.TempDir(), h, title)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
 func TestMetricsJSONRoundTripsNaNAsNull(t *testing.T) {
 	for _, tt := range sampleRuns() {
 		t.Run(tt.name, func(t *testing.T) {
-			files, err := WriteRun(t.TempDir(), tt.h, "")
-			if err != nil {
-				t.Fatal(err)
-			}
+			files := writeRun(t, tt.h, "")
 			raw, err := os.ReadFile(files.JSON)
 			if err != nil {
 				t.Fatal(err)
@@ -161,10 +168,7 @@ func TestMetricsJSONRoundTripsNaNAsNull(t *testing.T) {
 
 func TestMetricsCSVHasAHeaderAndOneLinePerEpoch(t *testing.T) {
 	for _, h := range []*train.History{goodRun(), divergedRun()} {
-		files, err := WriteRun(t.TempDir(), h, "run")
-		if err != nil {
-			t.Fatal(err)
-		}
+		files := writeRun(t, h, "run")
 		f, err := os.Open(files.CSV)
 		if err != nil {
 			t.Fatal(err)
@@ -233,10 +237,7 @@ func checkPNG(t *testing.T, path string, minW, minH int) image.Image {
 func TestPlotsArePNGsWithContent(t *testing.T) {
 	for _, tt := range sampleRuns() {
 		t.Run(tt.name, func(t *testing.T) {
-			files, err := WriteRun(t.TempDir(), tt.h, "")
-			if err != nil {
-				t.Fatal(err)
-			}
+			files := writeRun(t, tt.h, "")
 			for _, p := range files.Figures() {
 				checkPNG(t, p, 400, 250)
 			}
