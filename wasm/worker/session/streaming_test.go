@@ -78,20 +78,24 @@ func runToEnd(t *testing.T, s *Session, rec *recorder) []protocol.Epoch {
 	return epochs
 }
 
+// runSettings are the ways a run reads the data: in order or shuffled,
+// normalized or raw, all training images or the first ones.
+var runSettings = []struct {
+	name     string
+	settings map[string]any
+}{
+	{"in-order batches", map[string]any{"epochs": 2.0, "batch_size": 16.0, "eval_train_size": 50.0}},
+	{"shuffled batches", map[string]any{"epochs": 2.0, "batch_size": 16.0, "shuffle": true}},
+	{"raw pixels", map[string]any{"epochs": 1.0, "batch_size": 32.0, "normalize": false}},
+	{"a training limit", map[string]any{"epochs": 1.0, "batch_size": 16.0, "train_limit": 60.0}},
+	{"a training limit within the first part", map[string]any{"epochs": 2.0, "batch_size": 8.0, "train_limit": 24.0}},
+	{"raw pixels with a training limit", map[string]any{"epochs": 1.0, "batch_size": 16.0, "train_limit": 60.0, "normalize": false}},
+	{"shuffled batches with a training limit", map[string]any{"epochs": 2.0, "batch_size": 8.0, "shuffle": true, "train_limit": 40.0}},
+}
+
 func TestAStreamedRunLogsWhatARunOnAllTheDataLogs(t *testing.T) {
 	sub := randomSubset()
-	tests := []struct {
-		name     string
-		settings map[string]any
-	}{
-		{"in-order batches", map[string]any{"epochs": 2.0, "batch_size": 16.0, "eval_train_size": 50.0}},
-		{"shuffled batches", map[string]any{"epochs": 2.0, "batch_size": 16.0, "shuffle": true}},
-		{"raw pixels", map[string]any{"epochs": 1.0, "batch_size": 32.0, "normalize": false}},
-		{"a training limit", map[string]any{"epochs": 1.0, "batch_size": 16.0, "train_limit": 60.0}},
-		{"a training limit within the first part", map[string]any{"epochs": 2.0, "batch_size": 8.0, "train_limit": 24.0}},
-		{"raw pixels with a training limit", map[string]any{"epochs": 1.0, "batch_size": 16.0, "train_limit": 60.0, "normalize": false}},
-	}
-	for _, tt := range tests {
+	for _, tt := range runSettings {
 		t.Run(tt.name, func(t *testing.T) {
 			ref, refRec := newSessionOver(sub)
 			ref.Handle(mlpStart(1, tt.settings))
