@@ -97,9 +97,7 @@ func TestAStreamedRunLogsWhatARunOnAllTheDataLogs(t *testing.T) {
 	sub := randomSubset()
 	for _, tt := range runSettings {
 		t.Run(tt.name, func(t *testing.T) {
-			ref, refRec := newSessionOver(sub)
-			ref.Handle(mlpStart(1, tt.settings))
-			want := runToEnd(t, ref, refRec)
+			want := referenceRun(t, sub, tt.settings)
 
 			s, rec, f := streamedSession(t, sub, 32)
 			close(f.gate)
@@ -208,6 +206,15 @@ func TestAFailedDownloadEndsTheRunWithAnError(t *testing.T) {
 func newSessionOver(s *assets.Subset) (*Session, *recorder) {
 	rec := &recorder{}
 	return New(s, rec.post), rec
+}
+
+// referenceRun returns the epochs that run 1, an MLP with settings, logs on
+// a session that holds all of sub from the start.
+func referenceRun(t *testing.T, sub *assets.Subset, settings map[string]any) []protocol.Epoch {
+	t.Helper()
+	s, rec := newSessionOver(sub)
+	s.Handle(mlpStart(1, settings))
+	return runToEnd(t, s, rec)
 }
 
 // stripSeconds drops the wall-clock seconds of each epoch.

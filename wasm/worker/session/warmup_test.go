@@ -9,9 +9,7 @@ func TestTheWarmUpLeavesNoTraceInTheRuns(t *testing.T) {
 	sub := randomSubset()
 	for _, tt := range runSettings {
 		t.Run(tt.name, func(t *testing.T) {
-			ref, refRec := newSessionOver(sub)
-			ref.Handle(mlpStart(1, tt.settings))
-			want := runToEnd(t, ref, refRec)
+			want := referenceRun(t, sub, tt.settings)
 
 			s, rec := newSessionOver(sub)
 			s.WarmUpWhenIdle()
