@@ -15,6 +15,16 @@ func streamSubset(t testing.TB, train, val, test int) (*Subset, []byte) {
 	return s, encodeSubset(t, s)
 }
 
+// decoderFed returns a SubsetDecoder that has been written data.
+func decoderFed(t *testing.T, data []byte) *SubsetDecoder {
+	t.Helper()
+	d := NewSubsetDecoder()
+	if _, err := d.Write(data); err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
 func TestDecoderGivesTheSubsetWhateverThePieces(t *testing.T) {
 	s, data := streamSubset(t, 12, 2, 3)
 	tests := []struct {
@@ -79,10 +89,7 @@ func TestDecoderCountsImagesAsTheyArrive(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d := NewSubsetDecoder()
-			if _, err := d.Write(data[:tt.upTo]); err != nil {
-				t.Fatal(err)
-			}
+			d := decoderFed(t, data[:tt.upTo])
 			tr, val, te := d.Arrived()
 			if tr != tt.train || val != tt.val || te != tt.test {
 				t.Errorf("Arrived = %d, %d, %d, want %d, %d, %d", tr, val, te, tt.train, tt.val, tt.test)
@@ -119,10 +126,7 @@ func TestDecoderRefusesBytesAfterTheEnd(t *testing.T) {
 
 func TestSubsetOfAnIncompleteStreamIsTruncated(t *testing.T) {
 	_, data := streamSubset(t, 2, 1, 0)
-	d := NewSubsetDecoder()
-	if _, err := d.Write(data[:len(data)-5]); err != nil {
-		t.Fatal(err)
-	}
+	d := decoderFed(t, data[:len(data)-5])
 	var truncated *TruncatedError
 	if _, err := d.Subset(); !errors.As(err, &truncated) {
 		t.Errorf("Subset of an incomplete stream: %v, want a TruncatedError", err)
@@ -137,10 +141,7 @@ func TestSplitStreamMatchesSubsetSplit(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		d := NewSubsetDecoder()
-		if _, err := d.Write(data[:h.PrefixSize(5)]); err != nil {
-			t.Fatal(err)
-		}
+		d := decoderFed(t, data[:h.PrefixSize(5)])
 		ss, err := NewSplitStream(d, normalize)
 		if err != nil {
 			t.Fatal(err)
@@ -220,10 +221,7 @@ func TestLimitedSplitStreamMatchesSubsetSplit(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			d := NewSubsetDecoder()
-			if _, err := d.Write(data[:h.PrefixSize(tc.prefix)]); err != nil {
-				t.Fatal(err)
-			}
+			d := decoderFed(t, data[:h.PrefixSize(tc.prefix)])
 			ss, err := NewLimitedSplitStream(d, tc.normalize, tc.limit)
 			if err != nil {
 				t.Fatal(err)
@@ -271,10 +269,7 @@ func TestLimitedSplitStreamRefuses(t *testing.T) {
 		{"one image cannot be normalized", true, 1, 12, &option, "at least 2 training images"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			d := NewSubsetDecoder()
-			if _, err := d.Write(data[:h.PrefixSize(tc.prefix)]); err != nil {
-				t.Fatal(err)
-			}
+			d := decoderFed(t, data[:h.PrefixSize(tc.prefix)])
 			_, err := NewLimitedSplitStream(d, tc.normalize, tc.limit)
 			checkError(t, err, tc.target, tc.want)
 		})
