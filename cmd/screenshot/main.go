@@ -42,18 +42,9 @@ type options struct {
 }
 
 func main() {
-	var o options
-	flag.StringVar(&o.out, "o", filepath.Join("docs", "page.png"), "the PNG to write")
-	flag.StringVar(&o.site, "site", "", "a site folder built by make site (default: build one in a temporary folder)")
-	flag.StringVar(&o.address, "address", "?demo=q4", "the page's address, relative to the site")
-	flag.IntVar(&o.epochs, "epochs", 2, "press Start and wait until the first run has logged this many epochs after epoch 0 (0: do not train)")
-	flag.Int64Var(&o.width, "width", 1280, "window width in CSS pixels")
-	flag.Int64Var(&o.height, "height", 1900, "window height in CSS pixels")
-	flag.DurationVar(&o.timeout, "timeout", 15*time.Minute, "give up after this long")
-	flag.Parse()
-	if err := o.check(); err != nil {
+	o, err := parseOptions(os.Args[1:])
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "screenshot:", err)
-		flag.Usage()
 		os.Exit(2)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), o.timeout)
@@ -65,21 +56,36 @@ func main() {
 	log.Printf("wrote %s", o.out)
 }
 
-// check refuses flags that cannot make a picture.
-func (o options) check() error {
-	switch {
-	case flag.NArg() > 0:
-		return fmt.Errorf("unexpected arguments %q", flag.Args())
-	case o.out == "":
-		return errors.New("-o: name the PNG to write")
-	case o.epochs < 0 || o.epochs > 20:
-		return fmt.Errorf("-epochs %d: want 0 to 20", o.epochs)
-	case o.width < 320 || o.width > 4000 || o.height < 320 || o.height > 4000:
-		return fmt.Errorf("-width %d -height %d: want 320 to 4000 CSS pixels each", o.width, o.height)
-	case strings.Contains(o.address, "://"):
-		return fmt.Errorf("-address %q: give it relative to the site, such as ?demo=q4", o.address)
+// parseOptions reads the flags and refuses those that cannot make a
+// picture.
+func parseOptions(args []string) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("screenshot", flag.ContinueOnError)
+	fs.StringVar(&o.out, "o", filepath.Join("docs", "page.png"), "the PNG to write")
+	fs.StringVar(&o.site, "site", "", "a site folder built by make site (default: build one in a temporary folder)")
+	fs.StringVar(&o.address, "address", "?demo=q4", "the page's address relative to the site, starting with ?")
+	fs.IntVar(&o.epochs, "epochs", 2, "press Start and wait until the first run has logged this many epochs after epoch 0 (0: do not train)")
+	fs.Int64Var(&o.width, "width", 1280, "window width in CSS pixels")
+	fs.Int64Var(&o.height, "height", 1900, "window height in CSS pixels")
+	fs.DurationVar(&o.timeout, "timeout", 15*time.Minute, "give up after this long")
+	if err := fs.Parse(args); err != nil {
+		return o, err
 	}
-	return nil
+	switch {
+	case fs.NArg() > 0:
+		return o, fmt.Errorf("unexpected arguments %q", fs.Args())
+	case o.out == "":
+		return o, errors.New("-o: name the PNG to write")
+	case o.epochs < 0 || o.epochs > 20:
+		return o, fmt.Errorf("-epochs %d: want 0 to 20", o.epochs)
+	case o.width < 320 || o.width > 4000 || o.height < 320 || o.height > 4000:
+		return o, fmt.Errorf("-width %d -height %d: want 320 to 4000 CSS pixels each", o.width, o.height)
+	case o.address != "" && !strings.HasPrefix(o.address, "?"):
+		return o, fmt.Errorf("-address %q: give the page's parameters, such as ?demo=q4", o.address)
+	case o.timeout <= 0:
+		return o, fmt.Errorf("-timeout %v: want a positive duration", o.timeout)
+	}
+	return o, nil
 }
 
 func run(ctx context.Context, o options) error {
