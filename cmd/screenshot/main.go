@@ -2,13 +2,14 @@
 
 // Command screenshot writes the picture of the page that the README shows
 // (make screenshot): it builds the site (or takes a built one), serves it on
-// 127.0.0.1, opens it in headless Chromium, presses Start as a person
-// would, waits until the first run has logged some epochs and the panels
-// have drawn, and saves what the window shows as a PNG.
+// 127.0.0.1, opens it in headless Chromium, waits until the data and the
+// drawing panel have loaded, presses Start as a person would, waits until
+// the first run has logged some epochs, and saves what the window shows as
+// a PNG.
 //
 // Usage:
 //
-//	go run ./cmd/screenshot [-o docs/page.png] [-site DIR] [-address '?demo=q4'] [-epochs 2]
+//	go run ./cmd/screenshot [-o docs/page.png] [-site DIR] [-address '?demo=q4'] [-epochs 4]
 //
 // It needs Debian's Chromium and the FashionMNIST data (for the build).
 package main
@@ -64,7 +65,7 @@ func parseOptions(args []string) (options, error) {
 	fs.StringVar(&o.out, "o", filepath.Join("docs", "page.png"), "the PNG to write")
 	fs.StringVar(&o.site, "site", "", "a site folder built by make site (default: build one in a temporary folder)")
 	fs.StringVar(&o.address, "address", "?demo=q4", "the page's address relative to the site, starting with ?")
-	fs.IntVar(&o.epochs, "epochs", 2, "press Start and wait until the first run has logged this many epochs after epoch 0 (0: do not train)")
+	fs.IntVar(&o.epochs, "epochs", 4, "press Start and wait until the first run has logged this many epochs after epoch 0 (0: do not train)")
 	fs.Int64Var(&o.width, "width", 1280, "window width in CSS pixels")
 	fs.Int64Var(&o.height, "height", 1900, "window height in CSS pixels")
 	fs.DurationVar(&o.timeout, "timeout", 15*time.Minute, "give up after this long")
@@ -136,20 +137,22 @@ func shoot(ctx context.Context, address string, o options) ([]byte, error) {
 	}); err != nil {
 		return nil, err
 	}
+	// The drawing panel loads once the worker has been idle for a second.
+	if _, err := waitFor(ctx, "the drawing panel", func(s headless.PageState) bool { return s.CanvasReady }); err != nil {
+		return nil, err
+	}
 	if o.epochs > 0 {
 		if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#btn-start"))); err != nil {
 			return nil, fmt.Errorf("press Start: %w", err)
 		}
+		// Epoch 0 is the untrained network; a run with fewer epochs ends first.
 		if _, err := waitFor(ctx, fmt.Sprintf("the first run to log %d epochs", o.epochs), func(s headless.PageState) bool {
-			return len(s.Runs) > 0 && len(s.Runs[0].Epochs) > o.epochs
+			return len(s.Runs) > 0 && (len(s.Runs[0].Epochs) > o.epochs || s.Runs[0].Status == "done" || s.Runs[0].Status == "failed")
 		}); err != nil {
 			return nil, err
 		}
 	}
-	if _, err := waitFor(ctx, "the drawing panel", func(s headless.PageState) bool { return s.CanvasReady }); err != nil {
-		return nil, err
-	}
-	// The canvas draws on its next frames; the charts on theirs.
+	// The charts draw on the page's next frames.
 	time.Sleep(time.Second)
 	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 	if err != nil {
