@@ -39,10 +39,10 @@ func site(t *testing.T) string {
 		"sw.js":                      "const BUILD = {};",
 		"worker.0123456789ab.wasm":   "\x00asm" + strings.Repeat("x", 4000),
 		"data/fashion-subset.bin":    strings.Repeat("\x01", 2000),
-		"data/fashion-subset.bin.gz": gzipped(t, strings.Repeat("\x01", 2000)),
-		"data/fashion-subset.bin.br": brotlied(t, strings.Repeat("\x01", 2000)),
+		"data/fashion-subset.bin.gz": compressed(strings.Repeat("\x01", 2000), "gzip"),
+		"data/fashion-subset.bin.br": compressed(strings.Repeat("\x01", 2000), "br"),
 		"only-gzip.js":               strings.Repeat("let x = 1;\n", 200),
-		"only-gzip.js.gz":            gzipped(t, strings.Repeat("let x = 1;\n", 200)),
+		"only-gzip.js.gz":            compressed(strings.Repeat("let x = 1;\n", 200), "gzip"),
 	}
 	for name, body := range files {
 		p := filepath.Join(dir, name)
@@ -62,17 +62,13 @@ func site(t *testing.T) string {
 	return dir
 }
 
-func gzipped(t *testing.T, s string) string {
+// compressed returns s in the content encoding "gzip" or "br".
+func compressed(s, encoding string) string {
 	var b strings.Builder
-	w := gzip.NewWriter(&b)
-	w.Write([]byte(s))
-	w.Close()
-	return b.String()
-}
-
-func brotlied(t *testing.T, s string) string {
-	var b strings.Builder
-	w := brotli.NewWriter(&b)
+	var w io.WriteCloser = gzip.NewWriter(&b)
+	if encoding == "br" {
+		w = brotli.NewWriter(&b)
+	}
 	w.Write([]byte(s))
 	w.Close()
 	return b.String()
