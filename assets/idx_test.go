@@ -62,22 +62,18 @@ func TestImageReturnsOneImage(t *testing.T) {
 }
 
 func TestLabelsRoundTrip(t *testing.T) {
-	tests := []struct {
-		name   string
-		labels []uint8
-	}{
-		{"no labels", []uint8{}},
-		{"every class once", []uint8{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}},
-		{"a long run", fakeLabels(1000, 4)},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := ReadLabels(bytes.NewReader(idxLabels(t, tt.labels)))
+	for name, labels := range map[string][]uint8{
+		"no labels":        {},
+		"every class once": {0, 1, 2, 3, 4, 5, 6, 7, 8, 9},
+		"a long run":       fakeLabels(1000, 4),
+	} {
+		t.Run(name, func(t *testing.T) {
+			got, err := ReadLabels(bytes.NewReader(idxLabels(t, labels)))
 			if err != nil {
 				t.Fatalf("ReadLabels: %v", err)
 			}
-			if !bytes.Equal(got, tt.labels) {
-				t.Errorf("got %v, want %v", got, tt.labels)
+			if !bytes.Equal(got, labels) {
+				t.Errorf("got %v, want %v", got, labels)
 			}
 		})
 	}
