@@ -2,8 +2,9 @@
 
 // Package headless serves a built FashionLab site on 127.0.0.1 and drives
 // Debian's Chromium on it through chromedp, with the flags that work on a
-// machine without GPU or network. The end-to-end test and the browser
-// benchmark share it.
+// machine without GPU or network, and reads the page's state
+// (PageState). The end-to-end tests, the browser benchmark and the
+// screenshot command share it.
 package headless
 
 import (
