@@ -309,22 +309,7 @@ func loadAverage() string {
 // wait polls the page every 50 ms until it has a run and ok accepts its
 // state.
 func wait(ctx context.Context, ok func(state) bool) (state, error) {
-	return poll(ctx, func(s state) bool { return len(s.Runs) > 0 && ok(s) })
-}
-
-// poll reads the page's state every 50 ms until ok accepts it.
-func poll(ctx context.Context, ok func(state) bool) (state, error) {
-	for {
-		s, err := headless.ReadState(ctx)
-		if err == nil && ok(s) {
-			return s, nil
-		}
-		select {
-		case <-ctx.Done():
-			return s, ctx.Err()
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
+	return headless.WaitState(ctx, func(s state) bool { return len(s.Runs) > 0 && ok(s) })
 }
 
 // clickToFirstStep opens the Custom demo (the default MLP) in a fresh
@@ -347,14 +332,14 @@ func clickToFirstStep(srv *headless.Server, params string, timeline io.Writer) (
 	if err := chromedp.Do(b.Ctx, chromedp.Navigate(srv.URL+"?demo=custom"+params)); err != nil {
 		return 0, err
 	}
-	if _, err := poll(b.Ctx, func(s state) bool { return s.ReadyMs != nil }); err != nil {
+	if _, err := headless.WaitState(b.Ctx, func(s state) bool { return s.ReadyMs != nil }); err != nil {
 		return 0, fmt.Errorf("ready: %w", err)
 	}
 	time.Sleep(2 * time.Second)
 	if err := chromedp.Do(b.Ctx, chromedp.Click(chromedp.CSS("#btn-start"))); err != nil {
 		return 0, err
 	}
-	s, err := poll(b.Ctx, func(s state) bool { return s.FirstStepMs != nil })
+	s, err := headless.WaitState(b.Ctx, func(s state) bool { return s.FirstStepMs != nil })
 	if err != nil {
 		return 0, fmt.Errorf("first step after Start: %w", err)
 	}

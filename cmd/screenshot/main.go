@@ -161,22 +161,16 @@ func shoot(ctx context.Context, address string, o options) ([]byte, error) {
 	return png, nil
 }
 
-// waitFor reads the page's state every 200 ms until ok accepts it, and
-// fails early when the page reports an error.
+// waitFor waits until ok accepts the page's state, and fails early when
+// the page reports an error.
 func waitFor(ctx context.Context, what string, ok func(headless.PageState) bool) (headless.PageState, error) {
 	log.Printf("waiting for %s", what)
-	for {
-		s, err := headless.ReadState(ctx)
-		if err == nil && len(s.Errors) > 0 {
-			return s, fmt.Errorf("waiting for %s: the page reports %s", what, strings.Join(s.Errors, "; "))
-		}
-		if err == nil && ok(s) {
-			return s, nil
-		}
-		select {
-		case <-ctx.Done():
-			return s, fmt.Errorf("waiting for %s: %w (last error %v, state %v)", what, ctx.Err(), err, s)
-		case <-time.After(200 * time.Millisecond):
-		}
+	s, err := headless.WaitState(ctx, func(s headless.PageState) bool { return len(s.Errors) > 0 || ok(s) })
+	switch {
+	case err != nil:
+		return s, fmt.Errorf("waiting for %s: %w (state %v)", what, err, s)
+	case len(s.Errors) > 0:
+		return s, fmt.Errorf("waiting for %s: the page reports %s", what, strings.Join(s.Errors, "; "))
 	}
+	return s, nil
 }

@@ -38,20 +38,14 @@ func TestTheFirstStepFetchesOnlyWhatItNeeds(t *testing.T) {
 	}
 	until := func(what string, ok func(pageState) bool) pageState {
 		t.Helper()
-		for {
-			s, _ := headless.ReadState(b.Ctx)
-			if len(s.Errors) > 0 {
-				t.Fatalf("page errors: %v", s.Errors)
-			}
-			if ok(s) {
-				return s
-			}
-			select {
-			case <-ctx.Done():
-				t.Fatalf("waiting for %s: %v (state %+v)", what, ctx.Err(), s)
-			case <-time.After(100 * time.Millisecond):
-			}
+		s, err := headless.WaitState(b.Ctx, func(s pageState) bool { return len(s.Errors) > 0 || ok(s) })
+		if err != nil {
+			t.Fatalf("waiting for %s: %v (state %v)", what, err, s)
 		}
+		if len(s.Errors) > 0 {
+			t.Fatalf("page errors: %v", s.Errors)
+		}
+		return s
 	}
 	s := until("the first step", func(s pageState) bool { return s.FirstStepMs != nil })
 	origin, err := chromedp.Run(b.Ctx, chromedp.Evaluate[float64](`performance.timeOrigin`))

@@ -5,6 +5,7 @@ package headless
 import (
 	"context"
 	"encoding/json"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -104,4 +105,21 @@ func (s PageState) String() string {
 // page has set up window.fashionlab, a zero state.
 func ReadState(ctx context.Context) (PageState, error) {
 	return chromedp.Run(ctx, chromedp.Evaluate[PageState](`window.fashionlab ? window.fashionlab.state() : {}`))
+}
+
+// WaitState reads the state of the page open in ctx's tab every 50 ms until
+// ok accepts it, and returns that state; when ctx ends first, it returns
+// the last state read and the context's error.
+func WaitState(ctx context.Context, ok func(PageState) bool) (PageState, error) {
+	for {
+		s, err := ReadState(ctx)
+		if err == nil && ok(s) {
+			return s, nil
+		}
+		select {
+		case <-ctx.Done():
+			return s, ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
 }
