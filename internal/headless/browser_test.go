@@ -5,14 +5,62 @@ package headless
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 )
+
+// launch starts a browser for a test, ended with it, and returns it and a
+// context that ends after two minutes; without Chromium the test is
+// skipped (failed where FASHIONLAB_REQUIRE_BROWSER=1).
+func launch(t *testing.T) (context.Context, *Browser) {
+	t.Helper()
+	if _, err := os.Stat(ChromiumPath); err != nil {
+		if os.Getenv("FASHIONLAB_REQUIRE_BROWSER") == "1" {
+			t.Fatalf("no %s", ChromiumPath)
+		}
+		t.Skipf("no %s", ChromiumPath)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	t.Cleanup(cancel)
+	b, err := Launch(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(b.Close)
+	return ctx, b
+}
+
+func TestSettleReadsTheBrowsersCPUTimeAndReturnsOnceItIsIdle(t *testing.T) {
+	ctx, b := launch(t)
+	before, err := b.cpuTime()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if before <= 0 {
+		t.Fatalf("a started browser has used %v of CPU", before)
+	}
+	const most = 60 * time.Second
+	waited, err := b.Settle(ctx, 0.1, most)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if waited >= most {
+		t.Errorf("Settle waited its whole %v: an idle browser was never seen", most)
+	}
+	after, err := b.cpuTime()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after < before {
+		t.Errorf("the browser's CPU time went back from %v to %v", before, after)
+	}
+	t.Logf("settled after %v; CPU %v then %v", waited.Round(time.Millisecond), before, after)
+}
 
 // statePage is a page whose state counts its reads and reports two runs,
 // and a console error, as the real page would report one.
@@ -24,12 +72,7 @@ console.error('a problem');
 </script>`
 
 func TestTheStateIsReadWaitedForAndTheConsoleWatched(t *testing.T) {
-	if _, err := os.Stat(ChromiumPath); err != nil {
-		if os.Getenv("FASHIONLAB_REQUIRE_BROWSER") == "1" {
-			t.Fatalf("no %s", ChromiumPath)
-		}
-		t.Skipf("no %s", ChromiumPath)
-	}
+	_, b := launch(t)
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "index.html"), []byte(statePage), 0o644); err != nil {
 		t.Fatal(err)
@@ -39,13 +82,6 @@ func TestTheStateIsReadWaitedForAndTheConsoleWatched(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-	defer cancel()
-	b, err := Launch(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
 	if s, err := ReadState(b.Ctx); err != nil || s.Demo != "" || s.Runs != nil {
 		t.Errorf("before the page: state %v (%v), want the zero state", s, err)
 	}
@@ -68,7 +104,7 @@ func TestTheStateIsReadWaitedForAndTheConsoleWatched(t *testing.T) {
 	for deadline := time.Now().Add(5 * time.Second); len(b.Problems()) == 0 && time.Now().Before(deadline); {
 		time.Sleep(50 * time.Millisecond)
 	}
-	if p := b.Problems(); len(p) != 1 || !strings.Contains(p[0], "a problem") {
-		t.Errorf("console problems %q, want the page's one error", p)
+	if p, want := b.Problems(), fmt.Sprintf("error: a problem (%s:4)", srv.URL); len(p) != 1 || p[0] != want {
+		t.Errorf("console problems %q, want only %q", p, want)
 	}
 }
