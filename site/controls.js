@@ -5,6 +5,7 @@
 import { state, isBusy } from './state.js';
 import { setDisabled } from './a11y.js';
 import { statusWord } from './charts.js';
+import { styled, viewRuns } from './views.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -61,7 +62,7 @@ export function renderStatus() {
     return;
   }
   const demo = state.presets && state.presets.demos.find((d) => d.id === state.demo);
-  const r = state.current || state.runs[state.runs.length - 1];
+  const r = state.current || viewRuns()[viewRuns().length - 1]; // what trains now, else the latest run of this view
   const ready = state.ready ? `${state.ready.train.toLocaleString('en-US')} training and ${state.ready.val.toLocaleString('en-US')} validation images loaded` : '';
   if (!r) {
     el.textContent = `Ready: ${ready}. Press Start to train ${demo ? (demo.id === 'custom' ? 'your configuration' : demo.short) : 'a demo'}.`;
@@ -77,6 +78,7 @@ export function renderStatus() {
     const limit = r.maxSteps > 0 && total ? Math.min(total, r.maxSteps) : total;
     const position = r.status === 'starting' ? 'starting' : `epoch ${Math.max(1, r.epochNow || 1)} of ${epochs}, step ${r.stepsDone} of ${limit || '–'}`;
     text = `${r.status === 'paused' ? 'Paused: ' : ''}${r.label}: ${position}`;
+    if (r.status === 'paused' && state.internal.pausedWhy) text += ` (${state.internal.pausedWhy})`;
     if (r.status === 'running' && r.imagesPerSec) {
       text += ` · ${Math.round(r.imagesPerSec).toLocaleString('en-US')} images/s`;
       if (limit) text += ` · about ${formatSeconds(((limit - r.stepsDone) * r.settings.batch_size) / r.imagesPerSec)} left`;
@@ -87,15 +89,18 @@ export function renderStatus() {
   el.textContent = text + acc + queued + '.';
 }
 
-/** renderLegend lists the runs on the page with their state and the queue. */
+/** renderLegend lists the runs of the view shown with their state and the queue, and how many other views hold. */
 export function renderLegend() {
   const ol = $('legend');
   ol.textContent = '';
-  for (const r of state.runs) {
+  const shown = styled(viewRuns());
+  const others = state.runs.length - shown.length;
+  $('legend-others').textContent = others > 0 ? `${others} more run${others > 1 ? 's' : ''} of other questions ${others > 1 ? 'are' : 'is'} saved in ${others > 1 ? 'their' : 'its'} own view${state.demo === 'custom' ? '; tick them below to compare' : ''}.` : '';
+  for (const { run: r, color, name } of shown) {
     const li = document.createElement('li');
     const sw = document.createElement('span');
     sw.className = 'swatch';
-    sw.style.background = r.color;
+    sw.style.background = color;
     sw.setAttribute('aria-hidden', 'true');
     li.appendChild(sw);
     const last = r.epochs[r.epochs.length - 1];
@@ -104,7 +109,7 @@ export function renderLegend() {
     let where = statusWord(r);
     if (r.status === 'queued') where = `queued (${state.queue.indexOf(r) + 1} of ${state.queue.length})`;
     if (r.status === 'interrupted') where = `interrupted (${r.reason})`;
-    li.appendChild(document.createTextNode(`${r.label}${params} · ${where}${acc}`));
+    li.appendChild(document.createTextNode(`${name}${params} · ${where}${acc}`));
     if (r.status === 'interrupted') {
       const b = document.createElement('button');
       b.type = 'button';

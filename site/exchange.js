@@ -11,6 +11,7 @@ import { state, patch, addLoadedRun, isBusy } from './state.js';
 import { COMMANDS, EVENTS } from './protocol.js';
 import { show, dismiss } from './messages.js';
 import { announce, setDisabled } from './a11y.js';
+import { reportFigures } from './figures.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -182,7 +183,7 @@ export class Exchange {
         this.note(`Saved ${m.name}.`);
         return true;
       case EVENTS.REPORT:
-        save(new Blob([m.text], { type: 'text/markdown' }), m.name);
+        save(new Blob([m.text + reportFigures()], { type: 'text/markdown' }), m.name);
         this.note(`Saved ${m.name}.`);
         return true;
       case EVENTS.LOADED: {

@@ -11,6 +11,8 @@ import { show } from './messages.js';
 import { announce } from './a11y.js';
 import { initForm, checkForm, checkMatcher, showLimits, setConvDefaults } from './form.js';
 import { drawCharts, describeCharts } from './charts.js';
+import { renderView, initViews } from './figures.js';
+import { redrawGallery } from './gallery.js';
 import { watchCanvas } from './canvas-bridge.js';
 import { loadPresets, buildNav, selectDemo, demoById } from './demos.js';
 import { renderButtons, renderStatus, renderLegend, askStart } from './controls.js';
@@ -171,6 +173,7 @@ async function main() {
   loadCanvas();
   watchCanvas();
   initCopy();
+  initViews(() => { dirty.add('all'); });
   // Offline use: the full page keeps the site once its big files are in (an embed does not download for it).
   let offlineAsked = false;
   subscribe(() => {
@@ -200,9 +203,11 @@ async function main() {
       renderButtons();
       exchange.render();
       renderStatus();
-      if (d.has('runs') || d.has('epoch') || d.has('all')) { renderLegend(); describeCharts(); }
-      if (d.has('runs') || d.has('steps') || d.has('epoch') || d.has('all')) drawCharts();
+      const view = d.has('runs') || d.has('epoch') || d.has('all') || d.has('demo') || d.has('present') || d.has('presets');
+      if (view) { renderLegend(); describeCharts(); }
+      if (view || d.has('steps')) { renderView(); drawCharts(); }
       visual.noNetworkNotes();
+      if (d.has('all')) redrawGallery();
     }
     requestAnimationFrame(frame);
   };
