@@ -13,6 +13,8 @@ import (
 
 	"github.com/chromedp/cdproto/storage"
 	"github.com/chromedp/chromedp"
+
+	"fashionlab/internal/nativetest"
 )
 
 // epochLine is one logged epoch of a run as the page keeps it.
@@ -218,7 +220,7 @@ func TestWeightsFromTheAddress(t *testing.T) {
 			return s.NetworkRun != nil && s.Predictions != nil && s.Predictions.Run != nil && *s.Predictions.Run == *s.NetworkRun
 		})
 		page := p.predictions()
-		native, acc := evaluateNatively(t, raw, file, ready.Ready.Val)
+		native, acc := nativetest.Evaluate(t, raw, file, ready.Ready.Val)
 		if page.N == 0 || !slices.Equal(native[:page.N], page.Preds) || acc != page.Accuracy {
 			t.Errorf("the page predicts %v (accuracy %v), natively %v (%v)", page.Preds, page.Accuracy, native[:min(page.N, len(native))], acc)
 		}

@@ -17,32 +17,19 @@ func (w *Session) Running() bool { return w.running }
 // checkpoints; an error event fails the test.
 func collect(t *testing.T, s *Session, rec *recorder) ([]protocol.Epoch, []protocol.Checkpoint) {
 	t.Helper()
+	trainToTheEnd(t, s)
 	var epochs []protocol.Epoch
 	var cps []protocol.Checkpoint
-	take := func() {
-		for _, e := range rec.take() {
-			switch e := e.(type) {
-			case protocol.Epoch:
-				epochs = append(epochs, e)
-			case protocol.Checkpoint:
-				cps = append(cps, e)
-			case protocol.Error:
-				t.Fatalf("error event: %+v", e)
-			}
+	for _, e := range rec.take() {
+		switch e := e.(type) {
+		case protocol.Epoch:
+			epochs = append(epochs, e)
+		case protocol.Checkpoint:
+			cps = append(cps, e)
+		case protocol.Error:
+			t.Fatalf("error event: %+v", e)
 		}
 	}
-	for guard := 0; s.Running(); guard++ {
-		if guard > 100000 {
-			t.Fatal("the run does not end")
-		}
-		if !s.DataReady() {
-			<-s.data.Arrivals()
-			continue
-		}
-		s.Step()
-		take()
-	}
-	take()
 	return epochs, cps
 }
 
