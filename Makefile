@@ -48,3 +48,7 @@ fuzz: ## run each fuzz target for FUZZTIME (default 60s)
 		pkg=$${t%%:*}; name=$${t##*:}; echo "== $$name ($$pkg)"; \
 		$(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) $$pkg; \
 	done
+
+.PHONY: screenshot
+screenshot: ## build the site, train a moment in headless Chromium and write the README's picture, docs/page.png
+	$(GO) run ./cmd/screenshot -o docs/page.png
