@@ -51,7 +51,7 @@ func TestBadInputIsRefusedBeforeDataOrTraining(t *testing.T) {
 		code int
 		want []string
 	}{
-		{"row 1: -init of an overflowing configuration", []string{"-init", overflow, "-epochs", "0"}, 1, []string{"-init", overflow, "too large"}},
+		{"row 1: -init of an overflowing configuration", []string{"-init", overflow, "-epochs", "0"}, 1, []string{"-init", overflow, "too many parameters to count"}},
 		{"row 2: -resume of a checkpoint of dense_hiddens [99999999]", []string{"-resume", huge}, 1, []string{"-resume", "99999999"}},
 		{"row 2: -hidden 99999999", []string{"-net", "mlp", "-hidden", "99999999", "-ignore-limits=false"}, 1, []string{"Dense hidden sizes", "-ignore-limits"}},
 		{"row 2: -hidden 99999999 -params", []string{"-params", "-net", "mlp", "-hidden", "99999999"}, 2, []string{"Dense hidden sizes"}},
