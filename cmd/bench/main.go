@@ -38,6 +38,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"fashionlab/model/gemm"
 )
 
 func main() {
@@ -152,6 +154,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 			fmt.Fprintln(stdout, "warning: other processes were running; timings are unreliable, and PyTorch's OpenMP threads suffer most from shared cores")
 		}
 	}
+	fmt.Fprintf(stdout, "FashionLab kernel %s, threads %s\n", gemm.KernelName(), joinInts(o.threads))
 	fmt.Fprintf(stdout, "FashionLab vs PyTorch: %d epochs of 60,000 images (batch 128, Adam), median epoch; inference on the 10,000 t10k images (batch 128)\n\n", o.epochs)
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "net\tthreads\tside\ts/epoch\ttrain img/s\tinfer img/s\tpeak RSS MiB\t")
@@ -190,6 +193,15 @@ func printRow(w io.Writer, net string, threads int, side string, r result) {
 	}
 	fmt.Fprintf(w, "%s\t%d\t%s\t%.3f\t%.0f\t%.0f\t%.0f\t\n", net, threads, side,
 		r.EpochSeconds, r.TrainImagesPS, r.InferImagesPS, float64(r.PeakRSSBytes)/(1<<20))
+}
+
+// joinInts formats v as a comma-separated list.
+func joinInts(v []int) string {
+	s := make([]string, len(v))
+	for i, n := range v {
+		s[i] = strconv.Itoa(n)
+	}
+	return strings.Join(s, ",")
 }
 
 // ratio formats a/b, or "-" when either is missing.

@@ -102,3 +102,16 @@ func TestPackRows16(t *testing.T) {
 		}
 	}
 }
+
+// TestKernelNameFollowsTheCPU checks that KernelName, which the commands
+// print, names the kernel New runs and the fastest one this CPU has.
+func TestKernelNameFollowsTheCPU(t *testing.T) {
+	ks := kernels()
+	want := ks[len(ks)-1].name
+	if got := KernelName(); got != want {
+		t.Errorf("KernelName() = %q, want %q (the last of %d kernels this CPU runs)", got, want, len(ks))
+	}
+	if got := New(nil).Kernel(); got != want {
+		t.Errorf("New(nil).Kernel() = %q, want %q", got, want)
+	}
+}
