@@ -16,10 +16,21 @@ import "golang.org/x/sys/cpu"
 //go:noescape
 func poolRowAVX512(top, bottom, y *float32, arg *int32, n, blocks int, i00, c, wc int32, relu bool) bool
 
+// poolRowAVX2 is poolRowAVX512 for AVX2: the same contract, order keys
+// and first-winner rule, each block of 16 channels in two halves of 8, so
+// it computes the same bits as maxPoolImageGo too (TestMaxPoolImageKernels
+// and TestPoolRowAVX2).
+//
+//go:noescape
+func poolRowAVX2(top, bottom, y *float32, arg *int32, n, blocks int, i00, c, wc int32, relu bool) bool
+
 // poolRows is the vector row kernel, or nil where it cannot run.
 var poolRows = func() func(top, bottom, y *float32, arg *int32, n, blocks int, i00, c, wc int32, relu bool) bool {
-	if cpu.X86.HasAVX512F {
+	switch {
+	case cpu.X86.HasAVX512F:
 		return poolRowAVX512
+	case cpu.X86.HasAVX2:
+		return poolRowAVX2
 	}
 	return nil
 }()

@@ -14,6 +14,12 @@ func TestMaxPoolImageKernels(t *testing.T) {
 	if poolRows == nil {
 		t.Log("no vector kernel on this CPU: checking the portable code against itself")
 	}
+	checkMaxPoolKernel(t)
+}
+
+// checkMaxPoolKernel compares maxPoolImage, with whichever row kernel
+// poolRows holds, with maxPoolImageGo.
+func checkMaxPoolKernel(t *testing.T) {
 	rng := rand.New(rand.NewPCG(31, 32))
 	specials := []float32{0, float32(math.Copysign(0, -1)), 0.5, -0.5, float32(math.Inf(1)), float32(math.Inf(-1))}
 	for _, g := range []PoolGeometry{{H: 26, W: 26, C: 16}, {H: 11, W: 11, C: 32}, {H: 5, W: 4, C: 48}, {H: 2, W: 2, C: 16}} {
@@ -51,7 +57,7 @@ func TestMaxPoolImageKernels(t *testing.T) {
 // vector width.
 func TestAddTo(t *testing.T) {
 	rng := rand.New(rand.NewPCG(51, 52))
-	for _, n := range []int{0, 1, 15, 16, 17, 48, 100} {
+	for _, n := range []int{0, 1, 7, 8, 9, 15, 16, 17, 48, 100} {
 		dst, src := make([]float32, n+3), make([]float32, n)
 		for i := range dst {
 			dst[i] = float32(rng.NormFloat64())
