@@ -91,4 +91,3 @@ func compareKernels(t *testing.T, want, got *Engine, rng *rand.Rand, s shape, al
 		t.Fatalf("%v: %d elements differ from the pure-Go kernel", s, bad)
 	}
 }
-
