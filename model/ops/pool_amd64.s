@@ -283,3 +283,67 @@ nan2:
 	MOVB $1, ret+64(FP)
 	VZEROUPPER
 	RET
+
+// func scatterAVX2(d, y, dy *float32, arg *int32, gb *float32, positions, blocks int)
+//
+// scatterAVX512 in 8 lanes (each block of 16 channels is two halves);
+// AVX2 has no scatter, so the 8 values go to d one by one from the lanes.
+TEXT ·scatterAVX2(SB), NOSPLIT, $0-56
+	MOVQ d+0(FP), DI
+	MOVQ y+8(FP), SI
+	MOVQ dy+16(FP), DX
+	MOVQ arg+24(FP), R8
+	MOVQ gb+32(FP), R9
+	MOVQ positions+40(FP), R10
+	MOVQ blocks+48(FP), R11
+	SHLQ $1, R11               // halves
+	VPXOR Y14, Y14, Y14
+	VPBROADCASTD poolReluLimit<>(SB), Y13
+
+position2:
+	MOVQ R9, BX
+	MOVQ R11, R12
+
+shalf2:
+	VMOVDQU (SI), Y0           // y bits
+	VPCMPGTD Y14, Y0, Y2       // y > 0 as integers: sign clear, not ±0
+	VPCMPGTD Y0, Y13, Y3       // y <= +Inf as integers: not NaN
+	VPAND Y3, Y2, Y2
+	VPAND (DX), Y2, Y1         // v = dy where relu passes, else +0
+	VADDPS (BX), Y1, Y3
+	VMOVUPS Y3, (BX)           // gb += v
+	MOVLQSX 0(R8), AX
+	VMOVD X1, CX
+	MOVL CX, (DI)(AX*4)
+	MOVLQSX 4(R8), AX
+	VPEXTRD $1, X1, CX
+	MOVL CX, (DI)(AX*4)
+	MOVLQSX 8(R8), AX
+	VPEXTRD $2, X1, CX
+	MOVL CX, (DI)(AX*4)
+	MOVLQSX 12(R8), AX
+	VPEXTRD $3, X1, CX
+	MOVL CX, (DI)(AX*4)
+	VEXTRACTI128 $1, Y1, X1
+	MOVLQSX 16(R8), AX
+	VMOVD X1, CX
+	MOVL CX, (DI)(AX*4)
+	MOVLQSX 20(R8), AX
+	VPEXTRD $1, X1, CX
+	MOVL CX, (DI)(AX*4)
+	MOVLQSX 24(R8), AX
+	VPEXTRD $2, X1, CX
+	MOVL CX, (DI)(AX*4)
+	MOVLQSX 28(R8), AX
+	VPEXTRD $3, X1, CX
+	MOVL CX, (DI)(AX*4)
+	ADDQ $32, SI
+	ADDQ $32, DX
+	ADDQ $32, R8
+	ADDQ $32, BX
+	DECQ R12
+	JNE shalf2
+	DECQ R10
+	JNE position2
+	VZEROUPPER
+	RET
