@@ -13,5 +13,12 @@ func poolRowNEON(top, bottom, y *float32, arg *int32, n, blocks int, i00, c, wc 
 // poolRows is the vector row kernel.
 var poolRows = poolRowNEON
 
-// scatterRows has no vector kernel on arm64 (scatterImageGo runs).
-var scatterRows func(d, y, dy *float32, arg *int32, gb *float32, positions, blocks int)
+// scatterNEON is scatterAVX512 for arm64 NEON, with the same contract
+// and order (TestConvPoolScatterKernel and TestScatterKernel compare it
+// with scatterImageGo under qemu).
+//
+//go:noescape
+func scatterNEON(d, y, dy *float32, arg *int32, gb *float32, positions, blocks int)
+
+// scatterRows is the vector scatter.
+var scatterRows = scatterNEON

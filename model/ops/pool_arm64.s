@@ -124,3 +124,56 @@ nan:
 	MOVD $1, R9
 	MOVB R9, ret+64(FP)
 	RET
+
+// func scatterNEON(d, y, dy *float32, arg *int32, gb *float32, positions, blocks int)
+//
+// scatterAVX512 in 4 lanes (each block of 16 channels is four quarters);
+// the 4 values go to d one by one from the lanes. V22: 0, V23: the bits
+// 0x7f800001 (above +Inf); V0: y bits, V1: v, V2-V3 scratch.
+TEXT ·scatterNEON(SB), NOSPLIT, $0-56
+	MOVD d+0(FP), R0
+	MOVD y+8(FP), R1
+	MOVD dy+16(FP), R2
+	MOVD arg+24(FP), R3
+	MOVD gb+32(FP), R4
+	MOVD positions+40(FP), R5
+	MOVD blocks+48(FP), R6
+	LSL $2, R6, R6             // quarters
+	VEOR V22.B16, V22.B16, V22.B16
+	MOVW $0x7f800001, R9
+	VDUP R9, V23.S4
+
+position:
+	MOVD R4, R10
+	MOVD R6, R11
+
+squarter:
+	VLD1.P 16(R1), [V0.S4]     // y bits
+	WORD $0x4eb63402 // CMGT V2.S4, V0.S4, V22.S4
+	// y > 0 as integers: sign clear, not ±0
+	WORD $0x4ea036e3 // CMGT V3.S4, V23.S4, V0.S4
+	// y <= +Inf as integers: not NaN
+	VAND V3.B16, V2.B16, V2.B16
+	VLD1.P 16(R2), [V1.S4]
+	VAND V2.B16, V1.B16, V1.B16 // v = dy where relu passes, else +0
+	VLD1 (R10), [V3.S4]
+	WORD $0x4e21d463 // FADD V3.S4, V3.S4, V1.S4
+	VST1.P [V3.S4], 16(R10)    // gb += v
+	MOVW 0(R3), R7
+	VMOV V1.S[0], R8
+	MOVW R8, (R0)(R7<<2)
+	MOVW 4(R3), R7
+	VMOV V1.S[1], R8
+	MOVW R8, (R0)(R7<<2)
+	MOVW 8(R3), R7
+	VMOV V1.S[2], R8
+	MOVW R8, (R0)(R7<<2)
+	MOVW 12(R3), R7
+	VMOV V1.S[3], R8
+	MOVW R8, (R0)(R7<<2)
+	ADD $16, R3, R3
+	SUBS $1, R11, R11
+	BNE squarter
+	SUBS $1, R5, R5
+	BNE position
+	RET
