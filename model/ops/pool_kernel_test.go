@@ -176,3 +176,31 @@ func checkScatterKernel(t *testing.T, scatter func(d, y, dy *float32, arg *int32
 		}
 	}
 }
+
+// TestCopyRuns compares copyRuns, whatever it runs on, with copyRunsGo,
+// with guard bands around the destination and run lengths around the
+// vector width.
+func TestCopyRuns(t *testing.T) {
+	for _, n := range []int{1, 7, 8, 16, 48, 96} {
+		for _, runs := range []int{1, 3} {
+			lds := n + 5
+			src := make([]float32, (runs-1)*lds+n)
+			for i := range src {
+				src[i] = float32(i) + 0.5
+			}
+			const guard = 8
+			got := make([]float32, runs*n+2*guard)
+			want := make([]float32, runs*n+2*guard)
+			for i := range got {
+				got[i], want[i] = -1, -1
+			}
+			copyRuns(got[guard:guard+runs*n], src, n, runs, lds)
+			copyRunsGo(want[guard:guard+runs*n], src, n, runs, lds)
+			for i := range got {
+				if got[i] != want[i] {
+					t.Fatalf("n=%d runs=%d: element %d (guard %d) = %g, want %g", n, runs, i, guard, got[i], want[i])
+				}
+			}
+		}
+	}
+}
