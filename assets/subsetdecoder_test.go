@@ -144,7 +144,7 @@ func TestSplitStreamMatchesSubsetSplit(t *testing.T) {
 		if _, err := d.Write(data[:h.PrefixSize(5)]); err != nil {
 			t.Fatal(err)
 		}
-		ss, err := NewSplitStream(d, normalize)
+		ss, err := NewLimitedSplitStream(d, normalize, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -183,10 +183,10 @@ func TestSplitStreamNeedsTheLabelsAndTwoImagesToNormalize(t *testing.T) {
 	_, data := streamSubset(t, 1, 1, 0)
 	d := NewSubsetDecoder()
 	d.Write(data[:27])
-	_, err := NewSplitStream(d, false)
+	_, err := NewLimitedSplitStream(d, false, 0)
 	checkError(t, err, &format, "have not arrived")
 	d.Write(data[27:])
-	_, err = NewSplitStream(d, true)
+	_, err = NewLimitedSplitStream(d, true, 0)
 	checkError(t, err, &option, "at least 2 training images")
 }
 

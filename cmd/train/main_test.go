@@ -25,6 +25,7 @@ func TestParamsPrintsTheHomeworkCounts(t *testing.T) {
 		{"the default MLP", []string{"-params", "-net", "mlp"}, "total 269322"},
 		{"the 54-layer MLP", []string{"-params", "-net", "mlp", "-hidden", "64*54"}, "total 271370"},
 		{"the shallow kernel-28 CNN", []string{"-params", "-channels", "44", "-kernels", "28", "-strides", "1", "-paddings", "0"}, "total 283382"},
+		{"the default MLP with dropout: no parameters more", []string{"-params", "-net", "mlp", "-dropout", "0.5"}, "total 269322"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -53,6 +54,9 @@ func TestBadFlagsGiveAClearErrorAndExitCode2(t *testing.T) {
 		{"unknown optimizer", []string{"-optim", "rmsprop"}, "unknown optimizer"},
 		{"unknown experiment", []string{"-experiment", "q7"}, "unknown question"},
 		{"unknown activation", []string{"-act", "gelu"}, "unknown activation"},
+		{"dropout of 1", []string{"-dropout", "1"}, "dropout must be a probability"},
+		{"negative dropout", []string{"-net", "mlp", "-dropout", "-0.5"}, "dropout must be a probability"},
+		{"dropout with -init", []string{"-init", "model.safetensors", "-dropout", "0.5"}, "drop -dropout"},
 		{"stray argument", []string{"mlp"}, "unexpected argument"},
 		{"kernel too large", []string{"-kernels", "3,3,30"}, "does not fit"},
 		{"training flags with -resume", []string{"-resume", "runs/x", "-lr", "0.1"}, "drop -lr"},

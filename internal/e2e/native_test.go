@@ -128,9 +128,13 @@ func TestPageCurveIsTheNativeCurve(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			p := newPerson(t, c.address, 1280, 900)
-			p.waitFor("the run to finish", 150*time.Second, func(s pageState) bool {
+			st := p.waitFor("the run to finish", 150*time.Second, func(s pageState) bool {
 				return len(s.Runs) == 1 && s.Runs[0].Status == "done"
 			})
+			// The worker installs the SIMD kernels into the model at start-up.
+			if st.SIMD == nil || !*st.SIMD {
+				t.Errorf("the page's worker trained without its SIMD kernels (simd %v)", st.SIMD)
+			}
 			runs := p.readRuns()
 			if len(runs) != 1 || runs[0].Reason != "finished" {
 				t.Fatalf("the page's runs: %+v; want one finished run", runs)

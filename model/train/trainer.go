@@ -43,9 +43,10 @@ func DefaultSettings() Settings {
 
 // Validate reports the first setting that cannot work.
 func (s Settings) Validate() error {
+	if _, err := LookupMethod(s.Optimizer); err != nil {
+		return err
+	}
 	switch {
-	case s.Optimizer != Adam && s.Optimizer != SGD:
-		return fmt.Errorf("train: unknown optimizer %q (want adam or sgd)", s.Optimizer)
 	case !(s.LearningRate > 0) || math.IsInf(s.LearningRate, 0):
 		return fmt.Errorf("train: learning rate must be a positive number, got %g", s.LearningRate)
 	case s.BatchSize < 1:
@@ -103,7 +104,7 @@ type Trainer struct {
 	flatW     []float32
 	shardGrad [][]float32
 	sent      []bool
-	shardErr  error
+	shardErr  error // the last shard that failed, computed here instead
 }
 
 // New returns a Trainer for net on data. The settings are validated; the
@@ -211,7 +212,7 @@ func (t *Trainer) Step() (StepStats, bool) {
 		stats.Clamped = r.Clamped
 	} else {
 		x := ops.Matrix(t.batchX, rows, assets.ImagePixels)
-		logits := t.net.Forward(x)
+		logits := t.net.ForwardTraining(x, t.masks())
 		loss, ce := ops.Loss(&t.ws, logits, t.batchY)
 		stats.Loss = float64(loss.Value().Item().F32())
 		stats.Accuracy = float64(ce.Correct) / float64(rows)
@@ -246,6 +247,12 @@ func (t *Trainer) Step() (StepStats, bool) {
 	}
 	t.finishEpoch()
 	return stats, true
+}
+
+// masks selects the dropout masks of the current step from the run's seed
+// and the step's number in the run, so that a resumed run draws the same.
+func (t *Trainer) masks() model.Masks {
+	return model.Masks{Seed: t.settings.Seed, Pass: uint64(t.epoch)*uint64(t.StepsPerEpoch()) + uint64(t.step)}
 }
 
 func (t *Trainer) diverge(s StepStats, reason string) {

@@ -94,12 +94,14 @@ func externalWire(t reflect.Type, name string) (string, bool) {
 			return "oneof=mlp|cnn", true
 		case "activation":
 			return "optional", true
+		case "dropout":
+			return formNumber, true
 		}
 		return formInt, true
 	case reflect.TypeFor[train.Settings]():
 		switch name {
 		case "optimizer":
-			return "optional,oneof=adam|sgd", true
+			return "optional,oneof=" + strings.Join(train.OptimizerNames(), "|"), true
 		case "lr", "momentum":
 			return formNumber, true
 		case "shuffle", "normalize":

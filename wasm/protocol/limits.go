@@ -41,6 +41,7 @@ type Limits struct {
 	Strides       Range `json:"strides"`
 	Paddings      Range `json:"paddings"`
 	Hidden        Range `json:"dense_hiddens"`
+	Dropout       Range `json:"dropout"`
 	// MemoryBytes is the most that training one network may need, as
 	// estimated by train.EstimateMemory: parameters, gradients, optimizer
 	// state and the buffers of one batch.
@@ -86,6 +87,7 @@ func BrowserLimits(trainImages int) Limits {
 		Strides:       list("Strides", 1, model.ImageSize, 8),
 		Paddings:      list("Paddings", 0, model.ImageSize/2, 8),
 		Hidden:        list("Dense hidden sizes", 1, 4096, 64),
+		Dropout:       Range{Label: "Dropout", Min: 0, Max: 0.9},
 		MemoryBytes:   BrowserMemoryBytes,
 		MemoryReason:  "The training runs in WebAssembly, whose memory cannot grow past 4 GB, and the worker also needs room for the images and for Go's garbage collector.",
 	}
@@ -320,7 +322,9 @@ func structureProblem(c model.Config) (Problem, bool) {
 		return Problem{Field: "n_channels", Message: "An MLP has no convolution layers: leave channels, kernel sizes, strides and paddings empty."}, true
 	}
 	if strings.Contains(err.Error(), "activation") {
-		return Problem{Field: "activation", Message: "The activation must be relu, tanh or sigmoid."}, true
+		names := model.ActivationNames()
+		last := len(names) - 1
+		return Problem{Field: "activation", Message: fmt.Sprintf("The activation must be %s or %s.", strings.Join(names[:last], ", "), names[last])}, true
 	}
 	return Problem{Message: sentence(err)}, true
 }

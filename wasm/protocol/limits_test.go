@@ -63,6 +63,8 @@ func TestBadFormsComeBackAsPlainProblems(t *testing.T) {
 		{"an unknown network kind", map[string]any{"net": "rnn"}, nil, nil, "net", "The network kind must be mlp or cnn."},
 		{"an unknown optimizer", cnnForm(16.0), map[string]any{"optimizer": "lbfgs"}, nil, "optimizer", "The optimizer must be adam or sgd."},
 		{"an unknown activation", map[string]any{"net": "mlp", "dense_hiddens": []any{}, "activation": "gelu"}, nil, nil, "activation", "relu, tanh or sigmoid"},
+		{"dropout of one", map[string]any{"net": "mlp", "dense_hiddens": []any{64.0}, "dropout": 1.0}, nil, nil, "dropout", "Dropout must be a number from 0 to 0.9."},
+		{"dropout typed as text", map[string]any{"net": "mlp", "dense_hiddens": []any{64.0}, "dropout": "half"}, nil, nil, "dropout", "Dropout must be a number"},
 		{"a network too big for the memory budget", cnnForm(512.0, 512.0, 512.0), map[string]any{"batch_size": 2048.0}, nil, "", "This network would need about"},
 		{"dense layers too big for the memory budget", map[string]any{"net": "mlp", "dense_hiddens": []any{4096.0, 4096.0, 4096.0, 4096.0, 4096.0, 4096.0, 4096.0, 4096.0, 4096.0, 4096.0, 4096.0, 4096.0, 4096.0, 4096.0, 4096.0, 4096.0, 4096.0}}, nil, nil, "", "Use fewer or narrower layers."},
 	}
@@ -163,7 +165,7 @@ func TestTheDefaultsThatFillAbsentFieldsAreWithinTheLimits(t *testing.T) {
 
 func TestEveryLimitNamesAFieldOfStart(t *testing.T) {
 	fields := BrowserLimits(100).limitedFields()
-	want := []string{"epochs", "lr", "momentum", "batch_size", "seed", "train_limit", "eval_train_size", "max_steps", "n_channels", "kernel_sizes", "strides", "paddings", "dense_hiddens"}
+	want := []string{"epochs", "lr", "momentum", "batch_size", "seed", "train_limit", "eval_train_size", "max_steps", "n_channels", "kernel_sizes", "strides", "paddings", "dense_hiddens", "dropout"}
 	if len(fields) != len(want) {
 		t.Fatalf("%d limited fields, want %d", len(fields), len(want))
 	}

@@ -12,6 +12,7 @@ import (
 	"syscall/js"
 
 	"fashionlab/model"
+	"fashionlab/model/gemm/wasmsimd"
 	"fashionlab/model/train"
 	"fashionlab/wasm/protocol"
 )
@@ -168,10 +169,9 @@ func (s *jsShards) workers(ready int) protocol.Workers {
 	return protocol.Workers{Workers: ready + 1, Requested: s.host.Get("workers").Int(), SIMD: simdInstalled()}
 }
 
-// simdInstalled reports whether site/simd.js installed the SIMD kernel.
-func simdInstalled() bool {
-	return js.Global().Get("fashionlabGemmSIMD").Type() == js.TypeFunction
-}
+// simdInstalled reports whether the model runs the SIMD kernel
+// (simdjs.Install found it).
+func simdInstalled() bool { return wasmsimd.Installed().Gemm != nil }
 
 // Count returns 1 plus the helpers the worker script has, ready or not;
 // it begins a step.

@@ -10,6 +10,9 @@ import (
 	"fashionlab/wasm/protocol"
 )
 
+// Running reports whether a run is training (not paused, not ended).
+func (w *Session) Running() bool { return w.running }
+
 // collect trains s to the end as Loop does and returns its epoch lines and
 // checkpoints; an error event fails the test.
 func collect(t *testing.T, s *Session, rec *recorder) ([]protocol.Epoch, []protocol.Checkpoint) {

@@ -107,9 +107,6 @@ func (w *Session) Ready() {
 	w.post(protocol.Ready{Train: h.Train, Val: h.Val, Test: h.Test, Limits: w.limits})
 }
 
-// Running reports whether a run is training (not paused, not ended).
-func (w *Session) Running() bool { return w.running }
-
 // Loop handles the commands from forms and trains between them, forever.
 func (w *Session) Loop(forms <-chan map[string]any) {
 	lastYield := time.Now()
