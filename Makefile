@@ -52,3 +52,7 @@ serve: site ## build the site and serve it on http://127.0.0.1:8080
 
 bench-browser: site ## measure training speed, start-up time and frame rate in headless Chromium
 	$(GO) run ./cmd/benchbrowser -dir $(SITE_DIR)
+
+.PHONY: screenshot
+screenshot: ## build the site, train a moment in headless Chromium and write the README's picture, docs/page.png
+	$(GO) run ./cmd/screenshot -o docs/page.png

@@ -3,14 +3,15 @@
 // one goes back into the worker; while the page runs, every change of a
 // run is saved and every checkpoint the worker sends is kept; a run
 // interrupted by a reload, a closed tab or a worker crash shows a Resume
-// button that continues it from its latest checkpoint; "Clear saved runs"
-// empties the store after asking.
+// button that continues it from its latest checkpoint; "Remove runs"
+// takes the runs of the demo on show off the page and out of the store,
+// after asking.
 
-import { state, subscribe, patch, patchRun, runById, restoreRuns, resumeRun, rewindRun, restartRun, failCurrent, finishRun, isBusy } from './state.js';
+import { state, subscribe, patch, patchRun, runById, restoreRuns, resumeRun, rewindRun, restartRun, failCurrent, finishRun, isBusy, ownRuns } from './state.js';
 import { COMMANDS, EVENTS } from './protocol.js';
 import { Storage } from './storage.js';
 import { show } from './messages.js';
-import { announce, setDisabled } from './a11y.js';
+import { announce } from './a11y.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -27,7 +28,7 @@ const WHAT = {
   slow: 'Runs are not saved in this visit',
   runs: 'The runs could not be saved',
   checkpoint: 'A checkpoint could not be saved, so its run cannot be resumed from it after a reload',
-  clear: 'The saved runs could not be cleared',
+  remove: 'The removed runs could not be deleted from this browser, so a reload may bring them back',
 };
 
 /**
@@ -63,12 +64,12 @@ export function openStorage() {
 export class Saved {
   /**
    * @param {import('./worker-client.js').WorkerClient} client
-   * @param {function()} clearPage clears the page as Reset does
+   * @param {function(object[])} removeFromPage takes runs off the page (Training.remove)
    * @param {{storage: Storage, failures: string[][]}|null} early the full page's database from openStorage, or null
    */
-  constructor(client, clearPage, early = null) {
+  constructor(client, removeFromPage, early = null) {
     this.client = client;
-    this.clearPage = clearPage;
+    this.removeFromPage = removeFromPage;
     // An embed keeps its demo's runs apart: several embeds of course notes share the origin.
     if (early && !state.embed) {
       this.storage = early.storage;
@@ -89,7 +90,6 @@ export class Saved {
       if (this.restored) return;
       this.late = true;
       this.on = false;
-      this.render();
       this.failed('slow', `the browser's storage did not answer within ${OPEN_LIMIT_MS / 1000} s`);
     });
     subscribe((what) => this.changed(what));
@@ -97,7 +97,7 @@ export class Saved {
       const b = e.target.closest('button[data-resume]');
       if (b) this.resume(Number(b.dataset.resume));
     });
-    $('btn-clear-saved').addEventListener('click', () => this.askClear());
+    $('btn-remove').addEventListener('click', () => this.askRemove());
     // A closing tab writes what changed since the last save, if it can.
     window.addEventListener('pagehide', () => { if (this.timer) { clearTimeout(this.timer); this.timer = 0; this.save(); } });
   }
@@ -105,7 +105,7 @@ export class Saved {
   /** failed shows a storage failure in the message area. */
   failed(what, why) {
     let after = what === 'open' ? ' The page works as before, but a reload starts empty.' : '';
-    if (what !== 'open' && why.includes('QuotaExceededError')) after = ' "Clear saved runs" frees the space; the page trains on meanwhile.';
+    if (what !== 'open' && why.includes('QuotaExceededError')) after = ' "Remove runs" on a question you no longer need frees space; the page trains on meanwhile.';
     show(`${WHAT[what] || 'Saving runs failed'}: ${why}.${after}`, 'error', 'storage-' + what);
   }
 
@@ -116,18 +116,12 @@ export class Saved {
     if (this.late) return; // start-up went on without it
     this.restored = true;
     this.on = on;
-    this.render();
     if (!on) return;
     this.network = saved.network;
     if (!saved.runs.length) return;
     restoreRuns(saved.runs.map(revive));
     const n = saved.runs.length;
     announce(`${n} saved run${n > 1 ? 's' : ''} restored.`);
-  }
-
-  /** render enables "Clear saved runs" when storage works. */
-  render() {
-    setDisabled($('btn-clear-saved'), this.on ? '' : 'runs are not saved in this browser');
   }
 
   /** changed schedules saving after a change of the state. */
@@ -195,31 +189,36 @@ export class Saved {
     announce(`${r.label} has no checkpoint; it trains again from its beginning.`);
   }
 
-  /** askClear asks before emptying the store. */
-  askClear() {
-    const dlg = $('confirm-clear');
+  /** askRemove asks before removing the runs of the demo on show. */
+  askRemove() {
+    const runs = ownRuns();
+    if (!runs.length) return;
+    const demo = state.presets.demos.find((d) => d.id === state.demo);
+    const what = `the ${runs.length === 1 ? 'run' : `${runs.length} runs`} of ${demo && demo.id !== 'custom' ? demo.short : 'Custom'}`;
+    const dlg = $('confirm-remove');
+    $('confirm-remove-title').textContent = `Remove ${what}?`;
+    $('confirm-remove-text').textContent = `This removes ${what} from the page and from this browser, with ${runs.length === 1 ? 'its' : 'their'} curves and weights${state.current && runs.includes(state.current) ? ', and stops the one training' : ''}. The other questions' runs stay. It cannot be undone.`;
     const close = (yes) => {
       dlg.close();
-      $('btn-clear-saved').focus();
-      if (yes) this.clear();
+      $('btn-remove').focus();
+      if (yes) this.remove(runs, what);
     };
-    $('clear-yes').onclick = () => close(true);
-    $('clear-no').onclick = () => close(false);
+    $('remove-yes').onclick = () => close(true);
+    $('remove-no').onclick = () => close(false);
     dlg.oncancel = (e) => { e.preventDefault(); close(false); };
     dlg.showModal();
-    $('clear-no').focus();
+    $('remove-no').focus();
   }
 
-  /** clear empties the store and the page. */
-  async clear() {
-    clearTimeout(this.timer);
-    this.timer = 0;
-    this.network = null;
-    this.clearPage();
-    if (await this.storage.clear()) {
-      show('The saved runs were deleted from this browser; the page starts empty after a reload too.', 'info', 'storage-clear');
-      announce('Saved runs deleted.');
-    }
+  /** remove takes runs off the page and deletes them and their checkpoints from the store. */
+  async remove(runs, what) {
+    const ids = runs.map((r) => r.id);
+    if (ids.includes(this.network)) this.network = null;
+    this.removeFromPage(runs);
+    const kept = !this.on || await this.storage.remove(ids);
+    const text = `Removed ${what}${this.on ? ' from the page and from this browser' : ''}.`;
+    if (kept) show(text, 'info', 'remove');
+    announce(text);
   }
 
   /** handle applies checkpoints and restores; it returns false for other events. */

@@ -37,7 +37,7 @@ export const state = {
   messages: [], // the message area's current messages: {key, text, kind}
   restarts: 0,
   workers: null, // {requested, forced, count, simd}: Go instances training a step (the worker's Workers event) and whether its SIMD kernels run
-  internal: { formSeq: 0, formTimer: 0, matchSeq: 0, canvasWaiting: [], lastAnnounced: '' },
+  internal: { formSeq: 0, formTimer: 0, matchSeq: 0, canvasWaiting: [], lastAnnounced: '', labMark: '' },
   timing: { readyMs: null, firstStepMs: null, frames: { count: 0, maxGapMs: 0, last: 0, since: 0 } }, // since navigation; the frame counter since the latest run started
 };
 
@@ -137,18 +137,30 @@ export function failCurrent(why) {
   return r;
 }
 
-/** clearRuns forgets every run, the queue and what came from a network. */
-export function clearRuns() {
-  state.runs = [];
-  state.queue = [];
-  state.current = null;
-  state.networkRun = null;
-  state.predictions = null;
-  state.maps = null;
-  state.weights = null;
-  state.weightsRun = null;
+/**
+ * ownRuns returns the runs that belong to the demo on show, which Remove
+ * runs removes: its own runs (the custom view's are the custom runs and
+ * the networks loaded from files, not the other questions' runs it
+ * overlays).
+ */
+export function ownRuns() {
+  return state.runs.filter((r) => r.demo === state.demo || (state.demo === 'custom' && r.demo === 'file'));
+}
+
+/**
+ * removeRuns takes runs off the page and out of the queue, and what came
+ * from their network; the current run stays current until the worker says
+ * it ended. It returns whether the network the worker holds was theirs.
+ */
+export function removeRuns(runs) {
+  const gone = new Set(runs);
+  state.runs = state.runs.filter((r) => !gone.has(r));
+  state.queue = state.queue.filter((r) => !gone.has(r));
+  const network = gone.has(state.networkRun);
+  if (network) Object.assign(state, { networkRun: null, predictions: null, maps: null, weights: null, weightsRun: null });
   changed('runs');
-  changed('predictions');
+  if (network) changed('predictions');
+  return network;
 }
 
 /** patch assigns fields to the state and notifies with `what`. */

@@ -39,6 +39,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"fashionlab/internal/loadavg"
 	"fashionlab/model/gemm"
 )
 
@@ -403,13 +404,9 @@ func busy(load string) bool {
 // loadAverage returns the 1-minute load average, or "" where /proc is
 // missing.
 func loadAverage() string {
-	b, err := os.ReadFile("/proc/loadavg")
+	avg, err := loadavg.Read()
 	if err != nil {
 		return ""
 	}
-	f := strings.Fields(string(b))
-	if len(f) == 0 {
-		return ""
-	}
-	return f[0]
+	return avg[0]
 }

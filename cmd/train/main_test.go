@@ -113,14 +113,7 @@ func TestShortRunWritesItsOutputs(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut.String())
 	}
-	b, err := os.ReadFile(filepath.Join(dir, "metrics.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var h train.History
-	if err := json.Unmarshal(b, &h); err != nil {
-		t.Fatal(err)
-	}
+	h := readHistory(t, dir)
 	if len(h.Epochs) != 3 || h.Test == nil || !h.Finished {
 		t.Fatalf("metrics.json has %d epochs, test %v, finished %v", len(h.Epochs), h.Test, h.Finished)
 	}

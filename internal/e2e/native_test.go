@@ -4,7 +4,6 @@ package e2e
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -14,9 +13,9 @@ import (
 	"time"
 
 	"fashionlab/assets"
+	"fashionlab/internal/nativetest"
 	"fashionlab/internal/sitebuild"
 	"fashionlab/model"
-	"fashionlab/model/parallel"
 	"fashionlab/model/train"
 )
 
@@ -29,14 +28,7 @@ type pageRun struct {
 	Reason   string         `json:"reason"`
 	Config   model.Config   `json:"config"`
 	Settings train.Settings `json:"settings"`
-	Epochs   []struct {
-		Epoch     int      `json:"epoch"`
-		TrainLoss *float64 `json:"train_loss"`
-		TrainAcc  *float64 `json:"train_acc"`
-		ValLoss   *float64 `json:"val_loss"`
-		ValAcc    *float64 `json:"val_acc"`
-		GradNorm  *float64 `json:"grad_norm"`
-	} `json:"epochs"`
+	Epochs   []epochLine    `json:"epochs"`
 }
 
 // readRuns reads the page's runs with their whole per-epoch logs.
@@ -93,17 +85,7 @@ func trainHere(t *testing.T, src interface {
 	if err != nil {
 		t.Fatal(err)
 	}
-	net, err := model.New(cfg, seed, parallel.New(1))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr, err := train.New(net, split, s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := tr.Run(context.Background(), train.Hooks{}); err != nil {
-		t.Fatal(err)
-	}
+	tr := nativetest.Train(t, cfg, seed, split, s)
 	return tr, split
 }
 

@@ -32,6 +32,11 @@ type Settings struct {
 	// EvalTrainSize is how many training images the per-epoch log
 	// evaluates (the homework: the first 2,000).
 	EvalTrainSize int `json:"eval_train_size"`
+	// KeepBest ends the run with the weights of its epoch of highest
+	// validation accuracy (History.KeptEpoch says which) instead of the
+	// last epoch's. Only the epochs trained since the Trainer was made
+	// (or resumed) compete.
+	KeepBest bool `json:"keep_best,omitempty"`
 }
 
 // DefaultSettings returns the homework's training setup: Adam, learning
@@ -97,6 +102,11 @@ type Trainer struct {
 	batchY   []uint8
 	// normParts holds gradNorm's block sums.
 	normParts []float64
+	// best holds the parameters of the epoch of highest validation
+	// accuracy so far and bestEpoch that epoch (Settings.KeepBest).
+	best      [][]float32
+	bestEpoch int
+	bestAcc   float64
 
 	// Data-parallel steps (SetShards): the other shards' workers, the
 	// flattened weights sent to them, one gradient buffer per shard.
@@ -268,6 +278,32 @@ func (t *Trainer) finishEpoch() {
 		Seconds: Metric(t.seconds), ZeroGradSteps: t.zeroGrad, Steps: t.step, Images: t.trainSize(),
 	})
 	t.step = 0
+	if t.settings.KeepBest {
+		t.keepBest(valEval.Accuracy)
+	}
+}
+
+// keepBest copies the parameters when the epoch just logged has the
+// highest validation accuracy so far, and after the last epoch puts the
+// best epoch's parameters back into the network.
+func (t *Trainer) keepBest(acc Metric) {
+	params := t.net.Params()
+	if t.best == nil || float64(acc) > t.bestAcc {
+		if t.best == nil {
+			t.best = make([][]float32, len(params))
+		}
+		for i, p := range params {
+			t.best[i] = append(t.best[i][:0], p.Values()...)
+		}
+		t.bestEpoch, t.bestAcc = t.epoch, float64(acc)
+	}
+	if t.epoch < t.settings.Epochs {
+		return
+	}
+	for i, p := range params {
+		copy(p.Values(), t.best[i])
+	}
+	t.history.KeptEpoch = t.bestEpoch
 }
 
 // permutation returns the order of the training images in the given

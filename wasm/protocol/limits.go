@@ -89,7 +89,7 @@ func BrowserLimits(trainImages int) Limits {
 		Hidden:        list("Dense hidden sizes", 1, 4096, 64),
 		Dropout:       Range{Label: "Dropout", Min: 0, Max: 0.9},
 		MemoryBytes:   BrowserMemoryBytes,
-		MemoryReason:  "The training runs in WebAssembly, whose memory cannot grow past 4 GB, and the worker also needs room for the images and for Go's garbage collector.",
+		MemoryReason:  "The page trains inside your browser, which gives it at most 4 GB of memory, and part of that holds the images and the training's own bookkeeping.",
 	}
 }
 
@@ -142,7 +142,12 @@ func (l Limits) ReviewForm(form map[string]any) Review {
 		if mem.Activations < mem.Total()/2 {
 			advice = "Use fewer or narrower layers."
 		}
-		r.Problems = append(r.Problems, Problem{Message: fmt.Sprintf(
+		// The fields that size the network and its batch are marked too.
+		also := []string{"dense_hiddens", "batch_size"}
+		if cfg.Net == model.CNN {
+			also = []string{"n_channels", "strides", "dense_hiddens", "batch_size"}
+		}
+		r.Problems = append(r.Problems, Problem{Also: also, Message: fmt.Sprintf(
 			"This network would need about %s to train with batch %d; the page allows %s. %s %s",
 			formatBytes(r.Bytes), settings.BatchSize, formatBytes(l.MemoryBytes), l.MemoryReason, advice)})
 	}
@@ -349,10 +354,12 @@ func sentence(err error) string {
 // formatNumber writes x as a person reads it: whole numbers with thousands
 // separators, others in the shortest exact form.
 func formatNumber(x float64) string {
-	if x != math.Trunc(x) || math.Abs(x) >= 1e15 {
+	if x != math.Trunc(x) || math.Abs(x) >= 1e21 {
 		return strconv.FormatFloat(x, 'g', -1, 64)
 	}
-	s := strconv.FormatInt(int64(math.Abs(x)), 10)
+	// Whole numbers in digits with thousands separators, as people write
+	// them (9,007,199,254,740,991, not 9.007199254740991e+15).
+	s := strconv.FormatFloat(math.Abs(x), 'f', 0, 64)
 	var b strings.Builder
 	if x < 0 {
 		b.WriteByte('-')

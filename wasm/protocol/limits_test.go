@@ -1,6 +1,7 @@
 package protocol
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -113,6 +114,30 @@ func TestTheMemoryProblemNamesTheBudgetAndWhy(t *testing.T) {
 	}
 	if r.Bytes <= limits.MemoryBytes || r.Params == 0 {
 		t.Errorf("params %d, bytes %d: want the count and an estimate above the budget %d", r.Params, r.Bytes, limits.MemoryBytes)
+	}
+	// "see the marked fields": the fields that size the network are named
+	// for the form to mark.
+	if also := r.Problems[0].Also; !slices.Contains(also, "n_channels") || !slices.Contains(also, "batch_size") {
+		t.Errorf("the memory problem marks %v, want the channels and the batch size", also)
+	}
+	for _, word := range []string{"WebAssembly", "garbage collector", "Go's"} {
+		if strings.Contains(msg, word) {
+			t.Errorf("the memory problem speaks of %q: %q", word, msg)
+		}
+	}
+}
+
+func TestNumbersAreWrittenAsPeopleWriteThem(t *testing.T) {
+	for _, tt := range []struct {
+		x    float64
+		want string
+	}{
+		{0, "0"}, {12000, "12,000"}, {-4096, "-4,096"}, {1e-8, "1e-08"}, {0.999, "0.999"},
+		{1<<53 - 1, "9,007,199,254,740,991"}, {1 << 31, "2,147,483,648"},
+	} {
+		if got := formatNumber(tt.x); got != tt.want {
+			t.Errorf("formatNumber(%g) = %q, want %q", tt.x, got, tt.want)
+		}
 	}
 }
 

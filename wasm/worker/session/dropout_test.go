@@ -2,11 +2,11 @@ package session
 
 import (
 	"bytes"
-	"context"
 	"slices"
 	"testing"
 
 	"fashionlab/assets"
+	"fashionlab/internal/nativetest"
 	"fashionlab/model"
 	"fashionlab/model/parallel"
 	"fashionlab/model/train"
@@ -53,17 +53,8 @@ func TestADropoutRunInTheWorkerIsTheNativeRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := model.Config{Net: model.MLP, Hidden: []int{32, 16}, Activation: "relu", Dropout: 0.5}
-	net, err := model.New(cfg, s.Seed, parallel.New(1))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr, err := train.New(net, split, s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := tr.Run(context.Background(), train.Hooks{}); err != nil {
-		t.Fatal(err)
-	}
+	tr := nativetest.Train(t, cfg, s.Seed, split, s)
+	net := tr.Network()
 	for i, p := range net.Params() {
 		if page[i].Name != p.Name || !slices.Equal(page[i].Data, p.Values()) {
 			t.Fatalf("the worker's %s differs from the native run's", page[i].Name)
