@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"fashionlab/model/gemm"
 	"fashionlab/model/train"
 )
 
@@ -117,6 +119,9 @@ func TestShortRunWritesItsOutputs(t *testing.T) {
 	}
 	if acc := float64(h.Epochs[2].ValAcc); acc < 0.7 {
 		t.Errorf("validation accuracy %.3f after 2 epochs on 2,048 images, want > 0.7", acc)
+	}
+	if header := fmt.Sprintf("; kernel %s, ", gemm.KernelName()); !strings.Contains(out.String(), header) {
+		t.Errorf("header line does not name the kernel (%q):\n%s", header, out.String())
 	}
 	if !strings.Contains(out.String(), "test (8000 images)") {
 		t.Errorf("summary missing from output:\n%s", out.String())
