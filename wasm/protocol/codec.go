@@ -85,27 +85,23 @@ const (
 )
 
 // externalWire returns the wire options of field name of type t when t is
-// declared outside this package.
+// declared outside this package. The allowed strings of configuration and
+// settings fields are the choices of the field table (Fields).
 func externalWire(t reflect.Type, name string) (string, bool) {
 	switch t {
-	case reflect.TypeFor[model.Config]():
-		switch name {
-		case "net":
-			return "oneof=mlp|cnn", true
-		case "activation":
+	case reflect.TypeFor[model.Config](), reflect.TypeFor[train.Settings]():
+		f, ok := fieldByName(name)
+		switch {
+		case !ok:
+			return formInt, true
+		case f.Kind == KindChoice && name == "net":
+			return "oneof=" + strings.Join(f.ChoiceValues(), "|"), true // required: it says which fields follow
+		case f.Kind == KindChoice:
+			return "optional,oneof=" + strings.Join(f.ChoiceValues(), "|"), true
+		case f.Kind == KindBoolean, name == "seed":
 			return "optional", true
-		}
-		return formInt, true
-	case reflect.TypeFor[train.Settings]():
-		switch name {
-		case "optimizer":
-			return "optional,oneof=adam|sgd", true
-		case "lr", "momentum":
+		case f.Kind == KindNumber && !f.Limit.Integer:
 			return formNumber, true
-		case "shuffle", "normalize":
-			return "optional", true
-		case "seed":
-			return "optional", true
 		}
 		return formInt, true
 	case reflect.TypeFor[train.Epoch]():

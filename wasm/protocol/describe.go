@@ -133,7 +133,8 @@ const JSModuleName = "protocol.js"
 // JSModule returns protocol.js: an ES module exporting what the page
 // needs to know of the protocol, derived from the Go source: the kinds,
 // every message's and nested object's field names, the allowed values of
-// string fields, the default settings, and the form's limits for a
+// string fields, the default settings, the form's fields (Fields) and
+// its limits for a
 // subset of trainImages training images (the worker reports the same in
 // ready).
 func JSModule(trainImages int) string {
@@ -180,6 +181,7 @@ func JSModule(trainImages int) string {
 	export("The field names of the objects nested in messages.", "OBJECTS", objects)
 	export("The allowed values of string fields, by \"kind.field\" or \"object.field\".", "CHOICES", choices)
 	export("The training settings a start without settings uses.", "DEFAULT_SETTINGS", encodeValue(reflect.ValueOf(train.DefaultSettings())))
+	export("The fields of the configuration form, in its order: {name, section, kind, label, help?, choices?, limit?, cnn_only?} (protocol.Fields). The form, the address and their checks are loops over them.", "FORM_FIELDS", Fields(trainImages))
 	export("The limits of the form, keyed by field; the worker enforces them on start and reports them in ready.limits.", "LIMITS", encodeValue(reflect.ValueOf(BrowserLimits(trainImages))))
 	return b.String()
 }
