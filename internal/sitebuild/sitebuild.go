@@ -177,6 +177,9 @@ func Build(ctx context.Context, o Options) (*Manifest, error) {
 	if err := o.copyPage(); err != nil {
 		return nil, err
 	}
+	if err := writeForm(o.Out, o.Train); err != nil {
+		return nil, err
+	}
 	if err := o.writePresets(); err != nil {
 		return nil, err
 	}
