@@ -27,8 +27,9 @@ var legends = []struct{ legend, section string }{
 // FormHTML returns the configuration form's fields as HTML, one fieldset
 // per section in the table's order: a select per choice field, a text
 // input per number or list, a checkbox per boolean. Every input has the
-// id "f-" + its name and the field's name; the convolution fields carry
-// the class cnn-only.
+// id "f-" + its name and the field's name; a field that applies only
+// when a choice holds a value (Field.When) says so in data-when-field and
+// data-when-value, for the page to hide it otherwise.
 func FormHTML(fields []protocol.Field) string {
 	var b strings.Builder
 	for _, l := range legends {
@@ -61,8 +62,8 @@ func fieldHTML(f protocol.Field) string {
 		label += " (" + html.EscapeString(f.Help) + ")"
 	}
 	class := "field"
-	if f.CNNOnly {
-		class += " cnn-only"
+	if f.When != nil {
+		class += fmt.Sprintf(`" data-when-field="%s" data-when-value="%s`, html.EscapeString(f.When.Field), html.EscapeString(f.When.Value))
 	}
 	var control string
 	switch f.Kind {

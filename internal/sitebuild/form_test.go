@@ -13,7 +13,7 @@ import (
 // TestTheFormIsWrittenFromTheFieldTable builds index.html's form from
 // site/index.html and checks that it has exactly one control per row of
 // the field table, of the row's kind, named after it, labelled with its
-// label, shown for a CNN only when the row says so and, for a choice,
+// label, marked as applying only when its row says so and, for a choice,
 // offering its choices.
 func TestTheFormIsWrittenFromTheFieldTable(t *testing.T) {
 	dir := t.TempDir()
@@ -41,14 +41,14 @@ func TestTheFormIsWrittenFromTheFieldTable(t *testing.T) {
 		t.Error("the form still holds the marker")
 	}
 	// One field per line: <div class="..."><label ...>...</label> control</div>.
-	row := regexp.MustCompile(`<div class="(field(?: cnn-only)?)">(.*)</div>`)
+	row := regexp.MustCompile(`<div class="field"(?: data-when-field="([a-z_]+)" data-when-value="([a-z_]+)")?>(.*)</div>`)
 	name := regexp.MustCompile(`<(input|select) id="f-([a-z_]+)" name="([a-z_]+)"( type="checkbox")?`)
 	label := regexp.MustCompile(`<label(?: for="f-[a-z_]+")?>(?:<input[^>]*> )?([^<]+)</label>`)
 	option := regexp.MustCompile(`<option value="([^"]*)">`)
 	got := map[string]string{}
 	fields := protocol.Fields(12000)
 	for _, m := range row.FindAllStringSubmatch(form, -1) {
-		n := name.FindStringSubmatch(m[2])
+		n := name.FindStringSubmatch(m[3])
 		if n == nil || n[2] != n[3] {
 			t.Errorf("a field without a control whose id is f-<name>: %s", m[0])
 			continue
@@ -78,14 +78,14 @@ func TestTheFormIsWrittenFromTheFieldTable(t *testing.T) {
 		if n[1] != wantTag || (n[4] != "") != wantBox {
 			t.Errorf("%s: control %q, want a %s (checkbox %v)", f.Name, n[0], wantTag, wantBox)
 		}
-		if l := label.FindStringSubmatch(m[2]); l == nil || !strings.HasPrefix(strings.TrimSpace(l[1]), f.Label) {
+		if l := label.FindStringSubmatch(m[3]); l == nil || !strings.HasPrefix(strings.TrimSpace(l[1]), f.Label) {
 			t.Errorf("%s: label %v, want %q", f.Name, l, f.Label)
 		}
-		if (m[1] == "field cnn-only") != f.CNNOnly {
-			t.Errorf("%s: class %q, want cnn-only %v", f.Name, m[1], f.CNNOnly)
+		if f.When != nil && *f.When != (protocol.When{Field: m[1], Value: m[2]}) || f.When == nil && m[1]+m[2] != "" {
+			t.Errorf("%s: applies when %s is %s, want %+v", f.Name, m[1], m[2], f.When)
 		}
 		var values []string
-		for _, o := range option.FindAllStringSubmatch(m[2], -1) {
+		for _, o := range option.FindAllStringSubmatch(m[3], -1) {
 			values = append(values, o[1])
 		}
 		if strings.Join(values, "|") != strings.Join(f.ChoiceValues(), "|") {

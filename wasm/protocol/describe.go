@@ -10,6 +10,7 @@ import (
 	"strings"
 	"unicode"
 
+	"fashionlab/model"
 	"fashionlab/model/train"
 )
 
@@ -182,6 +183,7 @@ func JSModule(trainImages int) string {
 	export("The allowed values of string fields, by \"kind.field\" or \"object.field\".", "CHOICES", choices)
 	export("The training settings a start without settings uses.", "DEFAULT_SETTINGS", encodeValue(reflect.ValueOf(train.DefaultSettings())))
 	export("The fields of the configuration form, in its order: {name, section, kind, label, help?, choices?, limit?, cnn_only?} (protocol.Fields). The form, the address and their checks are loops over them.", "FORM_FIELDS", Fields(trainImages))
+	export("The bounds of a list's text (model.ParseInts): a count after * is at most max_count, a list holds at most max_items values.", "LIST_SYNTAX", map[string]int{"max_count": model.MaxRepeat, "max_items": model.MaxListItems})
 	export("The limits of the form, keyed by field; the worker enforces them on start and reports them in ready.limits.", "LIMITS", encodeValue(reflect.ValueOf(BrowserLimits(trainImages))))
 	return b.String()
 }

@@ -47,7 +47,7 @@
 //	                 end the run; its results stay available
 //	reset            {}
 //	                 end the run and forget it
-//	count            {id, config, settings}
+//	count            {id, config, settings, max_steps}
 //	                 parameter count, memory estimate and problems of a form
 //	match_depth      {id, width, target}
 //	                 hidden layers of a width matching a parameter count

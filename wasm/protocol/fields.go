@@ -51,9 +51,22 @@ type Field struct {
 	// Limit bounds a number or each value of a list (nil for choices and
 	// booleans).
 	Limit *Range `json:"limit,omitempty"`
-	// CNNOnly marks the fields that only a CNN has (its convolution
-	// layers); the form shows them for a CNN only.
-	CNNOnly bool `json:"cnn_only,omitempty"`
+	// When, if not nil, is the only case in which the field applies (the
+	// convolution layers: when the network is a CNN); otherwise the form
+	// hides it and the configuration leaves it out.
+	When *When `json:"when,omitempty"`
+	// Brief is how the field shows in a run's short label ("k{}" writes
+	// "k3,3,3"), "" if it does not. A choice writes its choice's label, a
+	// list its compact text; a boolean writes Brief as it is when off
+	// ("raw": not normalized).
+	Brief string `json:"brief,omitempty"`
+}
+
+// When names a value of a choice field: the field applies only when the
+// choice Field holds Value.
+type When struct {
+	Field string `json:"field"`
+	Value string `json:"value"`
 }
 
 // Fields returns the form's fields in the form's order, with the limits
@@ -72,17 +85,18 @@ func Fields(trainImages int) []Field {
 		}
 		return out
 	}
+	cnn := &When{Field: "net", Value: model.CNN}
 	fields := []Field{
-		{Name: "net", Section: SectionConfig, Kind: KindChoice, Label: "Network kind",
+		{Name: "net", Brief: "{}", Section: SectionConfig, Kind: KindChoice, Label: "Network kind",
 			Choices: []Choice{{model.MLP, "MLP"}, {model.CNN, "CNN"}}},
-		{Name: "n_channels", Section: SectionConfig, Kind: KindList, Label: "Channels", CNNOnly: true, Limit: list(1, 512, 8)},
-		{Name: "kernel_sizes", Section: SectionConfig, Kind: KindList, Label: "Kernel sizes", CNNOnly: true, Limit: list(1, model.ImageSize, 8)},
-		{Name: "strides", Section: SectionConfig, Kind: KindList, Label: "Strides", CNNOnly: true, Limit: list(1, model.ImageSize, 8)},
-		{Name: "paddings", Section: SectionConfig, Kind: KindList, Label: "Paddings", CNNOnly: true, Limit: list(0, model.ImageSize/2, 8)},
-		{Name: "dense_hiddens", Section: SectionConfig, Kind: KindList, Label: "Dense hidden sizes", Limit: list(1, 4096, 64)},
-		{Name: "activation", Section: SectionConfig, Kind: KindChoice, Label: "Activation", Choices: plain(model.ActivationNames())},
-		{Name: "optimizer", Section: SectionSettings, Kind: KindChoice, Label: "Optimizer", Choices: plain(train.OptimizerNames())},
-		{Name: "lr", Section: SectionSettings, Kind: KindNumber, Label: "Learning rate", Limit: number(1e-8, 10, false)},
+		{Name: "n_channels", Brief: "{}", Section: SectionConfig, Kind: KindList, Label: "Channels", When: cnn, Limit: list(1, 512, 8)},
+		{Name: "kernel_sizes", Brief: "k{}", Section: SectionConfig, Kind: KindList, Label: "Kernel sizes", When: cnn, Limit: list(1, model.ImageSize, 8)},
+		{Name: "strides", Section: SectionConfig, Kind: KindList, Label: "Strides", When: cnn, Limit: list(1, model.ImageSize, 8)},
+		{Name: "paddings", Section: SectionConfig, Kind: KindList, Label: "Paddings", When: cnn, Limit: list(0, model.ImageSize/2, 8)},
+		{Name: "dense_hiddens", Brief: "dense {}", Section: SectionConfig, Kind: KindList, Label: "Dense hidden sizes", Limit: list(1, 4096, 64)},
+		{Name: "activation", Brief: "{}", Section: SectionConfig, Kind: KindChoice, Label: "Activation", Choices: plain(model.ActivationNames())},
+		{Name: "optimizer", Brief: "{}", Section: SectionSettings, Kind: KindChoice, Label: "Optimizer", Choices: plain(train.OptimizerNames())},
+		{Name: "lr", Brief: "lr {}", Section: SectionSettings, Kind: KindNumber, Label: "Learning rate", Limit: number(1e-8, 10, false)},
 		{Name: "momentum", Section: SectionSettings, Kind: KindNumber, Label: "SGD momentum", Limit: number(0, 0.999, false)},
 		{Name: "batch_size", Section: SectionSettings, Kind: KindNumber, Label: "Batch size", Limit: number(1, 4096, true)},
 		{Name: "epochs", Section: SectionSettings, Kind: KindNumber, Label: "Epochs", Limit: number(1, 200, true)},
@@ -90,7 +104,7 @@ func Fields(trainImages int) []Field {
 		{Name: "train_limit", Section: SectionSettings, Kind: KindNumber, Label: "Training images", Help: "0: all", Limit: number(0, float64(trainImages), true)},
 		{Name: "eval_train_size", Section: SectionSettings, Kind: KindNumber, Label: "Training images evaluated per epoch", Limit: number(1, FullTrainImages, true)},
 		{Name: "max_steps", Section: SectionStart, Kind: KindNumber, Label: "Step limit", Help: "0: none", Limit: number(0, 10_000_000, true)},
-		{Name: "normalize", Section: SectionSettings, Kind: KindBoolean, Label: "Normalize inputs"},
+		{Name: "normalize", Brief: "raw", Section: SectionSettings, Kind: KindBoolean, Label: "Normalize inputs"},
 		{Name: "shuffle", Section: SectionSettings, Kind: KindBoolean, Label: "Shuffle batches"},
 	}
 	for i := range fields {

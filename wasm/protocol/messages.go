@@ -34,11 +34,14 @@ type Stop struct{}
 type Reset struct{}
 
 // Count asks for the parameter count, the memory estimate and the
-// problems of a configuration and (optional) settings.
+// problems of a configuration, (optional) settings and step limit: the
+// problems start would find, so that the form is checked by the worker
+// alone.
 type Count struct {
 	ID       int            `json:"id" wire:"optional,min=-2147483648"`
 	Config   model.Config   `json:"config"`
 	Settings train.Settings `json:"settings" wire:"optional"`
+	MaxSteps int            `json:"max_steps" wire:"optional"`
 }
 
 // MatchDepth asks how many hidden layers of Width give an MLP whose
