@@ -7,6 +7,7 @@
 import { state, subscribe, setWorker, patch } from './state.js';
 import { WorkerClient, Event } from './worker-client.js';
 import { LIMITS } from './protocol.js';
+import { isConvolutional } from './fields.js';
 import { show } from './messages.js';
 import { announce } from './a11y.js';
 import { initForm, checkForm, checkMatcher, showLimits, setConvDefaults } from './form.js';
@@ -152,7 +153,7 @@ async function main() {
     for (const [el, value, checked] of shown) { el.value = value; el.checked = checked; }
     syncAddress();
   });
-  const cnn = state.presets.demos.flatMap((d) => d.runs).find((r) => r.config.net === 'cnn');
+  const cnn = state.presets.demos.flatMap((d) => d.runs).find((r) => isConvolutional(r.config));
   if (cnn) setConvDefaults(cnn.config);
   choose(state.demo, false);
   // The address's settings: a changed form means the custom configuration.

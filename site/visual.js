@@ -7,6 +7,7 @@ import { Command, Event } from './worker-client.js';
 import { withCanvas } from './canvas-bridge.js';
 import { drawGallery, drawConfusion } from './gallery.js';
 import { announce } from './a11y.js';
+import { isConvolutional, FIELD_NAMES } from './fields.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -96,11 +97,11 @@ export class Visual {
     let valid = seedInput.value.trim() !== '' && Number.isInteger(seed) && seed >= 0 && seed <= 2 ** 31;
     if (source === 'trained') {
       const run = state.networkRun;
-      if (!run || run.config.net !== 'cnn' || !(run.stepsDone > 0)) {
+      if (!run || !isConvolutional(run.config) || !(run.stepsDone > 0)) {
         stats('The trained layer comes from the latest run, which must be a CNN that has trained: press Start (q1 trains one), then choose this again.');
         return;
       }
-      const channels = run.config.n_channels[0];
+      const channels = run.config[FIELD_NAMES.Channels][0];
       hint = `Channel of the trained first layer: 0 to ${channels - 1} (it has ${channels}).`;
       valid = valid && seed < channels;
       if (valid && (!state.weights || state.weightsRun !== run.id)) {

@@ -1,9 +1,23 @@
 // The only module that talks to the training worker (Go wasm in a Web
-// Worker): the message kinds and fields live here, requests that expect an
-// answer are matched by id, and a worker that dies is reported once and
-// replaced by a new one.
+// Worker): the page's other modules take the message kinds (Command and
+// Event, or protocol.js's COMMANDS and EVENTS re-exported here) and the
+// start command's fields (startFields, stepLimit) from here; requests
+// that expect an answer are matched by id, and a worker that dies is
+// reported once and replaced by a new one.
 
-import { COMMANDS, EVENTS } from './protocol.js';
+import { COMMANDS, EVENTS, FIELD_NAMES } from './protocol.js';
+
+export { COMMANDS, EVENTS };
+
+/** stepLimit returns the step-limit field of a start, count or load_checkpoint command. */
+export function stepLimit(maxSteps) {
+  return { [FIELD_NAMES.MaxSteps]: maxSteps || 0 };
+}
+
+/** startFields returns the fields of the start command of run r ({id, config, settings, maxSteps}). */
+export function startFields(r) {
+  return { run: r.id, config: r.config, settings: r.settings, ...stepLimit(r.maxSteps) };
+}
 
 /** Commands the page sends: the kinds of protocol.js (generated from Go by the site build). */
 export const Command = Object.freeze({
