@@ -89,7 +89,7 @@ async function main() {
       if (saved.handle(m) || training.handle(m) || visual.handle(m) || exchange.handle(m)) return;
       if (m.kind === Event.error) {
         const text = m.problems && m.problems.length ? m.problems.map((p) => p.message).join(' ') : m.message;
-        show(m.command && m.command.startsWith('get_') && !state.networkRun ? 'That needs a trained network: start a run first.' : text, 'error', 'worker-' + (m.command || 'error'));
+        show(m.command && m.command.startsWith('get_') && !state.networkRun ? 'That needs a trained network: start a run first.' : text, 'error', 'worker-' + (m.command || m.event || 'error'));
       }
     },
     onDeath: (why) => training.onDeath(why),

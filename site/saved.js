@@ -246,7 +246,7 @@ export class Saved {
         return true;
       }
       case EVENTS.ERROR: {
-        if (m.command === EVENTS.CHECKPOINT) {
+        if (m.event === EVENTS.CHECKPOINT) {
           show(m.message, 'error', 'storage-checkpoint');
           return true;
         }

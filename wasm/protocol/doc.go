@@ -110,7 +110,7 @@
 //	                 answers load_checkpoint: the run now held, and where it stands
 //	workers          {workers, requested, simd}
 //	                 how many workers train a step and whether SIMD kernels run
-//	error            {command, run, message, problems, fatal}
+//	error            {command, event, run, message, problems, fatal}
 //	                 a command failed; plain words, problems of the form
 //
 // Nested objects:

@@ -334,11 +334,12 @@ type Restored struct {
 	Training      bool     `json:"training"`
 }
 
-// Error reports a command that failed, in plain words. Problems lists what
-// is wrong with a start's form; Fatal is true when the worker cannot go
-// on (the page then restarts it).
+// Error reports a command that failed, or an event that could not be
+// made, in plain words. Problems lists what is wrong with a start's form;
+// Fatal is true when the worker cannot go on (the page then restarts it).
 type Error struct {
-	Command  string    `json:"command" wire:"optional"` // kind of the failed command ("checkpoint": a checkpoint could not be written), or "" if unknown
+	Command  string    `json:"command" wire:"optional"` // kind of the failed command, or "" if none or unknown; always a command's kind
+	Event    string    `json:"event" wire:"optional"`   // kind of the event that could not be made ("checkpoint": a checkpoint could not be written), or ""
 	Run      int       `json:"run" wire:"optional"`     // the run of a failed start
 	Message  string    `json:"message"`
 	Problems []Problem `json:"problems" wire:"optional"`

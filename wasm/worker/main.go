@@ -104,7 +104,7 @@ func receive(forms chan<- map[string]any, data js.Value) {
 	case forms <- form:
 	default:
 		kind, _ := form["kind"].(string)
-		post(protocol.Error{Command: kind, Message: "The worker has too many commands waiting; try again in a moment."})
+		post(protocol.Error{Command: protocol.CommandKind(kind), Message: "The worker has too many commands waiting; try again in a moment."})
 	}
 }
 
