@@ -80,9 +80,9 @@ async function main() {
 
   let training, visual, exchange, saved, everReady = false;
   const client = new WorkerClient({
-    url: 'worker.js',
-    name: workers.forced ? `workers=${workers.workers}` : 'workers=auto',
-    early: self.fashionlabEarlyWorker, // started by index.html
+    start: self.fashionlabBoot.start, // index.html: the one way a worker starts
+    workers: workers.forced ? workers.workers : 'auto',
+    early: self.fashionlabBoot.early, // started by index.html while the page was parsed
     onEvent: (m) => {
       if (m.kind === Event.ready) return saved.ready.then(() => onReady(m));
       if (m.kind === Event.workers) return patch({ workers: Object.assign({}, state.workers, { count: m.workers, requested: m.requested, simd: m.simd }) }, 'workers');

@@ -43,11 +43,13 @@ const answers = { [Command.count]: Event.paramCount, [Command.matchDepth]: Event
  */
 export class WorkerClient {
   /**
-   * name is the worker's name ("workers=N"). early, when given, is a
-   * worker already started, with the events it sent before this client
-   * existed ({worker, url, name, events}): the client takes it over as its
-   * first worker if it runs opts.url under opts.name, else ends it.
-   * @param {{url: string, name: string, onEvent: function(object), onDeath: function(string), early?: {worker: Worker, url: string, name: string, events: Event[]}}} opts
+   * start(workers) starts a training worker configured for workers (a
+   * count or 'auto') and returns it: index.html's fashionlabBoot.start,
+   * the one way a worker starts. early, when given, is a worker it already
+   * started, with the events it sent before this client existed ({worker,
+   * workers, events}): the client takes it over as its first worker if it
+   * was started for opts.workers, else ends it.
+   * @param {{start: function((number|string)): Worker, workers: (number|string), onEvent: function(object), onDeath: function(string), early?: {worker: Worker, workers: (number|string), events: Event[]}}} opts
    */
   constructor(opts) {
     this.opts = opts;
@@ -62,11 +64,11 @@ export class WorkerClient {
   spawn() {
     let early = this.opts.early;
     this.opts.early = null;
-    if (early && (early.url !== this.opts.url || early.name !== (this.opts.name || ''))) {
+    if (early && early.workers !== this.opts.workers) {
       early.worker.terminate();
       early = null;
     }
-    const w = early ? early.worker : new Worker(this.opts.url, { name: this.opts.name || '' });
+    const w = early ? early.worker : this.opts.start(this.opts.workers);
     this.worker = w;
     this.dead = false;
     w.onmessage = (e) => { if (this.worker === w) this.receive(e.data); };

@@ -11,14 +11,20 @@
 // the worker reads build.json when it is not there.
 const fashionlabManifest = null;
 self.fashionlabPending = [];
-// With boot=page in the worker's name, the page compiles the Go program and
-// fetches the first part of the data, and sends both in its first message
-// ({fashionlabBoot: {module, first} or {error}}); else the worker does.
-const fashionlabBootFromPage = /(?:^|\s)boot=page(?:$|\s)/.test(self.name);
-let fashionlabBooted;
+// The page's first message configures the worker: {boot: {workers,
+// fromPage}} (index.html, fashionlabBoot.start). workers is the count of Go
+// instances that train together, or 'auto'. With fromPage, the page
+// compiles the Go program and fetches the first part of the data, and
+// sends both in a second message ({boot: {module, first}} or {boot:
+// {error}}); else the worker does. Commands that come before Go runs wait
+// in fashionlabPending.
+let fashionlabConfigured, fashionlabBooted;
+const fashionlabConfiguration = new Promise((resolve) => { fashionlabConfigured = resolve; });
 const fashionlabPageBoot = new Promise((resolve) => { fashionlabBooted = resolve; });
 self.onmessage = (e) => {
-  if (e.data && e.data.fashionlabBoot) fashionlabBooted(e.data.fashionlabBoot);
+  const boot = e.data && e.data.boot;
+  if (boot && 'workers' in boot) fashionlabConfigured(boot);
+  else if (boot) fashionlabBooted(boot);
   else self.fashionlabPending.push(e.data);
 };
 
@@ -31,8 +37,8 @@ function fashionlabFetchFirst(name) {
 }
 
 /** fashionlabBoot returns [first part of the data, compiled module], from the page or fetched here. */
-async function fashionlabBoot(manifest) {
-  if (fashionlabBootFromPage) {
+async function fashionlabBoot(manifest, configuration) {
+  if (configuration.fromPage) {
     const boot = await fashionlabPageBoot;
     if (boot.error) throw new Error(boot.error);
     performance.mark('fashionlab:subset-first-part');
@@ -45,12 +51,14 @@ async function fashionlabBoot(manifest) {
 }
 
 (async () => {
-  const manifest = fashionlabManifest || await (await fetch('build.json', { cache: 'no-cache' })).json();
+  const asked = fashionlabManifest || fetch('build.json', { cache: 'no-cache' }).then((r) => r.json());
+  const configuration = await fashionlabConfiguration;
+  const manifest = await asked;
   performance.mark('fashionlab:manifest');
   // Everything the first step needs is asked for at once, before the
   // scripts below are read: the Go program (compiled as it streams in), the
   // first part of the data and the SIMD kernel's small module.
-  const needed = fashionlabBoot(manifest);
+  const needed = fashionlabBoot(manifest, configuration);
   needed.catch(() => {}); // awaited below; reported there, not as unhandled
   const parts = manifest.subset_parts;
   const simd = fetch('gemm-simd.wasm').then((r) => (r.ok ? r.arrayBuffer() : 'gemm-simd.wasm'), () => 'gemm-simd.wasm');
@@ -63,7 +71,7 @@ async function fashionlabBoot(manifest) {
   self.fashionlabSubset = new Uint8Array(first);
   // The helper workers start after the first step (which asks for the rest
   // of the data) or after a second without one.
-  const shards = fashionlabShardHost(wasm.module, manifest.wasm_exec);
+  const shards = fashionlabShardHost(wasm.module, manifest.wasm_exec, configuration.workers);
   if (shards) setTimeout(shards.start, 1000);
   // fetchRest streams the other parts to onChunk(Uint8Array), then calls
   // onEnd('') or onEnd(message) on a failure.
