@@ -5,7 +5,10 @@
 // trained its first step, and receives it chunk by chunk as it streams in.
 // Messages that arrive before Go is running are queued for it.
 // Performance marks named fashionlab:… time the start-up (cmd/benchbrowser
-// -timeline prints them).
+// -timeline prints them). The globals this script and the ones it loads
+// (shards.js, simd.js; shard-worker.js in the helpers) share with Go are
+// the contract of wasm/protocol/globals.go: one constant per name, a test
+// fails on any other.
 'use strict';
 // The site build writes build.json's content here, saving a round trip;
 // the worker reads build.json when it is not there.
