@@ -4,7 +4,7 @@
 // types (the worker's limits are the only limits), and marks the fields
 // it refuses. Also the width-to-depth helper.
 
-import { state, patch } from './state.js';
+import { state, patch, setInternal, nextSeq } from './state.js';
 import { Command, stepLimit } from './worker-client.js';
 import { FIELDS, Kind, applies, readText, textOf, valuesOf, wireOf, brief, formatNumber } from './fields.js';
 
@@ -149,13 +149,13 @@ export function markProblems(problems) {
 export function checkForm(client) {
   showApplying();
   clearTimeout(state.internal.formTimer);
-  const seq = ++state.internal.formSeq;
+  const seq = nextSeq('formSeq');
   patch({ form: Object.assign({}, state.form, { pending: true }) }, 'form');
   if (state.worker === 'loading') {
     document.getElementById('param-count').textContent = '…';
     document.getElementById('param-note').textContent = '(counted by the training worker once it has loaded)';
   }
-  state.internal.formTimer = setTimeout(async () => {
+  const check = async () => {
     const r = readForm();
     let answer;
     if (r.problems.length) {
@@ -177,7 +177,8 @@ export function checkForm(client) {
     if (problems.length) note = 'see the marked fields';
     document.getElementById('param-note').textContent = note;
     patch({ form: { params, bytes: answer.bytes || null, problems, pending: false } }, 'form');
-  }, 120);
+  };
+  setInternal({ formTimer: setTimeout(check, 120) });
 }
 
 /** formatBytes says a byte count in MB or GB. */
@@ -200,7 +201,7 @@ export async function checkMatcher(client) {
   const out = document.getElementById('match-result');
   const wText = document.getElementById('match-width').value.trim(), tText = document.getElementById('match-target').value.trim();
   const width = Number(wText), target = Number(tText);
-  const seq = ++state.internal.matchSeq;
+  const seq = nextSeq('matchSeq');
   if (!Number.isInteger(width) || width < 1 || !Number.isInteger(target) || target < 1) {
     out.textContent = 'Enter a whole width and target of at least 1.';
     return;

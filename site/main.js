@@ -4,7 +4,7 @@
 // animation frame. window.fashionlab.state() lets tests and embedding
 // pages read the state; nothing there can act on the page.
 
-import { state, subscribe, setWorker, patch } from './state.js';
+import { state, subscribe, setWorker, patch, recordError, markTime, countFrame, restartFrames } from './state.js';
 import { WorkerClient, Event } from './worker-client.js';
 import { LIMITS } from './protocol.js';
 import { isConvolutional } from './fields.js';
@@ -56,8 +56,8 @@ function readSettings() {
 
 
 async function main() {
-  window.addEventListener('error', (e) => state.errors.push(String(e.message)));
-  window.addEventListener('unhandledrejection', (e) => state.errors.push(String(e.reason)));
+  window.addEventListener('error', (e) => recordError(e.message));
+  window.addEventListener('unhandledrejection', (e) => recordError(e.reason));
   // The saved runs' database opens meanwhile (an embed's is its demo's own, opened later).
   const storage = new URLSearchParams(location.search).get('embed') === '1' ? null : openStorage();
   try {
@@ -103,7 +103,7 @@ async function main() {
 
   function onReady(m) {
     patch({ ready: { train: m.train, val: m.val, test: m.test }, limits: m.limits || LIMITS }, 'ready');
-    if (state.timing.readyMs === null) state.timing.readyMs = performance.mark('fashionlab:ready').startTime;
+    if (state.timing.readyMs === null) markTime('readyMs', performance.mark('fashionlab:ready').startTime);
     setWorker('idle');
     showLimits();
     checkForm(client);
@@ -187,14 +187,11 @@ async function main() {
   let dirty = new Set(['all']);
   subscribe((what) => {
     dirty.add(what);
-    if (what === 'steps' && state.timing.firstStepMs === null) state.timing.firstStepMs = performance.mark('fashionlab:first-step').startTime;
-    if (what === 'network') state.timing.frames = { count: 0, maxGapMs: 0, last: 0, since: performance.now() }; // a run started
+    if (what === 'steps' && state.timing.firstStepMs === null) markTime('firstStepMs', performance.mark('fashionlab:first-step').startTime);
+    if (what === 'network') restartFrames(); // a run started
   });
   const frame = (t) => {
-    const f = state.timing.frames;
-    if (f.last) f.maxGapMs = Math.max(f.maxGapMs, t - f.last);
-    f.last = t;
-    f.count++;
+    countFrame(t);
     if (dirty.size) {
       const d = dirty;
       dirty = new Set();
@@ -237,6 +234,6 @@ window.fashionlab = Object.freeze({
 });
 
 main().catch((err) => {
-  state.errors.push(String(err && err.stack || err));
+  recordError(err && err.stack || err);
   show(`The page failed to start: ${err.message || err}`, 'error', 'main');
 });

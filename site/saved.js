@@ -6,7 +6,7 @@
 // button that continues it from its latest checkpoint; "Clear saved runs"
 // empties the store after asking.
 
-import { state, subscribe, patch, patchRun, runById, restoreRuns, resumeRun, rewindRun, restartRun, failCurrent, finishRun, isBusy } from './state.js';
+import { state, subscribe, patch, patchRun, runById, restoreRuns, resumeRun, rewindRun, restartRun, failCurrent, finishRun, isBusy, setStorage } from './state.js';
 import { COMMANDS, EVENTS, startFields, stepLimit } from './worker-client.js';
 import { Storage } from './storage.js';
 import { show } from './messages.js';
@@ -78,17 +78,10 @@ export class Saved {
       const name = state.embed ? `fashionlab-embed-${state.demo}` : undefined;
       this.storage = new Storage((what, why) => this.failed(what, why), name);
     }
-    this.on = false;
-    this.network = null; // the run whose network the worker held when last saved
-    this.timer = 0;
-    this.due = 0;
-    this.restoring = null; // {id, train}: the load_checkpoint in flight
-    this.restored = false; // restore finished in time
-    this.late = false; // the storage did not answer in time: this visit goes on without it
+    // Its bookkeeping is state.storage (state.js), changed through setStorage.
     this.ready = Promise.race([this.restore(), new Promise((resolve) => setTimeout(resolve, OPEN_LIMIT_MS))]).then(() => {
-      if (this.restored) return;
-      this.late = true;
-      this.on = false;
+      if (state.storage.restored) return;
+      setStorage({ late: true, on: false });
       this.render();
       this.failed('slow', `the browser's storage did not answer within ${OPEN_LIMIT_MS / 1000} s`);
     });
@@ -99,7 +92,7 @@ export class Saved {
     });
     $('btn-clear-saved').addEventListener('click', () => this.askClear());
     // A closing tab writes what changed since the last save, if it can.
-    window.addEventListener('pagehide', () => { if (this.timer) { clearTimeout(this.timer); this.timer = 0; this.save(); } });
+    window.addEventListener('pagehide', () => { if (state.storage.timer) { clearTimeout(state.storage.timer); setStorage({ timer: 0 }); this.save(); } });
   }
 
   /** failed shows a storage failure in the message area. */
@@ -113,12 +106,11 @@ export class Saved {
   async restore() {
     const on = await this.storage.open();
     const saved = on ? await this.storage.load() : null;
-    if (this.late) return; // start-up went on without it
-    this.restored = true;
-    this.on = on;
+    if (state.storage.late) return; // start-up went on without it
+    setStorage({ restored: true, on });
     this.render();
     if (!on) return;
-    this.network = saved.network;
+    setStorage({ network: saved.network });
     if (!saved.runs.length) return;
     restoreRuns(saved.runs.map(revive));
     const n = saved.runs.length;
@@ -127,15 +119,15 @@ export class Saved {
 
   /** render enables "Clear saved runs" when storage works. */
   render() {
-    setDisabled($('btn-clear-saved'), this.on ? '' : 'runs are not saved in this browser');
+    setDisabled($('btn-clear-saved'), state.storage.on ? '' : 'runs are not saved in this browser');
   }
 
   /** changed schedules saving after a change of the state. */
   changed(what) {
-    if (!this.on) return;
+    if (!state.storage.on) return;
     if (what === 'network' && state.networkRun && state.networkRun.demo !== 'file') {
-      this.network = state.networkRun.id;
-      this.storage.saveNetwork(this.network);
+      setStorage({ network: state.networkRun.id });
+      this.storage.saveNetwork(state.storage.network);
     }
     if (['runs', 'epoch', 'network', 'steps'].includes(what)) this.schedule(what === 'steps' ? SAVE_STEPS_MS : SAVE_SOON_MS);
   }
@@ -143,10 +135,9 @@ export class Saved {
   /** schedule saves the runs after ms, or sooner if already due sooner. */
   schedule(ms) {
     const at = performance.now() + ms;
-    if (this.timer && this.due <= at) return;
-    clearTimeout(this.timer);
-    this.due = at;
-    this.timer = setTimeout(() => { this.timer = 0; this.save(); }, ms);
+    if (state.storage.timer && state.storage.due <= at) return;
+    clearTimeout(state.storage.timer);
+    setStorage({ due: at, timer: setTimeout(() => { setStorage({ timer: 0 }); this.save(); }, ms) });
   }
 
   /** save writes the runs trained on the page (not the networks loaded from files). */
@@ -161,11 +152,11 @@ export class Saved {
    * come back; it does nothing when there is none.
    */
   async restoreNetwork() {
-    const r = this.network !== null ? runById(this.network) : null;
+    const r = state.storage.network !== null ? runById(state.storage.network) : null;
     if (!r || state.networkRun || isBusy()) return;
     const cp = await this.storage.checkpoint(r.id);
     if (!cp || state.networkRun || isBusy()) return;
-    this.restoring = { id: r.id, train: false };
+    setStorage({ restoring: { id: r.id, train: false } });
     this.client.send(COMMANDS.LOAD_CHECKPOINT, { run: r.id, data: cp.data, train: false });
   }
 
@@ -181,11 +172,11 @@ export class Saved {
       show(`"${r.label}" can be resumed once nothing else trains: stop the current run first.`, 'error', 'resume');
       return;
     }
-    const cp = this.on ? await this.storage.checkpoint(id) : undefined;
+    const cp = state.storage.on ? await this.storage.checkpoint(id) : undefined;
     if (isBusy()) return;
     resumeRun(r);
     if (cp) {
-      this.restoring = { id, train: true };
+      setStorage({ restoring: { id, train: true } });
       this.client.send(COMMANDS.LOAD_CHECKPOINT, { run: id, data: cp.data, train: true, ...stepLimit(r.maxSteps) });
       announce(`Resuming ${r.label} after ${cp.epoch} epoch${cp.epoch === 1 ? '' : 's'}${cp.step ? ` and ${cp.step} steps` : ''}.`);
       return;
@@ -212,9 +203,8 @@ export class Saved {
 
   /** clear empties the store and the page. */
   async clear() {
-    clearTimeout(this.timer);
-    this.timer = 0;
-    this.network = null;
+    clearTimeout(state.storage.timer);
+    setStorage({ timer: 0, network: null });
     this.clearPage();
     if (await this.storage.clear()) {
       show('The saved runs were deleted from this browser; the page starts empty after a reload too.', 'info', 'storage-clear');
@@ -227,7 +217,7 @@ export class Saved {
     switch (m.kind) {
       case EVENTS.CHECKPOINT: {
         const r = runById(m.run);
-        if (this.on && r && r.demo !== 'file') {
+        if (state.storage.on && r && r.demo !== 'file') {
           const at = { epoch: m.epoch, step: m.step };
           this.storage.saveCheckpoint(m, r).then((ok) => { if (ok) patch({ saved: { ...state.saved, [m.run]: at } }, 'saved'); });
         }
@@ -235,8 +225,8 @@ export class Saved {
       }
       case EVENTS.RESTORED: {
         const r = runById(m.run);
-        const training = this.restoring && this.restoring.id === m.run && this.restoring.train;
-        this.restoring = null;
+        const training = state.storage.restoring && state.storage.restoring.id === m.run && state.storage.restoring.train;
+        setStorage({ restoring: null });
         if (!r) return true;
         patchRun(r, { params: m.params, stepsPerEpoch: m.steps_per_epoch, epochsTotal: m.epochs, layers: m.layers });
         if (training) rewindRun(r, m.epoch, m.steps);
@@ -251,8 +241,8 @@ export class Saved {
           return true;
         }
         if (m.command !== COMMANDS.LOAD_CHECKPOINT) return false;
-        const was = this.restoring;
-        this.restoring = null;
+        const was = state.storage.restoring;
+        setStorage({ restoring: null });
         const r = runById(m.run);
         const label = r ? `"${r.label}"` : 'A saved run';
         if (was && was.train) {

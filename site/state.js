@@ -2,7 +2,9 @@
 // notification. Every other module reads `state` and changes it through
 // the functions exported here; `state.internal` holds the little
 // bookkeeping of the other modules (request sequence numbers, a timer, the
-// calls waiting for the canvas), so that no module keeps state of its own.
+// calls waiting for the canvas, the last announcement) and
+// `state.storage` the saved runs', so that no module keeps state of its
+// own.
 
 const COLORS = ['#2f6fde', '#e4572e', '#29a36a', '#9b51e0', '#c98a1b', '#17a2b8', '#d6336c', '#6c757d'];
 
@@ -38,6 +40,12 @@ export const state = {
   restarts: 0,
   workers: null, // {requested, forced, count, simd}: Go instances training a step (the worker's Workers event) and whether its SIMD kernels run
   internal: { formSeq: 0, formTimer: 0, matchSeq: 0, canvasWaiting: [], lastAnnounced: '' },
+  // The saved runs' bookkeeping (saved.js): on (the browser's storage
+  // works), network (the run whose network was saved last), timer and due
+  // (the next save), restoring ({id, train}: the load_checkpoint in
+  // flight), restored (restore finished in time), late (the storage did
+  // not answer in time: this visit goes on without it).
+  storage: { on: false, network: null, timer: 0, due: 0, restoring: null, restored: false, late: false },
   timing: { readyMs: null, firstStepMs: null, frames: { count: 0, maxGapMs: 0, last: 0, since: 0 } }, // since navigation; the frame counter since the latest run started
 };
 
@@ -149,6 +157,51 @@ export function clearRuns() {
   state.weightsRun = null;
   changed('runs');
   changed('predictions');
+}
+
+/**
+ * setInternal assigns fields to state.internal, the other modules'
+ * bookkeeping; nothing is drawn from it, so no subscriber is told.
+ */
+export function setInternal(fields) {
+  Object.assign(state.internal, fields);
+}
+
+/** nextSeq increments the sequence number state.internal[name] and returns it. */
+export function nextSeq(name) {
+  state.internal[name] += 1;
+  return state.internal[name];
+}
+
+/** recordError keeps an uncaught error of the page itself (window.fashionlab.state() shows them). */
+export function recordError(text) {
+  state.errors.push(String(text));
+}
+
+/** markTime records the start-up instant state.timing[name] (ms since navigation), once. */
+export function markTime(name, ms) {
+  if (state.timing[name] === null) state.timing[name] = ms;
+}
+
+/** countFrame counts an animation frame drawn at time t and the longest gap between two. */
+export function countFrame(t) {
+  const f = state.timing.frames;
+  if (f.last) f.maxGapMs = Math.max(f.maxGapMs, t - f.last);
+  f.last = t;
+  f.count++;
+}
+
+/** restartFrames starts counting frames again (a run started). */
+export function restartFrames() {
+  state.timing.frames = { count: 0, maxGapMs: 0, last: 0, since: performance.now() };
+}
+
+/**
+ * setStorage assigns fields to state.storage, the saved runs' bookkeeping;
+ * saved.js redraws what depends on it itself, so no subscriber is told.
+ */
+export function setStorage(fields) {
+  Object.assign(state.storage, fields);
 }
 
 /** patch assigns fields to the state and notifies with `what`. */
