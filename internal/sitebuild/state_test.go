@@ -33,3 +33,30 @@ func TestOnlyStateJSChangesTheState(t *testing.T) {
 		}
 	}
 }
+
+// TestOnlyTheWorkerClientTakesTheKindsFromProtocolJS keeps the promise of
+// site/worker-client.js: the other modules take the message kinds from it,
+// so no other script imports COMMANDS or EVENTS from protocol.js.
+func TestOnlyTheWorkerClientTakesTheKindsFromProtocolJS(t *testing.T) {
+	imports := regexp.MustCompile(`import\s*\{([^}]*)\}\s*from\s*'\./protocol\.js'`)
+	files, err := filepath.Glob(filepath.Join("..", "..", "site", "*.js"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("the page's scripts: %v %v", files, err)
+	}
+	for _, f := range files {
+		if filepath.Base(f) == "worker-client.js" {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range imports.FindAllStringSubmatch(string(src), -1) {
+			for _, name := range strings.Split(m[1], ",") {
+				if n := strings.TrimSpace(name); n == "COMMANDS" || n == "EVENTS" {
+					t.Errorf("%s imports %s from protocol.js: take the kinds from worker-client.js", filepath.Base(f), n)
+				}
+			}
+		}
+	}
+}
