@@ -56,6 +56,12 @@ func TestEveryRowIsComplete(t *testing.T) {
 		if f.Label == "" {
 			t.Errorf("%s: no label", f.Name)
 		}
+		if f.When != nil {
+			c, ok := fieldByName(f.When.Field)
+			if !ok || c.Kind != KindChoice || !slices.Contains(c.ChoiceValues(), f.When.Value) {
+				t.Errorf("%s applies when %s is %q, which is not a choice of the table", f.Name, f.When.Field, f.When.Value)
+			}
+		}
 		switch f.Kind {
 		case KindChoice:
 			if len(f.Choices) < 2 || f.Limit != nil {
