@@ -19,19 +19,16 @@ export function startFields(r) {
   return { run: r.id, config: r.config, settings: r.settings, ...stepLimit(r.maxSteps) };
 }
 
-/** Commands the page sends: the kinds of protocol.js (generated from Go by the site build). */
-export const Command = Object.freeze({
-  start: COMMANDS.START, pause: COMMANDS.PAUSE, resume: COMMANDS.RESUME, stop: COMMANDS.STOP, reset: COMMANDS.RESET,
-  count: COMMANDS.COUNT, matchDepth: COMMANDS.MATCH_DEPTH,
-  getActivations: COMMANDS.GET_ACTIVATIONS, getPredictions: COMMANDS.GET_PREDICTIONS, getWeights: COMMANDS.GET_WEIGHTS, getImage: COMMANDS.GET_IMAGE,
-});
+/** camelKinds maps protocol.js's kinds (MATCH_DEPTH: 'match_depth') to camelCase names (matchDepth). */
+function camelKinds(kinds) {
+  return Object.freeze(Object.fromEntries(Object.entries(kinds).map(([key, kind]) => [key.toLowerCase().replace(/_([a-z])/g, (_, c) => c.toUpperCase()), kind])));
+}
 
-/** Events the worker sends (protocol.js). */
-export const Event = Object.freeze({
-  ready: EVENTS.READY, started: EVENTS.STARTED, steps: EVENTS.STEPS, epoch: EVENTS.EPOCH, state: EVENTS.STATE, done: EVENTS.DONE,
-  paramCount: EVENTS.PARAM_COUNT, depthMatch: EVENTS.DEPTH_MATCH,
-  activations: EVENTS.ACTIVATIONS, predictions: EVENTS.PREDICTIONS, weights: EVENTS.WEIGHTS, image: EVENTS.IMAGE, workers: EVENTS.WORKERS, error: EVENTS.ERROR,
-});
+/** Commands the page sends: every kind of protocol.js (generated from Go by the site build), e.g. Command.matchDepth. */
+export const Command = camelKinds(COMMANDS);
+
+/** Events the worker sends (protocol.js), e.g. Event.paramCount. */
+export const Event = camelKinds(EVENTS);
 
 /** Requests answered by an event carrying the same id. */
 const answers = { [Command.count]: Event.paramCount, [Command.matchDepth]: Event.depthMatch };

@@ -27,7 +27,8 @@ function fashionlabWait() {
   promise.catch(() => {}); // awaited below; a failure is reported there
   return { promise, resolve, reject };
 }
-const fashionlabConfiguration = fashionlabWait(), fashionlabProgram = fashionlabWait();
+const fashionlabConfiguration = fashionlabWait();
+const fashionlabProgram = fashionlabWait();
 self.onmessage = (e) => {
   const boot = e.data && e.data.boot;
   if (!boot) self.fashionlabPending.push(e.data);

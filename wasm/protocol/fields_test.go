@@ -136,6 +136,15 @@ func TestBrowserLimitsAreTheTablesLimits(t *testing.T) {
 			t.Errorf("limit %q = %+v, want the table's row's limit", lf.name, lf.r)
 		}
 	}
+	limited := map[string]bool{}
+	for _, lf := range l.limitedFields() {
+		limited[lf.name] = true
+	}
+	for _, f := range Fields(777) {
+		if f.Limit != nil && !limited[f.Name] {
+			t.Errorf("row %q has a limit but Limits has no field %q: the worker would not check it", f.Name, f.Name)
+		}
+	}
 	if l.TrainLimit.Max != 777 {
 		t.Errorf("train_limit max = %g, want the subset's 777 images", l.TrainLimit.Max)
 	}
