@@ -6,6 +6,8 @@
 // `state.storage` the saved runs', so that no module keeps state of its
 // own.
 
+import { FIELD_NAMES } from './fields.js';
+
 const COLORS = ['#2f6fde', '#e4572e', '#29a36a', '#9b51e0', '#c98a1b', '#17a2b8', '#d6336c', '#6c757d'];
 
 /**
@@ -82,7 +84,7 @@ export function addRuns(specs, demo) {
     const r = {
       id: state.nextRunId++, label: spec.label, demo, color: COLORS[state.runs.length % COLORS.length],
       config: spec.config, settings: spec.settings, maxSteps: spec.maxSteps || 0,
-      status: 'queued', reason: '', detail: '', params: null, epochsTotal: spec.settings.epochs, stepsPerEpoch: 0,
+      status: 'queued', reason: '', detail: '', params: null, epochsTotal: spec.settings[FIELD_NAMES.Epochs], stepsPerEpoch: 0,
       epochs: [], stepLoss: [], stepNorm: [], smoothLoss: undefined, smoothNorm: undefined,
       stepsDone: 0, epochNow: 0, images: 0, seconds: 0, imagesPerSec: 0,
     };
