@@ -55,6 +55,10 @@ type Field struct {
 	// convolution layers: when the network is a CNN); otherwise the form
 	// hides it and the configuration leaves it out.
 	When *When `json:"when,omitempty"`
+	// Required fields must be in every configuration a command carries
+	// (the network kind: it says which fields follow); the others may be
+	// left out and keep their defaults.
+	Required bool `json:"required,omitempty"`
 	// Brief is how the field shows in a run's short label ("k{}" writes
 	// "k3,3,3"), "" if it does not. A choice writes its choice's label, a
 	// list its compact text; a boolean writes Brief as it is when off
@@ -87,7 +91,7 @@ func Fields(trainImages int) []Field {
 	}
 	cnn := &When{Field: "net", Value: model.CNN}
 	fields := []Field{
-		{Name: "net", Brief: "{}", Section: SectionConfig, Kind: KindChoice, Label: "Network kind",
+		{Name: "net", Brief: "{}", Section: SectionConfig, Kind: KindChoice, Label: "Network kind", Required: true,
 			Choices: []Choice{{model.MLP, "MLP"}, {model.CNN, "CNN"}}},
 		{Name: "n_channels", Brief: "{}", Section: SectionConfig, Kind: KindList, Label: "Channels", When: cnn, Limit: list(1, 512, 8)},
 		{Name: "kernel_sizes", Brief: "k{}", Section: SectionConfig, Kind: KindList, Label: "Kernel sizes", When: cnn, Limit: list(1, model.ImageSize, 8)},
