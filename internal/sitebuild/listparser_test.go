@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"fashionlab/model"
+	"fashionlab/model/train"
 	"fashionlab/wasm/protocol"
 )
 
@@ -87,4 +88,91 @@ console.log(JSON.stringify(cases.map((c) => parseList(c))));
 	if accepted < 8 || accepted > len(listCases)-8 {
 		t.Errorf("%d of %d cases accepted: the cases do not test both sides", accepted, len(listCases))
 	}
+}
+
+// TestThePagesValuesRoundTripTheWireForm runs site/fields.js in Node.js on
+// the homework's MLP and CNN with the default settings (as Go encodes
+// them): the flat values of the form (valuesOf) give back the same
+// configuration, settings and step limit (wireOf), a CNN's fields do not
+// apply to the MLP, and a run's short label names the network.
+func TestThePagesValuesRoundTripTheWireForm(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		if os.Getenv("FASHIONLAB_REQUIRE_BROWSER") == "1" {
+			t.Fatal("needs node (Node.js) to run the page's field functions")
+		}
+		t.Skip("needs node (Node.js) to run the page's field functions")
+	}
+	type wire struct {
+		Config   map[string]any `json:"config"`
+		Settings map[string]any `json:"settings"`
+		MaxSteps float64        `json:"maxSteps"`
+	}
+	var cases []wire
+	for _, c := range []model.Config{model.DefaultMLP(), model.DefaultCNN()} {
+		var w wire
+		cj, _ := json.Marshal(c)
+		sj, _ := json.Marshal(train.DefaultSettings())
+		if err := json.Unmarshal(cj, &w.Config); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(sj, &w.Settings); err != nil {
+			t.Fatal(err)
+		}
+		w.MaxSteps = 7
+		cases = append(cases, w)
+	}
+	in, _ := json.Marshal(cases)
+	dir := t.TempDir()
+	src, err := os.ReadFile(filepath.Join("..", "..", "site", "fields.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	runner := `import { valuesOf, wireOf, brief, isConvolutional } from './fields.js';
+const cases = ` + string(in) + `;
+console.log(JSON.stringify(cases.map((c) => ({ wire: wireOf(valuesOf(c.config, c.settings, c.maxSteps)), brief: brief(c.config, c.settings), conv: isConvolutional(c.config) }))));
+`
+	for name, body := range map[string]string{"fields.js": string(src), "protocol.js": protocol.JSModule(100), "run.mjs": runner, "package.json": `{"type": "module"}`} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, err := exec.Command(node, filepath.Join(dir, "run.mjs")).Output()
+	if err != nil {
+		t.Fatalf("node: %v", err)
+	}
+	var got []struct {
+		Wire  wire   `json:"wire"`
+		Brief string `json:"brief"`
+		Conv  bool   `json:"conv"`
+	}
+	if err := json.Unmarshal(out, &got); err != nil || len(got) != len(cases) {
+		t.Fatalf("node printed %q (%v)", out, err)
+	}
+	wantBrief := []string{"MLP dense 256,256 relu adam lr 0.0001", "CNN 16,32,48 k3,3,3 dense 256,256 relu adam lr 0.0001"}
+	for i, c := range cases {
+		g := got[i]
+		// Go leaves out the empty lists of an MLP and a zero momentum
+		// (omitempty); the page writes every field that applies.
+		for k, v := range g.Wire.Settings {
+			if _, ok := c.Settings[k]; !ok && v == 0.0 {
+				delete(g.Wire.Settings, k)
+			}
+		}
+		if a, b := mustMarshal(t, g.Wire), mustMarshal(t, c); a != b {
+			t.Errorf("case %d: the page's round trip gives %s, want %s", i, a, b)
+		}
+		if g.Brief != wantBrief[i] || g.Conv != (i == 1) {
+			t.Errorf("case %d: label %q and convolutional %v, want %q and %v", i, g.Brief, g.Conv, wantBrief[i], i == 1)
+		}
+	}
+}
+
+func mustMarshal(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
