@@ -2,6 +2,7 @@ package assets
 
 import (
 	"bytes"
+	"io"
 	"reflect"
 	"testing"
 )
@@ -10,28 +11,38 @@ import (
 // whatever they accept is canonical: writing it back gives exactly the bytes
 // that were read.
 
+// checkCanonical reads data with read and, when read accepts it, checks
+// that write gives back exactly the bytes read. check, when not nil, checks
+// what was read first.
+func checkCanonical[T any](t *testing.T, data []byte, read func(io.Reader) (T, error), write func(io.Writer, T) error, check func(T) error) {
+	t.Helper()
+	r := bytes.NewReader(data)
+	v, err := read(r)
+	if err != nil {
+		return
+	}
+	if check != nil {
+		if err := check(v); err != nil {
+			t.Fatalf("the reader returned something inconsistent: %v", err)
+		}
+	}
+	var b bytes.Buffer
+	if err := write(&b, v); err != nil {
+		t.Fatalf("writing back what the reader accepted: %v", err)
+	}
+	consumed := len(data) - r.Len()
+	if !bytes.Equal(b.Bytes(), data[:consumed]) {
+		t.Fatalf("writing back gives %d bytes that differ from the %d read", b.Len(), consumed)
+	}
+}
+
 func FuzzReadImages(f *testing.F) {
 	f.Add(idxImages(f, fakeImages(2, 2, 3)))
 	f.Add(idxImages(f, fakeImages(0, 28, 28)))
 	f.Add(cat(beUint32(0x803), beUint32(1), beUint32(28)))
 	f.Add(cat(beUint32(0x803), beUint32(0xffffffff), beUint32(0xffffffff), beUint32(0xffffffff)))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		r := bytes.NewReader(data)
-		im, err := ReadImages(r)
-		if err != nil {
-			return
-		}
-		if err := im.check("images"); err != nil {
-			t.Fatalf("ReadImages returned inconsistent images: %v", err)
-		}
-		var b bytes.Buffer
-		if err := WriteImages(&b, im); err != nil {
-			t.Fatalf("WriteImages of what ReadImages accepted: %v", err)
-		}
-		consumed := len(data) - r.Len()
-		if !bytes.Equal(b.Bytes(), data[:consumed]) {
-			t.Fatalf("writing back gives %d bytes that differ from the %d read", b.Len(), consumed)
-		}
+		checkCanonical(t, data, ReadImages, WriteImages, func(im *Images) error { return im.check("images") })
 	})
 }
 
@@ -41,19 +52,7 @@ func FuzzReadLabels(f *testing.F) {
 	f.Add(cat(beUint32(0x801), beUint32(2), []byte{3, 10}))
 	f.Add(cat(beUint32(0x801), beUint32(0xffffffff)))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		r := bytes.NewReader(data)
-		labels, err := ReadLabels(r)
-		if err != nil {
-			return
-		}
-		var b bytes.Buffer
-		if err := WriteLabels(&b, labels); err != nil {
-			t.Fatalf("WriteLabels of what ReadLabels accepted: %v", err)
-		}
-		consumed := len(data) - r.Len()
-		if !bytes.Equal(b.Bytes(), data[:consumed]) {
-			t.Fatalf("writing back gives %d bytes that differ from the %d read", b.Len(), consumed)
-		}
+		checkCanonical(t, data, ReadLabels, WriteLabels, nil)
 	})
 }
 
@@ -65,19 +64,7 @@ func FuzzReadSubset(f *testing.F) {
 	}))
 	f.Add([]byte("FLSUB2\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		r := bytes.NewReader(data)
-		s, err := ReadSubset(r)
-		if err != nil {
-			return
-		}
-		var b bytes.Buffer
-		if err := WriteSubset(&b, s); err != nil {
-			t.Fatalf("WriteSubset of what ReadSubset accepted: %v", err)
-		}
-		consumed := len(data) - r.Len()
-		if !bytes.Equal(b.Bytes(), data[:consumed]) {
-			t.Fatalf("writing back gives %d bytes that differ from the %d read", b.Len(), consumed)
-		}
+		checkCanonical(t, data, ReadSubset, WriteSubset, nil)
 	})
 }
 

@@ -3,6 +3,7 @@ package assets
 import (
 	"bytes"
 	"compress/gzip"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -37,24 +38,36 @@ func fakeRaw(nTrain, nTest int) *Raw {
 	}
 }
 
+// encoded returns the bytes write writes for v.
+func encoded[T any](t testing.TB, write func(io.Writer, T) error, v T) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := write(&b, v); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// subsetOf returns r.Subset(train, val, test), failing t on an error.
+func subsetOf(t testing.TB, r *Raw, train, val, test int) *Subset {
+	t.Helper()
+	s, err := r.Subset(train, val, test)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 // idxImages encodes im as an idx3 stream.
 func idxImages(t testing.TB, im *Images) []byte {
 	t.Helper()
-	var b bytes.Buffer
-	if err := WriteImages(&b, im); err != nil {
-		t.Fatalf("WriteImages: %v", err)
-	}
-	return b.Bytes()
+	return encoded(t, WriteImages, im)
 }
 
 // idxLabels encodes labels as an idx1 stream.
 func idxLabels(t testing.TB, labels []uint8) []byte {
 	t.Helper()
-	var b bytes.Buffer
-	if err := WriteLabels(&b, labels); err != nil {
-		t.Fatalf("WriteLabels: %v", err)
-	}
-	return b.Bytes()
+	return encoded(t, WriteLabels, labels)
 }
 
 // gzipped compresses data.

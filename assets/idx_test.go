@@ -62,22 +62,18 @@ func TestImageReturnsOneImage(t *testing.T) {
 }
 
 func TestLabelsRoundTrip(t *testing.T) {
-	tests := []struct {
-		name   string
-		labels []uint8
-	}{
-		{"no labels", []uint8{}},
-		{"every class once", []uint8{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}},
-		{"a long run", fakeLabels(1000, 4)},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, err := ReadLabels(bytes.NewReader(idxLabels(t, tt.labels)))
+	for name, labels := range map[string][]uint8{
+		"no labels":        {},
+		"every class once": {0, 1, 2, 3, 4, 5, 6, 7, 8, 9},
+		"a long run":       fakeLabels(1000, 4),
+	} {
+		t.Run(name, func(t *testing.T) {
+			got, err := ReadLabels(bytes.NewReader(idxLabels(t, labels)))
 			if err != nil {
 				t.Fatalf("ReadLabels: %v", err)
 			}
-			if !bytes.Equal(got, tt.labels) {
-				t.Errorf("got %v, want %v", got, tt.labels)
+			if !bytes.Equal(got, labels) {
+				t.Errorf("got %v, want %v", got, labels)
 			}
 		})
 	}
@@ -108,6 +104,17 @@ func checkError(t *testing.T, err error, wantType any, wantMsg string) {
 	}
 }
 
+// checkReaderRejects reads each case's data with read and checks the error.
+func checkReaderRejects[T any](t *testing.T, read func(io.Reader) (T, error), tests []errorCase) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := read(bytes.NewReader(tt.data))
+			checkError(t, err, tt.wantType, tt.wantMsg)
+		})
+	}
+}
+
 func TestReadImagesRejectsBadStreams(t *testing.T) {
 	var (
 		format    FormatError
@@ -129,12 +136,7 @@ func TestReadImagesRejectsBadStreams(t *testing.T) {
 		{"pixel data cut short is truncated", cat(hdr(0x803, 3, 28, 28), make([]byte, 1234)), &truncated, "header says 3 images of 28x28 but data ends after 1234 of 2352 bytes"},
 		{"pixel data missing entirely is truncated", hdr(0x803, 1, 2, 2), &truncated, "data ends after 0 of 4 bytes"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := ReadImages(bytes.NewReader(tt.data))
-			checkError(t, err, tt.wantType, tt.wantMsg)
-		})
-	}
+	checkReaderRejects(t, ReadImages, tests)
 }
 
 func TestReadLabelsRejectsBadStreams(t *testing.T) {
@@ -151,12 +153,7 @@ func TestReadLabelsRejectsBadStreams(t *testing.T) {
 		{"a label of 10 is not a class", cat(hdr(0x801, 3), []byte{1, 10, 2}), &format, "label 10 at index 1 is not a class number 0..9"},
 		{"a label of 255 is not a class", cat(hdr(0x801, 1), []byte{255}), &format, "label 255 at index 0"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := ReadLabels(bytes.NewReader(tt.data))
-			checkError(t, err, tt.wantType, tt.wantMsg)
-		})
-	}
+	checkReaderRejects(t, ReadLabels, tests)
 }
 
 func TestTruncatedErrorsMatchUnexpectedEOF(t *testing.T) {

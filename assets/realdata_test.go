@@ -119,10 +119,7 @@ func TestPublishedDigestsMatchTheInstalledFiles(t *testing.T) {
 
 func TestARealSubsetSurvivesTheRoundTrip(t *testing.T) {
 	r := loadSystem(t)
-	s, err := r.Subset(100, 20, 30)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := subsetOf(t, r, 100, 20, 30)
 	got, err := ReadSubset(bytes.NewReader(encodeSubset(t, s)))
 	if err != nil {
 		t.Fatal(err)

@@ -20,12 +20,6 @@ type SplitStream struct {
 	done      [3]int // images converted per part
 }
 
-// NewSplitStream returns a SplitStream over d, whose header, statistics
-// and labels must have arrived; its images must be 28x28.
-func NewSplitStream(d *SubsetDecoder, normalize bool) (*SplitStream, error) {
-	return NewLimitedSplitStream(d, normalize, 0)
-}
-
 // NewLimitedSplitStream returns a SplitStream of the first limit training
 // images (all with limit 0) and the validation and test images, bit for
 // bit the Split that Subset.Split gives with that TrainLimit: with

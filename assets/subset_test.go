@@ -11,11 +11,7 @@ import (
 // encodeSubset writes s and returns the bytes.
 func encodeSubset(t testing.TB, s *Subset) []byte {
 	t.Helper()
-	var b bytes.Buffer
-	if err := WriteSubset(&b, s); err != nil {
-		t.Fatalf("WriteSubset: %v", err)
-	}
-	return b.Bytes()
+	return encoded(t, WriteSubset, s)
 }
 
 func TestSubsetRoundTrip(t *testing.T) {
@@ -75,10 +71,7 @@ func TestSubsetLayoutIsAsDocumented(t *testing.T) {
 
 func TestSubsetTakesTheDocumentedImages(t *testing.T) {
 	r := fakeRaw(20, 15)
-	s, err := r.Subset(4, 3, 5)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := subsetOf(t, r, 4, 3, 5)
 	checks := []struct {
 		name      string
 		got, want []uint8
@@ -170,12 +163,7 @@ func TestReadSubsetRejectsBadStreams(t *testing.T) {
 		{"images without columns", header(1, 1, 1, 28, 0), &format, "images of 28x0"},
 		{"absurd counts", header(0xffffffff, 0xffffffff, 0xffffffff, 28, 28), &format, "more than the limit"},
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, err := ReadSubset(bytes.NewReader(tt.data))
-			checkError(t, err, tt.wantType, tt.wantMsg)
-		})
-	}
+	checkReaderRejects(t, ReadSubset, tests)
 }
 
 func TestWriteSubsetRejectsInconsistentSubsets(t *testing.T) {
@@ -184,11 +172,7 @@ func TestWriteSubsetRejectsInconsistentSubsets(t *testing.T) {
 		mismatch *MismatchError
 	)
 	base := func() *Subset {
-		s, err := fakeRaw(4, 4).Subset(2, 1, 1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s
+		return subsetOf(t, fakeRaw(4, 4), 2, 1, 1)
 	}
 	tests := []struct {
 		name     string
@@ -216,10 +200,7 @@ func TestWriteSubsetRejectsInconsistentSubsets(t *testing.T) {
 
 func TestSubsetSplitMatchesRawSplit(t *testing.T) {
 	r := fakeRaw(30, 12)
-	full, err := r.Subset(30, 4, 8)
-	if err != nil {
-		t.Fatal(err)
-	}
+	full := subsetOf(t, r, 30, 4, 8)
 	tests := []struct {
 		name    string
 		subOpts SplitOptions
@@ -249,10 +230,7 @@ func TestSubsetSplitMatchesRawSplit(t *testing.T) {
 
 func TestSubsetSplitRejectsBadOptions(t *testing.T) {
 	var option OptionError
-	s, err := fakeRaw(5, 6).Subset(5, 2, 3)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := subsetOf(t, fakeRaw(5, 6), 5, 2, 3)
 	tests := []struct {
 		name    string
 		opts    SplitOptions

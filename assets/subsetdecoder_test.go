@@ -11,11 +11,18 @@ import (
 // streamSubset is a subset of fake images and the stream that encodes it.
 func streamSubset(t testing.TB, train, val, test int) (*Subset, []byte) {
 	t.Helper()
-	s, err := fakeRaw(20, 15).Subset(train, val, test)
-	if err != nil {
+	s := subsetOf(t, fakeRaw(20, 15), train, val, test)
+	return s, encodeSubset(t, s)
+}
+
+// decoderFed returns a SubsetDecoder that has been written data.
+func decoderFed(t *testing.T, data []byte) *SubsetDecoder {
+	t.Helper()
+	d := NewSubsetDecoder()
+	if _, err := d.Write(data); err != nil {
 		t.Fatal(err)
 	}
-	return s, encodeSubset(t, s)
+	return d
 }
 
 func TestDecoderGivesTheSubsetWhateverThePieces(t *testing.T) {
@@ -82,10 +89,7 @@ func TestDecoderCountsImagesAsTheyArrive(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			d := NewSubsetDecoder()
-			if _, err := d.Write(data[:tt.upTo]); err != nil {
-				t.Fatal(err)
-			}
+			d := decoderFed(t, data[:tt.upTo])
 			tr, val, te := d.Arrived()
 			if tr != tt.train || val != tt.val || te != tt.test {
 				t.Errorf("Arrived = %d, %d, %d, want %d, %d, %d", tr, val, te, tt.train, tt.val, tt.test)
@@ -122,10 +126,7 @@ func TestDecoderRefusesBytesAfterTheEnd(t *testing.T) {
 
 func TestSubsetOfAnIncompleteStreamIsTruncated(t *testing.T) {
 	_, data := streamSubset(t, 2, 1, 0)
-	d := NewSubsetDecoder()
-	if _, err := d.Write(data[:len(data)-5]); err != nil {
-		t.Fatal(err)
-	}
+	d := decoderFed(t, data[:len(data)-5])
 	var truncated *TruncatedError
 	if _, err := d.Subset(); !errors.As(err, &truncated) {
 		t.Errorf("Subset of an incomplete stream: %v, want a TruncatedError", err)
@@ -140,11 +141,8 @@ func TestSplitStreamMatchesSubsetSplit(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		d := NewSubsetDecoder()
-		if _, err := d.Write(data[:h.PrefixSize(5)]); err != nil {
-			t.Fatal(err)
-		}
-		ss, err := NewSplitStream(d, normalize)
+		d := decoderFed(t, data[:h.PrefixSize(5)])
+		ss, err := NewLimitedSplitStream(d, normalize, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -183,10 +181,10 @@ func TestSplitStreamNeedsTheLabelsAndTwoImagesToNormalize(t *testing.T) {
 	_, data := streamSubset(t, 1, 1, 0)
 	d := NewSubsetDecoder()
 	d.Write(data[:27])
-	_, err := NewSplitStream(d, false)
+	_, err := NewLimitedSplitStream(d, false, 0)
 	checkError(t, err, &format, "have not arrived")
 	d.Write(data[27:])
-	_, err = NewSplitStream(d, true)
+	_, err = NewLimitedSplitStream(d, true, 0)
 	checkError(t, err, &option, "at least 2 training images")
 }
 
@@ -203,31 +201,41 @@ func sameFloats(a, b []float32) bool {
 	return true
 }
 
-func TestLimitedSplitStreamMatchesSubsetSplit(t *testing.T) {
+// TestLimitedSplitStream checks that a limited split stream, made when
+// some training images have arrived and fed the rest, ends with what
+// Subset.Split gives, or refuses as it must.
+func TestLimitedSplitStream(t *testing.T) {
+	var (
+		format FormatError
+		option OptionError
+	)
 	s, data := streamSubset(t, 12, 2, 3)
 	h, _ := ReadSubsetHeader(data)
 	for _, tc := range []struct {
 		name      string
 		normalize bool
 		limit     int
-		prefix    int // training images written before the stream is made
+		prefix    int    // training images written before the stream is made
+		target    any    // the error's type, when it must refuse
+		want      string // what its error says; "" when it must not refuse
 	}{
-		{"normalized, limit 5 of 12", true, 5, 5},
-		{"normalized, limit 7, more arrived", true, 7, 9},
-		{"raw, limit 5, none arrived", false, 5, 0},
-		{"normalized, limit 12 is the whole part", true, 12, 0},
-		{"normalized, limit 0 means all", true, 0, 3},
+		{"normalized, limit 5 of 12", true, 5, 5, nil, ""},
+		{"normalized, limit 7, more arrived", true, 7, 9, nil, ""},
+		{"raw, limit 5, none arrived", false, 5, 0, nil, ""},
+		{"normalized, limit 12 is the whole part", true, 12, 0, nil, ""},
+		{"normalized, limit 0 means all", true, 0, 3, nil, ""},
+		{"statistics of images not arrived", true, 6, 5, &format, "first 6 training images have not arrived"},
+		{"a limit beyond the part", false, 13, 12, &option, "exceeds the 12 training images"},
+		{"a negative limit", false, -1, 12, &option, "want 0 (all) or more"},
+		{"one image cannot be normalized", true, 1, 12, &option, "at least 2 training images"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			want, err := s.Split(SplitOptions{Normalize: tc.normalize, TrainLimit: tc.limit})
-			if err != nil {
-				t.Fatal(err)
-			}
-			d := NewSubsetDecoder()
-			if _, err := d.Write(data[:h.PrefixSize(tc.prefix)]); err != nil {
-				t.Fatal(err)
-			}
+			d := decoderFed(t, data[:h.PrefixSize(tc.prefix)])
 			ss, err := NewLimitedSplitStream(d, tc.normalize, tc.limit)
+			if tc.want != "" {
+				checkError(t, err, tc.target, tc.want)
+				return
+			}
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -240,6 +248,10 @@ func TestLimitedSplitStreamMatchesSubsetSplit(t *testing.T) {
 			if !ss.Complete() {
 				t.Fatalf("not complete after the whole stream: converted %v", ss.done)
 			}
+			want, err := s.Split(SplitOptions{Normalize: tc.normalize, TrainLimit: tc.limit})
+			if err != nil {
+				t.Fatal(err)
+			}
 			got := ss.Split()
 			for name, pair := range map[string][2]Set{"train": {got.Train, want.Train}, "val": {got.Val, want.Val}, "test": {got.Test, want.Test}} {
 				if pair[0].N != pair[1].N || !sameFloats(pair[0].X, pair[1].X) || !bytes.Equal(pair[0].Y, pair[1].Y) {
@@ -249,37 +261,6 @@ func TestLimitedSplitStreamMatchesSubsetSplit(t *testing.T) {
 			if !sameFloats(got.Mean, want.Mean) || !sameFloats(got.Std, want.Std) {
 				t.Error("Mean/Std differ from Subset.Split's")
 			}
-		})
-	}
-}
-
-func TestLimitedSplitStreamRefuses(t *testing.T) {
-	var (
-		format FormatError
-		option OptionError
-	)
-	_, data := streamSubset(t, 12, 2, 3)
-	h, _ := ReadSubsetHeader(data)
-	for _, tc := range []struct {
-		name      string
-		normalize bool
-		limit     int
-		prefix    int
-		target    any
-		want      string
-	}{
-		{"statistics of images not arrived", true, 6, 5, &format, "first 6 training images have not arrived"},
-		{"a limit beyond the part", false, 13, 12, &option, "exceeds the 12 training images"},
-		{"a negative limit", false, -1, 12, &option, "want 0 (all) or more"},
-		{"one image cannot be normalized", true, 1, 12, &option, "at least 2 training images"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			d := NewSubsetDecoder()
-			if _, err := d.Write(data[:h.PrefixSize(tc.prefix)]); err != nil {
-				t.Fatal(err)
-			}
-			_, err := NewLimitedSplitStream(d, tc.normalize, tc.limit)
-			checkError(t, err, tc.target, tc.want)
 		})
 	}
 }

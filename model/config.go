@@ -3,6 +3,7 @@ package model
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -24,7 +25,9 @@ const (
 // Config is the homework's network configuration. Channels, Kernels,
 // Strides and Paddings describe the convolution layers of a CNN (one entry
 // per layer) and are empty for an MLP; Hidden lists the widths of the dense
-// hidden layers.
+// hidden layers. Dropout is the probability with which training drops each
+// unit of a dense hidden layer, after its activation (0: no dropout
+// layers).
 type Config struct {
 	Net        string `json:"net"`
 	Channels   []int  `json:"n_channels,omitempty"`
@@ -33,6 +36,20 @@ type Config struct {
 	Paddings   []int  `json:"paddings,omitempty"`
 	Hidden     []int  `json:"dense_hiddens"`
 	Activation string `json:"activation"`
+	// Dropout is left out of the JSON when 0, so that files of networks
+	// without dropout stay as they were.
+	Dropout float64 `json:"dropout,omitempty"`
+}
+
+// ActivationNames returns the activations a configuration may name, in
+// the order of ops.ActivationKinds.
+func ActivationNames() []string {
+	kinds := ops.ActivationKinds()
+	names := make([]string, len(kinds))
+	for i, k := range kinds {
+		names[i] = k.String()
+	}
+	return names
 }
 
 // DefaultMLP returns the homework's MLP: 784-256-256-10 with ReLU.
@@ -66,6 +83,15 @@ func (c Config) Clone() Config {
 	return c
 }
 
+// Equal reports whether c and o describe the same network, taking nil and
+// empty lists as equal (as they are after a trip through JSON).
+func (c Config) Equal(o Config) bool {
+	return c.Net == o.Net && c.Activation == o.Activation && c.Dropout == o.Dropout &&
+		slices.Equal(c.Channels, o.Channels) && slices.Equal(c.Kernels, o.Kernels) &&
+		slices.Equal(c.Strides, o.Strides) && slices.Equal(c.Paddings, o.Paddings) &&
+		slices.Equal(c.Hidden, o.Hidden)
+}
+
 // Validate reports the first problem that keeps c from describing a
 // network, including convolution stacks whose feature maps shrink to
 // nothing.
@@ -77,6 +103,9 @@ func (c Config) Validate() error {
 		if h < 1 {
 			return fmt.Errorf("model: dense hidden sizes must be positive, got %v", c.Hidden)
 		}
+	}
+	if !(c.Dropout >= 0 && c.Dropout < 1) {
+		return fmt.Errorf("model: dropout must be a probability from 0 up to but not including 1, got %g", c.Dropout)
 	}
 	switch c.Net {
 	case MLP:
@@ -137,7 +166,7 @@ func (c Config) convGeometries() ([]convLayer, error) {
 }
 
 // String returns a short description such as "cnn 16,32,48 k3,3,3 s1,1,1
-// p0,0,0 dense 256,256 relu".
+// p0,0,0 dense 256,256 relu", followed by " dropout 0.5" with dropout.
 func (c Config) String() string {
 	var b strings.Builder
 	b.WriteString(c.Net)
@@ -145,6 +174,9 @@ func (c Config) String() string {
 		fmt.Fprintf(&b, " %s k%s s%s p%s", JoinInts(c.Channels), JoinInts(c.Kernels), JoinInts(c.Strides), JoinInts(c.Paddings))
 	}
 	fmt.Fprintf(&b, " dense %s %s", FormatHidden(c.Hidden), c.Activation)
+	if c.Dropout > 0 {
+		fmt.Fprintf(&b, " dropout %g", c.Dropout)
+	}
 	return b.String()
 }
 

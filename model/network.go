@@ -1,7 +1,6 @@
 package model
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
 	"sync"
@@ -36,39 +35,23 @@ type Layer struct {
 	Kind   string // Conv2d, Linear, ReLU, MaxPool2d, ...
 	Detail string // e.g. "1->16, k3 s1 p0"
 	Out    string // output shape, e.g. "16x26x26"
-	Params int
+	Params int    // trainable scalars of the module
 }
 
-// Network is an MLP or CNN built from a Config. It holds its parameters and
-// the buffers its ops reuse across training steps, so one Network runs one
-// forward/backward pass at a time.
+// Network is an MLP or CNN built from a Config: its list of layers (see
+// layer) with their parameters. It holds the buffers its ops reuse across
+// training steps, so one Network runs one forward/backward pass at a time.
 type Network struct {
 	config Config
 	pool   *parallel.Pool
 	eng    *gemm.Engine
 	// gradMu serializes the ops' in-place writes into the parameters'
 	// gradients (ops.Workspace.SetParamLock).
-	gradMu sync.Mutex
-	act    ops.ActivationKind
-	convs  []convBlock
-	denses []denseBlock
-	params []*Param
-	layers []Layer
-}
-
-type convBlock struct {
-	convLayer
-	w, b        *Param
-	ws          ops.Workspace
-	index       int // Sequential index of the Conv2d
-	channelsOut int
-}
-
-type denseBlock struct {
-	w, b  *Param
-	ws    ops.Workspace
-	last  bool // the output layer: no activation
-	index int
+	gradMu  sync.Mutex
+	layers  []layer // the layer list, walked by forward
+	first   []int   // per layer, the index of its first module
+	params  []*Param
+	modules []Layer // what Layers returns
 }
 
 // New builds the network described by cfg with PyTorch's default
@@ -76,81 +59,34 @@ type denseBlock struct {
 // PCG generator seeded with seed. pool runs every parallel pass of its
 // forward and backward passes, the matrix products included.
 func New(cfg Config, seed uint64, pool *parallel.Pool) (*Network, error) {
-	if err := cfg.Validate(); err != nil {
+	p, err := cfg.plan()
+	if err != nil {
 		return nil, err
 	}
-	act, _ := ops.ParseActivation(cfg.Activation)
-	n := &Network{config: cfg.Clone(), pool: pool, eng: gemm.New(pool), act: act}
+	n := &Network{config: cfg.Clone(), pool: pool, eng: gemm.New(pool), layers: p.layers, first: p.first, modules: p.modules}
 	rng := rand.New(rand.NewPCG(seed, 0x5eed))
-	index := 0
-	width := ImageSize * ImageSize
-	if cfg.Net == CNN {
-		geoms, _ := cfg.convGeometries()
-		for _, l := range geoms {
-			g := l.geom
-			fanIn := g.PatchSize()
-			b := convBlock{convLayer: l, index: index, channelsOut: g.OutC}
-			b.w = n.newParam(rng, fmt.Sprintf("%d.weight", index), []int{g.OutC, g.InC, g.Kernel, g.Kernel}, g.OutC, fanIn, fanIn)
-			b.b = n.newParam(rng, fmt.Sprintf("%d.bias", index), []int{g.OutC}, 1, g.OutC, fanIn)
-			n.layers = append(n.layers,
-				Layer{Index: index, Kind: "Conv2d", Detail: fmt.Sprintf("%d->%d, k%d s%d p%d", g.InC, g.OutC, g.Kernel, g.Stride, g.Padding), Out: fmt.Sprintf("%dx%dx%d", g.OutC, g.OutH(), g.OutW()), Params: fanIn*g.OutC + g.OutC},
-				Layer{Index: index + 1, Kind: activationModule(act), Out: fmt.Sprintf("%dx%dx%d", g.OutC, g.OutH(), g.OutW())})
-			index += 2
-			if l.pooled {
-				n.layers = append(n.layers, Layer{Index: index, Kind: "MaxPool2d", Detail: "2", Out: fmt.Sprintf("%dx%dx%d", g.OutC, l.outH, l.outW)})
-			} else {
-				n.layers = append(n.layers, Layer{Index: index, Kind: "AdaptiveMaxPool2d", Detail: "4x4", Out: fmt.Sprintf("%dx4x4", g.OutC)})
-			}
-			index++
-			n.convs = append(n.convs, b)
-			width = g.OutC * AdaptiveCells * AdaptiveCells
+	for i, l := range p.layers {
+		specs := l.params()
+		ps := make([]*Param, len(specs))
+		for j, spec := range specs {
+			ps[j] = n.newParam(rng, p.names[i][j], spec)
 		}
-	}
-	n.layers = append(n.layers, Layer{Index: index, Kind: "Flatten", Out: fmt.Sprint(width)})
-	index++
-	sizes := append(append([]int(nil), cfg.Hidden...), Classes)
-	for i, out := range sizes {
-		d := denseBlock{index: index, last: i == len(sizes)-1}
-		d.w = n.newParam(rng, fmt.Sprintf("%d.weight", index), []int{out, width}, out, width, width)
-		d.b = n.newParam(rng, fmt.Sprintf("%d.bias", index), []int{out}, 1, out, width)
-		n.layers = append(n.layers, Layer{Index: index, Kind: "Linear", Detail: fmt.Sprintf("%d->%d", width, out), Out: fmt.Sprint(out), Params: width*out + out})
-		index++
-		if !d.last {
-			n.layers = append(n.layers, Layer{Index: index, Kind: activationModule(act), Out: fmt.Sprint(out)})
-			index++
-		}
-		n.denses = append(n.denses, d)
-		width = out
-	}
-	n.layers = append(n.layers, Layer{Index: index, Kind: "Softmax", Detail: "dim=1", Out: fmt.Sprint(Classes)})
-	for i := range n.convs {
-		n.convs[i].ws.SetParamLock(&n.gradMu)
-	}
-	for i := range n.denses {
-		n.denses[i].ws.SetParamLock(&n.gradMu)
+		l.bind(ps, &n.gradMu)
 	}
 	return n, nil
 }
 
-func activationModule(k ops.ActivationKind) string {
-	switch k {
-	case ops.Tanh:
-		return "Tanh"
-	case ops.Sigmoid:
-		return "Sigmoid"
-	}
-	return "ReLU"
-}
-
-// newParam creates a rows×cols parameter drawn uniformly from ±1/√fanIn,
-// with a zeroed gradient buffer that the optimizer clears in place.
-func (n *Network) newParam(rng *rand.Rand, name string, shape []int, rows, cols, fanIn int) *Param {
-	bound := 1 / math.Sqrt(float64(fanIn))
+// newParam creates the parameter spec describes, drawn uniformly from
+// ±1/√fanIn, with a zeroed gradient buffer that the optimizer clears in
+// place.
+func (n *Network) newParam(rng *rand.Rand, name string, spec paramSpec) *Param {
+	bound := 1 / math.Sqrt(float64(spec.fanIn))
+	rows, cols := spec.rows, spec.cols
 	v := make([]float32, rows*cols)
 	for i := range v {
 		v[i] = float32((rng.Float64()*2 - 1) * bound)
 	}
-	p := &Param{Param: nn.NewParam(ops.Matrix(v, rows, cols)), Name: name, Shape: shape}
+	p := &Param{Param: nn.NewParam(ops.Matrix(v, rows, cols)), Name: name, Shape: spec.shape}
 	p.AccGrad(ops.Matrix(make([]float32, rows*cols), rows, cols))
 	n.params = append(n.params, p)
 	return p
@@ -175,7 +111,7 @@ func (n *Network) NumParams() int {
 }
 
 // Layers describes the modules of the equivalent nn.Sequential.
-func (n *Network) Layers() []Layer { return n.layers }
+func (n *Network) Layers() []Layer { return n.modules }
 
 // ZeroGrads clears every parameter gradient in place.
 func (n *Network) ZeroGrads() {
@@ -194,53 +130,31 @@ type FeatureMap struct {
 }
 
 // Forward adds the network to the graph for a batch x (batch × 784, one
-// image per row) and returns the logits (batch × 10). The softmax is part
-// of the loss (ops.SoftmaxCrossEntropy).
+// image per row) in evaluation mode (no dropout) and returns the logits
+// (batch × 10). The softmax is part of the loss (ops.SoftmaxCrossEntropy).
 func (n *Network) Forward(x mat.Tensor) mat.Tensor {
-	logits, _ := n.forward(x, false)
-	return logits
+	return n.forward(x, &pass{})
+}
+
+// ForwardTraining is Forward in training mode: the dropout layers drop
+// units with the masks m selects. A network without dropout computes the
+// same as Forward.
+func (n *Network) ForwardTraining(x mat.Tensor, m Masks) mat.Tensor {
+	return n.forward(x, &pass{masks: &m})
 }
 
 // ForwardMaps is Forward that also returns every convolution layer's
 // feature maps (copies, valid after later passes).
 func (n *Network) ForwardMaps(x mat.Tensor) (mat.Tensor, []FeatureMap) {
-	return n.forward(x, true)
+	p := &pass{keepMaps: true}
+	return n.forward(x, p), p.maps
 }
 
-func (n *Network) forward(x mat.Tensor, keepMaps bool) (mat.Tensor, []FeatureMap) {
-	var maps []FeatureMap
+func (n *Network) forward(x mat.Tensor, p *pass) mat.Tensor {
 	h := x
-	for i := range n.convs {
-		c := &n.convs[i]
-		g := c.geom
-		if n.act == ops.ReLU && !keepMaps {
-			// Convolution, relu and pool in one op, a few images at a
-			// time: the full-size convolution output stays in cache.
-			if c.pooled {
-				h = ops.ConvPoolReLU(n.pool, &c.ws, g, h, c.w.Param, c.b.Param)
-			} else {
-				h = ops.ConvAdaptivePoolReLU(n.pool, &c.ws, g, AdaptiveCells, h, c.w.Param, c.b.Param)
-			}
-			continue
-		}
-		h = ops.Convolve(n.eng, &c.ws, g, h, c.w.Param, c.b.Param)
-		pg := ops.PoolGeometry{H: g.OutH(), W: g.OutW(), C: g.OutC}
-		h = ops.Activate(n.pool, &c.ws, n.act, h)
-		if keepMaps {
-			maps = append(maps, FeatureMap{Layer: i, H: g.OutH(), W: g.OutW(), C: g.OutC, Data: append([]float32(nil), h.Value().Data().F32()...)})
-		}
-		if c.pooled {
-			h = ops.MaxPool(n.pool, &c.ws, pg, h)
-		} else {
-			h = ops.AdaptiveMaxPool(n.pool, &c.ws, pg, AdaptiveCells, AdaptiveCells, h)
-		}
+	for i, l := range n.layers {
+		p.module = n.first[i]
+		h = l.forward(n, h, p)
 	}
-	for i := range n.denses {
-		d := &n.denses[i]
-		h = ops.Affine(n.eng, &d.ws, h, d.w.Param, d.b.Param)
-		if !d.last {
-			h = ops.Activate(n.pool, &d.ws, n.act, h)
-		}
-	}
-	return h, maps
+	return h
 }

@@ -5,7 +5,7 @@
 // paused one says so); "Copy embed code" gives the <iframe> snippet of
 // the demo as shown, with the same size and attributes as embeds.html.
 
-import { state, subscribe } from './state.js';
+import { state, subscribe, changed, setInternal } from './state.js';
 import { show } from './messages.js';
 import { announce } from './a11y.js';
 
@@ -14,8 +14,13 @@ const $ = (id) => document.getElementById(id);
 /** EMBED_WIDTH is the width, in CSS pixels, the embeds are laid out for. */
 export const EMBED_WIDTH = 640;
 
-/** EMBED_HEIGHTS are the iframe heights that show each demo without inner scrolling at EMBED_WIDTH. */
-export const EMBED_HEIGHTS = Object.freeze({ q1: 1260, q2: 1280, q3: 1160, q4: 1780, q5: 1840, custom: 2600 });
+/**
+ * EMBED_HEIGHTS are the iframe heights that show each demo without inner
+ * scrolling at EMBED_WIDTH, with its runs' figure and answer (measured by
+ * TestEmbedsFit640 and TestEachQuestionAnswersFromItsOwnRuns); none is
+ * taller than 1,400 px.
+ */
+export const EMBED_HEIGHTS = Object.freeze({ q1: 1260, q2: 1400, q3: 1300, q4: 1400, q5: 1400, fast: 1400, custom: 1400 });
 
 /** Keys of the address that are about the page, not the demo's settings: dropped from an embed's address. */
 const PAGE_ONLY = ['embed', 'autostart', 'present', 'load'];
@@ -104,11 +109,35 @@ function downloadWords(m, demo) {
 /**
  * oneAtATime makes the pages and embeds of this site in one browser train
  * one at a time: when this one starts or resumes training it says so on a
- * BroadcastChannel, and one that is training pauses and says why. The
- * latest start wins; a tie goes to the larger id. pause() pauses the run
- * here.
+ * BroadcastChannel, and one that is training pauses and says why, in its
+ * messages and in its status line (state.internal.pausedWhy, until it
+ * trains again). The latest start wins; a tie goes to the larger id.
+ * pause() pauses the run here. When the page comes back into view (an
+ * embed scrolled back to, a tab shown again), redraw() redraws it at once
+ * and a pause is said again, so that nothing shown is stale.
  */
-export function oneAtATime(pause) {
+export function oneAtATime(pause, redraw = () => changed('all')) {
+  const cameBack = () => {
+    redraw();
+    const why = state.internal.pausedWhy;
+    if (why && state.worker === 'paused') {
+      const text = `Paused: ${why}. Press Resume to continue here (that pauses the other).`;
+      show(text, 'info', 'paused-by-other');
+      announce(text);
+    }
+  };
+  document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible') cameBack(); });
+  if (state.embed && 'IntersectionObserver' in window) {
+    let seen = true;
+    new IntersectionObserver((entries) => {
+      const now = entries.some((e) => e.isIntersecting);
+      if (now && !seen) cameBack();
+      seen = now;
+    }).observe(document.body);
+  }
+  subscribe((what) => {
+    if (what === 'worker' && state.worker === 'running') setInternal({ pausedWhy: '' });
+  });
   if (!('BroadcastChannel' in window)) return;
   const channel = new BroadcastChannel('fashionlab-training');
   const me = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
@@ -131,9 +160,11 @@ export function oneAtATime(pause) {
     if (since > m.at || (since === m.at && me > m.from)) { announceStart(); return; } // this one started later: it keeps training
     pause();
     since = 0;
-    const text = `Paused: "${m.title}" started training in another demo of this site. One demo trains at a time so that each gets the whole processor; press Resume to continue here (that pauses the other).`;
+    setInternal({ pausedWhy: `"${m.title}" started training in another demo of this site, and one demo trains at a time so that each gets the whole processor` });
+    const text = `Paused: ${state.internal.pausedWhy}. Press Resume to continue here (that pauses the other).`;
     show(text, 'info', 'paused-by-other');
     announce(text);
+    redraw();
   };
 }
 

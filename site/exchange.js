@@ -12,6 +12,7 @@ import { COMMANDS, EVENTS } from './worker-client.js';
 import { brief } from './fields.js';
 import { show, dismiss } from './messages.js';
 import { announce, setDisabled } from './a11y.js';
+import { reportFigures } from './figures.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -183,10 +184,11 @@ export class Exchange {
         this.note(`Saved ${m.name}.`);
         return true;
       case EVENTS.REPORT:
-        save(new Blob([m.text], { type: 'text/markdown' }), m.name);
+        save(new Blob([m.text + reportFigures()], { type: 'text/markdown' }), m.name);
         this.note(`Saved ${m.name}.`);
         return true;
       case EVENTS.LOADED: {
+        dismiss('exchange'); // an earlier file's error no longer applies
         const r = addLoadedRun({ label: `${m.name} (${brief(m.config, m.settings)})`, config: m.config, settings: m.settings, params: m.params, layers: m.layers });
         patch({ networkRun: r, maps: null }, 'network');
         const text = `Loaded ${m.name}: ${m.params.toLocaleString('en-US')} parameters. Its predictions and feature maps are shown below.${m.note ? ' ' + m.note : ''}`;

@@ -127,6 +127,11 @@ export function markProblems(problems) {
   for (const el of document.querySelectorAll('#config-form [aria-invalid]')) el.removeAttribute('aria-invalid');
   for (const el of document.querySelectorAll('#config-form .field-error')) el.remove();
   const general = [];
+  // Fields a problem also concerns (the memory budget: the sizes) are
+  // marked with a pointer to the problem's own sentence.
+  for (const p of problems) {
+    for (const f of p.also || []) if (!byField.has(f)) byField.set(f, 'This field sets how much memory training needs: see the note below the form.');
+  }
   for (const [field, message] of byField) {
     const input = field && document.getElementById('f-' + field);
     if (!input || input.closest('[hidden]')) { general.push(message); continue; }

@@ -2,41 +2,71 @@
 // validation images (wrong ones framed in red with the predicted class)
 // and the confusion matrix, each with a text alternative.
 
-import { state } from './state.js';
+import { state, setInternal } from './state.js';
 
 /** classes returns the class names of presets.json. */
 const classes = () => state.presets.classes;
 
-/** drawGallery draws the images, labels and predictions of a predictions event. */
+/**
+ * drawGallery draws the images, labels and predictions of a predictions
+ * event, as many columns as fit the width shown, each image 40 CSS pixels
+ * and its label 12 px, so that both stay legible on a phone.
+ */
 export function drawGallery(m) {
+  setInternal({ gallery: m }); // drawn again when the width changes (redrawGallery)
   const c = document.getElementById('gallery'), g = c.getContext('2d');
   delete document.getElementById('results').dataset.empty;
-  const cols = 12, cell = 40, rows = Math.ceil(m.n / cols);
-  c.width = cols * cell; c.height = Math.max(1, rows) * (cell + 12);
-  g.fillStyle = '#fff'; g.fillRect(0, 0, c.width, c.height);
-  const img = g.createImageData(28, 28);
+  const dpr = window.devicePixelRatio || 1;
+  const width = Math.max(200, c.parentElement.clientWidth || 480);
+  const cell = 68, size = 40, font = 12; // redrawGallery uses the same cell
+  const cols = Math.max(3, Math.min(12, Math.floor(width / cell))), rows = Math.ceil(m.n / cols);
+  const cssW = cols * cell, cssH = Math.max(1, rows) * (size + font + 12);
+  c.style.width = `${cssW}px`;
+  c.style.height = `${cssH}px`;
+  c.width = Math.round(cssW * dpr); c.height = Math.round(cssH * dpr);
+  g.setTransform(dpr, 0, 0, dpr, 0, 0);
+  g.fillStyle = '#fff'; g.fillRect(0, 0, cssW, cssH);
+  g.imageSmoothingEnabled = false;
+  const tile = document.createElement('canvas');
+  tile.width = tile.height = 28;
+  const tg = tile.getContext('2d');
+  const img = tg.createImageData(28, 28);
   let wrong = 0;
+  g.font = `${font}px system-ui, sans-serif`;
+  g.textAlign = 'center';
   for (let i = 0; i < m.n; i++) {
     for (let p = 0; p < 784; p++) {
       const v = 255 - Math.round(255 * m.images[i * 784 + p]);
       img.data[4 * p] = img.data[4 * p + 1] = img.data[4 * p + 2] = v; img.data[4 * p + 3] = 255;
     }
-    const x = (i % cols) * cell + 6, y = Math.floor(i / cols) * (cell + 12) + 4;
-    g.putImageData(img, x, y);
+    tg.putImageData(img, 0, 0);
+    const x = (i % cols) * cell + (cell - size) / 2, y = Math.floor(i / cols) * (size + font + 12) + 4;
+    g.drawImage(tile, x, y, size, size);
     const bad = m.labels[i] !== m.preds[i];
     if (bad) wrong++;
     g.strokeStyle = bad ? '#c0392b' : '#dcdad4';
     g.lineWidth = bad ? 2 : 1;
-    g.strokeRect(x - 1, y - 1, 30, 30);
-    g.fillStyle = bad ? '#c0392b' : '#5b5f68';
-    g.font = '9px system-ui, sans-serif';
-    g.fillText(classes()[m.preds[i]].slice(0, 7), x - 3, y + 38);
+    g.strokeRect(x - 1, y - 1, size + 2, size + 2);
+    g.fillStyle = bad ? '#c0392b' : '#4a4d55';
+    let name = classes()[m.preds[i]];
+    while (name.length > 3 && g.measureText(name).width > cell - 4) name = name.slice(0, -2) + '…';
+    g.fillText(name, x + size / 2, y + size + font + 2);
   }
   c.setAttribute('aria-label', `The first ${m.n} validation images: ${m.n - wrong} predicted correctly, ${wrong} wrong.`);
 }
 
+/** redrawGallery draws the latest predictions again when the width shown holds another number of columns. */
+export function redrawGallery() {
+  const m = state.internal.gallery, c = document.getElementById('gallery');
+  if (!m || document.getElementById('results').dataset.empty !== undefined) return;
+  const width = Math.max(200, c.parentElement.clientWidth || 480);
+  const cols = Math.max(3, Math.min(12, Math.floor(width / 68)));
+  if (Math.round(parseFloat(c.style.width)) !== cols * 68) drawGallery(m);
+}
+
 /** clear blanks the gallery and the confusion matrix. */
 export function clearPredictions() {
+  setInternal({ gallery: null });
   document.getElementById('results').dataset.empty = 'true';
   for (const id of ['gallery', 'confusion']) {
     const c = document.getElementById(id);

@@ -8,10 +8,12 @@ import { state, subscribe, setWorker, patch, recordError, markTime, countFrame, 
 import { WorkerClient, Event } from './worker-client.js';
 import { LIMITS } from './protocol.js';
 import { isConvolutional } from './fields.js';
-import { show } from './messages.js';
-import { announce } from './a11y.js';
+import { show, dismiss } from './messages.js';
+import { announce, initReasons } from './a11y.js';
 import { initForm, checkForm, checkMatcher, showLimits, setConvDefaults } from './form.js';
 import { drawCharts, describeCharts } from './charts.js';
+import { renderView, initViews } from './figures.js';
+import { redrawGallery } from './gallery.js';
 import { watchCanvas } from './canvas-bridge.js';
 import { loadPresets, buildNav, selectDemo, demoById } from './demos.js';
 import { renderButtons, renderStatus, renderLegend, askStart } from './controls.js';
@@ -58,6 +60,7 @@ function readSettings() {
 async function main() {
   window.addEventListener('error', (e) => recordError(e.message));
   window.addEventListener('unhandledrejection', (e) => recordError(e.reason));
+  initReasons();
   // The saved runs' database opens meanwhile (an embed's is its demo's own, opened later).
   const storage = new URLSearchParams(location.search).get('embed') === '1' ? null : openStorage();
   try {
@@ -98,8 +101,7 @@ async function main() {
   oneAtATime(() => training.pause());
   visual = new Visual(client);
   exchange = new Exchange(client);
-  const reset = () => { training.reset(); drawCharts(); describeCharts(); };
-  saved = new Saved(client, reset, storage);
+  saved = new Saved(client, (runs) => { training.remove(runs); drawCharts(); describeCharts(); }, storage);
 
   function onReady(m) {
     patch({ ready: { train: m.train, val: m.val, test: m.test }, limits: m.limits || LIMITS }, 'ready');
@@ -137,14 +139,17 @@ async function main() {
       $('btn-start').focus();
     });
   });
-  $('btn-pause').addEventListener('click', () => training.pause());
-  $('btn-resume').addEventListener('click', () => training.resume());
+  // Pause and Resume hand the focus to each other, so that a person on
+  // the keyboard stays on the control that acts next.
+  $('btn-pause').addEventListener('click', () => { training.pause(); if (document.activeElement === $('btn-pause')) $('btn-resume').focus(); });
+  $('btn-resume').addEventListener('click', () => { training.resume(); if (document.activeElement === $('btn-resume')) $('btn-pause').focus(); });
   $('btn-stop').addEventListener('click', () => training.stop());
-  $('btn-reset').addEventListener('click', reset);
 
   // Demos and the form.
   const choose = (id, announceIt) => selectDemo(id, (mode) => visual.setMode(mode), announceIt);
-  buildNav((id) => { choose(id, true); syncAddress(); checkForm(client); });
+  // Messages about the demo left behind no longer apply to the new one.
+  const leftBehind = ['exchange', 'start', 'form', 'stop', 'remove', 'diverged', 'run-failed', 'resume'];
+  buildNav((id) => { for (const key of leftBehind) dismiss(key); choose(id, true); syncAddress(); checkForm(client); });
   // An edit of a demo's form makes it the custom configuration, keeping what the form shows.
   initForm(client, () => {
     if (state.demo === 'custom') return;
@@ -172,6 +177,7 @@ async function main() {
   loadCanvas();
   watchCanvas();
   initCopy();
+  initViews(() => { dirty.add('all'); });
   // Offline use: the full page keeps the site once its big files are in (an embed does not download for it).
   let offlineAsked = false;
   subscribe(() => {
@@ -198,9 +204,11 @@ async function main() {
       renderButtons();
       exchange.render();
       renderStatus();
-      if (d.has('runs') || d.has('epoch') || d.has('all')) { renderLegend(); describeCharts(); }
-      if (d.has('runs') || d.has('steps') || d.has('epoch') || d.has('all')) drawCharts();
+      const view = d.has('runs') || d.has('epoch') || d.has('all') || d.has('demo') || d.has('present') || d.has('presets');
+      if (view) { renderLegend(); describeCharts(); }
+      if (view || d.has('steps')) { renderView(); drawCharts(); }
       visual.noNetworkNotes();
+      if (d.has('all')) redrawGallery();
     }
     requestAnimationFrame(frame);
   };

@@ -3,14 +3,15 @@
 // one goes back into the worker; while the page runs, every change of a
 // run is saved and every checkpoint the worker sends is kept; a run
 // interrupted by a reload, a closed tab or a worker crash shows a Resume
-// button that continues it from its latest checkpoint; "Clear saved runs"
-// empties the store after asking.
+// button that continues it from its latest checkpoint; "Remove runs"
+// takes the runs of the demo on show off the page and out of the store,
+// after asking.
 
-import { state, subscribe, patch, patchRun, runById, restoreRuns, resumeRun, rewindRun, restartRun, failCurrent, finishRun, isBusy, setStorage } from './state.js';
+import { state, subscribe, patch, patchRun, runById, restoreRuns, resumeRun, rewindRun, restartRun, failCurrent, finishRun, isBusy, ownRuns } from './state.js';
 import { COMMANDS, EVENTS, startFields, stepLimit } from './worker-client.js';
 import { Storage } from './storage.js';
 import { show } from './messages.js';
-import { announce, setDisabled } from './a11y.js';
+import { announce } from './a11y.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -27,7 +28,7 @@ const WHAT = {
   slow: 'Runs are not saved in this visit',
   runs: 'The runs could not be saved',
   checkpoint: 'A checkpoint could not be saved, so its run cannot be resumed from it after a reload',
-  clear: 'The saved runs could not be cleared',
+  remove: 'The removed runs could not be deleted from this browser, so a reload may bring them back',
 };
 
 /**
@@ -63,12 +64,12 @@ export function openStorage() {
 export class Saved {
   /**
    * @param {import('./worker-client.js').WorkerClient} client
-   * @param {function()} clearPage clears the page as Reset does
+   * @param {function(object[])} removeFromPage takes runs off the page (Training.remove)
    * @param {{storage: Storage, failures: string[][]}|null} early the full page's database from openStorage, or null
    */
-  constructor(client, clearPage, early = null) {
+  constructor(client, removeFromPage, early = null) {
     this.client = client;
-    this.clearPage = clearPage;
+    this.removeFromPage = removeFromPage;
     // An embed keeps its demo's runs apart: several embeds of course notes share the origin.
     if (early && !state.embed) {
       this.storage = early.storage;
@@ -78,11 +79,17 @@ export class Saved {
       const name = state.embed ? `fashionlab-embed-${state.demo}` : undefined;
       this.storage = new Storage((what, why) => this.failed(what, why), name);
     }
-    // Its bookkeeping is state.storage (state.js), changed through setStorage.
+    this.on = false;
+    this.network = null; // the run whose network the worker held when last saved
+    this.timer = 0;
+    this.due = 0;
+    this.restoring = null; // {id, train}: the load_checkpoint in flight
+    this.restored = false; // restore finished in time
+    this.late = false; // the storage did not answer in time: this visit goes on without it
     this.ready = Promise.race([this.restore(), new Promise((resolve) => setTimeout(resolve, OPEN_LIMIT_MS))]).then(() => {
-      if (state.storage.restored) return;
-      setStorage({ late: true, on: false });
-      this.render();
+      if (this.restored) return;
+      this.late = true;
+      this.on = false;
       this.failed('slow', `the browser's storage did not answer within ${OPEN_LIMIT_MS / 1000} s`);
     });
     subscribe((what) => this.changed(what));
@@ -90,15 +97,15 @@ export class Saved {
       const b = e.target.closest('button[data-resume]');
       if (b) this.resume(Number(b.dataset.resume));
     });
-    $('btn-clear-saved').addEventListener('click', () => this.askClear());
+    $('btn-remove').addEventListener('click', () => this.askRemove());
     // A closing tab writes what changed since the last save, if it can.
-    window.addEventListener('pagehide', () => { if (state.storage.timer) { clearTimeout(state.storage.timer); setStorage({ timer: 0 }); this.save(); } });
+    window.addEventListener('pagehide', () => { if (this.timer) { clearTimeout(this.timer); this.timer = 0; this.save(); } });
   }
 
   /** failed shows a storage failure in the message area. */
   failed(what, why) {
     let after = what === 'open' ? ' The page works as before, but a reload starts empty.' : '';
-    if (what !== 'open' && why.includes('QuotaExceededError')) after = ' "Clear saved runs" frees the space; the page trains on meanwhile.';
+    if (what !== 'open' && why.includes('QuotaExceededError')) after = ' "Remove runs" on a question you no longer need frees space; the page trains on meanwhile.';
     show(`${WHAT[what] || 'Saving runs failed'}: ${why}.${after}`, 'error', 'storage-' + what);
   }
 
@@ -106,28 +113,23 @@ export class Saved {
   async restore() {
     const on = await this.storage.open();
     const saved = on ? await this.storage.load() : null;
-    if (state.storage.late) return; // start-up went on without it
-    setStorage({ restored: true, on });
-    this.render();
+    if (this.late) return; // start-up went on without it
+    this.restored = true;
+    this.on = on;
     if (!on) return;
-    setStorage({ network: saved.network });
+    this.network = saved.network;
     if (!saved.runs.length) return;
     restoreRuns(saved.runs.map(revive));
     const n = saved.runs.length;
     announce(`${n} saved run${n > 1 ? 's' : ''} restored.`);
   }
 
-  /** render enables "Clear saved runs" when storage works. */
-  render() {
-    setDisabled($('btn-clear-saved'), state.storage.on ? '' : 'runs are not saved in this browser');
-  }
-
   /** changed schedules saving after a change of the state. */
   changed(what) {
-    if (!state.storage.on) return;
+    if (!this.on) return;
     if (what === 'network' && state.networkRun && state.networkRun.demo !== 'file') {
-      setStorage({ network: state.networkRun.id });
-      this.storage.saveNetwork(state.storage.network);
+      this.network = state.networkRun.id;
+      this.storage.saveNetwork(this.network);
     }
     if (['runs', 'epoch', 'network', 'steps'].includes(what)) this.schedule(what === 'steps' ? SAVE_STEPS_MS : SAVE_SOON_MS);
   }
@@ -135,9 +137,10 @@ export class Saved {
   /** schedule saves the runs after ms, or sooner if already due sooner. */
   schedule(ms) {
     const at = performance.now() + ms;
-    if (state.storage.timer && state.storage.due <= at) return;
-    clearTimeout(state.storage.timer);
-    setStorage({ due: at, timer: setTimeout(() => { setStorage({ timer: 0 }); this.save(); }, ms) });
+    if (this.timer && this.due <= at) return;
+    clearTimeout(this.timer);
+    this.due = at;
+    this.timer = setTimeout(() => { this.timer = 0; this.save(); }, ms);
   }
 
   /** save writes the runs trained on the page (not the networks loaded from files). */
@@ -152,11 +155,11 @@ export class Saved {
    * come back; it does nothing when there is none.
    */
   async restoreNetwork() {
-    const r = state.storage.network !== null ? runById(state.storage.network) : null;
+    const r = this.network !== null ? runById(this.network) : null;
     if (!r || state.networkRun || isBusy()) return;
     const cp = await this.storage.checkpoint(r.id);
     if (!cp || state.networkRun || isBusy()) return;
-    setStorage({ restoring: { id: r.id, train: false } });
+    this.restoring = { id: r.id, train: false };
     this.client.send(COMMANDS.LOAD_CHECKPOINT, { run: r.id, data: cp.data, train: false });
   }
 
@@ -172,11 +175,11 @@ export class Saved {
       show(`"${r.label}" can be resumed once nothing else trains: stop the current run first.`, 'error', 'resume');
       return;
     }
-    const cp = state.storage.on ? await this.storage.checkpoint(id) : undefined;
+    const cp = this.on ? await this.storage.checkpoint(id) : undefined;
     if (isBusy()) return;
     resumeRun(r);
     if (cp) {
-      setStorage({ restoring: { id, train: true } });
+      this.restoring = { id, train: true };
       this.client.send(COMMANDS.LOAD_CHECKPOINT, { run: id, data: cp.data, train: true, ...stepLimit(r.maxSteps) });
       announce(`Resuming ${r.label} after ${cp.epoch} epoch${cp.epoch === 1 ? '' : 's'}${cp.step ? ` and ${cp.step} steps` : ''}.`);
       return;
@@ -186,30 +189,36 @@ export class Saved {
     announce(`${r.label} has no checkpoint; it trains again from its beginning.`);
   }
 
-  /** askClear asks before emptying the store. */
-  askClear() {
-    const dlg = $('confirm-clear');
+  /** askRemove asks before removing the runs of the demo on show. */
+  askRemove() {
+    const runs = ownRuns();
+    if (!runs.length) return;
+    const demo = state.presets.demos.find((d) => d.id === state.demo);
+    const what = `the ${runs.length === 1 ? 'run' : `${runs.length} runs`} of ${demo && demo.id !== 'custom' ? demo.short : 'Custom'}`;
+    const dlg = $('confirm-remove');
+    $('confirm-remove-title').textContent = `Remove ${what}?`;
+    $('confirm-remove-text').textContent = `This removes ${what} from the page and from this browser, with ${runs.length === 1 ? 'its' : 'their'} curves and weights${state.current && runs.includes(state.current) ? ', and stops the one training' : ''}. The other questions' runs stay. It cannot be undone.`;
     const close = (yes) => {
       dlg.close();
-      $('btn-clear-saved').focus();
-      if (yes) this.clear();
+      $('btn-remove').focus();
+      if (yes) this.remove(runs, what);
     };
-    $('clear-yes').onclick = () => close(true);
-    $('clear-no').onclick = () => close(false);
+    $('remove-yes').onclick = () => close(true);
+    $('remove-no').onclick = () => close(false);
     dlg.oncancel = (e) => { e.preventDefault(); close(false); };
     dlg.showModal();
-    $('clear-no').focus();
+    $('remove-no').focus();
   }
 
-  /** clear empties the store and the page. */
-  async clear() {
-    clearTimeout(state.storage.timer);
-    setStorage({ timer: 0, network: null });
-    this.clearPage();
-    if (await this.storage.clear()) {
-      show('The saved runs were deleted from this browser; the page starts empty after a reload too.', 'info', 'storage-clear');
-      announce('Saved runs deleted.');
-    }
+  /** remove takes runs off the page and deletes them and their checkpoints from the store. */
+  async remove(runs, what) {
+    const ids = runs.map((r) => r.id);
+    if (ids.includes(this.network)) this.network = null;
+    this.removeFromPage(runs);
+    const kept = !this.on || await this.storage.remove(ids);
+    const text = `Removed ${what}${this.on ? ' from the page and from this browser' : ''}.`;
+    if (kept) show(text, 'info', 'remove');
+    announce(text);
   }
 
   /** handle applies checkpoints and restores; it returns false for other events. */
@@ -217,7 +226,7 @@ export class Saved {
     switch (m.kind) {
       case EVENTS.CHECKPOINT: {
         const r = runById(m.run);
-        if (state.storage.on && r && r.demo !== 'file') {
+        if (this.on && r && r.demo !== 'file') {
           const at = { epoch: m.epoch, step: m.step };
           this.storage.saveCheckpoint(m, r).then((ok) => { if (ok) patch({ saved: { ...state.saved, [m.run]: at } }, 'saved'); });
         }
@@ -225,8 +234,8 @@ export class Saved {
       }
       case EVENTS.RESTORED: {
         const r = runById(m.run);
-        const training = state.storage.restoring && state.storage.restoring.id === m.run && state.storage.restoring.train;
-        setStorage({ restoring: null });
+        const training = this.restoring && this.restoring.id === m.run && this.restoring.train;
+        this.restoring = null;
         if (!r) return true;
         patchRun(r, { params: m.params, stepsPerEpoch: m.steps_per_epoch, epochsTotal: m.epochs, layers: m.layers });
         if (training) rewindRun(r, m.epoch, m.steps);
@@ -241,8 +250,8 @@ export class Saved {
           return true;
         }
         if (m.command !== COMMANDS.LOAD_CHECKPOINT) return false;
-        const was = state.storage.restoring;
-        setStorage({ restoring: null });
+        const was = this.restoring;
+        this.restoring = null;
         const r = runById(m.run);
         const label = r ? `"${r.label}"` : 'A saved run';
         if (was && was.train) {

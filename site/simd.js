@@ -1,10 +1,11 @@
 // FashionLab SIMD kernels: instantiates gemm-simd.wasm (a WebAssembly SIMD128
 // matrix-multiply kernel built by the Go package model/gemm/wasmsimd) on the
 // Go instance's own memory, and exposes its kernel and packing functions as
-// the globals fashionlabGemmSIMD and fashionlabGemmSIMDPackBT, which the Go
-// code looks up when it creates its matrix engines, and all its exports (the
-// pooling, patch and Adam kernels too) as fashionlabSIMDKernels, which Go's
-// model/ops and model/train look up when they start. Call fashionlabInstallSIMD(goInstance.exports.mem, url) after
+// the globals fashionlabGemmSIMD and fashionlabGemmSIMDPackBT (which
+// cmd/benchbrowser checks), and all its exports (the pooling, patch and Adam
+// kernels too) as fashionlabSIMDKernels, which the Go worker's main wraps and
+// installs into the model (package wasm/simdjs) before it builds a network.
+// Call fashionlabInstallSIMD(goInstance.exports.mem, url) after
 // instantiating Go's module and before go.run(). Without SIMD support, or if
 // anything fails, it installs nothing and Go keeps its pure-Go kernel.
 //

@@ -2,9 +2,7 @@
 // notification. Every other module reads `state` and changes it through
 // the functions exported here; `state.internal` holds the little
 // bookkeeping of the other modules (request sequence numbers, a timer, the
-// calls waiting for the canvas, the last announcement) and
-// `state.storage` the saved runs', so that no module keeps state of its
-// own.
+// calls waiting for the canvas, the last announcement).
 
 import { FIELD_NAMES } from './fields.js';
 
@@ -41,13 +39,7 @@ export const state = {
   messages: [], // the message area's current messages: {key, text, kind}
   restarts: 0,
   workers: null, // {requested, forced, count, simd}: Go instances training a step (the worker's Workers event) and whether its SIMD kernels run
-  internal: { formSeq: 0, formTimer: 0, matchSeq: 0, canvasWaiting: [], lastAnnounced: '' },
-  // The saved runs' bookkeeping (saved.js): on (the browser's storage
-  // works), network (the run whose network was saved last), timer and due
-  // (the next save), restoring ({id, train}: the load_checkpoint in
-  // flight), restored (restore finished in time), late (the storage did
-  // not answer in time: this visit goes on without it).
-  storage: { on: false, network: null, timer: 0, due: 0, restoring: null, restored: false, late: false },
+  internal: { formSeq: 0, formTimer: 0, matchSeq: 0, canvasWaiting: [], lastAnnounced: '', labMark: '' },
   timing: { readyMs: null, firstStepMs: null, frames: { count: 0, maxGapMs: 0, last: 0, since: 0 } }, // since navigation; the frame counter since the latest run started
 };
 
@@ -147,18 +139,30 @@ export function failCurrent(why) {
   return r;
 }
 
-/** clearRuns forgets every run, the queue and what came from a network. */
-export function clearRuns() {
-  state.runs = [];
-  state.queue = [];
-  state.current = null;
-  state.networkRun = null;
-  state.predictions = null;
-  state.maps = null;
-  state.weights = null;
-  state.weightsRun = null;
+/**
+ * ownRuns returns the runs that belong to the demo on show, which Remove
+ * runs removes: its own runs (the custom view's are the custom runs and
+ * the networks loaded from files, not the other questions' runs it
+ * overlays).
+ */
+export function ownRuns() {
+  return state.runs.filter((r) => r.demo === state.demo || (state.demo === 'custom' && r.demo === 'file'));
+}
+
+/**
+ * removeRuns takes runs off the page and out of the queue, and what came
+ * from their network; the current run stays current until the worker says
+ * it ended. It returns whether the network the worker holds was theirs.
+ */
+export function removeRuns(runs) {
+  const gone = new Set(runs);
+  state.runs = state.runs.filter((r) => !gone.has(r));
+  state.queue = state.queue.filter((r) => !gone.has(r));
+  const network = gone.has(state.networkRun);
+  if (network) Object.assign(state, { networkRun: null, predictions: null, maps: null, weights: null, weightsRun: null });
   changed('runs');
-  changed('predictions');
+  if (network) changed('predictions');
+  return network;
 }
 
 /**
@@ -196,14 +200,6 @@ export function countFrame(t) {
 /** restartFrames starts counting frames again (a run started). */
 export function restartFrames() {
   state.timing.frames = { count: 0, maxGapMs: 0, last: 0, since: performance.now() };
-}
-
-/**
- * setStorage assigns fields to state.storage, the saved runs' bookkeeping;
- * saved.js redraws what depends on it itself, so no subscriber is told.
- */
-export function setStorage(fields) {
-  Object.assign(state.storage, fields);
 }
 
 /** patch assigns fields to the state and notifies with `what`. */

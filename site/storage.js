@@ -157,8 +157,17 @@ export class Storage {
     return this.write([META], (s) => s.put({ key: 'network', run: id }), 'runs');
   }
 
-  /** clear deletes every saved run, checkpoint and record. */
-  clear() {
-    return this.write([RUNS, CHECKPOINTS, META], (a, b, c) => { a.clear(); b.clear(); c.clear(); }, 'clear');
+  /** remove deletes runs ids with their checkpoints (and the record of the network, when it was one of theirs). */
+  async remove(ids) {
+    if (!this.db) return false;
+    let network = null;
+    try {
+      const meta = await request(this.db.transaction([META], 'readonly').objectStore(META).get('network'));
+      network = meta ? meta.run : null;
+    } catch (err) { /* the write below reports a failing store */ }
+    return this.write([RUNS, CHECKPOINTS, META], (runs, cps, meta) => {
+      for (const id of ids) { runs.delete(id); cps.delete(id); }
+      if (ids.includes(network)) meta.delete('network');
+    }, 'remove');
   }
 }

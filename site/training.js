@@ -1,13 +1,14 @@
-// What Start, Pause, Resume, Stop and Reset do, and how the worker's run
+// What Start, Pause, Resume, Stop and Remove runs do, and how the worker's run
 // events (started, steps, epoch, state, done, refused starts) move the runs
 // and the queue along.
 
-import { state, addRuns, addSteps, addEpoch, takeNext, cancelQueue, finishRun, failCurrent, interruptCurrent, clearRuns, runById, patch, patchRun, setWorker, isBusy } from './state.js';
+import { state, addRuns, addSteps, addEpoch, takeNext, cancelQueue, finishRun, failCurrent, interruptCurrent, removeRuns, runById, patch, patchRun, setWorker, isBusy } from './state.js';
 import { Command, Event, startFields } from './worker-client.js';
 import { show, dismiss } from './messages.js';
 import { announce } from './a11y.js';
 import { readForm, describe } from './form.js';
 import { clearPredictions } from './gallery.js';
+import { resultOf } from './controls.js';
 
 /** Training holds the worker client; its methods are the controls' actions. */
 export class Training {
@@ -35,7 +36,7 @@ export class Training {
   start(mode = 'now') {
     const d = this.demoSpecs();
     if (!d) return;
-    dismiss('form');
+    for (const key of ['form', 'stop', 'remove', 'start', 'diverged', 'run-failed']) dismiss(key); // about earlier runs
     if (mode === 'now' && isBusy()) {
       const n = cancelQueue(`replaced by ${d.name}`);
       addRuns(d.specs, state.demo);
@@ -75,15 +76,22 @@ export class Training {
     announce(text);
   }
 
-  /** reset ends everything and clears the curves, predictions and maps. */
-  reset() {
-    clearRuns();
-    this.client.send(Command.reset);
-    clearPredictions();
-    for (const id of ['predict-note', 'maps-note', 'lab-stats']) document.getElementById(id).textContent = '';
+  /**
+   * remove takes runs off the page: a current one among them is stopped
+   * (its end is not shown), and when the worker's network was theirs the
+   * predictions, feature maps and lab readout that came from it go too.
+   */
+  remove(runs) {
+    const stopping = state.current && runs.includes(state.current);
+    const network = removeRuns(runs);
+    if (stopping) this.stopCurrent();
+    if (network) {
+      if (!stopping && !isBusy()) this.client.send(Command.reset);
+      clearPredictions();
+      for (const id of ['predict-note', 'maps-note', 'lab-stats']) document.getElementById(id).textContent = '';
+      patch({ maps: null, equivariance: null }, 'reset');
+    }
     dismiss('stop');
-    patch({ maps: null, equivariance: null }, 'reset');
-    announce('Cleared. Choose a demo and press Start.');
   }
 
   /** onDeath keeps the runs on the page, marks the current one interrupted and says what was lost. */
@@ -132,8 +140,8 @@ export class Training {
       case Event.done: {
         const r = finishRun(m.run, m.reason, m.detail);
         if (r) {
-          const last = r.epochs[r.epochs.length - 1];
-          const acc = last && last.val_acc !== null ? `, validation accuracy ${(100 * last.val_acc).toFixed(1)} %` : '';
+          const res = resultOf(r);
+          const acc = res.acc !== null ? `, validation accuracy ${(100 * res.acc).toFixed(1)} %${res.kept ? ` (the weights of epoch ${res.epoch}, its best)` : ''}` : '';
           announce(`${r.label}: ${m.reason === 'finished' ? 'finished' : m.reason}${acc}.`);
           if (m.reason === 'diverged') show(`${r.label} diverged: ${m.detail}. Its curves stop there; a smaller learning rate usually helps.`, 'info', 'diverged');
           if (state.networkRun === r) this.client.send(Command.getPredictions, { n: 60 });

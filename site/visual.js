@@ -2,7 +2,7 @@
 // canvas, their controls, and the predictions of the network the worker
 // holds (which run they show is always said).
 
-import { state, patch } from './state.js';
+import { state, patch, subscribe, setInternal } from './state.js';
 import { Command, Event } from './worker-client.js';
 import { withCanvas } from './canvas-bridge.js';
 import { drawGallery, drawConfusion } from './gallery.js';
@@ -22,6 +22,18 @@ export class Visual {
     $('image-index').addEventListener('input', () => this.checkIndex());
     $('btn-predict').addEventListener('click', () => this.requestPredictions());
     for (const id of ['lab-dx', 'lab-dy', 'lab-deg', 'lab-source', 'lab-seed']) $(id).addEventListener('input', () => this.updateLab());
+    // The trained first layer follows the network: a new one (a run
+    // started, a file loaded, a saved run restored) and a run's end
+    // redraw it with fresh weights.
+    subscribe((what) => {
+      if (what !== 'network' && what !== 'runs') return;
+      const run = state.networkRun;
+      const mark = run ? `${run.id}:${run.status}:${run.stepsDone > 0}` : '';
+      if (mark === state.internal.labMark) return;
+      setInternal({ labMark: mark });
+      if (state.weightsRun !== null) patch({ weights: null, weightsRun: null }, 'weights');
+      if (state.mode === 'lab' && $('lab-source').value === 'trained') this.updateLab();
+    });
   }
 
   /** setMode shows the feature maps or the lab. */
@@ -97,12 +109,15 @@ export class Visual {
     let valid = seedInput.value.trim() !== '' && Number.isInteger(seed) && seed >= 0 && seed <= 2 ** 31;
     if (source === 'trained') {
       const run = state.networkRun;
-      if (!run || !isConvolutional(run.config) || !(run.stepsDone > 0)) {
-        stats('The trained layer comes from the latest run, which must be a CNN that has trained: press Start (q1 trains one), then choose this again.');
+      // A CNN that has trained here, or one loaded from a file.
+      if (!run || !isConvolutional(run.config) || !(run.stepsDone > 0 || run.demo === 'file')) {
+        $('lab-seed-hint').textContent = 'Channel of the trained first layer: needs a CNN that has trained or was loaded from a file.';
+        stats('The trained layer comes from the latest run, which must be a CNN: press Start (q1 trains one) or load a CNN\'s weights file; the lab then shows its first layer.');
         return;
       }
       const channels = run.config[FIELD_NAMES.Channels][0];
       hint = `Channel of the trained first layer: 0 to ${channels - 1} (it has ${channels}).`;
+      $('lab-seed-hint').textContent = hint;
       valid = valid && seed < channels;
       if (valid && (!state.weights || state.weightsRun !== run.id)) {
         patch({ weightsRun: run.id, weights: null }, 'weights');

@@ -38,6 +38,9 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"fashionlab/internal/loadavg"
+	"fashionlab/model/gemm"
 )
 
 func main() {
@@ -103,13 +106,14 @@ func parseOptions(args []string, stderr io.Writer) (options, error) {
 
 // result is one run's figures; zero values mean "not measured".
 type result struct {
-	EpochSeconds  float64   `json:"median_epoch_train_s"`
-	Epochs        []float64 `json:"epoch_train_seconds"`
-	TrainImagesPS float64   `json:"train_images_per_s"`
-	InferImagesPS float64   `json:"infer_images_per_s"`
-	PeakRSSBytes  int64     `json:"peak_rss_bytes"`
-	Kernel        string    `json:"kernel,omitempty"`
-	Err           string    `json:"-"`
+	EpochSeconds  float64      `json:"median_epoch_train_s"`
+	Epochs        []float64    `json:"epoch_train_seconds"`
+	TrainImagesPS float64      `json:"train_images_per_s"`
+	InferImagesPS float64      `json:"infer_images_per_s"`
+	PeakRSSBytes  int64        `json:"peak_rss_bytes"`
+	Kernel        string       `json:"kernel,omitempty"`
+	Parts         []partResult `json:"parts,omitempty"`
+	Err           string       `json:"-"`
 }
 
 func run(args []string, stdout, stderr io.Writer) error {
@@ -152,6 +156,7 @@ func run(args []string, stdout, stderr io.Writer) error {
 			fmt.Fprintln(stdout, "warning: other processes were running; timings are unreliable, and PyTorch's OpenMP threads suffer most from shared cores")
 		}
 	}
+	fmt.Fprintf(stdout, "FashionLab kernel %s, threads %s\n", gemm.KernelName(), joinInts(o.threads))
 	fmt.Fprintf(stdout, "FashionLab vs PyTorch: %d epochs of 60,000 images (batch 128, Adam), median epoch; inference on the 10,000 t10k images (batch 128)\n\n", o.epochs)
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "net\tthreads\tside\ts/epoch\ttrain img/s\tinfer img/s\tpeak RSS MiB\t")
@@ -164,6 +169,21 @@ func run(args []string, stdout, stderr io.Writer) error {
 				ratio(r.pt.TrainImagesPS, r.fl.TrainImagesPS),
 				ratio(r.pt.InferImagesPS, r.fl.InferImagesPS),
 				ratio(float64(r.fl.PeakRSSBytes), float64(r.pt.PeakRSSBytes)))
+		}
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	ghz := cpuGHz()
+	fmt.Fprintf(stdout, "\nFashionLab's training step by part (batch 128, median of %d steps). GFLOP: the matrix products (2 per multiply-add), Adam 13 per parameter.\n", partSteps)
+	fmt.Fprintf(stdout, "Peak: threads × %d FLOP per cycle (%s kernel's vector FMA rate) × %s GHz (/proc/cpuinfo).\n\n", flopsPerCycle(gemm.KernelName()), gemm.KernelName(), fmtGHz(ghz))
+	tw = tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "net\tthreads\tpart\tms/step\tGFLOP\tGFLOP/s\t% of peak\t")
+	for _, r := range rows {
+		for _, p := range r.fl.Parts {
+			rate := p.GFLOP / p.Seconds
+			fmt.Fprintf(tw, "%s\t%d\t%s\t%.2f\t%.3f\t%.1f\t%s\t\n", r.net, r.threads, p.Name, 1e3*p.Seconds, p.GFLOP, rate,
+				percentOfPeak(rate, float64(r.threads*flopsPerCycle(gemm.KernelName()))*ghz))
 		}
 	}
 	if err := tw.Flush(); err != nil {
@@ -190,6 +210,65 @@ func printRow(w io.Writer, net string, threads int, side string, r result) {
 	}
 	fmt.Fprintf(w, "%s\t%d\t%s\t%.3f\t%.0f\t%.0f\t%.0f\t\n", net, threads, side,
 		r.EpochSeconds, r.TrainImagesPS, r.InferImagesPS, float64(r.PeakRSSBytes)/(1<<20))
+}
+
+// flopsPerCycle is one core's peak float32 rate of a kernel's vector FMAs:
+// two FMA pipes of 16 lanes (AVX-512) or 8 (AVX2), four pipes of 4 lanes
+// (NEON on Apple's cores; Cortex cores have two), or a scalar multiply-add
+// per cycle for the portable kernel.
+func flopsPerCycle(kernel string) int {
+	switch kernel {
+	case "avx512":
+		return 64
+	case "avx2", "neon":
+		return 32
+	}
+	return 2
+}
+
+// cpuGHz returns the clock /proc/cpuinfo reports (its largest "cpu MHz"),
+// or 0 where there is none.
+func cpuGHz() float64 {
+	b, err := os.ReadFile("/proc/cpuinfo")
+	if err != nil {
+		return 0
+	}
+	best := 0.0
+	for _, line := range strings.Split(string(b), "\n") {
+		k, v, ok := strings.Cut(line, ":")
+		if !ok || strings.TrimSpace(k) != "cpu MHz" {
+			continue
+		}
+		if mhz, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err == nil && mhz > best {
+			best = mhz
+		}
+	}
+	return best / 1000
+}
+
+func fmtGHz(ghz float64) string {
+	if ghz <= 0 {
+		return "?"
+	}
+	return fmt.Sprintf("%.2f", ghz)
+}
+
+// percentOfPeak formats rate as a share of peak (GFLOP/s), or "-" when the
+// peak is unknown.
+func percentOfPeak(rate, peak float64) string {
+	if peak <= 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.1f", 100*rate/peak)
+}
+
+// joinInts formats v as a comma-separated list.
+func joinInts(v []int) string {
+	s := make([]string, len(v))
+	for i, n := range v {
+		s[i] = strconv.Itoa(n)
+	}
+	return strings.Join(s, ",")
 }
 
 // ratio formats a/b, or "-" when either is missing.
@@ -325,13 +404,9 @@ func busy(load string) bool {
 // loadAverage returns the 1-minute load average, or "" where /proc is
 // missing.
 func loadAverage() string {
-	b, err := os.ReadFile("/proc/loadavg")
+	avg, err := loadavg.Read()
 	if err != nil {
 		return ""
 	}
-	f := strings.Fields(string(b))
-	if len(f) == 0 {
-		return ""
-	}
-	return f[0]
+	return avg[0]
 }

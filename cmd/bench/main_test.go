@@ -6,6 +6,8 @@ import (
 	"io"
 	"slices"
 	"testing"
+
+	"fashionlab/model"
 )
 
 func TestParseOptions(t *testing.T) {
@@ -64,6 +66,27 @@ func TestRatioAndMedian(t *testing.T) {
 	for _, m := range medians {
 		if got := median(m.in); got != m.want {
 			t.Errorf("median(%v) = %g, want %g", m.in, got, m.want)
+		}
+	}
+}
+
+// TestStepFlops checks the product counts against the default networks'
+// multiply-adds worked out by hand (per image: MLP 784·256 + 256·256 +
+// 256·10; CNN 26·26·16·9 + 11·11·32·144 + 3·3·48·288 + 768·256 + 256·256 +
+// 256·10), with no input gradient for the first layer.
+func TestStepFlops(t *testing.T) {
+	tests := []struct {
+		name            string
+		cfg             model.Config
+		fwdMACs, dxMACs float64 // per image; dxMACs excludes the first layer
+	}{
+		{"mlp", model.DefaultMLP(), 784*256 + 256*256 + 256*10, 256*256 + 256*10},
+		{"cnn", model.DefaultCNN(), 26*26*16*9 + 11*11*32*144 + 3*3*48*288 + 768*256 + 256*256 + 256*10, 11*11*32*144 + 3*3*48*288 + 768*256 + 256*256 + 256*10},
+	}
+	for _, tt := range tests {
+		f, b := stepFlops(tt.cfg, 128)
+		if wantF, wantB := 2*128*tt.fwdMACs, 2*128*(tt.fwdMACs+tt.dxMACs); f != wantF || b != wantB {
+			t.Errorf("%s: forward %g backward %g FLOP, want %g and %g", tt.name, f, b, wantF, wantB)
 		}
 	}
 }

@@ -87,6 +87,9 @@ func runWorker(args []string, stdout io.Writer) error {
 	r.TrainImagesPS = float64(split.Train.N) / r.EpochSeconds
 	r.InferImagesPS = inferenceSpeed(network, split)
 	r.Kernel = gemm.New(pool).Kernel()
+	if r.Parts, err = stepParts(network, split, s); err != nil {
+		return fmt.Errorf("timing the step's parts: %w", err)
+	}
 	return json.NewEncoder(stdout).Encode(r)
 }
 

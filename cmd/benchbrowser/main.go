@@ -41,31 +41,11 @@ import (
 	"github.com/chromedp/chromedp/kb"
 
 	"fashionlab/internal/headless"
+	"fashionlab/internal/loadavg"
 )
 
-// state is the part of window.fashionlab.state() read here.
-type state struct {
-	// Workers and SIMD say how the page trains, when it reports them.
-	Workers     *int      `json:"workers"`
-	SIMD        *bool     `json:"simd"`
-	Worker      string    `json:"worker"`
-	Ready       *struct{} `json:"ready"`
-	CanvasReady bool      `json:"canvasReady"`
-	ReadyMs     *float64  `json:"readyMs"`
-	FirstStepMs *float64  `json:"firstStepMs"`
-	Errors      []string  `json:"errors"`
-	Frames      struct {
-		Count    int     `json:"count"`
-		MaxGapMs float64 `json:"maxGapMs"`
-		Seconds  float64 `json:"seconds"`
-	} `json:"frames"`
-	Runs []struct {
-		Status  string  `json:"status"`
-		Reason  string  `json:"reason"`
-		Images  float64 `json:"images"`
-		Seconds float64 `json:"seconds"`
-	} `json:"runs"`
-}
+// state is what the page reports of itself (window.fashionlab.state()).
+type state = headless.PageState
 
 // sample is one repetition's measurements.
 type sample struct {
@@ -263,7 +243,7 @@ func measure(srv *headless.Server, params string, mlpSteps, cnnSteps int, timeli
 		})
 	}
 	run := func(net string, steps int) (ips, fps, gap float64, err error) {
-		before, _ := readState(b.Ctx)
+		before, _ := headless.ReadState(b.Ctx)
 		err = chromedp.Do(b.Ctx,
 			chromedp.SendKeys(chromedp.CSS("#f-net"), net[:1]),
 			typeInto("#f-lr", "1e-3"), typeInto("#f-epochs", "1"), typeInto("#f-train_limit", "0"),
@@ -301,7 +281,7 @@ func measure(srv *headless.Server, params string, mlpSteps, cnnSteps int, timeli
 		return out, fmt.Errorf("SIMD check: %w", err)
 	}
 	out.simd = yesNo(uses)
-	s, err = readState(b.Ctx)
+	s, err = headless.ReadState(b.Ctx)
 	if err == nil && len(s.Errors) > 0 {
 		return out, fmt.Errorf("page errors: %v", s.Errors)
 	}
@@ -319,40 +299,17 @@ func measure(srv *headless.Server, params string, mlpSteps, cnnSteps int, timeli
 // loadAverage returns the 1, 5 and 15 minute load averages on Linux: other
 // work on the machine shows in every number here.
 func loadAverage() string {
-	b, err := os.ReadFile("/proc/loadavg")
+	avg, err := loadavg.Read()
 	if err != nil {
 		return "unknown"
 	}
-	f := strings.Fields(string(b))
-	if len(f) < 3 {
-		return "unknown"
-	}
-	return strings.Join(f[:3], " ")
-}
-
-func readState(ctx context.Context) (state, error) {
-	return chromedp.Run(ctx, chromedp.Evaluate[state](`window.fashionlab ? window.fashionlab.state() : {runs: []}`))
+	return strings.Join(avg[:], " ")
 }
 
 // wait polls the page every 50 ms until it has a run and ok accepts its
 // state.
 func wait(ctx context.Context, ok func(state) bool) (state, error) {
-	return poll(ctx, func(s state) bool { return len(s.Runs) > 0 && ok(s) })
-}
-
-// poll reads the page's state every 50 ms until ok accepts it.
-func poll(ctx context.Context, ok func(state) bool) (state, error) {
-	for {
-		s, err := readState(ctx)
-		if err == nil && ok(s) {
-			return s, nil
-		}
-		select {
-		case <-ctx.Done():
-			return s, ctx.Err()
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
+	return headless.WaitState(ctx, func(s state) bool { return len(s.Runs) > 0 && ok(s) })
 }
 
 // clickToFirstStep opens the Custom demo (the default MLP) in a fresh
@@ -375,14 +332,14 @@ func clickToFirstStep(srv *headless.Server, params string, timeline io.Writer) (
 	if err := chromedp.Do(b.Ctx, chromedp.Navigate(srv.URL+"?demo=custom"+params)); err != nil {
 		return 0, err
 	}
-	if _, err := poll(b.Ctx, func(s state) bool { return s.ReadyMs != nil }); err != nil {
+	if _, err := headless.WaitState(b.Ctx, func(s state) bool { return s.ReadyMs != nil }); err != nil {
 		return 0, fmt.Errorf("ready: %w", err)
 	}
 	time.Sleep(2 * time.Second)
 	if err := chromedp.Do(b.Ctx, chromedp.Click(chromedp.CSS("#btn-start"))); err != nil {
 		return 0, err
 	}
-	s, err := poll(b.Ctx, func(s state) bool { return s.FirstStepMs != nil })
+	s, err := headless.WaitState(b.Ctx, func(s state) bool { return s.FirstStepMs != nil })
 	if err != nil {
 		return 0, fmt.Errorf("first step after Start: %w", err)
 	}

@@ -33,6 +33,22 @@ func pageSession(t *testing.T) (*session.Session, *[]protocol.Message) {
 	return session.New(sub, func(m protocol.Message) { events = append(events, m) }), &events
 }
 
+// trainUntilDone steps the session's run until it posts Done.
+func trainUntilDone(t *testing.T, s *session.Session, events *[]protocol.Message) {
+	t.Helper()
+	for steps := 0; ; steps++ {
+		for _, m := range *events {
+			if _, ok := m.(protocol.Done); ok {
+				return
+			}
+		}
+		if steps > 10_000 {
+			t.Fatal("the run did not end after 10,000 steps")
+		}
+		s.Step()
+	}
+}
+
 // last returns the last event of type M, failing without one.
 func last[M protocol.Message](t *testing.T, events []protocol.Message) M {
 	t.Helper()
@@ -64,9 +80,7 @@ func TestAFileExportedByThePageEvaluatesWithInitAsInThePage(t *testing.T) {
 	s, events := pageSession(t)
 	s.Handle(map[string]any{"kind": "start", "run": 1.0, "config": map[string]any{"net": "mlp", "dense_hiddens": []any{32.0}},
 		"settings": map[string]any{"epochs": 1.0, "batch_size": 64.0, "lr": 1e-3}})
-	for s.Running() {
-		s.Step()
-	}
+	trainUntilDone(t, s, events)
 	page := last[protocol.Epoch](t, *events)
 	s.Handle(map[string]any{"kind": "get_predictions", "n": 0.0})
 	predicted := last[protocol.Predictions](t, *events)

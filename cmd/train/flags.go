@@ -62,14 +62,15 @@ func parseFlags(args []string, stderr io.Writer, now time.Time) (options, error)
 		kernels  = fs.String("kernels", model.JoinInts(cnn.Kernels), "CNN: kernel size of each convolution layer")
 		strides  = fs.String("strides", model.JoinInts(cnn.Strides), "CNN: stride of each convolution layer")
 		paddings = fs.String("paddings", model.JoinInts(cnn.Paddings), "CNN: zero padding of each convolution layer")
-		act      = fs.String("act", "relu", "activation: relu, tanh or sigmoid")
+		act      = fs.String("act", "relu", "activation: "+strings.Join(model.ActivationNames(), ", "))
+		dropout  = fs.Float64("dropout", 0, "dropout probability of the dense hidden layers' units in training, from 0 (none) up to 1")
 		o        options
 	)
 	fs.Float64Var(&o.settings.LearningRate, "lr", def.LearningRate, "learning rate")
 	fs.IntVar(&o.settings.BatchSize, "batch", def.BatchSize, "batch size")
 	fs.IntVar(&o.settings.Epochs, "epochs", def.Epochs, "training epochs (with -experiment: per run; default: the question's own)")
 	fs.BoolVar(&o.settings.Normalize, "norm", def.Normalize, "normalize inputs per pixel with the training set's mean and std (-norm=false: raw 0..255)")
-	fs.StringVar(&o.settings.Optimizer, "optim", def.Optimizer, "optimizer: adam or sgd")
+	fs.StringVar(&o.settings.Optimizer, "optim", def.Optimizer, "optimizer: "+strings.Join(train.OptimizerNames(), ", "))
 	fs.Float64Var(&o.settings.Momentum, "momentum", def.Momentum, "SGD momentum")
 	fs.Uint64Var(&o.settings.Seed, "seed", def.Seed, "seed of the initialization and the shuffling")
 	fs.BoolVar(&o.settings.Shuffle, "shuffle", false, "shuffle the training images every epoch (default: batches in order)")
@@ -96,7 +97,7 @@ func parseFlags(args []string, stderr io.Writer, now time.Time) (options, error)
 			o.epochsSet = true
 		case "resume", "data", "threads", "out":
 			return
-		case "net", "hidden", "channels", "kernels", "strides", "paddings", "act":
+		case "net", "hidden", "channels", "kernels", "strides", "paddings", "act", "dropout":
 			network = append(network, "-"+f.Name)
 		}
 		training = append(training, "-"+f.Name)
@@ -111,7 +112,7 @@ func parseFlags(args []string, stderr io.Writer, now time.Time) (options, error)
 		return o, errors.New("-init starts one run from a weights file; it cannot be combined with -experiment")
 	}
 	o.settings.EvalTrainSize = def.EvalTrainSize
-	o.config = model.Config{Net: strings.ToLower(*net), Activation: strings.ToLower(*act)}
+	o.config = model.Config{Net: strings.ToLower(*net), Activation: strings.ToLower(*act), Dropout: *dropout}
 	var err error
 	if o.config.Hidden, err = model.ParseInts(*hidden); err != nil {
 		return o, fmt.Errorf("-hidden: %w", err)

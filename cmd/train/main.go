@@ -18,6 +18,7 @@ import (
 
 	"fashionlab/assets"
 	"fashionlab/model"
+	"fashionlab/model/gemm"
 	"fashionlab/model/parallel"
 	"fashionlab/model/train"
 	"fashionlab/model/weights"
@@ -175,8 +176,8 @@ func (a *app) trainAndWrite(ctx context.Context, tr *train.Trainer, dir, title s
 	if title != "" {
 		fmt.Fprintf(a.stdout, "\n== %s\n", title)
 	}
-	fmt.Fprintf(a.stdout, "%s: %d parameters; %s lr %g, batch %d, %d epochs, normalize %v, %d threads\n",
-		h.Config, h.Params, h.Settings.Optimizer, h.Settings.LearningRate, h.Settings.BatchSize, h.Settings.Epochs, h.Settings.Normalize, a.pool.Threads())
+	fmt.Fprintf(a.stdout, "%s: %d parameters; %s lr %g, batch %d, %d epochs, normalize %v; kernel %s, %d threads\n",
+		h.Config, h.Params, h.Settings.Optimizer, h.Settings.LearningRate, h.Settings.BatchSize, h.Settings.Epochs, h.Settings.Normalize, gemm.KernelName(), a.pool.Threads())
 	p := newProgress(a.stderr, tr)
 	if len(h.Epochs) == 0 {
 		tr.Start()

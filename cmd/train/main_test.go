@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"fashionlab/model/gemm"
 	"fashionlab/model/train"
 )
 
@@ -23,6 +25,7 @@ func TestParamsPrintsTheHomeworkCounts(t *testing.T) {
 		{"the default MLP", []string{"-params", "-net", "mlp"}, "total 269322"},
 		{"the 54-layer MLP", []string{"-params", "-net", "mlp", "-hidden", "64*54"}, "total 271370"},
 		{"the shallow kernel-28 CNN", []string{"-params", "-channels", "44", "-kernels", "28", "-strides", "1", "-paddings", "0"}, "total 283382"},
+		{"the default MLP with dropout: no parameters more", []string{"-params", "-net", "mlp", "-dropout", "0.5"}, "total 269322"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -51,6 +54,9 @@ func TestBadFlagsGiveAClearErrorAndExitCode2(t *testing.T) {
 		{"unknown optimizer", []string{"-optim", "rmsprop"}, "unknown optimizer"},
 		{"unknown experiment", []string{"-experiment", "q7"}, "unknown question"},
 		{"unknown activation", []string{"-act", "gelu"}, "unknown activation"},
+		{"dropout of 1", []string{"-dropout", "1"}, "dropout must be a probability"},
+		{"negative dropout", []string{"-net", "mlp", "-dropout", "-0.5"}, "dropout must be a probability"},
+		{"dropout with -init", []string{"-init", "model.safetensors", "-dropout", "0.5"}, "drop -dropout"},
 		{"stray argument", []string{"mlp"}, "unexpected argument"},
 		{"kernel too large", []string{"-kernels", "3,3,30"}, "does not fit"},
 		{"training flags with -resume", []string{"-resume", "runs/x", "-lr", "0.1"}, "drop -lr"},
@@ -107,19 +113,15 @@ func TestShortRunWritesItsOutputs(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut.String())
 	}
-	b, err := os.ReadFile(filepath.Join(dir, "metrics.json"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var h train.History
-	if err := json.Unmarshal(b, &h); err != nil {
-		t.Fatal(err)
-	}
+	h := readHistory(t, dir)
 	if len(h.Epochs) != 3 || h.Test == nil || !h.Finished {
 		t.Fatalf("metrics.json has %d epochs, test %v, finished %v", len(h.Epochs), h.Test, h.Finished)
 	}
 	if acc := float64(h.Epochs[2].ValAcc); acc < 0.7 {
 		t.Errorf("validation accuracy %.3f after 2 epochs on 2,048 images, want > 0.7", acc)
+	}
+	if header := fmt.Sprintf("; kernel %s, ", gemm.KernelName()); !strings.Contains(out.String(), header) {
+		t.Errorf("header line does not name the kernel (%q):\n%s", header, out.String())
 	}
 	if !strings.Contains(out.String(), "test (8000 images)") {
 		t.Errorf("summary missing from output:\n%s", out.String())

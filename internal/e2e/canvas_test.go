@@ -183,7 +183,7 @@ func TestTheCanvasLetsKeyboardUsersOutAndExplainsEmptyLabs(t *testing.T) {
 		if scale := got[2] / 300; scale < 1 {
 			t.Errorf("the canvas is scaled by %.2f; its text would be smaller than the font's own size", scale)
 		}
-		if want := got[2] / 300 * 794; got[3] < want-2 || got[3] > want+2 {
+		if want := got[2] / 300 * 834; got[3] < want-2 || got[3] > want+2 {
 			t.Errorf("the frame is %.0f px tall, want %.0f for the narrow lab at this width", got[3], want)
 		}
 	})

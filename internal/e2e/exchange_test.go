@@ -18,11 +18,10 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"fashionlab/assets"
+	"fashionlab/internal/nativetest"
 	"fashionlab/model"
 	"fashionlab/model/metrics"
-	"fashionlab/model/parallel"
 	"fashionlab/model/train"
-	"fashionlab/model/weights"
 )
 
 // shownPredictions is what the page shows of the predictions of the
@@ -80,32 +79,6 @@ func nativeData(t *testing.T) *assets.Raw {
 	return raw
 }
 
-// evaluateNatively prepares the validation images as the native trainer's
-// -init does for a weights file (its normalization, training limit and
-// statistics) and returns the file's network's predictions on the first
-// val of them and its accuracy on all of them.
-func evaluateNatively(t *testing.T, raw *assets.Raw, file []byte, val int) ([]int, float64) {
-	t.Helper()
-	net, meta, err := weights.NewNetwork(bytes.NewReader(file), parallel.New(1))
-	if err != nil {
-		t.Fatal(err)
-	}
-	in, err := weights.InputsOf(meta)
-	if err != nil {
-		t.Fatal(err)
-	}
-	split, err := raw.Split(assets.SplitOptions{Normalize: in.Settings.Normalize, TrainLimit: in.Settings.TrainLimit, ValSize: val})
-	if err != nil {
-		t.Fatal(err)
-	}
-	preds, _ := train.Predict(net, split.Val, split.Val.N)
-	out := make([]int, len(preds))
-	for i, p := range preds {
-		out[i] = int(p)
-	}
-	return out, float64(train.Evaluate(net, split.Val, split.Val.N).Accuracy)
-}
-
 // nativeFile trains a small CNN natively on more training images than the
 // page holds and writes it as the native trainer writes model.safetensors.
 func nativeFile(t *testing.T, raw *assets.Raw, path string) {
@@ -114,12 +87,7 @@ func nativeFile(t *testing.T, raw *assets.Raw, path string) {
 	s.Epochs, s.LearningRate, s.TrainLimit, s.EvalTrainSize = 1, 1e-3, 5000, 200
 	cnn := model.Config{Net: model.CNN, Channels: []int{4}, Kernels: []int{5}, Strides: []int{2}, Paddings: []int{0}, Hidden: []int{16}, Activation: "relu"}
 	tr, split := trainHere(t, raw, cnn, 3, s)
-	net := tr.Network()
-	meta, err := weights.InputsMetadata(s, split.Stats)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := weights.WriteFile(path, net, meta); err != nil {
+	if err := os.WriteFile(path, nativetest.WeightsFile(t, tr.Network(), s, split.Stats), 0o644); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -149,7 +117,7 @@ func TestWeightsTravelBetweenThePageAndTheNativeTrainer(t *testing.T) {
 			t.Fatalf("the page shows %d predictions of %d images", len(page.Preds), page.N)
 		}
 		file := p.download("#btn-download-weights", downloads, "model.safetensors")
-		native, acc := evaluateNatively(t, raw, file, ready.Ready.Val)
+		native, acc := nativetest.Evaluate(t, raw, file, ready.Ready.Val)
 		if !slices.Equal(native[:page.N], page.Preds) {
 			t.Errorf("native predictions %v, the page's %v", native[:page.N], page.Preds)
 		}
@@ -193,7 +161,7 @@ func TestWeightsTravelBetweenThePageAndTheNativeTrainer(t *testing.T) {
 		if page.N == 0 || len(page.Preds) != page.N {
 			t.Fatalf("the page shows %d predictions of %d images", len(page.Preds), page.N)
 		}
-		native, acc := evaluateNatively(t, raw, file, ready.Ready.Val)
+		native, acc := nativetest.Evaluate(t, raw, file, ready.Ready.Val)
 		if !slices.Equal(native[:page.N], page.Preds) || acc != page.Accuracy {
 			t.Errorf("the page predicts %v (accuracy %v), natively %v (%v)", page.Preds, page.Accuracy, native[:page.N], acc)
 		}
@@ -206,6 +174,43 @@ func TestWeightsTravelBetweenThePageAndTheNativeTrainer(t *testing.T) {
 			t.Errorf("feature maps %+v, want the file's 4 channels of 12×12", l)
 		}
 		p.shot("exchange-loaded-1280")
+		// The equivariance lab's trained first layer is the loaded CNN's.
+		p.click("#tab-lab")
+		if err := chromedp.Do(p.ctx, chromedp.Focus(chromedp.CSS("#lab-source"))); err != nil {
+			t.Fatal(err)
+		}
+		p.press("t")
+		p.typeInto("#lab-seed", "1")
+		// This file's first layer has stride 2: the lab takes it and says
+		// why it cannot compare it, rather than asking for a run.
+		p.waitFor("the lab's answer about the loaded layer", 30*time.Second, func(pageState) bool { return strings.Contains(p.text("#lab-stats"), "stride 2") })
+		if hint := p.text("#lab-seed-hint"); !strings.Contains(hint, "0 to 3") {
+			t.Errorf("the lab's hint for the loaded 4-channel layer: %q", hint)
+		}
+		p.shot("exchange-loaded-lab-1280")
+		p.click("#tab-maps")
+	})
+
+	t.Run("a JSON file renamed .safetensors is named as such, with what to do", func(t *testing.T) {
+		js, err := os.ReadFile(filepath.Join(downloads, metrics.JSONFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(t.TempDir(), "metrics.safetensors")
+		if err := os.WriteFile(path, js, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := chromedp.Do(p.ctx, chromedp.SetUploadFiles("#upload-weights", []string{path})); err != nil {
+			t.Fatal(err)
+		}
+		s := p.waitFor("a message about the file", 30*time.Second, func(s pageState) bool {
+			return strings.Contains(p.text("#messages"), "metrics.safetensors could not be loaded")
+		})
+		for _, m := range s.Messages {
+			if strings.Contains(m.Text, "metrics.safetensors") && (!strings.Contains(m.Text, "JSON text file") || !strings.Contains(m.Text, "Choose a model.safetensors") || strings.Contains(m.Text, "header length")) {
+				t.Errorf("message %q does not say it is a JSON file and what to do", m.Text)
+			}
+		}
 	})
 
 	t.Run("a truncated file gets a message naming what is wrong", func(t *testing.T) {

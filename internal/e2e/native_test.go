@@ -4,7 +4,6 @@ package e2e
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -14,9 +13,9 @@ import (
 	"time"
 
 	"fashionlab/assets"
+	"fashionlab/internal/nativetest"
 	"fashionlab/internal/sitebuild"
 	"fashionlab/model"
-	"fashionlab/model/parallel"
 	"fashionlab/model/train"
 )
 
@@ -29,14 +28,7 @@ type pageRun struct {
 	Reason   string         `json:"reason"`
 	Config   model.Config   `json:"config"`
 	Settings train.Settings `json:"settings"`
-	Epochs   []struct {
-		Epoch     int      `json:"epoch"`
-		TrainLoss *float64 `json:"train_loss"`
-		TrainAcc  *float64 `json:"train_acc"`
-		ValLoss   *float64 `json:"val_loss"`
-		ValAcc    *float64 `json:"val_acc"`
-		GradNorm  *float64 `json:"grad_norm"`
-	} `json:"epochs"`
+	Epochs   []epochLine    `json:"epochs"`
 }
 
 // readRuns reads the page's runs with their whole per-epoch logs.
@@ -93,17 +85,7 @@ func trainHere(t *testing.T, src interface {
 	if err != nil {
 		t.Fatal(err)
 	}
-	net, err := model.New(cfg, seed, parallel.New(1))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr, err := train.New(net, split, s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := tr.Run(context.Background(), train.Hooks{}); err != nil {
-		t.Fatal(err)
-	}
+	tr := nativetest.Train(t, cfg, seed, split, s)
 	return tr, split
 }
 
@@ -128,9 +110,13 @@ func TestPageCurveIsTheNativeCurve(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			p := newPerson(t, c.address, 1280, 900)
-			p.waitFor("the run to finish", 150*time.Second, func(s pageState) bool {
+			st := p.waitFor("the run to finish", 150*time.Second, func(s pageState) bool {
 				return len(s.Runs) == 1 && s.Runs[0].Status == "done"
 			})
+			// The worker installs the SIMD kernels into the model at start-up.
+			if st.SIMD == nil || !*st.SIMD {
+				t.Errorf("the page's worker trained without its SIMD kernels (simd %v)", st.SIMD)
+			}
 			runs := p.readRuns()
 			if len(runs) != 1 || runs[0].Reason != "finished" {
 				t.Fatalf("the page's runs: %+v; want one finished run", runs)

@@ -295,6 +295,20 @@ func TestEmbedsInCourseNotes(t *testing.T) {
 	if !said {
 		t.Errorf("the paused embed does not say why: %v", paused.Messages)
 	}
+	// Scrolled back into view, its status line says it is paused and why, with no time left to wait.
+	if err := chromedp.Do(p.ctx, chromedp.ScrollIntoView(chromedp.CSS("iframe:nth-of-type(1)"))); err != nil {
+		t.Fatal(err)
+	}
+	status := ""
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		if status = p.embedText(0, "#status"); strings.Contains(status, "another demo") {
+			break
+		}
+	}
+	if !strings.HasPrefix(status, "Paused") || !strings.Contains(status, "another demo") || strings.Contains(status, "left") {
+		t.Errorf("the paused embed's status says %q, want that it is paused, why, and no time left", status)
+	}
+	p.viewShot("notes-paused-embed")
 	steps := lastRun(paused).StepsDone
 	time.Sleep(2 * time.Second)
 	if now := p.embedState(0); now.Worker != "paused" || lastRun(now).StepsDone != steps {
@@ -392,12 +406,17 @@ func (p *person) viewShot(name string) {
 	}
 }
 
+// maxEmbedHeight is the tallest an embed may be at 640 px, so that a
+// reader of the notes sees it whole on a laptop's screen or two.
+const maxEmbedHeight = 1400
+
 // snippetHeight matches the height of an embed's snippet.
 var snippetHeight = regexp.MustCompile(`height="(\d+)"`)
 
 // TestEmbedsFit640 opens every demo's embed in a window 640 px wide, the
 // width of its snippet: no sideways scrolling, only the panels that
-// matter for the demo, and the snippet's height holds the whole embed.
+// matter for the demo, the snippet's height holds the whole embed, and
+// no snippet is taller than maxEmbedHeight.
 func TestEmbedsFit640(t *testing.T) {
 	p := newPerson(t, "?demo=q1&embed=1", 640, 900)
 	tests := []struct {
@@ -408,8 +427,10 @@ func TestEmbedsFit640(t *testing.T) {
 		{"q1", []string{"#explain", "#visual", "#controls"}, []string{"#charts", "#results", "#config", "#tab-maps"}},
 		{"q2", []string{"#explain", "#controls", "#charts"}, []string{"#visual", "#config", "#exchange"}},
 		{"q3", []string{"#explain", "#controls", "#charts"}, []string{"#visual", "#config", "#exchange"}},
-		{"q4", []string{"#explain", "#controls", "#charts", "#visual"}, []string{"#config", "#exchange"}},
-		{"q5", []string{"#explain", "#controls", "#charts", "#visual"}, []string{"#config", "#exchange"}},
+		{"q4", []string{"#explain", "#controls", "#charts"}, []string{"#visual", "#config", "#exchange"}},
+		{"q5", []string{"#explain", "#controls", "#charts"}, []string{"#visual", "#config", "#exchange"}},
+		{"fast", []string{"#explain", "#controls", "#charts"}, []string{"#visual", "#config", "#exchange", "#results"}},
+		{"custom", []string{"#explain", "#config", "#controls", "#charts"}, []string{"#visual", "#exchange", "#results"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.demo, func(t *testing.T) {
@@ -447,8 +468,8 @@ func TestEmbedsFit640(t *testing.T) {
 				t.Fatalf("the embed code %q has no height", code)
 			}
 			t.Logf("%s embed: %d px tall, snippet height %s", tt.demo, height, m[1])
-			if h, _ := strconv.Atoi(m[1]); height > h {
-				t.Errorf("the %s embed is %d px tall at 640 px, more than its snippet's height %d", tt.demo, height, h)
+			if h, _ := strconv.Atoi(m[1]); height > h || h > maxEmbedHeight {
+				t.Errorf("the %s embed is %d px tall at 640 px, its snippet %d px: want the embed within the snippet and the snippet at most %d px", tt.demo, height, h, maxEmbedHeight)
 			}
 			if note := p.text("#copy-note"); note == "" {
 				t.Error("Copy embed code says nothing")

@@ -51,8 +51,18 @@ func TestStartIsEnabledOnceTheDataIsReady(t *testing.T) {
 				if p.enabled("#btn-start") {
 					t.Error("Start is enabled before the data is loaded")
 				}
-				if why := p.text("#why-start"); !strings.Contains(why, "loading") {
-					t.Errorf("while loading, the reason under Start is %q; want one saying it is loading", why)
+				if why := p.text("#why"); why != "" {
+					t.Errorf("before anyone tried a control, the page shows the reason %q", why)
+				}
+				// Tried, Start says why it waits, and starts nothing.
+				p.click("#btn-start")
+				if s, _ := p.read(); s.Worker == "loading" {
+					if why := p.text("#why"); !strings.Contains(why, "loading") {
+						t.Errorf("Start pressed while loading: the reason shown is %q; want one saying it is loading", why)
+					}
+				}
+				if s, _ := p.read(); len(s.Runs) != 0 {
+					t.Errorf("Start pressed while loading queued %d runs", len(s.Runs))
 				}
 			}
 			p.waitReady()
@@ -71,7 +81,7 @@ func TestStartIsEnabledOnceTheDataIsReady(t *testing.T) {
 // Stop ends the queue, Stop works while paused, and the status never counts
 // past the last epoch.
 func TestRunQueue(t *testing.T) {
-	p := newPerson(t, "?demo=custom", 1280, 900)
+	p := newPersonFor(t, "?demo=custom", 1280, 900, 6*time.Minute)
 	p.waitReady()
 	// Long enough to be still training when Start is pressed again: the
 	// worker's warm-up makes a first step quick, and a run of a few steps
@@ -89,7 +99,14 @@ func TestRunQueue(t *testing.T) {
 		p.click("#confirm-queue")
 		s, _ := p.read()
 		if len(s.Runs) == 2 && s.Runs[1].Status == "queued" {
-			if lg := p.text("#legend"); !strings.Contains(lg, "queued (1 of 1)") {
+			// The list is redrawn at the next frame.
+			lg := ""
+			for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+				if lg = p.text("#legend"); strings.Contains(lg, "queued (1 of 1)") {
+					break
+				}
+			}
+			if s, _ := p.read(); !strings.Contains(lg, "queued (1 of 1)") && len(s.Runs) == 2 && s.Runs[1].Status == "queued" {
 				t.Errorf("legend %q does not show the queued run", lg)
 			}
 		}
@@ -142,6 +159,11 @@ func TestRunQueue(t *testing.T) {
 		if msg := p.text("#messages"); !strings.Contains(msg, "2 queued runs were cancelled") {
 			t.Errorf("messages %q do not say what happened to the queue", msg)
 		}
+		// The status speaks of the run that was stopped, not of the last
+		// queued one cancelled with it.
+		if st := p.text("#status"); !strings.Contains(st, "stopped after") || strings.Contains(st, "not started") {
+			t.Errorf("status after Stop = %q; want the stopped run", st)
+		}
 		if lg := p.text("#legend"); strings.Contains(lg, "queued (") {
 			t.Errorf("legend still shows queued runs: %q", lg)
 		}
@@ -165,7 +187,21 @@ func TestRunQueue(t *testing.T) {
 		}
 		p.click("#btn-resume")
 		p.waitFor("training to resume", 15*time.Second, func(s pageState) bool { return lastRun(s).StepsDone > paused })
-		p.click("#btn-pause")
+		// On the keyboard: Space on Pause, Enter on Resume; the focus stays
+		// on a visible control each time (the one that acts next).
+		p.tabTo("#btn-pause")
+		p.press(" ")
+		p.waitFor("the pause by Space", 10*time.Second, func(s pageState) bool { return s.Worker == "paused" })
+		if f := p.focused(); f != "btn-resume" {
+			t.Errorf("after Space on Pause the focus is on %q, want the Resume button", f)
+		}
+		p.press(kb.Enter)
+		p.waitFor("training to resume by Enter", 15*time.Second, func(s pageState) bool { return s.Worker == "running" })
+		if f := p.focused(); f != "btn-pause" {
+			t.Errorf("after Enter on Resume the focus is on %q, want the Pause button", f)
+		}
+		p.shot("focus-after-resume-1280")
+		p.press(" ")
 		p.waitFor("the second pause", 10*time.Second, func(s pageState) bool { return s.Worker == "paused" })
 		p.click("#btn-stop")
 		s = p.waitFor("Stop to end the paused run", 15*time.Second, func(s pageState) bool { return s.Current == nil && s.Worker == "idle" })
@@ -206,29 +242,44 @@ func TestRunQueue(t *testing.T) {
 		}
 	})
 
-	t.Run("Reset clears curves, predictions and accuracy and shows no error", func(t *testing.T) {
-		p.click("#btn-reset")
-		s := p.waitFor("the reset", 15*time.Second, func(s pageState) bool { return len(s.Runs) == 0 && s.Worker == "idle" })
+	t.Run("Remove runs asks, removes the demo's runs, and they stay removed after a reload", func(t *testing.T) {
+		p.click("#btn-remove")
+		if !look[bool](p, `document.getElementById('confirm-remove').open`) {
+			t.Fatal("Remove runs did not ask first")
+		}
+		p.shot("remove-confirm-1280")
+		p.click("#remove-no")
+		if s, _ := p.read(); len(s.Runs) == 0 {
+			t.Fatal("Cancel removed the runs")
+		}
+		p.click("#btn-remove")
+		p.click("#remove-yes")
+		s := p.waitFor("the removal", 15*time.Second, func(s pageState) bool { return len(s.Runs) == 0 && s.Worker == "idle" })
 		time.Sleep(500 * time.Millisecond) // any late answer of the worker
 		s, _ = p.read()
 		for _, m := range s.Messages {
 			if m.Kind == "error" {
-				t.Errorf("error message after Reset: %q", m.Text)
+				t.Errorf("error message after Remove runs: %q", m.Text)
 			}
 		}
 		if s.Predictions != nil || s.NetworkRun != nil {
-			t.Errorf("after Reset: predictions %v, network run %v; want none", s.Predictions, s.NetworkRun)
+			t.Errorf("after Remove runs: predictions %v, network run %v; want none", s.Predictions, s.NetworkRun)
 		}
 		if lg := p.text("#legend"); lg != "" {
-			t.Errorf("legend after Reset: %q", lg)
+			t.Errorf("legend after Remove runs: %q", lg)
 		}
 		if note := p.text("#predict-note"); strings.Contains(note, "accuracy") {
-			t.Errorf("predictions note after Reset: %q", note)
+			t.Errorf("predictions note after Remove runs: %q", note)
 		}
-		if p.enabled("#btn-predict") || p.enabled("#btn-maps") || !p.enabled("#btn-start") {
-			t.Error("after Reset: Refresh predictions and Show feature maps must wait for a run, Start must be enabled")
+		if p.enabled("#btn-predict") || p.enabled("#btn-maps") || !p.enabled("#btn-start") || p.enabled("#btn-remove") {
+			t.Error("after Remove runs: Refresh predictions, Show feature maps and Remove runs must wait for a run, Start must be enabled")
 		}
-		p.shot("reset-1280")
+		p.shot("removed-1280")
+		p.reload()
+		time.Sleep(2 * time.Second) // restoring is done before ready; give a late restore the chance to show
+		if s, _ := p.read(); len(s.Runs) != 0 || s.NetworkRun != nil {
+			t.Errorf("after Remove runs and a reload the page shows %d runs, network %v", len(s.Runs), s.NetworkRun)
+		}
 	})
 }
 
@@ -247,8 +298,15 @@ func TestBadInputIsMarkedInPlainWords(t *testing.T) {
 	if e := p.text("#f-lr-error"); !strings.Contains(e, "Learning rate must be a number") {
 		t.Errorf("text next to the learning rate = %q", e)
 	}
-	if p.enabled("#btn-start") || !strings.Contains(p.text("#why-start"), "marked fields") {
-		t.Errorf("Start with a refused field: enabled %v, reason %q", p.enabled("#btn-start"), p.text("#why-start"))
+	if p.enabled("#btn-start") {
+		t.Error("Start is enabled with a refused field")
+	}
+	p.click("#btn-start") // tried, it says why
+	if why := p.text("#why"); !strings.Contains(why, "marked fields") {
+		t.Errorf("Start pressed with a refused field: the reason shown is %q", why)
+	}
+	if s, _ := p.read(); len(s.Runs) != 0 {
+		t.Errorf("Start with a refused field queued %d runs", len(s.Runs))
 	}
 	p.typeInto("#f-lr", "1e-3")
 	p.waitFor("the fix", 10*time.Second, func(s pageState) bool { return !s.Form.Pending && len(s.Form.Problems) == 0 })
@@ -545,8 +603,9 @@ func TestNarrowScreensAndEmbeds(t *testing.T) {
 		}
 		p.shot("narrow-390-" + name)
 	}
-	if look[bool](p, `document.getElementById('controls').getBoundingClientRect().top > document.getElementById('visual').getBoundingClientRect().top`) {
-		t.Error("q4 embed: the controls come after the visual panel")
+	// The q4 embed shows its controls, then its figure and answer; the feature maps stay on the full page.
+	if look[bool](p, `document.getElementById('visual').getClientRects().length > 0 || document.getElementById('controls').getBoundingClientRect().top > document.getElementById('figure').getBoundingClientRect().top`) {
+		t.Error("q4 embed: the feature maps are shown, or the controls come after the figure")
 	}
 	p.open("?demo=q1&embed=1")
 	p.waitLaidOut()

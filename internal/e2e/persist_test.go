@@ -13,6 +13,8 @@ import (
 
 	"github.com/chromedp/cdproto/storage"
 	"github.com/chromedp/chromedp"
+
+	"fashionlab/internal/nativetest"
 )
 
 // epochLine is one logged epoch of a run as the page keeps it.
@@ -74,8 +76,8 @@ func (p *person) reload() pageState {
 
 // TestAFinishedRunSurvivesAReloadUntilCleared trains a run, reloads the
 // page and finds the same run list, the same curve numbers and the same
-// predictions from the same weights; "Clear saved runs" then empties the
-// store, so a second reload brings nothing back.
+// predictions from the same weights; "Remove runs" then removes it from
+// the page and the store, so a second reload brings nothing back.
 func TestAFinishedRunSurvivesAReloadUntilCleared(t *testing.T) {
 	p := newPersonFor(t, "?demo=custom&net=mlp&dense_hiddens=32&epochs=2&train_limit=600&eval_train_size=200", 1280, 900, 4*time.Minute)
 	p.waitReady()
@@ -108,17 +110,19 @@ func TestAFinishedRunSurvivesAReloadUntilCleared(t *testing.T) {
 	p.waitFor("the export", 20*time.Second, func(pageState) bool { return strings.Contains(p.text("#exchange-note"), "Saved model.safetensors") })
 	p.shot("persist-restored-1280")
 
-	// Clear saved runs asks first; Cancel keeps everything.
-	p.click("#btn-clear-saved")
-	p.click("#clear-no")
+	// Remove runs asks first; Cancel keeps everything.
+	p.click("#btn-remove")
+	p.click("#remove-no")
 	if n := len(p.savedRuns()); n != 1 {
 		t.Fatalf("Cancel cleared the page: %d runs", n)
 	}
-	p.click("#btn-clear-saved")
-	p.shot("persist-clear-dialog-1280")
-	p.click("#clear-yes")
+	p.click("#btn-remove")
+	p.shot("persist-remove-dialog-1280")
+	p.click("#remove-yes")
 	p.waitFor("the page to be cleared", 20*time.Second, func(s pageState) bool { return len(s.Runs) == 0 && s.NetworkRun == nil })
-	p.waitFor("the message saying so", 10*time.Second, func(s pageState) bool { return strings.Contains(p.text("#messages"), "saved runs were deleted") })
+	p.waitFor("the message saying so", 10*time.Second, func(s pageState) bool {
+		return strings.Contains(p.text("#messages"), "from the page and from this browser")
+	})
 	p.reload()
 	time.Sleep(2 * time.Second) // restoring is done before ready; give a late restore the chance to show
 	if s, _ := p.read(); len(s.Runs) != 0 || s.NetworkRun != nil {
@@ -216,7 +220,7 @@ func TestWeightsFromTheAddress(t *testing.T) {
 			return s.NetworkRun != nil && s.Predictions != nil && s.Predictions.Run != nil && *s.Predictions.Run == *s.NetworkRun
 		})
 		page := p.predictions()
-		native, acc := evaluateNatively(t, raw, file, ready.Ready.Val)
+		native, acc := nativetest.Evaluate(t, raw, file, ready.Ready.Val)
 		if page.N == 0 || !slices.Equal(native[:page.N], page.Preds) || acc != page.Accuracy {
 			t.Errorf("the page predicts %v (accuracy %v), natively %v (%v)", page.Preds, page.Accuracy, native[:min(page.N, len(native))], acc)
 		}

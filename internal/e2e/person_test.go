@@ -4,7 +4,6 @@ package e2e
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -16,6 +15,8 @@ import (
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+
+	"fashionlab/internal/headless"
 )
 
 // person is one browser tab driven as a person drives it: addresses,
@@ -67,21 +68,15 @@ func newPersonFor(t *testing.T, address string, width, height int64, limit time.
 
 // collect records console errors and exceptions of a target's context.
 func (p *person) collect(ctx context.Context, where string) {
-	messages := chromedp.Console(ctx)
-	go func() {
-		for m, err := range messages {
-			if err != nil {
-				return
-			}
-			p.mu.Lock()
-			line := fmt.Sprintf("%s: %s (%s:%d)", where, m.String(), m.URL, m.Line)
-			p.logs = append(p.logs, line)
-			if m.Type == chromedp.ConsoleError || m.IsException() {
-				p.problems = append(p.problems, line)
-			}
-			p.mu.Unlock()
+	headless.WatchConsole(ctx, func(line string, problem bool) {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		line = where + ": " + line
+		p.logs = append(p.logs, line)
+		if problem {
+			p.problems = append(p.problems, line)
 		}
-	}()
+	})
 }
 
 // watchWorkers attaches to every worker target of the browser as it
@@ -254,86 +249,37 @@ func (p *person) text(sel string) string {
 // enabled reports whether a control can be used.
 func (p *person) enabled(sel string) bool {
 	p.t.Helper()
-	return look[bool](p, fmt.Sprintf(`!document.querySelector(%q).disabled`, sel))
+	return look[bool](p, fmt.Sprintf(`(() => { const el = document.querySelector(%q); return !el.disabled && el.getAttribute('aria-disabled') !== 'true'; })()`, sel))
 }
 
-// pageState is the part of window.fashionlab.state() the tests read.
-type pageState struct {
-	Demo     string `json:"demo"`
-	Embed    bool   `json:"embed"`
-	Present  bool   `json:"present"`
-	Mode     string `json:"mode"`
-	Worker   string `json:"worker"`
-	Ready    *struct{ Train, Val, Test int }
-	Errors   []string `json:"errors"`
-	Messages []struct {
-		Key  string `json:"key"`
-		Text string `json:"text"`
-		Kind string `json:"kind"`
-	} `json:"messages"`
-	Form struct {
-		Params   *int `json:"params"`
-		Problems []struct {
-			Field   string `json:"field"`
-			Message string `json:"message"`
-		} `json:"problems"`
-		Pending bool `json:"pending"`
-	} `json:"form"`
-	CanvasReady  bool `json:"canvasReady"`
-	Restarts     int  `json:"restarts"`
-	Equivariance *struct {
-		Source    string  `json:"source"`
-		ShiftMax  float64 `json:"shiftMax"`
-		RotateMax float64 `json:"rotateMax"`
-		Scale     float64 `json:"scale"`
-	} `json:"equivariance"`
-	Maps *struct {
-		Layers []struct{ H, W, C int } `json:"layers"`
-	} `json:"maps"`
-	Predictions *struct {
-		N        int     `json:"n"`
-		Accuracy float64 `json:"accuracy"`
-		Run      *int    `json:"run"`
-	} `json:"predictions"`
-	Queued     []int      `json:"queued"`
-	Current    *int       `json:"current"`
-	NetworkRun *int       `json:"networkRun"`
-	Runs       []runState `json:"runs"`
-	// Workers is how many Go instances train a step, as the worker
-	// reports; SIMD whether its SIMD kernels run.
-	Workers *int  `json:"workers"`
-	SIMD    *bool `json:"simd"`
+// focused returns the id of the element with the keyboard focus, when it
+// is visible ("" for none or an invisible one, such as the page's body).
+func (p *person) focused() string {
+	p.t.Helper()
+	return look[string](p, `(() => { const el = document.activeElement; return el && el !== document.body && el.getClientRects().length ? el.id : ''; })()`)
 }
 
-type runState struct {
-	ID          int     `json:"id"`
-	Label       string  `json:"label"`
-	Demo        string  `json:"demo"`
-	Status      string  `json:"status"`
-	Reason      string  `json:"reason"`
-	Params      int     `json:"params"`
-	StepsDone   int     `json:"stepsDone"`
-	EpochsTotal int     `json:"epochsTotal"`
-	ImagesPS    float64 `json:"imagesPerSec"`
-	Seconds     float64 `json:"seconds"`
-	Epochs      []struct {
-		Epoch    int      `json:"epoch"`
-		TrainAcc *float64 `json:"train_acc"`
-		ValAcc   *float64 `json:"val_acc"`
-	} `json:"epochs"`
-}
-
-func (s pageState) String() string {
-	b, _ := json.Marshal(s)
-	if len(b) > 1500 {
-		b = append(b[:1500], "…"...)
+// tabTo presses Tab, as a person does, until the focus is on sel.
+func (p *person) tabTo(sel string) {
+	p.t.Helper()
+	for range 200 {
+		if look[bool](p, fmt.Sprintf(`document.activeElement === document.querySelector(%q)`, sel)) {
+			return
+		}
+		p.press(kb.Tab)
 	}
-	return string(b)
+	p.t.Fatalf("Tab never reached %s", sel)
 }
+
+// pageState is what the page reports of itself (window.fashionlab.state()).
+type pageState = headless.PageState
+
+// runState is one run of pageState.
+type runState = headless.RunState
 
 // read returns the page's state.
 func (p *person) read() (pageState, error) {
-	return chromedp.Run(p.ctx, chromedp.Evaluate[pageState](`window.fashionlab ? window.fashionlab.state() : {}`))
+	return headless.ReadState(p.ctx)
 }
 
 // waitFor polls the page's state until ok accepts it.

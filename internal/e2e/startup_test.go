@@ -17,18 +17,6 @@ import (
 	"fashionlab/internal/sitebuild"
 )
 
-// startupState is the part of window.fashionlab.state() the start-up test
-// reads.
-type startupState struct {
-	FirstStepMs *float64 `json:"firstStepMs"`
-	CanvasReady bool     `json:"canvasReady"`
-	Errors      []string `json:"errors"`
-	Runs        []struct {
-		Status string            `json:"status"`
-		Epochs []json.RawMessage `json:"epochs"`
-	} `json:"runs"`
-}
-
 // TestTheFirstStepFetchesOnlyWhatItNeeds opens the page with a cold cache
 // and autostart, as a link a student follows: the first step trains on
 // the worker binary and the subset's first part alone; the canvas binary
@@ -48,34 +36,24 @@ func TestTheFirstStepFetchesOnlyWhatItNeeds(t *testing.T) {
 	if err := chromedp.Do(b.Ctx, chromedp.Navigate(shared.srv.URL+"?demo=custom&autostart=1")); err != nil {
 		t.Fatal(err)
 	}
-	read := func() startupState {
-		s, _ := chromedp.Run(b.Ctx, chromedp.Evaluate[startupState](`window.fashionlab ? window.fashionlab.state() : {runs: []}`))
+	until := func(what string, ok func(pageState) bool) pageState {
+		t.Helper()
+		s, err := headless.WaitState(b.Ctx, func(s pageState) bool { return len(s.Errors) > 0 || ok(s) })
+		if err != nil {
+			t.Fatalf("waiting for %s: %v (state %v)", what, err, s)
+		}
+		if len(s.Errors) > 0 {
+			t.Fatalf("page errors: %v", s.Errors)
+		}
 		return s
 	}
-	until := func(what string, ok func(startupState) bool) startupState {
-		t.Helper()
-		for {
-			s := read()
-			if len(s.Errors) > 0 {
-				t.Fatalf("page errors: %v", s.Errors)
-			}
-			if ok(s) {
-				return s
-			}
-			select {
-			case <-ctx.Done():
-				t.Fatalf("waiting for %s: %v (state %+v)", what, ctx.Err(), s)
-			case <-time.After(100 * time.Millisecond):
-			}
-		}
-	}
-	s := until("the first step", func(s startupState) bool { return s.FirstStepMs != nil })
+	s := until("the first step", func(s pageState) bool { return s.FirstStepMs != nil })
 	origin, err := chromedp.Run(b.Ctx, chromedp.Evaluate[float64](`performance.timeOrigin`))
 	if err != nil {
 		t.Fatal(err)
 	}
 	firstStep := time.UnixMicro(int64((origin + *s.FirstStepMs) * 1000))
-	until("an epoch evaluated with the second part's images and the canvas", func(s startupState) bool {
+	until("an epoch evaluated with the second part's images and the canvas", func(s pageState) bool {
 		return s.CanvasReady && len(s.Runs) == 1 && len(s.Runs[0].Epochs) >= 2
 	})
 	served := map[string]headless.Request{}

@@ -2,8 +2,9 @@
 
 // Package headless serves a built FashionLab site on 127.0.0.1 and drives
 // Debian's Chromium on it through chromedp, with the flags that work on a
-// machine without GPU or network. The end-to-end test and the browser
-// benchmark share it.
+// machine without GPU or network, and reads the page's state
+// (PageState). The end-to-end tests, the browser benchmark and the
+// screenshot command share it.
 package headless
 
 import (
@@ -174,25 +175,35 @@ func Launch(parent context.Context) (*Browser, error) {
 	actx, cancelAlloc := chromedp.NewExecAllocator(parent, opts...)
 	ctx, cancelCtx := chromedp.NewContext(actx)
 	b := &Browser{Ctx: ctx, cancel: []context.CancelFunc{cancelCtx, cancelAlloc}, dir: dir}
+	WatchConsole(ctx, func(line string, problem bool) {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		b.logs = append(b.logs, line)
+		if problem {
+			b.problems = append(b.problems, line)
+		}
+	})
+	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
+		b.Close()
+		return nil, fmt.Errorf("headless: start chromium: %w", err)
+	}
+	return b, nil
+}
+
+// WatchConsole calls record with every console message and uncaught
+// exception of ctx's target, as "text (url:line)", and whether it is a
+// problem (an error or an exception), until the target goes away. record
+// runs on another goroutine.
+func WatchConsole(ctx context.Context, record func(line string, problem bool)) {
 	messages := chromedp.Console(ctx)
 	go func() {
 		for m, err := range messages {
 			if err != nil {
 				return
 			}
-			b.mu.Lock()
-			b.logs = append(b.logs, m.String())
-			if m.Type == chromedp.ConsoleError || m.IsException() {
-				b.problems = append(b.problems, fmt.Sprintf("%s (%s:%d)", m.String(), m.URL, m.Line))
-			}
-			b.mu.Unlock()
+			record(fmt.Sprintf("%s (%s:%d)", m.String(), m.URL, m.Line), m.Type == chromedp.ConsoleError || m.IsException())
 		}
 	}()
-	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
-		b.Close()
-		return nil, fmt.Errorf("headless: start chromium: %w", err)
-	}
-	return b, nil
 }
 
 // Problems returns the console errors and uncaught exceptions seen so far.

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
 	"image"
@@ -85,21 +86,40 @@ func sameMetric(a, b train.Metric) bool {
 	return a == b
 }
 
-func TestMetricsJSONRoundTripsNaNAsNull(t *testing.T) {
-	tests := []struct {
-		name string
-		h    *train.History
-	}{
+// sampleRun is a run of the tests' tables.
+type sampleRun struct {
+	name string
+	h    *train.History
+}
+
+// sampleRuns returns runs that end in every way a run ends, and one with
+// only epoch 0.
+func sampleRuns() []sampleRun {
+	onlyEpochZero := goodRun()
+	onlyEpochZero.Epochs = onlyEpochZero.Epochs[:1]
+	return []sampleRun{
 		{"a run that trained normally", goodRun()},
-		{"a run that diverged with NaN and infinite numbers", divergedRun()},
-		{"a saturated run", saturatedRun()},
+		{"a run with a flat gradient norm", stuckRun()},
+		{"a saturated run with zero gradients", saturatedRun()},
+		{"a diverged run with NaN, infinite numbers and gaps", divergedRun()},
+		{"a run with only epoch 0 and no gradient norm at all", onlyEpochZero},
 	}
-	for _, tt := range tests {
+}
+
+// writeRun writes h's files, titled title, into a fresh folder.
+func writeRun(t *testing.T, h *train.History, title string) RunFiles {
+	t.Helper()
+	files, err := WriteRun(t.TempDir(), h, title)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+func TestMetricsJSONRoundTripsNaNAsNull(t *testing.T) {
+	for _, tt := range sampleRuns() {
 		t.Run(tt.name, func(t *testing.T) {
-			files, err := WriteRun(t.TempDir(), tt.h, "")
-			if err != nil {
-				t.Fatal(err)
-			}
+			files := writeRun(t, tt.h, "")
 			raw, err := os.ReadFile(files.JSON)
 			if err != nil {
 				t.Fatal(err)
@@ -148,10 +168,7 @@ func TestMetricsJSONRoundTripsNaNAsNull(t *testing.T) {
 
 func TestMetricsCSVHasAHeaderAndOneLinePerEpoch(t *testing.T) {
 	for _, h := range []*train.History{goodRun(), divergedRun()} {
-		files, err := WriteRun(t.TempDir(), h, "run")
-		if err != nil {
-			t.Fatal(err)
-		}
+		files := writeRun(t, h, "run")
 		f, err := os.Open(files.CSV)
 		if err != nil {
 			t.Fatal(err)
@@ -189,12 +206,11 @@ func TestMetricsCSVHasAHeaderAndOneLinePerEpoch(t *testing.T) {
 // checkPNG decodes a PNG and fails unless it has some variance.
 func checkPNG(t *testing.T, path string, minW, minH int) image.Image {
 	t.Helper()
-	f, err := os.Open(path)
+	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer f.Close()
-	img, err := png.Decode(f)
+	img, err := png.Decode(bytes.NewReader(data))
 	if err != nil {
 		t.Fatalf("%s: %v", filepath.Base(path), err)
 	}
@@ -219,24 +235,9 @@ func checkPNG(t *testing.T, path string, minW, minH int) image.Image {
 }
 
 func TestPlotsArePNGsWithContent(t *testing.T) {
-	onlyEpochZero := goodRun()
-	onlyEpochZero.Epochs = onlyEpochZero.Epochs[:1]
-	tests := []struct {
-		name string
-		h    *train.History
-	}{
-		{"a run that trained normally", goodRun()},
-		{"a run with a flat gradient norm", stuckRun()},
-		{"a saturated run with zero gradients", saturatedRun()},
-		{"a diverged run with gaps", divergedRun()},
-		{"a run with only epoch 0 and no gradient norm at all", onlyEpochZero},
-	}
-	for _, tt := range tests {
+	for _, tt := range sampleRuns() {
 		t.Run(tt.name, func(t *testing.T) {
-			files, err := WriteRun(t.TempDir(), tt.h, "")
-			if err != nil {
-				t.Fatal(err)
-			}
+			files := writeRun(t, tt.h, "")
 			for _, p := range files.Figures() {
 				checkPNG(t, p, 400, 250)
 			}

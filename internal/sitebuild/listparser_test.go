@@ -153,10 +153,12 @@ console.log(JSON.stringify(cases.map((c) => ({ wire: wireOf(valuesOf(c.config, c
 	for i, c := range cases {
 		g := got[i]
 		// Go leaves out the empty lists of an MLP and a zero momentum
-		// (omitempty); the page writes every field that applies.
-		for k, v := range g.Wire.Settings {
-			if _, ok := c.Settings[k]; !ok && v == 0.0 {
-				delete(g.Wire.Settings, k)
+		// (omitempty: dropout, keep_best); the page writes every field that applies.
+		for _, m := range []struct{ got, want map[string]any }{{g.Wire.Settings, c.Settings}, {g.Wire.Config, c.Config}} {
+			for k, v := range m.got {
+				if _, ok := m.want[k]; !ok && (v == 0.0 || v == false) {
+					delete(m.got, k)
+				}
 			}
 		}
 		if a, b := mustMarshal(t, g.Wire), mustMarshal(t, c); a != b {

@@ -5,6 +5,7 @@ package sitebuild
 import (
 	"testing"
 
+	"fashionlab/internal/report/markdown"
 	"fashionlab/wasm/protocol"
 )
 
@@ -40,6 +41,34 @@ func TestPresetsPassTheWorkersLimits(t *testing.T) {
 	for _, want := range []string{"q1", "q2", "q3", "q4", "q5", "custom"} {
 		if !ids[want] {
 			t.Errorf("no demo %s", want)
+		}
+	}
+}
+
+// TestPresetsCarryEachQuestionsFullScaleNumbers checks that presets.json
+// gives the page, for every question it answers from its runs, the native
+// full-scale numbers and the homework's reference numbers to set beside
+// its own.
+func TestPresetsCarryEachQuestionsFullScaleNumbers(t *testing.T) {
+	p, err := NewPresets()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sources := map[string]map[string]int{}
+	for _, r := range p.References {
+		if sources[r.Question] == nil {
+			sources[r.Question] = map[string]int{}
+		}
+		sources[r.Question][r.Source]++
+	}
+	for _, q := range []string{"q2", "q3", "q4", "q5"} {
+		if sources[q][markdown.SourceNative] == 0 || sources[q][markdown.SourcePyTorch] == 0 {
+			t.Errorf("%s: %v reference numbers by source, want native and PyTorch ones", q, sources[q])
+		}
+	}
+	for _, q := range []string{"q4", "q5"} {
+		if sources[q][markdown.SourceReport] == 0 {
+			t.Errorf("%s: no number of the homework's report", q)
 		}
 	}
 }

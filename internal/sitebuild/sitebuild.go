@@ -28,6 +28,7 @@ import (
 	"github.com/andybalholm/brotli"
 
 	"fashionlab/assets"
+	"fashionlab/internal/report/markdown"
 	"fashionlab/internal/static"
 	"fashionlab/model/experiments"
 	"fashionlab/wasm/protocol"
@@ -611,6 +612,32 @@ type Presets struct {
 	// Demos are the five questions sized for the browser and the custom
 	// form's defaults (experiments.Demos).
 	Demos []experiments.Demo `json:"demos"`
+	// References are the numbers the page sets beside its own runs' for
+	// each question: the homework report's, the PyTorch reference's and
+	// the native trainer's at full scale (markdown.References and
+	// markdown.NativeResults).
+	References []Reference `json:"references"`
+}
+
+// Reference is one reference number as the page reads it: a quantity of
+// a named run of a question at an epoch (0: the end of training, about 50
+// epochs), from a source. Run names are those of markdown.References.
+type Reference struct {
+	Question string  `json:"question"`
+	Run      string  `json:"run"`
+	Quantity string  `json:"quantity"`
+	Epoch    int     `json:"epoch"`
+	Value    float64 `json:"value"`
+	Source   string  `json:"source"`
+}
+
+// pageReferences returns every reference number the page shows.
+func pageReferences() []Reference {
+	var out []Reference
+	for _, r := range append(markdown.References(), markdown.NativeResults()...) {
+		out = append(out, Reference{Question: r.Question, Run: r.Run, Quantity: string(r.Quantity), Epoch: r.Epoch, Value: r.Value, Source: r.Source})
+	}
+	return out
 }
 
 // NewPresets returns the presets the build writes.
@@ -619,7 +646,7 @@ func NewPresets() (*Presets, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sitebuild: presets: %w", err)
 	}
-	p := &Presets{Demos: demos}
+	p := &Presets{Demos: demos, References: pageReferences()}
 	for label := range assets.NumClasses {
 		p.Classes = append(p.Classes, assets.ClassName(uint8(label)))
 	}

@@ -16,6 +16,18 @@ import (
 )
 
 // site writes a small site folder with a secret file beside it.
+// siteHandler returns a Handler for a fresh test site, closed when the
+// test ends.
+func siteHandler(t *testing.T) *Handler {
+	t.Helper()
+	h, err := New(site(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { h.Close() })
+	return h
+}
+
 func site(t *testing.T) string {
 	t.Helper()
 	base := t.TempDir()
@@ -27,10 +39,10 @@ func site(t *testing.T) string {
 		"sw.js":                      "const BUILD = {};",
 		"worker.0123456789ab.wasm":   "\x00asm" + strings.Repeat("x", 4000),
 		"data/fashion-subset.bin":    strings.Repeat("\x01", 2000),
-		"data/fashion-subset.bin.gz": gzipped(t, strings.Repeat("\x01", 2000)),
-		"data/fashion-subset.bin.br": brotlied(t, strings.Repeat("\x01", 2000)),
+		"data/fashion-subset.bin.gz": compressed(strings.Repeat("\x01", 2000), "gzip"),
+		"data/fashion-subset.bin.br": compressed(strings.Repeat("\x01", 2000), "br"),
 		"only-gzip.js":               strings.Repeat("let x = 1;\n", 200),
-		"only-gzip.js.gz":            gzipped(t, strings.Repeat("let x = 1;\n", 200)),
+		"only-gzip.js.gz":            compressed(strings.Repeat("let x = 1;\n", 200), "gzip"),
 	}
 	for name, body := range files {
 		p := filepath.Join(dir, name)
@@ -50,17 +62,13 @@ func site(t *testing.T) string {
 	return dir
 }
 
-func gzipped(t *testing.T, s string) string {
+// compressed returns s in the content encoding "gzip" or "br".
+func compressed(s, encoding string) string {
 	var b strings.Builder
-	w := gzip.NewWriter(&b)
-	w.Write([]byte(s))
-	w.Close()
-	return b.String()
-}
-
-func brotlied(t *testing.T, s string) string {
-	var b strings.Builder
-	w := brotli.NewWriter(&b)
+	var w io.WriteCloser = gzip.NewWriter(&b)
+	if encoding == "br" {
+		w = brotli.NewWriter(&b)
+	}
 	w.Write([]byte(s))
 	w.Close()
 	return b.String()
@@ -80,11 +88,7 @@ func serve(t *testing.T, h http.Handler, method, target string, hdr map[string]s
 }
 
 func TestFilesAreServedWithTheirTypesAndCacheHeaders(t *testing.T) {
-	h, err := New(site(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	h := siteHandler(t)
 	tests := []struct {
 		name, path, wantType, wantCache string
 	}{
@@ -174,11 +178,7 @@ func TestCompressionFollowsAcceptEncoding(t *testing.T) {
 }
 
 func TestPathsOutsideTheFolderAreRefused(t *testing.T) {
-	h, err := New(site(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	h := siteHandler(t)
 	tests := []struct {
 		name, path string
 	}{
@@ -199,11 +199,7 @@ func TestPathsOutsideTheFolderAreRefused(t *testing.T) {
 }
 
 func TestOtherMethodsAndMissingFilesAreErrors(t *testing.T) {
-	h, err := New(site(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	h := siteHandler(t)
 	if rec := serve(t, h, "POST", "/index.html", nil); rec.Code != http.StatusMethodNotAllowed {
 		t.Errorf("POST: status %d, want 405", rec.Code)
 	}
@@ -216,11 +212,7 @@ func TestOtherMethodsAndMissingFilesAreErrors(t *testing.T) {
 }
 
 func TestAConditionalRequestGetsNotModified(t *testing.T) {
-	h, err := New(site(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	h := siteHandler(t)
 	for _, tt := range []struct{ path, accept string }{{"/app.js", ""}, {"/app.js", "gzip"}, {"/data/fashion-subset.bin", "br"}, {"/data/fashion-subset.bin", "gzip"}} {
 		accept := tt.accept
 		first := serve(t, h, "GET", tt.path, map[string]string{"Accept-Encoding": accept})
@@ -243,11 +235,7 @@ func TestAMissingFolderTellsToBuildTheSite(t *testing.T) {
 }
 
 func TestARealServerRefusesRawTraversalRequests(t *testing.T) {
-	h, err := New(site(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	h := siteHandler(t)
 	srv := httptest.NewServer(h)
 	defer srv.Close()
 	for _, target := range []string{"/../secret.txt", "/%2e%2e/secret.txt", "/data/..%2f..%2fsecret.txt", "/link.txt"} {
@@ -265,11 +253,7 @@ func TestARealServerRefusesRawTraversalRequests(t *testing.T) {
 }
 
 func TestEachEncodingHasItsOwnETag(t *testing.T) {
-	h, err := New(site(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
+	h := siteHandler(t)
 	tags := map[string]string{}
 	for _, accept := range []string{"br", "gzip", ""} {
 		rec := serve(t, h, "GET", "/data/fashion-subset.bin", map[string]string{"Accept-Encoding": accept})

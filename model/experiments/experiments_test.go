@@ -8,43 +8,32 @@ import (
 	"fashionlab/model/train"
 )
 
+// TestMatchingDepthAnswersQuestion3 checks the depth and parameter count
+// MatchingDepth finds, and that MatchingDepthCapped says when the search
+// stops at its maximum.
 func TestMatchingDepthAnswersQuestion3(t *testing.T) {
-	tests := []struct {
-		name       string
-		width      int
-		wantLayers int
-		wantParams int
-	}{
-		{"54 layers of width 64 match the default MLP", 64, 54, 271370},
-		{"one layer of width 256 is far from it, two match exactly", 256, 2, 269322},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			layers, params := MatchingDepth(tt.width, 269322)
-			if layers != tt.wantLayers || params != tt.wantParams {
-				t.Errorf("MatchingDepth(%d) = %d layers, %d params; want %d, %d", tt.width, layers, params, tt.wantLayers, tt.wantParams)
-			}
-		})
-	}
-}
-
-func TestMatchingDepthSaysWhenItStopsAtItsMaximum(t *testing.T) {
 	tests := []struct {
 		name       string
 		width      int
 		target     int
 		wantLayers int
+		wantParams int
 		wantCapped bool
 	}{
-		{"width 64 reaches the default MLP's count", 64, 269322, 54, false},
-		{"width 1 would need more layers than the search tries", 1, 269322, MaxMatchingLayers, true},
-		{"a target below one layer gives no hidden layer", 256, 7000, 0, false},
+		{"54 layers of width 64 match the default MLP", 64, 269322, 54, 271370, false},
+		{"one layer of width 256 is far from it, two match exactly", 256, 269322, 2, 269322, false},
+		{"width 1 would need more layers than the search tries", 1, 269322, MaxMatchingLayers, 200803, true},
+		{"a target below one layer gives no hidden layer", 256, 7000, 0, 7850, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			layers, _, capped := MatchingDepthCapped(tt.width, tt.target)
-			if layers != tt.wantLayers || capped != tt.wantCapped {
-				t.Errorf("MatchingDepthCapped(%d, %d) = %d layers, capped %v; want %d, %v", tt.width, tt.target, layers, capped, tt.wantLayers, tt.wantCapped)
+			layers, params := MatchingDepth(tt.width, tt.target)
+			if layers != tt.wantLayers || params != tt.wantParams {
+				t.Errorf("MatchingDepth(%d, %d) = %d layers, %d params; want %d, %d", tt.width, tt.target, layers, params, tt.wantLayers, tt.wantParams)
+			}
+			cappedLayers, cappedParams, capped := MatchingDepthCapped(tt.width, tt.target)
+			if cappedLayers != layers || cappedParams != params || capped != tt.wantCapped {
+				t.Errorf("MatchingDepthCapped(%d, %d) = %d layers, %d params, capped %v; want MatchingDepth's, capped %v", tt.width, tt.target, cappedLayers, cappedParams, capped, tt.wantCapped)
 			}
 		})
 	}

@@ -77,8 +77,10 @@
 // per call, since each call from Go through syscall/js costs microseconds,
 // and packs transposed B slabs with in-register 4×4 transposes.
 // The worker script (site/simd.js) feature-detects SIMD, instantiates the
-// module on Go's memory and exposes the kernel as a global function that
-// New looks up and keeps in the Engine. It adds the products in the
+// module on Go's memory and exposes its functions as globals; the worker
+// wraps them as Go functions and installs them (wasmsimd.Install) at
+// start-up, and New keeps the installed kernel in the Engine. This package
+// never touches JavaScript itself. It adds the products in the
 // portable kernel's order, without fused multiply-adds, over the same k
 // slabs, so it gives the pure-Go kernel's results bit for bit; without it
 // the pure-Go kernel runs.

@@ -54,8 +54,12 @@ func newEngine(pool *parallel.Pool, k *kernel) *Engine {
 // Threads reports how many goroutines the Engine uses per multiplication.
 func (e *Engine) Threads() int { return e.run.Threads() }
 
-// Kernel names the micro-kernel the Engine runs ("avx512", "avx2" or "go").
+// Kernel names the micro-kernel the Engine runs (see KernelName).
 func (e *Engine) Kernel() string { return e.kern.name }
+
+// KernelName names the micro-kernel New picks on this CPU: "avx512",
+// "avx2", "neon", "wasm-simd" or "go" (the portable one).
+func KernelName() string { return bestKernel().name }
 
 // Gemm computes C = alpha·op(A)·op(B) + beta·C where op(A) is m×k, op(B) is
 // k×n and C is m×n. If transA is false A is m×k with leading dimension lda,

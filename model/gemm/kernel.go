@@ -15,7 +15,10 @@ type micro func(k int, a []float32, rs, ps int, b []float32, bs int, c []float32
 // microRef is the micro contract as a plain loop, for any panel height:
 // the portable twin every micro-kernel (microGo4x4 and the generated
 // assembly ones) is tested against. It sums each element in k order, one
-// multiply-add at a time.
+// multiply-add at a time (fused into one rounding where the compiler fuses
+// s += a·b, as on arm64), then rounds alpha·s and adds beta·c (fused
+// likewise): the explicit conversion fixes which product is rounded on its
+// own, so that every kernel can follow the same order.
 func microRef(k int, a []float32, rs, ps int, b []float32, bs int, c []float32, ldc int, alpha, beta float32, rows, cols int) {
 	for r := 0; r < rows; r++ {
 		for j := 0; j < cols; j++ {
@@ -26,7 +29,7 @@ func microRef(k int, a []float32, rs, ps int, b []float32, bs int, c []float32, 
 			if beta == 0 {
 				c[r*ldc+j] = alpha * s
 			} else {
-				c[r*ldc+j] = alpha*s + beta*c[r*ldc+j]
+				c[r*ldc+j] = float32(alpha*s) + beta*c[r*ldc+j]
 			}
 		}
 	}
@@ -48,6 +51,10 @@ type kernel struct {
 	// maskCols kernels store partial-width tiles themselves; for the
 	// others the driver goes through a scratch tile.
 	maskCols bool
+	// exact kernels do microRef's float32 operations in microRef's order
+	// as compiled for this architecture, so their tiles are bit-identical
+	// to it (TestMicroKernels checks bits rather than a tolerance).
+	exact bool
 
 	// macro, when set, multiplies a whole block (operands packed or read
 	// in place, see block) in one call instead of the driver calling fns
@@ -97,4 +104,4 @@ func (kr *kernel) plan(mb int, dst []int) []int {
 // and WebAssembly engines map locals to about as many), and loads 8 values
 // per 16 multiply-adds.
 var goKernel = &kernel{name: "go", unit: 4, mr: 4, nr: 4, kc: 256, mc: 128, nc: 1024,
-	fns: []micro{microGo4x4}, maskCols: true}
+	fns: []micro{microGo4x4}, maskCols: true, exact: true}

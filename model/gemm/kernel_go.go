@@ -1,7 +1,9 @@
 package gemm
 
 // microGo4x4 is the portable 4×4 micro-kernel. It only runs on packed
-// panels (rs = 1, ps = 4, bs = 4).
+// panels (rs = 1, ps = 4, bs = 4). It does microRef's operations in
+// microRef's order (the float32 conversions in the epilogue say which
+// product is rounded on its own where the compiler fuses).
 func microGo4x4(k int, a []float32, rs, ps int, b []float32, bs int, c []float32, ldc int, alpha, beta float32, rows, cols int) {
 	var c00, c01, c02, c03 float32
 	var c10, c11, c12, c13 float32
@@ -46,10 +48,10 @@ func microGo4x4(k int, a []float32, rs, ps int, b []float32, bs int, c []float32
 			r3[0], r3[1], r3[2], r3[3] = alpha*c30, alpha*c31, alpha*c32, alpha*c33
 			return
 		}
-		r0[0], r0[1], r0[2], r0[3] = alpha*c00+beta*r0[0], alpha*c01+beta*r0[1], alpha*c02+beta*r0[2], alpha*c03+beta*r0[3]
-		r1[0], r1[1], r1[2], r1[3] = alpha*c10+beta*r1[0], alpha*c11+beta*r1[1], alpha*c12+beta*r1[2], alpha*c13+beta*r1[3]
-		r2[0], r2[1], r2[2], r2[3] = alpha*c20+beta*r2[0], alpha*c21+beta*r2[1], alpha*c22+beta*r2[2], alpha*c23+beta*r2[3]
-		r3[0], r3[1], r3[2], r3[3] = alpha*c30+beta*r3[0], alpha*c31+beta*r3[1], alpha*c32+beta*r3[2], alpha*c33+beta*r3[3]
+		r0[0], r0[1], r0[2], r0[3] = float32(alpha*c00)+beta*r0[0], float32(alpha*c01)+beta*r0[1], float32(alpha*c02)+beta*r0[2], float32(alpha*c03)+beta*r0[3]
+		r1[0], r1[1], r1[2], r1[3] = float32(alpha*c10)+beta*r1[0], float32(alpha*c11)+beta*r1[1], float32(alpha*c12)+beta*r1[2], float32(alpha*c13)+beta*r1[3]
+		r2[0], r2[1], r2[2], r2[3] = float32(alpha*c20)+beta*r2[0], float32(alpha*c21)+beta*r2[1], float32(alpha*c22)+beta*r2[2], float32(alpha*c23)+beta*r2[3]
+		r3[0], r3[1], r3[2], r3[3] = float32(alpha*c30)+beta*r3[0], float32(alpha*c31)+beta*r3[1], float32(alpha*c32)+beta*r3[2], float32(alpha*c33)+beta*r3[3]
 		return
 	}
 	acc := [16]float32{c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33}
@@ -59,7 +61,7 @@ func microGo4x4(k int, a []float32, rs, ps int, b []float32, bs int, c []float32
 			if beta == 0 {
 				row[j] = alpha * acc[4*r+j]
 			} else {
-				row[j] = alpha*acc[4*r+j] + beta*row[j]
+				row[j] = float32(alpha*acc[4*r+j]) + beta*row[j]
 			}
 		}
 	}

@@ -4,14 +4,13 @@ package gemm
 
 import (
 	"runtime"
-	"syscall/js"
 	"unsafe"
 
 	"fashionlab/model/gemm/wasmsimd"
 )
 
-// bestKernel returns the WebAssembly SIMD kernel when the page installed it
-// (see package wasmsimd and site/simd.js), else the portable kernel.
+// bestKernel returns the WebAssembly SIMD kernel when the worker installed
+// it (wasmsimd.Install), else the portable kernel.
 func bestKernel() *kernel {
 	if k := simdKernel(); k != nil {
 		return k
@@ -29,9 +28,9 @@ func kernels() []*kernel {
 }
 
 // simdKernel returns a kernel calling the SIMD128 macro-kernel the worker
-// installed as the global function wasmsimd.GlobalName, or nil if there is
-// none (no SIMD support in the engine, or not set up). The function is looked
-// up here, once per Engine, and kept in the kernel.
+// installed (wasmsimd.Install), or nil if there is none (no SIMD support in
+// the engine, or not set up). It is looked up here, once per Engine, and
+// kept in the kernel.
 //
 // The k slabs are those of the portable kernel (same kc) and the module adds
 // every element's products in the same order without fused multiply-adds,
@@ -43,14 +42,15 @@ func kernels() []*kernel {
 // from memory) and B in place when it is row-major, so the scalar Go
 // packing runs only for Bᵀ and for partial panels.
 func simdKernel() *kernel {
-	fn := js.Global().Get(wasmsimd.GlobalName)
-	if fn.Type() != js.TypeFunction {
+	k := wasmsimd.Installed()
+	fn := k.Gemm
+	if fn == nil {
 		return nil
 	}
 	kr := &kernel{name: "wasm-simd", unit: wasmsimd.TileRows, mr: wasmsimd.TileRows, nr: wasmsimd.TileCols,
 		kc: goKernel.kc, mc: 512, nc: 1024, inPlace: true,
 		macro: func(bk block) { runSIMD(fn, &bk) }}
-	if pack := js.Global().Get(wasmsimd.GlobalPackName); pack.Type() == js.TypeFunction {
+	if pack := k.PackBT; pack != nil {
 		kr.packBT = func(x *args, p0, kb, j0, nb int, dst []float32) { packSIMD(pack, x, p0, kb, j0, nb, dst) }
 	}
 	return kr
@@ -58,11 +58,11 @@ func simdKernel() *kernel {
 
 // packSIMD packs the k slab [p0, p0+kb) of columns [j0, j0+nb) of op(B) =
 // Bᵀ into panels with the module's packing function, as packB does.
-func packSIMD(fn js.Value, x *args, p0, kb, j0, nb int, dst []float32) {
+func packSIMD(fn wasmsimd.Func, x *args, p0, kb, j0, nb int, dst []float32) {
 	const nr = wasmsimd.TileCols
 	src := x.b[j0*x.ldb+p0 : (j0+nb-1)*x.ldb+p0+kb]
 	dst = dst[:ceilDiv(nb, nr)*nr*kb]
-	fn.Invoke(address(src), 4*x.ldb, address(dst), nb, kb)
+	fn(address(src), 4*x.ldb, address(dst), nb, kb)
 	runtime.KeepAlive(src)
 	runtime.KeepAlive(dst)
 }
@@ -71,7 +71,7 @@ func packSIMD(fn js.Value, x *args, p0, kb, j0, nb int, dst []float32) {
 // slices in place in Go's linear memory (addresses and strides in bytes).
 // The indexing below checks that every element the kernel reads or writes
 // is inside its slice.
-func runSIMD(fn js.Value, bk *block) {
+func runSIMD(fn wasmsimd.Func, bk *block) {
 	const f = 4 // bytes per float32
 	kr, x, kb, mb, nb := bk.kr, bk.x, bk.kb, bk.mb, bk.nb
 	var a []float32
@@ -108,7 +108,7 @@ func runSIMD(fn js.Value, bk *block) {
 	}
 	c := bk.c[:(mb-1)*bk.ldc+nb]
 	tile := bk.tile[:kr.mr*kr.nr]
-	fn.Invoke(kb, mb, nb, address(a), ars, aps, apan, address(b), bps, bpan, address(edge),
+	fn(kb, mb, nb, address(a), ars, aps, apan, address(b), bps, bpan, address(edge),
 		address(c), bk.ldc, x.alpha, bk.beta, address(tile))
 	runtime.KeepAlive(a)
 	runtime.KeepAlive(b)

@@ -10,8 +10,10 @@ import (
 // TestMicroKernels compares every micro-kernel of every kernel the CPU
 // runs (the generated assembly ones and microGo4x4) with microRef, its
 // portable twin, on both operand layouts the kernel accepts, full and
-// partial tiles, beta 0 and not; C lives between guard bands that must
-// stay untouched.
+// partial tiles, beta 0 and not, with and without NaN and infinite inputs;
+// C lives between guard bands that must stay untouched. Exact kernels
+// (microGo4x4, NEON) must give microRef's bits; the FMA kernels of amd64,
+// whose twin is not fused there, a k-term float32 rounding tolerance.
 func TestMicroKernels(t *testing.T) {
 	rng := rand.New(rand.NewPCG(21, 22))
 	for _, kr := range kernels() {
@@ -28,10 +30,12 @@ func TestMicroKernels(t *testing.T) {
 			for _, layout := range layouts {
 				for _, rows := range []int{h, max(1, h-1), 1} {
 					for _, cols := range colsList {
-						for _, beta := range []float32{0, 0.5} {
-							name := fmt.Sprintf("%s/h=%d/%s/rows=%d/cols=%d/beta=%v", kr.name, h, layout, rows, cols, beta)
-							if err := checkMicro(rng, fn, h, kr.nr, layout, rows, cols, beta); err != nil {
-								t.Errorf("%s: %v", name, err)
+						for _, beta := range []float32{0, 0.5, 1} {
+							for _, nan := range []bool{false, true} {
+								name := fmt.Sprintf("%s/h=%d/%s/rows=%d/cols=%d/beta=%v/nan=%v", kr.name, h, layout, rows, cols, beta, nan)
+								if err := checkMicro(rng, fn, h, kr.nr, layout, rows, cols, beta, nan, kr.exact); err != nil {
+									t.Errorf("%s: %v", name, err)
+								}
 							}
 						}
 					}
@@ -41,7 +45,7 @@ func TestMicroKernels(t *testing.T) {
 	}
 }
 
-func checkMicro(rng *rand.Rand, fn micro, h, nr int, layout string, rows, cols int, beta float32) error {
+func checkMicro(rng *rand.Rand, fn micro, h, nr int, layout string, rows, cols int, beta float32, nan, exact bool) error {
 	const k, ldc = 37, 21
 	rs, ps, lenA := 1, h, h*k // packed: the h values of a step are contiguous
 	if layout == "row-major" {
@@ -49,6 +53,12 @@ func checkMicro(rng *rand.Rand, fn micro, h, nr int, layout string, rows, cols i
 	}
 	bs := nr
 	a, b := mat(rng, 1, lenA, lenA), mat(rng, 1, bs*k, bs*k)
+	if nan {
+		// A NaN in A's row 0 at step 3 makes row 0 NaN; an infinity in
+		// B's column 0 at step 5 makes the rest of column 0 infinite.
+		a.body[3*ps] = float32(math.NaN())
+		b.body[5*bs] = float32(math.Inf(1))
+	}
 	c0 := make([]float32, (rows-1)*ldc+cols)
 	for i := range c0 {
 		c0[i] = rng.Float32()*2 - 1
@@ -67,6 +77,16 @@ func checkMicro(rng *rand.Rand, fn micro, h, nr int, layout string, rows, cols i
 			if j >= cols {
 				if got.body[i] != c0[i] {
 					return fmt.Errorf("C[%d,%d] outside the tile changed", r, j)
+				}
+				continue
+			}
+			g, w := got.body[i], want[i]
+			finite := !math.IsNaN(float64(w)) && !math.IsInf(float64(w), 0)
+			if exact || !finite {
+				// NaNs compare by being NaN (their payloads are not
+				// results); everything else by its bits.
+				if math.Float32bits(g) != math.Float32bits(w) && !(g != g && w != w) {
+					return fmt.Errorf("C[%d,%d] = %v (%#x), portable loop %v (%#x)", r, j, g, math.Float32bits(g), w, math.Float32bits(w))
 				}
 				continue
 			}
@@ -100,5 +120,18 @@ func TestPackRows16(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestKernelNameFollowsTheCPU checks that KernelName, which the commands
+// print, names the kernel New runs and the fastest one this CPU has.
+func TestKernelNameFollowsTheCPU(t *testing.T) {
+	ks := kernels()
+	want := ks[len(ks)-1].name
+	if got := KernelName(); got != want {
+		t.Errorf("KernelName() = %q, want %q (the last of %d kernels this CPU runs)", got, want, len(ks))
+	}
+	if got := New(nil).Kernel(); got != want {
+		t.Errorf("New(nil).Kernel() = %q, want %q", got, want)
 	}
 }

@@ -51,45 +51,6 @@ func TestSIMDMatchesGo(t *testing.T) {
 	}
 }
 
-// compareKernels runs one product on both engines and requires identical
-// bits everywhere in C, padding included.
-func compareKernels(t *testing.T, want, got *Engine, rng *rand.Rand, s shape, alpha, beta float32, pad int) {
-	t.Helper()
-	ar, ac := s.m, s.k
-	if s.transA {
-		ar, ac = s.k, s.m
-	}
-	br, bc := s.k, s.n
-	if s.transB {
-		br, bc = s.n, s.k
-	}
-	lda, ldb, ldc := ac+pad, bc+pad, s.n+pad
-	a := mat(rng, ar, ac, lda).body
-	b := mat(rng, br, bc, ldb).body
-	c := mat(rng, s.m, s.n, ldc).body
-	for i := range c {
-		if i%ldc >= s.n {
-			c[i] = 12345
-		}
-	}
-	cw := append([]float32(nil), c...)
-	cg := append([]float32(nil), c...)
-	want.Gemm(s.transA, s.transB, s.m, s.n, s.k, alpha, a, lda, b, ldb, beta, cw, ldc)
-	got.Gemm(s.transA, s.transB, s.m, s.n, s.k, alpha, a, lda, b, ldb, beta, cg, ldc)
-	bad := 0
-	for i := range cw {
-		if math.Float32bits(cw[i]) != math.Float32bits(cg[i]) {
-			if bad < 3 {
-				t.Errorf("%v alpha=%v beta=%v pad=%d threads=%d: C[%d,%d] = %v, pure Go %v", s, alpha, beta, pad, got.Threads(), i/ldc, i%ldc, cg[i], cw[i])
-			}
-			bad++
-		}
-	}
-	if bad > 0 {
-		t.Fatalf("%v: %d elements differ from the pure-Go kernel", s, bad)
-	}
-}
-
 // TestSIMDPackMatchesGo compares the module's transposing pack with packB
 // for partial and whole panels and k slabs around its 4-step blocks, inside
 // larger buffers; the values past each panel's columns must be zeros.

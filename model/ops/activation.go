@@ -3,6 +3,7 @@ package ops
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/nlpodyssey/spago/ag"
 	"github.com/nlpodyssey/spago/mat"
@@ -33,17 +34,22 @@ func (k ActivationKind) String() string {
 	return fmt.Sprintf("ActivationKind(%d)", int(k))
 }
 
+// ActivationKinds returns every activation, in the order configurations
+// list them.
+func ActivationKinds() []ActivationKind { return []ActivationKind{ReLU, Tanh, Sigmoid} }
+
 // ParseActivation returns the activation called name (relu, tanh, sigmoid).
 func ParseActivation(name string) (ActivationKind, error) {
-	switch name {
-	case "relu":
-		return ReLU, nil
-	case "tanh":
-		return Tanh, nil
-	case "sigmoid":
-		return Sigmoid, nil
+	kinds := ActivationKinds()
+	names := make([]string, len(kinds))
+	for i, k := range kinds {
+		if k.String() == name {
+			return k, nil
+		}
+		names[i] = k.String()
 	}
-	return 0, fmt.Errorf("ops: unknown activation %q (want relu, tanh or sigmoid)", name)
+	last := len(names) - 1
+	return 0, fmt.Errorf("ops: unknown activation %q (want %s or %s)", name, strings.Join(names[:last], ", "), names[last])
 }
 
 // Activation applies an element-wise non-linearity to a whole batch. Its

@@ -234,6 +234,12 @@ func im2colHWCGo(g ConvGeometry, b0, b1 int, x, cols []float32) {
 				dst := cols[row*patch : (row+1)*patch]
 				row++
 				y0, x0 := oy*g.Stride-g.Padding, ox*g.Stride-g.Padding
+				if g.Padding == 0 && k*C > 16 {
+					// Every kernel row lies inside the image: k runs of
+					// k·C values, W·C apart.
+					copyRuns(dst, img[(y0*g.InW+x0)*C:], k*C, k, g.InW*C)
+					continue
+				}
 				if g.Padding == 0 {
 					// Every kernel row lies inside the image.
 					for ky := 0; ky < k; ky++ {
@@ -266,6 +272,14 @@ func im2colHWCGo(g ConvGeometry, b0, b1 int, x, cols []float32) {
 				}
 			}
 		}
+	}
+}
+
+// copyRunsGo copies runs runs of n values, src runs lds values apart, into
+// consecutive runs of dst: the portable copyRuns.
+func copyRunsGo(dst, src []float32, n, runs, lds int) {
+	for r := 0; r < runs; r++ {
+		copy(dst[r*n:(r+1)*n], src[r*lds:r*lds+n])
 	}
 }
 

@@ -128,6 +128,14 @@ func runGradCheck(t *testing.T, c gradCase) {
 	}
 }
 
+// dropoutTestMask is a dropout mask of 5×8 units with p 0.4 that drops
+// some units and keeps others.
+var dropoutTestMask = func() []float32 {
+	m := make([]float32, 5*8)
+	DropoutMask(m, 0.4, rand.New(rand.NewPCG(17, 18)))
+	return m
+}()
+
 func TestGradientsMatchFiniteDifferences(t *testing.T) {
 	eng := gemm.New(parallel.New(2))
 	conv := func(g ConvGeometry) gradCase {
@@ -226,6 +234,14 @@ func TestGradientsMatchFiniteDifferences(t *testing.T) {
 			},
 			build: func(ws *Workspace, in []mat.Tensor) mat.Tensor {
 				return AdaptiveMaxPoolReLU(eng.Pool(), ws, PoolGeometry{H: 3, W: 3, C: 2}, 4, 4, in[0])
+			},
+		},
+		{
+			// A fixed mask: the draws are not part of the function.
+			name:   "dropout with p 0.4 and a fixed mask",
+			shapes: [][2]int{{5, 8}},
+			build: func(ws *Workspace, in []mat.Tensor) mat.Tensor {
+				return Drop(ws, in[0], dropoutTestMask)
 			},
 		},
 		{

@@ -54,14 +54,6 @@ func MaxPool(pool *parallel.Pool, ws *Workspace, geom PoolGeometry, x mat.Tensor
 	return ag.NewOperator(NewMaxPool2D(pool, ws, geom, x)).Run()
 }
 
-// MaxPoolReLU adds relu(maxpool(x)), the same as maxpool(relu(x)), to the
-// graph as one op.
-func MaxPoolReLU(pool *parallel.Pool, ws *Workspace, geom PoolGeometry, x mat.Tensor) mat.Tensor {
-	p := NewMaxPool2D(pool, ws, geom, x)
-	p.relu = true
-	return ag.NewOperator(p).Run()
-}
-
 // Operands returns x.
 func (p *MaxPool2D) Operands() []mat.Tensor { return []mat.Tensor{p.x} }
 
@@ -284,14 +276,6 @@ func NewAdaptiveMaxPool2D(pool *parallel.Pool, ws *Workspace, geom PoolGeometry,
 // AdaptiveMaxPool adds the adaptive max-pool to the graph.
 func AdaptiveMaxPool(pool *parallel.Pool, ws *Workspace, geom PoolGeometry, outH, outW int, x mat.Tensor) mat.Tensor {
 	return ag.NewOperator(NewAdaptiveMaxPool2D(pool, ws, geom, outH, outW, x)).Run()
-}
-
-// AdaptiveMaxPoolReLU adds relu(adaptivemaxpool(x)), the same as
-// adaptivemaxpool(relu(x)), to the graph as one op.
-func AdaptiveMaxPoolReLU(pool *parallel.Pool, ws *Workspace, geom PoolGeometry, outH, outW int, x mat.Tensor) mat.Tensor {
-	p := NewAdaptiveMaxPool2D(pool, ws, geom, outH, outW, x)
-	p.relu = true
-	return ag.NewOperator(p).Run()
 }
 
 // AdaptiveWindow returns the input range [start, end) that output cell i of

@@ -16,10 +16,21 @@ import "golang.org/x/sys/cpu"
 //go:noescape
 func poolRowAVX512(top, bottom, y *float32, arg *int32, n, blocks int, i00, c, wc int32, relu bool) bool
 
+// poolRowAVX2 is poolRowAVX512 for AVX2: the same contract, order keys
+// and first-winner rule, each block of 16 channels in two halves of 8, so
+// it computes the same bits as maxPoolImageGo too (TestMaxPoolImageKernels
+// and TestPoolRowAVX2).
+//
+//go:noescape
+func poolRowAVX2(top, bottom, y *float32, arg *int32, n, blocks int, i00, c, wc int32, relu bool) bool
+
 // poolRows is the vector row kernel, or nil where it cannot run.
 var poolRows = func() func(top, bottom, y *float32, arg *int32, n, blocks int, i00, c, wc int32, relu bool) bool {
-	if cpu.X86.HasAVX512F {
+	switch {
+	case cpu.X86.HasAVX512F:
 		return poolRowAVX512
+	case cpu.X86.HasAVX2:
+		return poolRowAVX2
 	}
 	return nil
 }()
@@ -34,10 +45,20 @@ var poolRows = func() func(top, bottom, y *float32, arg *int32, n, blocks int, i
 //go:noescape
 func scatterAVX512(d, y, dy *float32, arg *int32, gb *float32, positions, blocks int)
 
+// scatterAVX2 is scatterAVX512 for AVX2, with the same contract and
+// order (TestConvPoolScatterKernel and TestScatterAVX2 compare it with
+// scatterImageGo).
+//
+//go:noescape
+func scatterAVX2(d, y, dy *float32, arg *int32, gb *float32, positions, blocks int)
+
 // scatterRows is the vector scatter, or nil where it cannot run.
 var scatterRows = func() func(d, y, dy *float32, arg *int32, gb *float32, positions, blocks int) {
-	if cpu.X86.HasAVX512F {
+	switch {
+	case cpu.X86.HasAVX512F:
 		return scatterAVX512
+	case cpu.X86.HasAVX2:
+		return scatterAVX2
 	}
 	return nil
 }()

@@ -4,36 +4,14 @@ package ops
 
 import (
 	"runtime"
-	"syscall/js"
 	"unsafe"
 
 	"fashionlab/model/gemm/wasmsimd"
 )
 
-// wasmOps holds the WebAssembly SIMD128 kernels of package wasmsimd that
-// the worker installed (site/simd.js), each a function value or undefined.
-type wasmOps struct {
-	maxPool, scatter, im2col, col2im js.Value
-}
-
-// simdOps is looked up once, at start-up: the worker installs the module
-// before Go starts, and nothing changes it afterwards.
-var simdOps = lookupSIMDOps()
-
-func lookupSIMDOps() wasmOps {
-	k := js.Global().Get(wasmsimd.GlobalKernelsName)
-	if k.Type() != js.TypeObject {
-		return wasmOps{}
-	}
-	fn := func(name string) js.Value {
-		if f := k.Get(name); f.Type() == js.TypeFunction {
-			return f
-		}
-		return js.Undefined()
-	}
-	return wasmOps{maxPool: fn(wasmsimd.ExportMaxPool), scatter: fn(wasmsimd.ExportScatter),
-		im2col: fn(wasmsimd.ExportIm2col), col2im: fn(wasmsimd.ExportCol2im)}
-}
+// The WebAssembly SIMD128 kernels of package wasmsimd that the worker
+// installed (wasmsimd.Install) run the passes below; each reports false,
+// and the caller runs its pure-Go twin, where a kernel is missing.
 
 // addr is the byte offset of s[0] in the WebAssembly memory (s not empty).
 func addr[T float32 | int32](s []T) int {
@@ -47,7 +25,8 @@ func addr[T float32 | int32](s []T) int {
 // and arg, when it did not pool them all: no kernel, C not a multiple of 4,
 // or a NaN among the inputs (whose window the caller pools in Go).
 func poolImagesSIMD(g PoolGeometry, relu bool, x, y []float32, arg []int32, n int, base, baseStep int32) bool {
-	if simdOps.maxPool.IsUndefined() || g.C%4 != 0 || n < 1 {
+	maxPool := wasmsimd.Installed().MaxPool
+	if maxPool == nil || g.C%4 != 0 || n < 1 {
 		return false
 	}
 	inSize, outSize := g.H*g.W*g.C, g.H/2*(g.W/2)*g.C
@@ -56,7 +35,7 @@ func poolImagesSIMD(g PoolGeometry, relu bool, x, y []float32, arg []int32, n in
 	if relu {
 		r = 1
 	}
-	nan := simdOps.maxPool.Invoke(addr(x), addr(y), addr(arg), n, g.H, g.W, g.C, r, base, baseStep).Int()
+	nan := maxPool(addr(x), addr(y), addr(arg), n, g.H, g.W, g.C, r, int(base), int(baseStep))
 	runtime.KeepAlive(x)
 	runtime.KeepAlive(y)
 	runtime.KeepAlive(arg)
@@ -70,12 +49,13 @@ func poolImagesSIMD(g PoolGeometry, relu bool, x, y []float32, arg []int32, n in
 // reports false, having done nothing, when there is no kernel or C is not a
 // multiple of 4.
 func scatterSIMD(d, y, dy []float32, arg []int32, gb []float32, n, positions, C, mapSize int) bool {
-	if simdOps.scatter.IsUndefined() || C%4 != 0 || n < 1 || positions < 1 {
+	scatter := wasmsimd.Installed().Scatter
+	if scatter == nil || C%4 != 0 || n < 1 || positions < 1 {
 		return false
 	}
 	m := n * positions * C
 	d, y, dy, arg, gb = d[:n*mapSize], y[:m], dy[:m], arg[:m], gb[:C]
-	simdOps.scatter.Invoke(addr(d), addr(y), addr(dy), addr(arg), addr(gb), n, positions, C, 4*mapSize)
+	scatter(addr(d), addr(y), addr(dy), addr(arg), addr(gb), n, positions, C, 4*mapSize)
 	runtime.KeepAlive(d)
 	runtime.KeepAlive(y)
 	runtime.KeepAlive(dy)
@@ -92,30 +72,31 @@ func im2colSIMD(g ConvGeometry, b0, b1 int, x, cols []float32) bool {
 	if g.Kernel*g.InC < 4 {
 		return false
 	}
-	return patchSIMD(simdOps.im2col, g, b0, b1, x, cols)
+	return patchSIMD(wasmsimd.Installed().Im2col, g, b0, b1, x, cols)
 }
 
 // col2imSIMD is col2imHWC with the module's kernel (after clearing dx's
 // images, which it then adds to), for unpadded convolutions; it reports
 // false, having done nothing, where it does not apply.
 func col2imSIMD(g ConvGeometry, b0, b1 int, dcols, dx []float32) bool {
-	if simdOps.col2im.IsUndefined() || g.Padding != 0 || b1 <= b0 {
+	col2im := wasmsimd.Installed().Col2im
+	if col2im == nil || g.Padding != 0 || b1 <= b0 {
 		return false
 	}
 	imgSize := g.InH * g.InW * g.InC
 	clear(dx[b0*imgSize : b1*imgSize])
-	return patchSIMD(simdOps.col2im, g, b0, b1, dx, dcols)
+	return patchSIMD(col2im, g, b0, b1, dx, dcols)
 }
 
-func patchSIMD(fn js.Value, g ConvGeometry, b0, b1 int, x, cols []float32) bool {
-	if fn.IsUndefined() || g.Padding != 0 || b1 <= b0 {
+func patchSIMD(fn wasmsimd.Func, g ConvGeometry, b0, b1 int, x, cols []float32) bool {
+	if fn == nil || g.Padding != 0 || b1 <= b0 {
 		return false
 	}
 	oh, ow := g.OutH(), g.OutW()
 	imgSize, rows := g.InH*g.InW*g.InC, oh*ow
 	x = x[b0*imgSize : b1*imgSize]
 	cols = cols[b0*rows*g.PatchSize() : b1*rows*g.PatchSize()]
-	fn.Invoke(addr(x), addr(cols), b1-b0, g.InH, g.InW, g.InC, g.Kernel, g.Stride, oh, ow)
+	fn(addr(x), addr(cols), b1-b0, g.InH, g.InW, g.InC, g.Kernel, g.Stride, oh, ow)
 	runtime.KeepAlive(x)
 	runtime.KeepAlive(cols)
 	return true

@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
+	"fashionlab/model/gemm/wasmsimd"
 	"fashionlab/model/parallel"
 )
 
@@ -58,7 +59,7 @@ func sameInts(t *testing.T, what string, got, want []int32) {
 // last row and column), with and without relu, nothing written past the
 // outputs; with a NaN among the inputs it must report that it did not pool.
 func TestSIMDMaxPool(t *testing.T) {
-	if simdOps.maxPool.IsUndefined() {
+	if wasmsimd.Installed().MaxPool == nil {
 		t.Skip("the SIMD kernels are not installed (run through site/simd.js)")
 	}
 	rng := rand.New(rand.NewPCG(71, 72))
@@ -107,7 +108,7 @@ func TestSIMDMaxPool(t *testing.T) {
 // when the module is installed, against maxPoolImageGo on a batch with a
 // NaN in one image: the op must fall back and give the pure-Go results.
 func TestSIMDMaxPoolOp(t *testing.T) {
-	if simdOps.maxPool.IsUndefined() {
+	if wasmsimd.Installed().MaxPool == nil {
 		t.Skip("the SIMD kernels are not installed (run through site/simd.js)")
 	}
 	rng := rand.New(rand.NewPCG(73, 74))
@@ -134,7 +135,7 @@ func TestSIMDMaxPoolOp(t *testing.T) {
 // element, the winners' and the zeros, with guard values around) and the
 // same bias-gradient sums, bit for bit.
 func TestSIMDScatter(t *testing.T) {
-	if simdOps.scatter.IsUndefined() {
+	if wasmsimd.Installed().Scatter == nil {
 		t.Skip("the SIMD kernels are not installed (run through site/simd.js)")
 	}
 	rng := rand.New(rand.NewPCG(75, 76))
@@ -180,7 +181,7 @@ func TestSIMDScatter(t *testing.T) {
 // strides 1 and 2: the same patches, and the same input gradients bit for
 // bit (the same order of additions), nothing written outside the range.
 func TestSIMDPatches(t *testing.T) {
-	if simdOps.im2col.IsUndefined() || simdOps.col2im.IsUndefined() {
+	if wasmsimd.Installed().Im2col == nil || wasmsimd.Installed().Col2im == nil {
 		t.Skip("the SIMD kernels are not installed (run through site/simd.js)")
 	}
 	rng := rand.New(rand.NewPCG(77, 78))
@@ -200,7 +201,7 @@ func TestSIMDPatches(t *testing.T) {
 		want := append([]float32(nil), cols...)
 		// The kernel itself, also for rows shorter than a vector, which
 		// im2colSIMD leaves to Go.
-		if !patchSIMD(simdOps.im2col, g, b0, b1, x, cols) {
+		if !patchSIMD(wasmsimd.Installed().Im2col, g, b0, b1, x, cols) {
 			t.Fatalf("%+v: im2col did not run", g)
 		}
 		im2colHWCGo(g, b0, b1, x, want)
@@ -226,7 +227,7 @@ func TestSIMDPatches(t *testing.T) {
 // op's chunk at batch 128): go runs the twin, simd the module's kernel.
 // The figure of interest is the ratio of the two.
 func BenchmarkSIMDKernels(b *testing.B) {
-	if simdOps.maxPool.IsUndefined() {
+	if wasmsimd.Installed().MaxPool == nil {
 		b.Skip("the SIMD kernels are not installed (run through site/simd.js)")
 	}
 	const n = 16
@@ -278,7 +279,7 @@ func BenchmarkSIMDKernels(b *testing.B) {
 		})
 		b.Run("im2col/"+name+"/simd", func(b *testing.B) {
 			for b.Loop() {
-				patchSIMD(simdOps.im2col, g, 0, n, x, cols)
+				patchSIMD(wasmsimd.Installed().Im2col, g, 0, n, x, cols)
 			}
 		})
 		if g.InC == 1 {

@@ -48,13 +48,6 @@ func (v *Value) Grad() mat.Tensor {
 	return v.grad
 }
 
-// HasGrad reports whether a gradient was accumulated.
-func (v *Value) HasGrad() bool {
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	return v.grad != nil
-}
-
 // AccGrad accumulates gx into the gradient.
 func (v *Value) AccGrad(gx mat.Tensor) {
 	v.mu.Lock()

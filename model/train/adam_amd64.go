@@ -13,16 +13,30 @@ import "golang.org/x/sys/cpu"
 //go:noescape
 func adamAVX512(w, grad, m, v *float32, n int, b1, b2, eps, stepSize, bc2Sqrt float32)
 
-var hasAdamAVX512 = cpu.X86.HasAVX512F
+// adamAVX2 is adamAVX512 for AVX2, 8 values at a time (n a multiple of
+// 8), with the same operations and so the same bits as adamUpdateGo.
+//
+//go:noescape
+func adamAVX2(w, grad, m, v *float32, n int, b1, b2, eps, stepSize, bc2Sqrt float32)
+
+var (
+	hasAdamAVX512 = cpu.X86.HasAVX512F
+	hasAdamAVX2   = cpu.X86.HasAVX2
+)
 
 // adamVector updates the longest prefix of w that the vector kernel
 // handles and returns its length.
 func adamVector(w, g, m, v []float32, b1, b2, eps, stepSize, bc2Sqrt float32) int {
-	n := len(g) &^ 15
-	if !hasAdamAVX512 || n == 0 {
-		return 0
+	switch n := len(g) &^ 15; {
+	case hasAdamAVX512 && n > 0:
+		w, m, v = w[:n], m[:n], v[:n]
+		adamAVX512(&w[0], &g[0], &m[0], &v[0], n, b1, b2, eps, stepSize, bc2Sqrt)
+		return n
+	case hasAdamAVX2 && len(g) >= 8:
+		n = len(g) &^ 7
+		w, m, v = w[:n], m[:n], v[:n]
+		adamAVX2(&w[0], &g[0], &m[0], &v[0], n, b1, b2, eps, stepSize, bc2Sqrt)
+		return n
 	}
-	w, m, v = w[:n], m[:n], v[:n]
-	adamAVX512(&w[0], &g[0], &m[0], &v[0], n, b1, b2, eps, stepSize, bc2Sqrt)
-	return n
+	return 0
 }

@@ -53,3 +53,53 @@ loop:
 	JNE loop
 	VZEROUPPER
 	RET
+
+// func adamAVX2 is adamAVX512 on 8 values per iteration:
+// func adamAVX2(w, grad, m, v *float32, n int, b1, b2, eps, stepSize, bc2Sqrt float32)
+TEXT ·adamAVX2(SB), NOSPLIT, $0-60
+	MOVQ w+0(FP), DI
+	MOVQ grad+8(FP), SI
+	MOVQ m+16(FP), DX
+	MOVQ v+24(FP), R8
+	MOVQ n+32(FP), R9
+	VBROADCASTSS adamOne<>(SB), Y15
+	VBROADCASTSS b1+40(FP), Y8
+	VSUBPS Y8, Y15, Y8          // 1 - b1
+	VBROADCASTSS b2+44(FP), Y9   // b2
+	VSUBPS Y9, Y15, Y10          // 1 - b2
+	VBROADCASTSS eps+48(FP), Y11
+	VBROADCASTSS stepSize+52(FP), Y12
+	VBROADCASTSS bc2Sqrt+56(FP), Y13
+	VXORPS Y14, Y14, Y14
+	SHRQ $3, R9
+
+loop:
+	VMOVUPS (SI), Y0              // g
+	VMOVUPS (DX), Y1              // m
+	VMOVUPS (R8), Y2              // v
+	VSUBPS Y1, Y0, Y3             // g - m
+	VMULPS Y8, Y3, Y3            // (1-b1)*(g-m)
+	VADDPS Y3, Y1, Y1             // m + ...
+	VMULPS Y9, Y2, Y2            // b2*v
+	VMULPS Y10, Y0, Y4            // (1-b2)*g
+	VMULPS Y0, Y4, Y4             // ...*g
+	VADDPS Y4, Y2, Y2             // b2*v + (1-b2)*g*g
+	VSQRTPS Y2, Y5
+	VDIVPS Y13, Y5, Y5            // sqrt(v)/bc2Sqrt
+	VADDPS Y11, Y5, Y5            // + eps
+	VMULPS Y1, Y12, Y6            // stepSize*m
+	VDIVPS Y5, Y6, Y6             // / denom
+	VMOVUPS (DI), Y7
+	VSUBPS Y6, Y7, Y7             // w - ...
+	VMOVUPS Y1, (DX)
+	VMOVUPS Y2, (R8)
+	VMOVUPS Y7, (DI)
+	VMOVUPS Y14, (SI)             // clear g
+	ADDQ $32, DI
+	ADDQ $32, SI
+	ADDQ $32, DX
+	ADDQ $32, R8
+	DECQ R9
+	JNE loop
+	VZEROUPPER
+	RET

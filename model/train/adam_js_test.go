@@ -6,6 +6,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"fashionlab/model/gemm/wasmsimd"
 )
 
 // TestSIMDAdam checks the module's Adam kernel against adamUpdateGo on
@@ -13,7 +15,7 @@ import (
 // prefix with the same bits (w, m, v, and g cleared) and leave the values
 // past it, which adamUpdate leaves to the portable code, untouched.
 func TestSIMDAdam(t *testing.T) {
-	if adamSIMD.IsUndefined() {
+	if wasmsimd.Installed().Adam == nil {
 		t.Skip("the SIMD kernels are not installed (run through site/simd.js)")
 	}
 	rng := rand.New(rand.NewPCG(43, 44))
@@ -57,7 +59,7 @@ func TestSIMDAdam(t *testing.T) {
 // of the default MLP (784×256 weights) with the pure-Go loop (go) and the
 // module's kernel (simd).
 func BenchmarkSIMDAdam(b *testing.B) {
-	if adamSIMD.IsUndefined() {
+	if wasmsimd.Installed().Adam == nil {
 		b.Skip("the SIMD kernels are not installed (run through site/simd.js)")
 	}
 	const n = 784 * 256

@@ -12,7 +12,7 @@ import (
 // steps, on lengths that leave a tail.
 func TestAdamKernels(t *testing.T) {
 	rng := rand.New(rand.NewPCG(41, 42))
-	for _, n := range []int{1, 15, 16, 17, 100, 4099} {
+	for _, n := range []int{1, 7, 8, 9, 15, 16, 17, 100, 4099} {
 		w := make([]float32, n)
 		m, v := make([]float32, n), make([]float32, n)
 		for i := range w {

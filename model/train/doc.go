@@ -1,6 +1,8 @@
 // Package train trains a model.Network on a FashionMNIST split with the
 // homework's protocol: batches in order (or shuffled per epoch from the
-// seed), the clamped softmax cross-entropy, Adam or SGD with momentum, and
+// seed), the clamped softmax cross-entropy, an optimizer from the registry
+// of Methods (OptimizerNames: Adam, SGD with momentum), dropout masks drawn
+// from the seed and the step's number (model.Masks), and
 // a log line per epoch (and one before the first) with the loss and
 // accuracy on the first 2,000 training images and on the validation set,
 // and the gradient norm of the epoch's last batch.

@@ -12,7 +12,7 @@ import (
 type Memory struct {
 	Params      int64 // the parameters
 	Grads       int64 // their gradients
-	Optimizer   int64 // Adam's two moments, or SGD's momentum
+	Optimizer   int64 // the optimizer's state slots (Adam's two moments, SGD's momentum)
 	Activations int64 // the ops' buffers for one batch (and for evaluation's forward passes)
 	Batch       int64 // the batch's copied images
 }
@@ -22,11 +22,12 @@ func (m Memory) Total() int64 { return m.Params + m.Grads + m.Optimizer + m.Acti
 
 // EstimateMemory estimates the memory of training a network of cfg with
 // the settings s, the fused convolutions' chunks running on workers
-// goroutines. It fails when cfg or s is invalid.
+// goroutines. It fails when cfg or s is invalid, or a part overflows.
 func EstimateMemory(cfg model.Config, s Settings, workers int) (Memory, error) {
 	if err := s.Validate(); err != nil {
 		return Memory{}, err
 	}
+	method, _ := LookupMethod(s.Optimizer)
 	params, err := cfg.ParamCount()
 	if err != nil {
 		return Memory{}, fmt.Errorf("train: memory estimate: %w", err)
@@ -35,16 +36,34 @@ func EstimateMemory(cfg model.Config, s Settings, workers int) (Memory, error) {
 	if err != nil {
 		return Memory{}, fmt.Errorf("train: memory estimate: %w", err)
 	}
-	slots := int64(2) // Adam: first and second moments
-	if s.Optimizer == SGD {
-		slots = 1 // the momentum buffer
+	const floatBytes = 4
+	p, ok := mulSize(int64(params), floatBytes)
+	slots, ok2 := mulSize(int64(len(method.Slots())), p)
+	batch, ok3 := mulSize(int64(s.BatchSize), assets.ImagePixels*floatBytes)
+	m := Memory{Params: p, Grads: p, Optimizer: slots, Activations: act, Batch: batch}
+	if !ok || !ok2 || !ok3 || !sumFits(m.Params, m.Grads, m.Optimizer, m.Activations, m.Batch) {
+		return Memory{}, fmt.Errorf("train: memory estimate: training %s with batch %d needs more bytes than can be counted", cfg, s.BatchSize)
 	}
-	p := int64(params) * 4
-	return Memory{
-		Params:      p,
-		Grads:       p,
-		Optimizer:   slots * p,
-		Activations: act,
-		Batch:       int64(s.BatchSize) * assets.ImagePixels * 4,
-	}, nil
+	return m, nil
+}
+
+// mulSize returns a·b for non-negative a and b, and whether it fits in an
+// int64.
+func mulSize(a, b int64) (int64, bool) {
+	if a < 0 || b < 0 || (b != 0 && a > (1<<63-1)/b) {
+		return 0, false
+	}
+	return a * b, true
+}
+
+// sumFits reports whether the sum of the non-negative xs fits in an int64.
+func sumFits(xs ...int64) bool {
+	var sum int64
+	for _, x := range xs {
+		if x < 0 || sum > 1<<63-1-x {
+			return false
+		}
+		sum += x
+	}
+	return true
 }

@@ -83,4 +83,8 @@ type History struct {
 	Diverged  *Divergence  `json:"diverged,omitempty"`
 	Saturated bool         `json:"saturated"` // some step had an all-zero gradient from the clamp
 	Finished  bool         `json:"finished"`
+	// KeptEpoch is the epoch whose weights the network holds at the end
+	// of a run with Settings.KeepBest: the one of highest validation
+	// accuracy (0 without KeepBest).
+	KeptEpoch int `json:"kept_epoch,omitempty"`
 }

@@ -3,10 +3,34 @@ package train
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"fashionlab/model"
 	"fashionlab/model/parallel"
 )
+
+// Method is an optimization method: the update rule of an Optimizer of its
+// kind and the state it keeps per parameter. Each method is one type,
+// listed in methods; checkpoints, the memory estimate, the command line and
+// the page's choices all take the methods from there, so adding an
+// optimizer is adding a type and a line to methods.
+type Method interface {
+	// Name is the method's name in Settings.Optimizer, Optimizer.Kind
+	// and checkpoints, e.g. "adam".
+	Name() string
+	// Slots names the method's state tensors, each one value per
+	// parameter value: a checkpoint stores slot s of parameter p as
+	// "s/p", and the memory estimate counts a copy of the parameters per
+	// slot. Optimizer.State holds them in this order.
+	Slots() []string
+	// Configure sets o's hyper-parameters for the learning rate lr and
+	// the momentum of the settings, or says why they do not fit.
+	Configure(o *Optimizer, lr, momentum float64) error
+	// Update applies o's step number o.Steps to params from their
+	// accumulated gradients and clears the gradients; pool runs
+	// element-wise passes.
+	Update(o *Optimizer, pool *parallel.Pool, params []*model.Param)
+}
 
 // Optimizers.
 const (
@@ -14,40 +38,72 @@ const (
 	SGD  = "sgd"
 )
 
-// Optimizer updates parameters from their gradients with PyTorch's update
-// rules, in float32: Adam (β1 0.9, β2 0.999, ε 1e-8, bias-corrected) or SGD
-// with momentum (no dampening). Its state is exported so that checkpoints
-// can save and restore it exactly.
-type Optimizer struct {
-	Kind         string      `json:"kind"`
-	LearningRate float64     `json:"lr"`
-	Momentum     float64     `json:"momentum,omitempty"`
-	Beta1        float64     `json:"beta1,omitempty"`
-	Beta2        float64     `json:"beta2,omitempty"`
-	Epsilon      float64     `json:"eps,omitempty"`
-	Steps        int         `json:"steps"`
-	First        [][]float32 `json:"-"` // Adam's first moments, or SGD's momentum buffers
-	Second       [][]float32 `json:"-"` // Adam's second moments
+// methods returns the registered optimization methods, the default first.
+func methods() []Method { return []Method{adamMethod{}, sgdMethod{}} }
+
+// OptimizerNames returns the names of the optimizers, in registry order.
+func OptimizerNames() []string {
+	ms := methods()
+	names := make([]string, len(ms))
+	for i, m := range ms {
+		names[i] = m.Name()
+	}
+	return names
 }
 
-// NewOptimizer returns the optimizer kind (adam or sgd) for params.
+// LookupMethod returns the optimization method called name.
+func LookupMethod(name string) (Method, error) {
+	for _, m := range methods() {
+		if m.Name() == name {
+			return m, nil
+		}
+	}
+	return nil, fmt.Errorf("train: unknown optimizer %q (want %s)", name, orList(OptimizerNames()))
+}
+
+// orList writes names as "a, b or c".
+func orList(names []string) string {
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	last := len(names) - 1
+	return strings.Join(names[:last], ", ") + " or " + names[last]
+}
+
+// Optimizer updates parameters from their gradients with PyTorch's update
+// rules, in float32 (see the methods: adamMethod, sgdMethod). Its fields
+// are what checkpoints save: the hyper-parameters of every method (unused
+// ones are zero), the steps taken, and State, the method's slots (State[s]
+// is slot s, one tensor per parameter), which a checkpoint stores as
+// tensors rather than in the JSON form.
+type Optimizer struct {
+	Kind         string        `json:"kind"`
+	LearningRate float64       `json:"lr"`
+	Momentum     float64       `json:"momentum,omitempty"`
+	Beta1        float64       `json:"beta1,omitempty"`
+	Beta2        float64       `json:"beta2,omitempty"`
+	Epsilon      float64       `json:"eps,omitempty"`
+	Steps        int           `json:"steps"`
+	State        [][][]float32 `json:"-"`
+}
+
+// NewOptimizer returns the optimizer kind (one of OptimizerNames) for
+// params with zeroed state.
 func NewOptimizer(kind string, lr, momentum float64, params []*model.Param) (*Optimizer, error) {
 	if !(lr > 0) || math.IsInf(lr, 0) {
 		return nil, fmt.Errorf("train: learning rate must be a positive number, got %g", lr)
 	}
+	m, err := LookupMethod(kind)
+	if err != nil {
+		return nil, err
+	}
 	o := &Optimizer{Kind: kind, LearningRate: lr}
-	switch kind {
-	case Adam:
-		o.Beta1, o.Beta2, o.Epsilon = 0.9, 0.999, 1e-8
-		o.First, o.Second = zerosLike(params), zerosLike(params)
-	case SGD:
-		if momentum < 0 || momentum >= 1 {
-			return nil, fmt.Errorf("train: SGD momentum must be in [0, 1), got %g", momentum)
-		}
-		o.Momentum = momentum
-		o.First = zerosLike(params)
-	default:
-		return nil, fmt.Errorf("train: unknown optimizer %q (want adam or sgd)", kind)
+	if err := m.Configure(o, lr, momentum); err != nil {
+		return nil, err
+	}
+	o.State = make([][][]float32, len(m.Slots()))
+	for s := range o.State {
+		o.State[s] = zerosLike(params)
 	}
 	return o, nil
 }
@@ -61,61 +117,15 @@ func zerosLike(params []*model.Param) [][]float32 {
 }
 
 // Step applies one update from the accumulated gradients and clears them;
-// pool runs Adam's element-wise passes.
+// pool runs element-wise passes. o.Kind must name a method (NewOptimizer
+// and Resume check it).
 func (o *Optimizer) Step(pool *parallel.Pool, params []*model.Param) {
+	m, err := LookupMethod(o.Kind)
+	if err != nil {
+		panic(err.Error())
+	}
 	o.Steps++
-	switch o.Kind {
-	case Adam:
-		t := float64(o.Steps)
-		stepSize := float32(o.LearningRate / (1 - math.Pow(o.Beta1, t)))
-		bc2Sqrt := float32(math.Sqrt(1 - math.Pow(o.Beta2, t)))
-		b1, b2, eps := float32(o.Beta1), float32(o.Beta2), float32(o.Epsilon)
-		for i, p := range params {
-			w, g, m, v := p.Values(), p.Grads(), o.First[i], o.Second[i]
-			// Every element is updated on its own, so splitting the work
-			// does not change the result.
-			parallelFor(pool, len(g), func(lo, hi int) {
-				adamUpdate(w[lo:hi], g[lo:hi], m[lo:hi], v[lo:hi], b1, b2, eps, stepSize, bc2Sqrt)
-			})
-		}
-	case SGD:
-		lr, mu := float32(o.LearningRate), float32(o.Momentum)
-		for i, p := range params {
-			w, g, buf := p.Values(), p.Grads(), o.First[i]
-			for j, gj := range g {
-				if mu != 0 {
-					if o.Steps == 1 {
-						buf[j] = gj
-					} else {
-						buf[j] = mu*buf[j] + gj
-					}
-					gj = buf[j]
-				}
-				w[j] -= lr * gj
-			}
-			clear(g)
-		}
-	}
-}
-
-// adamUpdate applies one Adam step to w from the gradient g and the moments
-// m and v (all the same length), and clears g for the next step.
-func adamUpdate(w, g, m, v []float32, b1, b2, eps, stepSize, bc2Sqrt float32) {
-	done := adamVector(w, g, m, v, b1, b2, eps, stepSize, bc2Sqrt)
-	adamUpdateGo(w[done:], g[done:], m[done:], v[done:], b1, b2, eps, stepSize, bc2Sqrt)
-}
-
-// adamUpdateGo is adamUpdate in portable code.
-func adamUpdateGo(w, g, m, v []float32, b1, b2, eps, stepSize, bc2Sqrt float32) {
-	w, m, v = w[:len(g)], m[:len(g)], v[:len(g)]
-	for j, gj := range g {
-		mj := m[j] + (1-b1)*(gj-m[j])
-		vj := b2*v[j] + (1-b2)*gj*gj
-		m[j], v[j] = mj, vj
-		denom := float32(math.Sqrt(float64(vj)))/bc2Sqrt + eps
-		w[j] -= stepSize * mj / denom
-	}
-	clear(g)
+	m.Update(o, pool, params)
 }
 
 // minParallelParams is the parameter count below which an update stays on

@@ -208,20 +208,14 @@ func (l *LocalShards) Receive(i int, grad []float32) (ShardResult, error) {
 // SetShards makes every later step cut its batch into s.Count() shards and
 // compute shards 1 … n−1 through s (nil: the whole batch here, as without
 // shards). The gradients are added in shard order, so a run's results
-// depend on the shard count only through float32 summation order.
+// depend on the shard count only through float32 summation order. A
+// network with dropout computes its whole batch here: its masks are drawn
+// for the whole batch.
 func (t *Trainer) SetShards(s Shards) { t.shards = s }
-
-// ShardError returns the last error of the Shards, whose shard the Trainer
-// then computed itself, and forgets it.
-func (t *Trainer) ShardError() error {
-	err := t.shardErr
-	t.shardErr = nil
-	return err
-}
 
 // shardCount returns the shards of the next batch (1 without Shards).
 func (t *Trainer) shardCount() int {
-	if t.shards == nil {
+	if t.shards == nil || t.net.Config().Dropout > 0 {
 		return 1
 	}
 	return max(t.shards.Count(), 1)

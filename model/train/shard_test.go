@@ -156,6 +156,14 @@ func (f failingShards) Receive(int, []float32) (ShardResult, error) {
 	return ShardResult{}, errors.New("the worker died")
 }
 
+// takeShardError returns the last error of the Shards, whose shard the
+// Trainer then computed itself, and forgets it.
+func (t *Trainer) takeShardError() error {
+	err := t.shardErr
+	t.shardErr = nil
+	return err
+}
+
 // trainCurve trains cfg on split with shards (nil: none) and returns the
 // history and the final weights.
 func trainCurve(t *testing.T, cfg model.Config, split *assets.Split, s Settings, shards Shards) (*History, []float32, int) {
@@ -172,7 +180,7 @@ func trainCurve(t *testing.T, cfg model.Config, split *assets.Split, s Settings,
 	failures := 0
 	for !tr.Done() {
 		tr.Step()
-		if tr.ShardError() != nil {
+		if tr.takeShardError() != nil {
 			failures++
 		}
 	}

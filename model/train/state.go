@@ -17,8 +17,8 @@ import (
 // the same weights and data trains bit for bit like one that never
 // stopped; only the measured seconds differ.
 //
-// Optimizer.First and Optimizer.Second are not part of the JSON form; a
-// checkpoint stores them as tensors.
+// Optimizer.State is not part of the JSON form; a checkpoint stores it as
+// tensors.
 type State struct {
 	Settings Settings `json:"settings"`
 	// Epoch is the number of epochs finished; Step the number of steps
@@ -63,7 +63,7 @@ func Resume(net *model.Network, data *assets.Split, s State) (*Trainer, error) {
 	if data == nil || data.Train.N == 0 || data.Val.N == 0 {
 		return nil, errors.New("train: the split needs training and validation images")
 	}
-	if !sameConfig(s.History.Config, net.Config()) {
+	if !s.History.Config.Equal(net.Config()) {
 		return nil, fmt.Errorf("train: the state is for the network %q, not %q", s.History.Config, net.Config())
 	}
 	if err := s.Optimizer.check(s.Settings, net.Params()); err != nil {
@@ -109,20 +109,24 @@ func (o *Optimizer) check(s Settings, params []*model.Param) error {
 	if o.Kind != s.Optimizer {
 		return fmt.Errorf("train: the state has a %q optimizer but its settings say %q", o.Kind, s.Optimizer)
 	}
+	m, err := LookupMethod(o.Kind)
+	if err != nil {
+		return err
+	}
 	if o.Steps < 0 {
 		return fmt.Errorf("train: the optimizer has taken %d steps", o.Steps)
 	}
-	moments := [][][]float32{o.First}
-	if o.Kind == Adam {
-		moments = append(moments, o.Second)
+	slots := m.Slots()
+	if len(o.State) != len(slots) {
+		return fmt.Errorf("train: the %s optimizer keeps %d state slots, the state has %d", o.Kind, len(slots), len(o.State))
 	}
-	for _, m := range moments {
-		if len(m) != len(params) {
-			return fmt.Errorf("train: the optimizer has moments for %d parameters, the network has %d", len(m), len(params))
+	for s, slot := range o.State {
+		if len(slot) != len(params) {
+			return fmt.Errorf("train: the optimizer has %s for %d parameters, the network has %d", slots[s], len(slot), len(params))
 		}
 		for i, p := range params {
-			if len(m[i]) != len(p.Values()) {
-				return fmt.Errorf("train: the optimizer has %d moments for %s, which has %d values", len(m[i]), p.Name, len(p.Values()))
+			if len(slot[i]) != len(p.Values()) {
+				return fmt.Errorf("train: the optimizer has %d %s values for %s, which has %d values", len(slot[i]), slots[s], p.Name, len(p.Values()))
 			}
 		}
 	}
@@ -131,7 +135,12 @@ func (o *Optimizer) check(s Settings, params []*model.Param) error {
 
 func (o *Optimizer) clone() Optimizer {
 	c := *o
-	c.First, c.Second = cloneRows(o.First), cloneRows(o.Second)
+	if o.State != nil {
+		c.State = make([][][]float32, len(o.State))
+		for s, slot := range o.State {
+			c.State[s] = cloneRows(slot)
+		}
+	}
 	return c
 }
 
@@ -159,13 +168,4 @@ func (h *History) clone() History {
 		c.Diverged = &d
 	}
 	return c
-}
-
-// sameConfig compares two configurations, taking nil and empty lists as
-// equal (as they are after a trip through JSON).
-func sameConfig(a, b model.Config) bool {
-	return a.Net == b.Net && a.Activation == b.Activation &&
-		slices.Equal(a.Channels, b.Channels) && slices.Equal(a.Kernels, b.Kernels) &&
-		slices.Equal(a.Strides, b.Strides) && slices.Equal(a.Paddings, b.Paddings) &&
-		slices.Equal(a.Hidden, b.Hidden)
 }

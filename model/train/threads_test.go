@@ -72,10 +72,13 @@ func TestOneThreadPoolStartsNoWorkers(t *testing.T) {
 // settledWorkers waits up to a second for the number of goroutines
 // running FashionLab's model code, other than the tests', to reach want
 // (goroutines that finished may take a moment to exit), and returns it.
+// Each look starts with a garbage collection: an earlier test's pool that
+// is no longer reachable stops its workers only once it is collected.
 func settledWorkers(want int) int {
 	deadline := time.Now().Add(time.Second)
 	buf := make([]byte, 1<<22)
 	for {
+		runtime.GC()
 		stacks := string(buf[:runtime.Stack(buf, true)])
 		n := 0
 		for _, g := range strings.Split(stacks, "\n\n") {

@@ -32,6 +32,11 @@ type Settings struct {
 	// EvalTrainSize is how many training images the per-epoch log
 	// evaluates (the homework: the first 2,000).
 	EvalTrainSize int `json:"eval_train_size"`
+	// KeepBest ends the run with the weights of its epoch of highest
+	// validation accuracy (History.KeptEpoch says which) instead of the
+	// last epoch's. Only the epochs trained since the Trainer was made
+	// (or resumed) compete.
+	KeepBest bool `json:"keep_best,omitempty"`
 }
 
 // DefaultSettings returns the homework's training setup: Adam, learning
@@ -43,9 +48,10 @@ func DefaultSettings() Settings {
 
 // Validate reports the first setting that cannot work.
 func (s Settings) Validate() error {
+	if _, err := LookupMethod(s.Optimizer); err != nil {
+		return err
+	}
 	switch {
-	case s.Optimizer != Adam && s.Optimizer != SGD:
-		return fmt.Errorf("train: unknown optimizer %q (want adam or sgd)", s.Optimizer)
 	case !(s.LearningRate > 0) || math.IsInf(s.LearningRate, 0):
 		return fmt.Errorf("train: learning rate must be a positive number, got %g", s.LearningRate)
 	case s.BatchSize < 1:
@@ -96,6 +102,11 @@ type Trainer struct {
 	batchY   []uint8
 	// normParts holds gradNorm's block sums.
 	normParts []float64
+	// best holds the parameters of the epoch of highest validation
+	// accuracy so far and bestEpoch that epoch (Settings.KeepBest).
+	best      [][]float32
+	bestEpoch int
+	bestAcc   float64
 
 	// Data-parallel steps (SetShards): the other shards' workers, the
 	// flattened weights sent to them, one gradient buffer per shard.
@@ -103,7 +114,7 @@ type Trainer struct {
 	flatW     []float32
 	shardGrad [][]float32
 	sent      []bool
-	shardErr  error
+	shardErr  error // the last shard that failed, computed here instead
 }
 
 // New returns a Trainer for net on data. The settings are validated; the
@@ -211,7 +222,7 @@ func (t *Trainer) Step() (StepStats, bool) {
 		stats.Clamped = r.Clamped
 	} else {
 		x := ops.Matrix(t.batchX, rows, assets.ImagePixels)
-		logits := t.net.Forward(x)
+		logits := t.net.ForwardTraining(x, t.masks())
 		loss, ce := ops.Loss(&t.ws, logits, t.batchY)
 		stats.Loss = float64(loss.Value().Item().F32())
 		stats.Accuracy = float64(ce.Correct) / float64(rows)
@@ -248,6 +259,12 @@ func (t *Trainer) Step() (StepStats, bool) {
 	return stats, true
 }
 
+// masks selects the dropout masks of the current step from the run's seed
+// and the step's number in the run, so that a resumed run draws the same.
+func (t *Trainer) masks() model.Masks {
+	return model.Masks{Seed: t.settings.Seed, Pass: uint64(t.epoch)*uint64(t.StepsPerEpoch()) + uint64(t.step)}
+}
+
 func (t *Trainer) diverge(s StepStats, reason string) {
 	t.history.Diverged = &Divergence{Epoch: s.Epoch, Step: s.Step, Reason: reason}
 }
@@ -261,6 +278,32 @@ func (t *Trainer) finishEpoch() {
 		Seconds: Metric(t.seconds), ZeroGradSteps: t.zeroGrad, Steps: t.step, Images: t.trainSize(),
 	})
 	t.step = 0
+	if t.settings.KeepBest {
+		t.keepBest(valEval.Accuracy)
+	}
+}
+
+// keepBest copies the parameters when the epoch just logged has the
+// highest validation accuracy so far, and after the last epoch puts the
+// best epoch's parameters back into the network.
+func (t *Trainer) keepBest(acc Metric) {
+	params := t.net.Params()
+	if t.best == nil || float64(acc) > t.bestAcc {
+		if t.best == nil {
+			t.best = make([][]float32, len(params))
+		}
+		for i, p := range params {
+			t.best[i] = append(t.best[i][:0], p.Values()...)
+		}
+		t.bestEpoch, t.bestAcc = t.epoch, float64(acc)
+	}
+	if t.epoch < t.settings.Epochs {
+		return
+	}
+	for i, p := range params {
+		copy(p.Values(), t.best[i])
+	}
+	t.history.KeptEpoch = t.bestEpoch
 }
 
 // permutation returns the order of the training images in the given

@@ -15,10 +15,7 @@ import (
 
 // Tensor prefixes and metadata key of a checkpoint file.
 const (
-	ParamPrefix    = "param/"    // the network's parameters
-	AdamMPrefix    = "adam_m/"   // Adam's first moments
-	AdamVPrefix    = "adam_v/"   // Adam's second moments
-	MomentumPrefix = "momentum/" // SGD's momentum buffers
+	ParamPrefix = "param/" // the network's parameters
 	// StateKey holds the training state (train.State without the
 	// optimizer's moments) as JSON.
 	StateKey = "fashionlab.state"
@@ -64,9 +61,10 @@ type stateJSON struct {
 }
 
 // Save writes c to w as one safetensors file: the weights under
-// ParamPrefix, the optimizer's moments under AdamMPrefix and AdamVPrefix
-// (Adam) or MomentumPrefix (SGD), the configuration under ConfigKey and
-// the rest of the state under StateKey.
+// ParamPrefix, each state slot of the optimizer under its slot's name and
+// a slash ("adam_m/", "adam_v/" for Adam, "momentum/" for SGD: see
+// train.Method), the configuration under ConfigKey and the rest of the
+// state under StateKey.
 func (c *Checkpoint) Save(w io.Writer) error {
 	if err := c.save(w); err != nil {
 		return fmt.Errorf("weights: checkpoint: %w", err)
@@ -83,19 +81,19 @@ func (c *Checkpoint) save(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	prefixes := momentPrefixes(c.Optimizer.Kind)
-	if prefixes == nil {
-		return fmt.Errorf("unknown optimizer %q", c.Optimizer.Kind)
+	prefixes, err := slotPrefixes(c.Optimizer.Kind)
+	if err != nil {
+		return err
+	}
+	if len(c.Optimizer.State) != len(prefixes) {
+		return fmt.Errorf("the %s optimizer has %d state slots, want %d", c.Optimizer.Kind, len(c.Optimizer.State), len(prefixes))
 	}
 	var ts []tensor
 	for _, t := range c.Weights {
 		ts = append(ts, tensor{name: ParamPrefix + t.Name, shape: t.Shape, data: t.Data})
 	}
 	for i, prefix := range prefixes {
-		moments := c.Optimizer.First
-		if i == 1 {
-			moments = c.Optimizer.Second
-		}
+		moments := c.Optimizer.State[i]
 		if len(moments) != len(c.Weights) {
 			return fmt.Errorf("the optimizer has %d %s tensors for %d weights", len(moments), prefix, len(c.Weights))
 		}
@@ -106,16 +104,18 @@ func (c *Checkpoint) save(w io.Writer) error {
 	return encode(w, ts, map[string]string{ConfigKey: string(cfg), StateKey: string(state)})
 }
 
-// momentPrefixes returns the tensor prefixes of an optimizer's First and
-// (for Adam) Second moments.
-func momentPrefixes(kind string) []string {
-	switch kind {
-	case train.Adam:
-		return []string{AdamMPrefix, AdamVPrefix}
-	case train.SGD:
-		return []string{MomentumPrefix}
+// slotPrefixes returns the tensor prefixes of the state slots of the
+// optimizer kind, in the order of Optimizer.State.
+func slotPrefixes(kind string) ([]string, error) {
+	m, err := train.LookupMethod(kind)
+	if err != nil {
+		return nil, err
 	}
-	return nil
+	var prefixes []string
+	for _, slot := range m.Slots() {
+		prefixes = append(prefixes, slot+"/")
+	}
+	return prefixes, nil
 }
 
 // WriteFile saves c to path atomically, as the package's WriteFile does.
@@ -174,9 +174,9 @@ func decodeCheckpoint(b []byte) (*Checkpoint, error) {
 	if s.Version != checkpointVersion {
 		return nil, mismatch("checkpoint version %d, this program reads version %d", s.Version, checkpointVersion)
 	}
-	prefixes := momentPrefixes(s.Optimizer.Kind)
-	if prefixes == nil {
-		return nil, corrupt("metadata %s: unknown optimizer %q", StateKey, s.Optimizer.Kind)
+	prefixes, err := slotPrefixes(s.Optimizer.Kind)
+	if err != nil {
+		return nil, corrupt("metadata %s: %v", StateKey, err)
 	}
 	// The network the configuration describes gives the expected names
 	// and shapes; its initial values are not used.
@@ -193,16 +193,13 @@ func decodeCheckpoint(b []byte) (*Checkpoint, error) {
 		c.Weights = append(c.Weights, Tensor{Name: p.Name, Shape: slices.Clone(p.Shape), Data: values[i]})
 	}
 	want := names(net, ParamPrefix)
-	for i, prefix := range prefixes {
+	c.Optimizer.State = nil
+	for _, prefix := range prefixes {
 		moments, err := f.params(net, prefix)
 		if err != nil {
 			return nil, err
 		}
-		if i == 0 {
-			c.Optimizer.First = moments
-		} else {
-			c.Optimizer.Second = moments
-		}
+		c.Optimizer.State = append(c.Optimizer.State, moments)
 		for name := range names(net, prefix) {
 			want[name] = true
 		}
@@ -216,7 +213,7 @@ func decodeCheckpoint(b []byte) (*Checkpoint, error) {
 // Restore copies the checkpoint's weights into net, which must have the
 // checkpoint's configuration. net is unchanged on error.
 func (c *Checkpoint) Restore(net *model.Network) error {
-	if !sameConfig(c.Config, net.Config()) {
+	if !c.Config.Equal(net.Config()) {
 		return fmt.Errorf("weights: the checkpoint holds a %q network, this one is %q", c.Config, net.Config())
 	}
 	params := net.Params()

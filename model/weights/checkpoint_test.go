@@ -115,35 +115,40 @@ func TestResumedTrainingMatchesUninterruptedTraining(t *testing.T) {
 	tests := []struct {
 		name     string
 		settings train.Settings
-		stops    []int // steps after which the run is checkpointed and rebuilt
+		stops    []int        // steps after which the run is checkpointed and rebuilt
+		cfg      model.Config // the default MLP when Net is empty
 	}{
-		{"Adam stopped before the first step", resumeSettings(train.Adam, true), []int{0}},
-		{"Adam stopped three steps into the first epoch", resumeSettings(train.Adam, true), []int{3}},
-		{"Adam stopped at the end of the first epoch", resumeSettings(train.Adam, true), []int{8}},
-		{"Adam stopped mid-way through the second epoch", resumeSettings(train.Adam, true), []int{11}},
-		{"Adam stopped twice", resumeSettings(train.Adam, true), []int{2, 13}},
-		{"SGD with momentum on ordered batches stopped mid-epoch", resumeSettings(train.SGD, false), []int{5}},
+		{"Adam stopped before the first step", resumeSettings(train.Adam, true), []int{0}, model.Config{}},
+		{"Adam stopped three steps into the first epoch", resumeSettings(train.Adam, true), []int{3}, model.Config{}},
+		{"Adam stopped at the end of the first epoch", resumeSettings(train.Adam, true), []int{8}, model.Config{}},
+		{"Adam stopped mid-way through the second epoch", resumeSettings(train.Adam, true), []int{11}, model.Config{}},
+		{"Adam stopped twice", resumeSettings(train.Adam, true), []int{2, 13}, model.Config{}},
+		{"SGD with momentum on ordered batches stopped mid-epoch", resumeSettings(train.SGD, false), []int{5}, model.Config{}},
+		{"Adam with dropout 0.5 stopped twice", resumeSettings(train.Adam, true), []int{3, 11}, dropoutMLP()},
 	}
 	want := map[string]finished{}
-	reference := func(s train.Settings) finished {
+	reference := func(cfg model.Config, s train.Settings) finished {
 		key, _ := json.Marshal(s)
-		if f, ok := want[string(key)]; ok {
+		if f, ok := want[cfg.String()+string(key)]; ok {
 			return f
 		}
-		tr, err := train.New(newNet(t, model.DefaultMLP(), 1), split, s)
+		tr, err := train.New(newNet(t, cfg, 1), split, s)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if err := tr.Run(context.Background(), train.Hooks{}); err != nil {
 			t.Fatal(err)
 		}
-		want[string(key)] = outcome(t, tr)
-		return want[string(key)]
+		want[cfg.String()+string(key)] = outcome(t, tr)
+		return want[cfg.String()+string(key)]
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			ref := reference(tt.settings)
-			tr, err := train.New(newNet(t, model.DefaultMLP(), 1), split, tt.settings)
+			if tt.cfg.Net == "" {
+				tt.cfg = model.DefaultMLP()
+			}
+			ref := reference(tt.cfg, tt.settings)
+			tr, err := train.New(newNet(t, tt.cfg, 1), split, tt.settings)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -29,8 +29,8 @@
 // configuration, the weights and a train.State (settings, position, log,
 // optimizer and the accumulators of the epoch in progress). It is stored
 // as a single safetensors file with the parameters under ParamPrefix, the
-// optimizer's moments under AdamMPrefix and AdamVPrefix or MomentumPrefix,
-// and the state as JSON under StateKey. Checkpoint.Resume continues the
+// optimizer's state slots under their names (train.Method.Slots: adam_m/
+// and adam_v/, or momentum/), and the state as JSON under StateKey. Checkpoint.Resume continues the
 // run so that it ends with the same weights, bit for bit, and the same
 // log, apart from the measured seconds, as a run that never stopped.
 //

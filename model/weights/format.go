@@ -98,6 +98,9 @@ func decode(b []byte) (*file, error) {
 	if len(b) < 8 {
 		return nil, corrupt("truncated: %d bytes, too short for the 8-byte header length", len(b))
 	}
+	if b[0] == '{' || b[0] == '[' {
+		return nil, corrupt("this is a JSON text file (such as metrics.json), not a safetensors weights file")
+	}
 	n := binary.LittleEndian.Uint64(b)
 	if n > maxHeader || n < 2 {
 		return nil, corrupt("not a safetensors file: the first 8 bytes give a header length of %d", n)

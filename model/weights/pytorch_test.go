@@ -85,7 +85,7 @@ func TestPyTorchComputesWhatGoComputesWithTheSameWeights(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !sameConfig(torchNet.Config(), tt.cfg) || meta[FormatKey] != "pt" {
+			if !torchNet.Config().Equal(tt.cfg) || meta[FormatKey] != "pt" {
 				t.Errorf("PyTorch's file describes %v with metadata %v", torchNet.Config(), meta)
 			}
 			if sameBits(values(torchNet), values(goNet)) {

@@ -6,7 +6,6 @@ import (
 	"io"
 	"maps"
 	"os"
-	"slices"
 
 	"fashionlab/model"
 	"fashionlab/model/parallel"
@@ -130,7 +129,7 @@ func (f *file) load(net *model.Network) error {
 	if err != nil {
 		return err
 	}
-	other := hasConfig && !sameConfig(cfg, net.Config())
+	other := hasConfig && !cfg.Equal(net.Config())
 	values, err := f.params(net, "")
 	if err == nil {
 		err = f.extra(names(net, ""), "the network")
@@ -297,13 +296,4 @@ func newNetwork(b []byte, pool *parallel.Pool) (*model.Network, map[string]strin
 		return nil, nil, err
 	}
 	return net, maps.Clone(f.meta), nil
-}
-
-// sameConfig compares two configurations, taking nil and empty lists as
-// equal (as they are after a trip through JSON).
-func sameConfig(a, b model.Config) bool {
-	return a.Net == b.Net && a.Activation == b.Activation &&
-		slices.Equal(a.Channels, b.Channels) && slices.Equal(a.Kernels, b.Kernels) &&
-		slices.Equal(a.Strides, b.Strides) && slices.Equal(a.Paddings, b.Paddings) &&
-		slices.Equal(a.Hidden, b.Hidden)
 }

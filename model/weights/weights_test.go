@@ -41,6 +41,21 @@ var roundTripConfigs = []struct {
 	{"the default CNN", model.DefaultCNN()},
 	{"a tanh CNN with strides and paddings", smallCNN()},
 	{"a sigmoid MLP without hidden layers", linearMLP()},
+	{"an MLP with dropout 0.5", dropoutMLP()},
+	{"a tanh CNN with dropout 0.25", dropoutCNN()},
+}
+
+// dropoutMLP has nn.Dropout modules, which shift the indices of the
+// Linear layers after them.
+func dropoutMLP() model.Config {
+	return model.Config{Net: model.MLP, Hidden: []int{64, 32}, Activation: "relu", Dropout: 0.5}
+}
+
+// dropoutCNN is smallCNN with two hidden layers, each followed by dropout.
+func dropoutCNN() model.Config {
+	c := smallCNN()
+	c.Hidden, c.Dropout = []int{32, 16}, 0.25
+	return c
 }
 
 func TestSavedWeightsLoadBackIdentically(t *testing.T) {
@@ -72,7 +87,7 @@ func TestSavedWeightsLoadBackIdentically(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !sameConfig(cfg, tt.cfg) {
+			if !cfg.Equal(tt.cfg) {
 				t.Errorf("ReadConfig gave %v, want %v", cfg, tt.cfg)
 			}
 			rebuilt, meta, err := ReadNetwork(path, parallel.New(1))
@@ -103,7 +118,7 @@ func TestBytesRoundTripWithoutAFileSystem(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !sameConfig(cfg, smallCNN()) || len(meta) != 2 {
+	if !cfg.Equal(smallCNN()) || len(meta) != 2 {
 		t.Errorf("DecodeHeader gave %v and %v", cfg, meta)
 	}
 	net, _, err := NewNetwork(bytes.NewReader(b), parallel.New(1))

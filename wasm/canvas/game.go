@@ -333,7 +333,7 @@ const (
 	labCellW   = 150
 	labCellH   = 138
 	labNarrowW = 140
-	labInfoH   = 100
+	labInfoH   = 140
 	labNarrowH = 4 + 5*labCellH + labInfoH
 )
 
@@ -363,7 +363,7 @@ func renderLab(p *picture, lab labView, narrow bool, text func(x, y int, s strin
 		}
 		return 16 + (i%2)*labNarrowW, y
 	}
-	panel := func(i int, caption string, m equivariance.Map, kind int) {
+	panel := func(i int, caption string, m equivariance.Map, kind int, interior []bool) {
 		x, y := slot(i)
 		text(x, y, caption)
 		fill(p, x, y+18, 28*labScale, 28*labScale, panelBack)
@@ -375,15 +375,14 @@ func renderLab(p *picture, lab labView, narrow bool, text func(x, y int, s strin
 		case 1:
 			drawMap(p, m, x+off, y+18+off, labScale, func(v float32) color.RGBA { return diverging(v, scaleF) })
 		default:
-			drawMap(p, m, x+off, y+18+off, labScale, func(v float32) color.RGBA { return heat(v, scaleF) })
+			drawDiff(p, m, interior, x+off, y+18+off, labScale, scaleF)
 		}
 	}
 	info := []string{
 		r.Model,
 		fmt.Sprintf("max |f(x)| = %.3f", r.Scale),
 		"interior max |difference|:",
-		fmt.Sprintf("  shift  %.4f", r.Shift.Max),
-		fmt.Sprintf("  rotate %.4f", r.Rotate.Max),
+		fmt.Sprintf("  shift %.4f, rotate %.4f", r.Shift.Max, r.Rotate.Max),
 	}
 	ix, iy := 16+2*labCellW, 22
 	if narrow {
@@ -399,21 +398,71 @@ func renderLab(p *picture, lab labView, narrow bool, text func(x, y int, s strin
 	}
 	if lab.note != "" {
 		wrapText(lab.note, ix, iy+36, narrow, text)
+	} else {
+		drawScale(p, ix, iy+18*len(info)+2, scaleF, text)
 	}
-	panel(0, "x", r.X, 0)
-	panel(1, "f(x)", r.FX, 1)
+	panel(0, "x", r.X, 0, nil)
+	panel(1, "f(x)", r.FX, 1, nil)
 	for k, c := range []equivariance.Comparison{r.Shift, r.Rotate} {
 		base := 4 * (k + 1)
-		panel(base, c.Name, c.TX, 0)
-		panel(base+1, "f(T(x))", c.FTX, 1)
-		panel(base+2, "T(f(x))", c.TFX, 1)
-		panel(base+3, "|T(f(x)) - f(T(x))|", c.Diff, 2)
+		panel(base, c.Name, c.TX, 0, nil)
+		panel(base+1, "f(T(x))", c.FTX, 1, nil)
+		panel(base+2, "T(f(x))", c.TFX, 1, nil)
+		panel(base+3, "|T(f(x)) - f(T(x))|", c.Diff, 2, c.Interior)
 	}
 	alt := fmt.Sprintf("Equivariance lab, %s: max |f(x)| = %.3f; ", r.Model, r.Scale)
 	if lab.note != "" {
 		return alt + lab.note
 	}
-	return alt + fmt.Sprintf("interior max |T(f(x)) - f(T(x))|: %s %.4f, %s %.4f.", r.Shift.Name, r.Shift.Max, r.Rotate.Name, r.Rotate.Max)
+	return alt + fmt.Sprintf("interior max |T(f(x)) - f(T(x))|: %s %.4f, %s %.4f. The difference maps run from black (0) through red to yellow (max |f(x)|); their hatched border is not measured.", r.Shift.Name, r.Shift.Max, r.Rotate.Name, r.Rotate.Max)
+}
+
+// Colour scale of the difference maps.
+const (
+	scaleBarW = 120
+	hatchStep = 4 // pixels between the stripes of the excluded border
+)
+
+// drawScale draws, from (x, y), the difference maps' colour scale from 0
+// to max |f(x)|, and the key of the hatched border that the interior
+// readout leaves out.
+func drawScale(p *picture, x, y int, scale float32, text func(x, y int, s string)) {
+	text(x, y, "0")
+	for i := range scaleBarW {
+		fill(p, x+10+i, y+4, 1, 9, heat(float32(i)/float32(scaleBarW-1)*scale, scale))
+	}
+	text(x+14+scaleBarW, y, fmt.Sprintf("%.3f = max |f(x)|", scale))
+	for yy := range 11 {
+		for xx := range 11 {
+			p.set(x+xx, y+22+yy, excluded(color.RGBA{0, 0, 0, 0xff}, xx, yy))
+		}
+	}
+	text(x+16, y+18, "hatched border: not measured")
+}
+
+// drawDiff draws a difference map with heat colours; the pixels outside
+// interior (the border the probe leaves out: content shifted or rotated
+// out of the frame) are hatched.
+func drawDiff(p *picture, m equivariance.Map, interior []bool, x0, y0, scale int, maxF float32) {
+	for y := range m.H * scale {
+		for x := range m.W * scale {
+			i := (y/scale)*m.W + x/scale
+			c := heat(m.Pix[i], maxF)
+			if interior != nil && !interior[i] {
+				c = excluded(c, x0+x, y0+y)
+			}
+			p.set(x0+x, y0+y, c)
+		}
+	}
+}
+
+// excluded dims c and lays grey diagonal stripes over it, at pixel
+// (x, y) of the picture: the look of a region that is not measured.
+func excluded(c color.RGBA, x, y int) color.RGBA {
+	if (x+y)%hatchStep == 0 {
+		return color.RGBA{0x9a, 0x9e, 0xa6, 0xff}
+	}
+	return lerp(c, panelBack, 0.5)
 }
 
 // wrapText draws s in lines of at most 48 characters (44 when narrow),

@@ -71,6 +71,9 @@ func probe(r labRequest) (equivariance.Result, error) {
 		if r.seed >= uint64(r.config.Channels[0]) {
 			return equivariance.Result{}, fmt.Errorf("channel %d does not exist: the first layer has %d channels, numbered 0 to %d", r.seed, r.config.Channels[0], r.config.Channels[0]-1)
 		}
+		if s := r.config.Strides; len(s) > 0 && s[0] != 1 {
+			return equivariance.Result{}, fmt.Errorf("This network's first layer moves its filter %d pixels at a time (stride %d), so its output cannot follow a shift of one pixel; the lab compares first layers of stride 1. Choose f = random, or a CNN whose first stride is 1", s[0], s[0])
+		}
 		if f, err = equivariance.FirstLayer(net, int(r.seed)); err != nil {
 			return equivariance.Result{}, err
 		}

@@ -115,13 +115,13 @@
 //
 // Nested objects:
 //
-//	config           {net, n_channels, kernel_sizes, strides, paddings, dense_hiddens, activation}
-//	settings         {optimizer, lr, momentum, batch_size, epochs, shuffle, seed, normalize, train_limit, eval_train_size}
+//	config           {net, n_channels, kernel_sizes, strides, paddings, dense_hiddens, activation, dropout}
+//	settings         {optimizer, lr, momentum, batch_size, epochs, shuffle, seed, normalize, train_limit, eval_train_size, keep_best}
 //	report_run       {label, demo, config, settings, params, reason, detail, epochs}
 //	epoch            {epoch, train_loss, train_acc, val_loss, val_acc, grad_norm, seconds, zero_grad_steps, steps, images}
-//	limits           {epochs, lr, momentum, batch_size, seed, train_limit, eval_train_size, max_steps, n_channels, kernel_sizes, strides, paddings, dense_hiddens, memory_bytes, memory_reason}
+//	limits           {epochs, lr, momentum, batch_size, seed, train_limit, eval_train_size, max_steps, n_channels, kernel_sizes, strides, paddings, dense_hiddens, dropout, memory_bytes, memory_reason}
 //	range            {label, min, max, integer, max_len}
-//	problem          {field, message}
+//	problem          {field, message, also}
 //	feature_maps     {h, w, c, data}
 //	tensor           {name, shape, data}
 package protocol

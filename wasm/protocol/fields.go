@@ -99,6 +99,7 @@ func Fields(trainImages int) []Field {
 		{Name: "paddings", Section: SectionConfig, Kind: KindList, Label: "Paddings", When: cnn, Limit: list(0, model.ImageSize/2, 8)},
 		{Name: "dense_hiddens", Brief: "dense {}", Section: SectionConfig, Kind: KindList, Label: "Dense hidden sizes", Limit: list(1, 4096, 64)},
 		{Name: "activation", Brief: "{}", Section: SectionConfig, Kind: KindChoice, Label: "Activation", Choices: plain(model.ActivationNames())},
+		{Name: "dropout", Section: SectionConfig, Kind: KindNumber, Label: "Dropout", Help: "0: none", Limit: number(0, 0.9, false)},
 		{Name: "optimizer", Brief: "{}", Section: SectionSettings, Kind: KindChoice, Label: "Optimizer", Choices: plain(train.OptimizerNames())},
 		{Name: "lr", Brief: "lr {}", Section: SectionSettings, Kind: KindNumber, Label: "Learning rate", Limit: number(1e-8, 10, false)},
 		{Name: "momentum", Section: SectionSettings, Kind: KindNumber, Label: "SGD momentum", Limit: number(0, 0.999, false)},
@@ -109,6 +110,7 @@ func Fields(trainImages int) []Field {
 		{Name: "eval_train_size", Section: SectionSettings, Kind: KindNumber, Label: "Training images evaluated per epoch", Limit: number(1, FullTrainImages, true)},
 		{Name: "max_steps", Section: SectionStart, Kind: KindNumber, Label: "Step limit", Help: "0: none", Limit: number(0, 10_000_000, true)},
 		{Name: "normalize", Brief: "raw", Section: SectionSettings, Kind: KindBoolean, Label: "Normalize inputs"},
+		{Name: "keep_best", Section: SectionSettings, Kind: KindBoolean, Label: "Keep the best epoch"},
 		{Name: "shuffle", Section: SectionSettings, Kind: KindBoolean, Label: "Shuffle batches"},
 	}
 	for i := range fields {

@@ -42,6 +42,7 @@ type Limits struct {
 	Strides       Range `json:"strides"`
 	Paddings      Range `json:"paddings"`
 	Hidden        Range `json:"dense_hiddens"`
+	Dropout       Range `json:"dropout"`
 	// MemoryBytes is the most that training one network may need, as
 	// estimated by train.EstimateMemory: parameters, gradients, optimizer
 	// state and the buffers of one batch.
@@ -71,7 +72,7 @@ const FullTrainImages = 60000
 func BrowserLimits(trainImages int) Limits {
 	l := limitsFromFields(Fields(trainImages))
 	l.MemoryBytes = BrowserMemoryBytes
-	l.MemoryReason = "The training runs in WebAssembly, whose memory cannot grow past 4 GB, and the worker also needs room for the images and for Go's garbage collector."
+	l.MemoryReason = "The page trains inside your browser, which gives it at most 4 GB of memory, and part of that holds the images and the training's own bookkeeping."
 	return l
 }
 
@@ -124,7 +125,12 @@ func (l Limits) ReviewForm(form map[string]any) Review {
 		if mem.Activations < mem.Total()/2 {
 			advice = "Use fewer or narrower layers."
 		}
-		r.Problems = append(r.Problems, Problem{Message: fmt.Sprintf(
+		// The fields that size the network and its batch are marked too.
+		also := []string{"dense_hiddens", "batch_size"}
+		if cfg.Net == model.CNN {
+			also = []string{"n_channels", "strides", "dense_hiddens", "batch_size"}
+		}
+		r.Problems = append(r.Problems, Problem{Also: also, Message: fmt.Sprintf(
 			"This network would need about %s to train with batch %d; the page allows %s. %s %s",
 			formatBytes(r.Bytes), settings.BatchSize, formatBytes(l.MemoryBytes), l.MemoryReason, advice)})
 	}
@@ -335,10 +341,12 @@ func sentence(err error) string {
 // formatNumber writes x as a person reads it: whole numbers with thousands
 // separators, others in the shortest exact form.
 func formatNumber(x float64) string {
-	if x != math.Trunc(x) || math.Abs(x) >= 1e15 {
+	if x != math.Trunc(x) || math.Abs(x) >= 1e21 {
 		return strconv.FormatFloat(x, 'g', -1, 64)
 	}
-	s := strconv.FormatInt(int64(math.Abs(x)), 10)
+	// Whole numbers in digits with thousands separators, as people write
+	// them (9,007,199,254,740,991, not 9.007199254740991e+15).
+	s := strconv.FormatFloat(math.Abs(x), 'f', 0, 64)
 	var b strings.Builder
 	if x < 0 {
 		b.WriteByte('-')

@@ -1,6 +1,7 @@
 package protocol
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -63,6 +64,8 @@ func TestBadFormsComeBackAsPlainProblems(t *testing.T) {
 		{"an unknown network kind", map[string]any{"net": "rnn"}, nil, nil, "net", "The network kind must be mlp or cnn."},
 		{"an unknown optimizer", cnnForm(16.0), map[string]any{"optimizer": "lbfgs"}, nil, "optimizer", "The optimizer must be adam or sgd."},
 		{"an unknown activation", map[string]any{"net": "mlp", "dense_hiddens": []any{}, "activation": "gelu"}, nil, nil, "activation", "relu, tanh or sigmoid"},
+		{"dropout of one", map[string]any{"net": "mlp", "dense_hiddens": []any{64.0}, "dropout": 1.0}, nil, nil, "dropout", "Dropout must be a number from 0 to 0.9."},
+		{"dropout typed as text", map[string]any{"net": "mlp", "dense_hiddens": []any{64.0}, "dropout": "half"}, nil, nil, "dropout", "Dropout must be a number"},
 		{"a network too big for the memory budget", cnnForm(512.0, 512.0, 512.0), map[string]any{"batch_size": 2048.0}, nil, "", "This network would need about"},
 		{"dense layers too big for the memory budget", map[string]any{"net": "mlp", "dense_hiddens": []any{4096.0, 4096.0, 4096.0, 4096.0, 4096.0, 4096.0, 4096.0, 4096.0, 4096.0, 4096.0, 4096.0, 4096.0, 4096.0, 4096.0, 4096.0, 4096.0, 4096.0}}, nil, nil, "", "Use fewer or narrower layers."},
 	}
@@ -111,6 +114,30 @@ func TestTheMemoryProblemNamesTheBudgetAndWhy(t *testing.T) {
 	}
 	if r.Bytes <= limits.MemoryBytes || r.Params == 0 {
 		t.Errorf("params %d, bytes %d: want the count and an estimate above the budget %d", r.Params, r.Bytes, limits.MemoryBytes)
+	}
+	// "see the marked fields": the fields that size the network are named
+	// for the form to mark.
+	if also := r.Problems[0].Also; !slices.Contains(also, "n_channels") || !slices.Contains(also, "batch_size") {
+		t.Errorf("the memory problem marks %v, want the channels and the batch size", also)
+	}
+	for _, word := range []string{"WebAssembly", "garbage collector", "Go's"} {
+		if strings.Contains(msg, word) {
+			t.Errorf("the memory problem speaks of %q: %q", word, msg)
+		}
+	}
+}
+
+func TestNumbersAreWrittenAsPeopleWriteThem(t *testing.T) {
+	for _, tt := range []struct {
+		x    float64
+		want string
+	}{
+		{0, "0"}, {12000, "12,000"}, {-4096, "-4,096"}, {1e-8, "1e-08"}, {0.999, "0.999"},
+		{1<<53 - 1, "9,007,199,254,740,991"}, {1 << 31, "2,147,483,648"},
+	} {
+		if got := formatNumber(tt.x); got != tt.want {
+			t.Errorf("formatNumber(%g) = %q, want %q", tt.x, got, tt.want)
+		}
 	}
 }
 
@@ -163,7 +190,7 @@ func TestTheDefaultsThatFillAbsentFieldsAreWithinTheLimits(t *testing.T) {
 
 func TestEveryLimitNamesAFieldOfStart(t *testing.T) {
 	fields := BrowserLimits(100).limitedFields()
-	want := []string{"epochs", "lr", "momentum", "batch_size", "seed", "train_limit", "eval_train_size", "max_steps", "n_channels", "kernel_sizes", "strides", "paddings", "dense_hiddens"}
+	want := []string{"epochs", "lr", "momentum", "batch_size", "seed", "train_limit", "eval_train_size", "max_steps", "n_channels", "kernel_sizes", "strides", "paddings", "dense_hiddens", "dropout"}
 	if len(fields) != len(want) {
 		t.Fatalf("%d limited fields, want %d", len(fields), len(want))
 	}

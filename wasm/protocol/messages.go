@@ -148,6 +148,9 @@ type Done struct {
 type Problem struct {
 	Field   string `json:"field" wire:"optional"`
 	Message string `json:"message"`
+	// Also names other fields the problem concerns, which the form marks
+	// too (the memory budget: the fields that size the network).
+	Also []string `json:"also,omitempty" wire:"optional"`
 }
 
 // ParamCount answers Count. Params is 0 when the configuration is invalid;

@@ -17,6 +17,7 @@ import (
 
 	"fashionlab/wasm/internal/jsbridge"
 	"fashionlab/wasm/protocol"
+	"fashionlab/wasm/simdjs"
 	"fashionlab/wasm/startup"
 	"fashionlab/wasm/worker/session"
 )
@@ -28,6 +29,9 @@ func main() {
 	// wasm runs one thread; one worker goroutine keeps the model's gemm
 	// engine single-threaded too.
 	runtime.GOMAXPROCS(1)
+	// The worker script instantiated the SIMD module before Go started;
+	// the model's engines and ops use it from here on.
+	simdjs.Install()
 	global := js.Global()
 	if global.Get(protocol.GlobalShardHelper).Truthy() {
 		// A helper of another training worker: it computes shards only.

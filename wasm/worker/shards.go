@@ -12,7 +12,9 @@ import (
 	"syscall/js"
 
 	"fashionlab/model"
+	"fashionlab/model/gemm/wasmsimd"
 	"fashionlab/model/train"
+	"fashionlab/wasm/internal/jsbridge"
 	"fashionlab/wasm/protocol"
 )
 
@@ -29,20 +31,7 @@ import (
 // shard itself.
 const shardTimeout = 20 * time.Second
 
-var (
-	float32Array = js.Global().Get("Float32Array")
-	uint8Array   = js.Global().Get("Uint8Array")
-)
-
-// float32sToJS returns a new Float32Array holding v.
-func float32sToJS(v []float32) js.Value {
-	out := float32Array.New(len(v))
-	if len(v) > 0 {
-		bytes := uint8Array.New(out.Get("buffer"))
-		js.CopyBytesToJS(bytes, unsafe.Slice((*byte)(unsafe.Pointer(&v[0])), len(v)*4))
-	}
-	return out
-}
+var uint8Array = js.Global().Get("Uint8Array")
 
 // float32sFromJS copies the Float32Array v into dst, which must have its
 // length, or fails.
@@ -102,7 +91,7 @@ func runShardHelper(global js.Value) {
 			return nil, err
 		}
 		return map[string]any{
-			"grad": float32sToJS(grad), "rows": r.Rows, "loss_sum": r.LossSum, "correct": r.Correct, "clamped": r.Clamped,
+			"grad": jsbridge.NewFloat32Array(grad), "rows": r.Rows, "loss_sum": r.LossSum, "correct": r.Correct, "clamped": r.Clamped,
 		}, nil
 	}
 	global.Set(protocol.GlobalShard, js.FuncOf(func(_ js.Value, args []js.Value) any {
@@ -168,10 +157,9 @@ func (s *jsShards) workers(ready int) protocol.Workers {
 	return protocol.Workers{Workers: ready + 1, Requested: s.host.Get("workers").Int(), SIMD: simdInstalled()}
 }
 
-// simdInstalled reports whether site/simd.js installed the SIMD kernel.
-func simdInstalled() bool {
-	return js.Global().Get(protocol.GlobalGemmSIMD).Type() == js.TypeFunction
-}
+// simdInstalled reports whether the model runs the SIMD kernel
+// (simdjs.Install found it).
+func simdInstalled() bool { return wasmsimd.Installed().Gemm != nil }
 
 // Count returns 1 plus the helpers the worker script has, ready or not;
 // it begins a step.
@@ -192,7 +180,7 @@ func (s *jsShards) Send(i int, cfg model.Config, weights, x []float32, y []uint8
 	}
 	req := js.ValueOf(map[string]any{
 		"seq": s.seq, "shard": i, "config": s.cfgText, "total": total,
-		"weights": float32sToJS(weights), "x": float32sToJS(x), "y": bytesToJS(y),
+		"weights": jsbridge.NewFloat32Array(weights), "x": jsbridge.NewFloat32Array(x), "y": bytesToJS(y),
 	})
 	if ok := s.host.Call("post", i, req); !ok.Truthy() {
 		return errors.New("its helper worker is gone")

@@ -9,7 +9,8 @@
 // works on Go's slices in place: the address of a slice element in Go,
 // uintptr(unsafe.Pointer(&s[i])), is its byte offset in that memory. The
 // site's worker instantiates the module next to Go's and hands its exports
-// to Go, which calls the kernel once per block product (see package gemm).
+// to Go (Install), which calls the kernel once per block product (see
+// package gemm).
 //
 // # The kernel
 //
@@ -54,8 +55,9 @@
 // winners, its backward scatter with the bias-gradient sums, the patch
 // matrix of an unpadded convolution and its adjoint, and Adam's update of
 // a parameter tensor. Each computes the bits of its pure-Go twin.
-// The site's worker script exposes them to Go as the properties of the
-// global object GlobalKernelsName.
+// The site's worker script exposes them as the properties of the global
+// object GlobalKernelsName; the worker hands them to Go's packages as
+// Kernels (Install, see package fashionlab/wasm/simdjs).
 package wasmsimd
 
 // Tile shape of the macro-kernel: TileRows rows of A by TileCols columns of

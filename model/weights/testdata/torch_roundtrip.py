@@ -7,7 +7,8 @@ WEIGHTS is a safetensors file written by the Go package; its metadata holds
 the network configuration under "fashionlab.config". INPUTS is raw
 little-endian float32 images, N x 1 x 28 x 28. The script
 
-  1. builds the homework's nn.Sequential from the configuration, loads
+  1. builds the homework's nn.Sequential from the configuration (in eval
+     mode, so dropout layers pass their input on), loads
      WEIGHTS with load_state_dict(strict=True) and writes the logits and the
      softmax outputs on INPUTS to OUTDIR/go_logits.f32 and OUTDIR/go_probs.f32;
   2. builds a second network with PyTorch's own initialization, saves its
@@ -72,7 +73,8 @@ def write_safetensors(path, tensors, meta):
 
 
 def build(cfg):
-    """The homework's network for a configuration."""
+    """The homework's network for a configuration; with "dropout", an
+    nn.Dropout follows every hidden layer's activation."""
     act = {"relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid}[cfg["activation"]]
     layers = []
     if cfg["net"] == "mlp":
@@ -93,9 +95,12 @@ def build(cfg):
             channels = out
         layers.append(nn.Flatten())
         width = channels * 4 * 4
+    dropout = cfg.get("dropout", 0)
     for hidden in cfg.get("dense_hiddens") or []:
         layers.append(nn.Linear(width, hidden))
         layers.append(act())
+        if dropout > 0:
+            layers.append(nn.Dropout(dropout))
         width = hidden
     layers.append(nn.Linear(width, 10))
     layers.append(nn.Softmax(dim=1))

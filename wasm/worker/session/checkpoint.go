@@ -28,7 +28,7 @@ func (w *Session) checkpoint() {
 		w.post(protocol.Error{Event: protocol.KindCheckpoint, Run: w.run, Message: "The run's checkpoint could not be written, so it cannot be continued after a reload: " + plain(err)})
 		return
 	}
-	w.saved = at
+	w.saved, w.savedAt = at, time.Now()
 	w.post(protocol.Checkpoint{Run: w.run, Epoch: epoch, Step: step, Done: w.trainer.Done(), Data: b.Bytes()})
 }
 
@@ -63,7 +63,7 @@ func (w *Session) loadCheckpoint(m protocol.LoadCheckpoint) {
 	w.run, w.trainer, w.split, w.settings = m.Run, t, split, c.Settings
 	w.steps, w.maxSteps = epoch*t.StepsPerEpoch()+step, m.MaxSteps
 	w.epochZero = nil
-	w.saved = position{m.Run, epoch, step}
+	w.saved, w.savedAt = position{m.Run, epoch, step}, time.Now()
 	w.resetBatch()
 	training := m.Train && !w.finished()
 	net := t.Network()

@@ -10,36 +10,26 @@ import (
 	"fashionlab/wasm/protocol"
 )
 
+// Running reports whether a run is training (not paused, not ended).
+func (w *Session) Running() bool { return w.running }
+
 // collect trains s to the end as Loop does and returns its epoch lines and
 // checkpoints; an error event fails the test.
 func collect(t *testing.T, s *Session, rec *recorder) ([]protocol.Epoch, []protocol.Checkpoint) {
 	t.Helper()
+	trainToTheEnd(t, s)
 	var epochs []protocol.Epoch
 	var cps []protocol.Checkpoint
-	take := func() {
-		for _, e := range rec.take() {
-			switch e := e.(type) {
-			case protocol.Epoch:
-				epochs = append(epochs, e)
-			case protocol.Checkpoint:
-				cps = append(cps, e)
-			case protocol.Error:
-				t.Fatalf("error event: %+v", e)
-			}
+	for _, e := range rec.take() {
+		switch e := e.(type) {
+		case protocol.Epoch:
+			epochs = append(epochs, e)
+		case protocol.Checkpoint:
+			cps = append(cps, e)
+		case protocol.Error:
+			t.Fatalf("error event: %+v", e)
 		}
 	}
-	for guard := 0; s.Running(); guard++ {
-		if guard > 100000 {
-			t.Fatal("the run does not end")
-		}
-		if !s.DataReady() {
-			<-s.data.Arrivals()
-			continue
-		}
-		s.Step()
-		take()
-	}
-	take()
 	return epochs, cps
 }
 
@@ -156,5 +146,46 @@ func TestBadCheckpointsGetAPlainMessageAndTheRunStays(t *testing.T) {
 				t.Errorf("the network held before is gone: %+v", p)
 			}
 		})
+	}
+}
+
+// TestARunInterruptedInItsFirstEpochResumesFromItsLastCheckpoint makes
+// the worker checkpoint after every step (in the page: every
+// CheckpointEvery), so a run interrupted in epoch 1 has checkpoints
+// within it; one resumed from such a checkpoint continues at its step and
+// ends with the uninterrupted run's log and weights.
+func TestARunInterruptedInItsFirstEpochResumesFromItsLastCheckpoint(t *testing.T) {
+	sub := randomSubset()
+	settings := map[string]any{"epochs": 2.0, "batch_size": 16.0, "eval_train_size": 50.0, "shuffle": true}
+	ref, refRec := newSessionOver(sub)
+	ref.checkpointEvery = 0
+	ref.Handle(mlpStart(7, settings))
+	want, wantCps := collect(t, ref, refRec)
+	var within []protocol.Checkpoint
+	for _, c := range wantCps {
+		if c.Epoch == 0 && c.Step > 0 {
+			within = append(within, c)
+		}
+	}
+	if len(within) < 2 {
+		t.Fatalf("checkpoints within epoch 1: %d of %d, want several", len(within), len(wantCps))
+	}
+	from := within[len(within)/2]
+
+	s, rec, f := streamedSession(t, sub, 32)
+	close(f.gate)
+	s.Handle(map[string]any{"kind": "load_checkpoint", "run": 7.0, "data": from.Data, "train": true})
+	r := only[protocol.Restored](t, rec.take())
+	if !r.Training || r.Epoch != 0 || r.Step != from.Step || r.Steps != from.Step {
+		t.Fatalf("restored %+v, want training from epoch 0 step %d", r, from.Step)
+	}
+	got, gotCps := collect(t, s, rec)
+	if g, w := fmt.Sprintf("%+v", stripSeconds(got)), fmt.Sprintf("%+v", stripSeconds(want[1:])); g != w {
+		t.Errorf("the resumed run logged\n%s\nwant\n%s", g, w)
+	}
+	if len(gotCps) == 0 || !slices.EqualFunc(finalWeights(t, gotCps[len(gotCps)-1]), finalWeights(t, wantCps[len(wantCps)-1]), func(a, b weights.Tensor) bool {
+		return a.Name == b.Name && slices.Equal(a.Data, b.Data)
+	}) {
+		t.Error("the resumed run ends with other weights than the uninterrupted one")
 	}
 }

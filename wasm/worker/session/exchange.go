@@ -66,7 +66,7 @@ func (w *Session) loadWeights(m protocol.LoadWeights) {
 		name = "the file"
 	}
 	fail := func(why string) {
-		w.post(protocol.Error{Command: protocol.KindLoadWeights, Run: m.Run, Message: fmt.Sprintf("%s could not be loaded: %s", name, why)})
+		w.post(protocol.Error{Command: protocol.KindLoadWeights, Run: m.Run, Message: fmt.Sprintf("%s could not be loaded: %s. Choose a model.safetensors file saved by this page's Weights button or by the native trainer; the network on the page stays as it was.", name, strings.TrimSuffix(why, "."))})
 	}
 	net, meta, err := weights.NewNetwork(bytes.NewReader(m.Data), w.pool)
 	if err != nil {

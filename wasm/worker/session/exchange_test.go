@@ -2,13 +2,13 @@ package session
 
 import (
 	"bytes"
-	"context"
 	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
 
 	"fashionlab/assets"
+	"fashionlab/internal/nativetest"
 	"fashionlab/model"
 	"fashionlab/model/metrics"
 	"fashionlab/model/parallel"
@@ -43,24 +43,8 @@ func newDataset(t *testing.T, train, subsetTrain, val, test int) dataset {
 // data set with the file's normalization and training limit.
 func (d dataset) nativePredictions(t *testing.T, file []byte) []int {
 	t.Helper()
-	net, meta, err := weights.NewNetwork(bytes.NewReader(file), parallel.New(2))
-	if err != nil {
-		t.Fatal(err)
-	}
-	in, err := weights.InputsOf(meta)
-	if err != nil {
-		t.Fatal(err)
-	}
-	split, err := d.raw.Split(assets.SplitOptions{Normalize: in.Settings.Normalize, TrainLimit: in.Settings.TrainLimit, ValSize: d.valN})
-	if err != nil {
-		t.Fatal(err)
-	}
-	preds, _ := train.Predict(net, split.Val, split.Val.N)
-	out := make([]int, len(preds))
-	for i, p := range preds {
-		out[i] = int(p)
-	}
-	return out
+	preds, _ := nativetest.Evaluate(t, d.raw, file, d.valN)
+	return preds
 }
 
 // pagePredictions asks the session for the predictions on every
@@ -71,16 +55,20 @@ func pagePredictions(t *testing.T, s *Session, rec *recorder, n int) protocol.Pr
 	return only[protocol.Predictions](t, rec.take())
 }
 
-// trainToTheEnd steps the session's run until it ends.
+// trainToTheEnd steps the session's run until it ends, as Loop does: when
+// the next batch has not arrived, it waits for data.
 func trainToTheEnd(t *testing.T, s *Session) {
 	t.Helper()
-	for range 1000 {
-		if !s.Running() {
-			return
+	for guard := 0; s.Running(); guard++ {
+		if guard > 100000 {
+			t.Fatal("the run does not end")
+		}
+		if !s.DataReady() {
+			<-s.data.Arrivals()
+			continue
 		}
 		s.Step()
 	}
-	t.Fatal("the run did not end")
 }
 
 func TestAnExportedFileEvaluatesNativelyToTheSamePredictions(t *testing.T) {
@@ -168,6 +156,18 @@ func TestExportedMetricsAreTheNativeForms(t *testing.T) {
 	if !strings.Contains(string(js), `"train_limit": 96`) {
 		t.Errorf("metrics.json does not record the 96 training images:\n%s", js)
 	}
+	if !strings.Contains(string(js), `"finished": true`) {
+		t.Errorf("metrics.json of a run that trained all its epochs does not say finished:\n%s", js)
+	}
+	// A run stopped before its end is not finished.
+	s.Handle(mlpStart(4, map[string]any{"epochs": 2.0, "batch_size": 32.0, "eval_train_size": 32.0}))
+	s.Step()
+	s.Handle(map[string]any{"kind": "stop"})
+	rec.take()
+	s.Handle(map[string]any{"kind": "export_metrics", "format": "json"})
+	if m := only[protocol.Metrics](t, rec.take()); !strings.Contains(m.Text, `"finished": false`) {
+		t.Errorf("metrics.json of a stopped run:\n%s", m.Text)
+	}
 }
 
 // nativeFile trains a small network natively on the first limit training
@@ -182,30 +182,12 @@ func (d dataset) nativeFile(t *testing.T, cfg model.Config, limit int, withStats
 	if err != nil {
 		t.Fatal(err)
 	}
-	net, err := model.New(cfg, 5, parallel.New(2))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr, err := train.New(net, split, s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := tr.Run(context.Background(), train.Hooks{}); err != nil {
-		t.Fatal(err)
-	}
 	stats := split.Stats
 	if !withStats {
 		stats = nil
 	}
-	meta, err := weights.InputsMetadata(s, stats)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var b bytes.Buffer
-	if err := weights.Save(&b, net, meta); err != nil {
-		t.Fatal(err)
-	}
-	return b.Bytes(), d.nativePredictions(t, b.Bytes())
+	file := nativetest.WeightsFile(t, nativetest.Train(t, cfg, 5, split, s).Network(), s, stats)
+	return file, d.nativePredictions(t, file)
 }
 
 func TestANativeFileLoadsAndPredictsAsNatively(t *testing.T) {

@@ -56,7 +56,7 @@ func TestPageReportIsTheNativeReportOfThePageRuns(t *testing.T) {
 		"MLP lr 1e-2 normalized reached validation accuracy 0.7880 after 3 epochs",
 		"MLP lr 1e-2 raw stayed at chance level",
 		"MLP lr 1e-2 raw saturated: 45 of 48 steps had an exactly zero gradient",
-		"MLP lr 1e-2 raw, natively: `go run ./cmd/train -net mlp -lr 0.01 -epochs 3 -limit 2000 -norm=false`",
+		"MLP lr 1e-2 raw, natively: `go run ./cmd/train -net mlp -lr 0.01 -epochs 4 -limit 12000 -norm=false`",
 		q2.FullScale,
 		"## Custom configuration",
 		"my MLP diverged at epoch 2, step 17 (loss is NaN)",

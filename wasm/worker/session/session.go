@@ -29,8 +29,12 @@ import (
 // commands (pause, stop, requests) are delivered promptly.
 const (
 	flushEvery = 100 * time.Millisecond
-	yieldEvery = 40 * time.Millisecond
-	maxBatched = 1024
+	// CheckpointEvery is how often a training run sends its checkpoint
+	// between the ends of its epochs: a reload or a crash loses at most
+	// the steps of the last CheckpointEvery of training.
+	CheckpointEvery = 10 * time.Second
+	yieldEvery      = 40 * time.Millisecond
+	maxBatched      = 1024
 )
 
 // Session is the state of the training worker. It is not safe for
@@ -55,8 +59,12 @@ type Session struct {
 	// epochZero is the run's epoch 0 while it is still being evaluated,
 	// a batch between training steps after the first step.
 	epochZero *startup.Pending
-	// saved is where the last checkpoint sent stood.
-	saved position
+	// saved is where the last checkpoint sent stood, and savedAt when it
+	// was sent (or the run started); checkpointEvery is the longest
+	// training time between two checkpoints (CheckpointEvery).
+	saved           position
+	savedAt         time.Time
+	checkpointEvery time.Duration
 
 	// warmUp: warm up when next idle (WarmUpWhenIdle).
 	warmUp bool
@@ -90,6 +98,8 @@ func NewStreaming(d *startup.Data, post func(protocol.Message)) *Session {
 		loss:   make([]float32, 0, maxBatched),
 		acc:    make([]float32, 0, maxBatched),
 		norm:   make([]float32, 0, maxBatched),
+
+		checkpointEvery: CheckpointEvery,
 	}
 }
 
@@ -106,9 +116,6 @@ func (w *Session) Ready() {
 	h := w.data.Header()
 	w.post(protocol.Ready{Train: h.Train, Val: h.Val, Test: h.Test, Limits: w.limits})
 }
-
-// Running reports whether a run is training (not paused, not ended).
-func (w *Session) Running() bool { return w.running }
 
 // Loop handles the commands from forms and trains between them, forever.
 func (w *Session) Loop(forms <-chan map[string]any) {
@@ -336,6 +343,7 @@ func (w *Session) start(m protocol.Start) {
 	w.epochZero = startup.Begin(t, m.Config, m.Settings.Seed, split)
 	w.running = true
 	w.lastFlush = time.Now()
+	w.savedAt = w.lastFlush
 	if w.finished() {
 		w.end(protocol.ReasonFinished, "")
 	}
@@ -413,6 +421,13 @@ func (w *Session) step() {
 	case w.steps == 1 || len(w.loss) == cap(w.loss) || time.Since(w.lastFlush) >= flushEvery:
 		// The first step goes out at once: the page shows that training runs.
 		w.flush()
+	}
+	if !endOfEpoch && w.epochZero == nil && time.Since(w.savedAt) >= w.checkpointEvery && !w.trainer.Done() {
+		// Within an epoch too, so that a reload costs at most
+		// checkpointEvery of training. The steps go out first: the page
+		// saves a checkpoint with the curves it has.
+		w.flush()
+		w.checkpoint()
 	}
 	// Training has begun: the rest of the data may come now.
 	w.data.FetchRest()
@@ -492,6 +507,11 @@ func (w *Session) resetBatch() {
 func (w *Session) end(reason, detail string) {
 	w.flush()
 	w.advanceEpochZero(true)
+	if reason == protocol.ReasonFinished {
+		// As the native trainer's Run records it: metrics.json and the
+		// checkpoint say the run trained all its epochs.
+		w.trainer.History().Finished = true
+	}
 	w.checkpoint()
 	w.running, w.paused = false, false
 	w.post(protocol.Done{Run: w.run, Reason: reason, Detail: detail, Steps: w.steps})

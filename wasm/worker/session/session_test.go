@@ -165,31 +165,39 @@ func TestMatchDepthAnswersQuestion3(t *testing.T) {
 	}
 }
 
-func TestAPanicWhileHandlingACommandBecomesAnErrorEvent(t *testing.T) {
-	rng := rand.New(rand.NewPCG(3, 4))
+// panickingSession returns a session over a small random subset whose post
+// function panics with why on the first event of type M, as a failing
+// conversion in the bridge would, and the recorder of the events it posts
+// otherwise.
+func panickingSession[M protocol.Message](seed uint64, why string) (*Session, *recorder) {
+	rng := rand.New(rand.NewPCG(seed, seed+1))
 	sub := &assets.Subset{Train: images(rng, 64), Val: images(rng, 16), Test: images(rng, 1), TrainLabels: labels(rng, 64), ValLabels: labels(rng, 16), TestLabels: labels(rng, 1)}
-	var events []protocol.Message
+	rec := &recorder{}
 	panics := 1
-	// The first image event panics inside the command, as a failing
-	// conversion in the bridge would.
 	s := New(sub, func(m protocol.Message) {
-		if _, ok := m.(protocol.Image); ok && panics > 0 {
+		if _, ok := m.(M); ok && panics > 0 {
 			panics--
-			panic("cannot convert the image")
+			panic(why)
 		}
-		events = append(events, m)
+		rec.post(m)
 	})
+	return s, rec
+}
+
+func TestAPanicWhileHandlingACommandBecomesAnErrorEvent(t *testing.T) {
+	// The first image event panics inside the command.
+	s, rec := panickingSession[protocol.Image](3, "cannot convert the image")
 	s.Handle(map[string]any{"kind": "get_image", "set": "train", "index": 3.0})
-	if len(events) != 1 {
-		t.Fatalf("events = %#v, want one error", events)
+	if len(rec.events) != 1 {
+		t.Fatalf("events = %#v, want one error", rec.events)
 	}
-	e, ok := events[0].(protocol.Error)
+	e, ok := rec.events[0].(protocol.Error)
 	if !ok || e.Command != "get_image" || !strings.Contains(e.Message, "cannot convert the image") || e.Fatal {
-		t.Fatalf("event = %#v, want a non-fatal error for get_image", events[0])
+		t.Fatalf("event = %#v, want a non-fatal error for get_image", rec.events[0])
 	}
 	s.Handle(map[string]any{"kind": "get_image", "set": "train", "index": 3.0})
-	if img, ok := events[len(events)-1].(protocol.Image); !ok || len(img.Pixels) != 784 {
-		t.Errorf("after the panic, get_image answered %#v", events[len(events)-1])
+	if img, ok := rec.events[len(rec.events)-1].(protocol.Image); !ok || len(img.Pixels) != 784 {
+		t.Errorf("after the panic, get_image answered %#v", rec.events[len(rec.events)-1])
 	}
 }
 
@@ -255,31 +263,21 @@ func TestARunTrainsToTheEndAndAnswersRequests(t *testing.T) {
 }
 
 func TestAPanicWhileTrainingEndsTheRunWithAnErrorEvent(t *testing.T) {
-	rng := rand.New(rand.NewPCG(5, 6))
-	sub := &assets.Subset{Train: images(rng, 64), Val: images(rng, 16), Test: images(rng, 1), TrainLabels: labels(rng, 64), ValLabels: labels(rng, 16), TestLabels: labels(rng, 1)}
-	var events []protocol.Message
-	panics := 1
 	// The first step statistics panic on their way out, inside Step.
-	s := New(sub, func(m protocol.Message) {
-		if _, ok := m.(protocol.Steps); ok && panics > 0 {
-			panics--
-			panic("cannot send the steps")
-		}
-		events = append(events, m)
-	})
+	s, rec := panickingSession[protocol.Steps](5, "cannot send the steps")
 	s.Handle(mlpStart(8, map[string]any{"epochs": 1.0, "batch_size": 16.0}))
 	s.Step()
 	if s.Running() {
 		t.Fatal("the run still trains after the panic")
 	}
-	e, ok := events[len(events)-1].(protocol.Error)
+	e, ok := rec.events[len(rec.events)-1].(protocol.Error)
 	if !ok || e.Run != 8 || !strings.Contains(e.Message, "Training run 8 failed (cannot send the steps)") {
-		t.Fatalf("last event = %#v, want the error of run 8", events[len(events)-1])
+		t.Fatalf("last event = %#v, want the error of run 8", rec.events[len(rec.events)-1])
 	}
 	s.Handle(mlpStart(9, map[string]any{"epochs": 1.0, "batch_size": 16.0}))
 	s.Step()
-	if last, ok := events[len(events)-1].(protocol.Steps); !ok || last.Run != 9 {
-		t.Errorf("after the panic, run 9 sent %#v, want its first steps", events[len(events)-1])
+	if last, ok := rec.events[len(rec.events)-1].(protocol.Steps); !ok || last.Run != 9 {
+		t.Errorf("after the panic, run 9 sent %#v, want its first steps", rec.events[len(rec.events)-1])
 	}
 }
 

@@ -28,9 +28,7 @@ var _ train.Shards = (*countingShards)(nil)
 func TestShardedRunsLogTheSameCurve(t *testing.T) {
 	sub := randomSubset()
 	settings := map[string]any{"epochs": 2.0, "batch_size": 16.0, "eval_train_size": 50.0, "lr": 0.003, "shuffle": true}
-	ref, refRec := newSessionOver(sub)
-	ref.Handle(mlpStart(1, settings))
-	want := runToEnd(t, ref, refRec)
+	want := referenceRun(t, sub, settings)
 	steps := 2 * 96 / 16
 	for _, n := range []int{2, 3} {
 		s, rec := newSessionOver(sub)

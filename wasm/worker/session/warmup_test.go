@@ -7,18 +7,9 @@ import (
 
 func TestTheWarmUpLeavesNoTraceInTheRuns(t *testing.T) {
 	sub := randomSubset()
-	tests := []struct {
-		name     string
-		settings map[string]any
-	}{
-		{"in-order batches", map[string]any{"epochs": 1.0, "batch_size": 16.0, "eval_train_size": 50.0}},
-		{"shuffled batches with a training limit", map[string]any{"epochs": 2.0, "batch_size": 8.0, "shuffle": true, "train_limit": 40.0}},
-	}
-	for _, tt := range tests {
+	for _, tt := range runSettings {
 		t.Run(tt.name, func(t *testing.T) {
-			ref, refRec := newSessionOver(sub)
-			ref.Handle(mlpStart(1, tt.settings))
-			want := runToEnd(t, ref, refRec)
+			want := referenceRun(t, sub, tt.settings)
 
 			s, rec := newSessionOver(sub)
 			s.WarmUpWhenIdle()
