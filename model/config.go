@@ -204,8 +204,19 @@ func FormatHidden(h []int) string {
 	return JoinInts(h)
 }
 
+// Bounds of the lists ParseInts reads: a count after "*" is at most
+// MaxRepeat, and a list holds at most MaxListItems values, checked before
+// they are allocated.
+const (
+	MaxRepeat    = 10000
+	MaxListItems = 10000
+)
+
 // ParseInts parses a comma-separated list of integers; each item may be
-// "W*N" for N copies of W ("64*54"). An empty string is an empty list.
+// "W*N" for N copies of W ("64*54"), N from 1 to MaxRepeat. An empty
+// string is an empty list; a list longer than MaxListItems is refused.
+// The page's parser (site/fields.js, parseList) mirrors it; a test runs
+// both on the same cases.
 func ParseInts(s string) ([]int, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
@@ -223,8 +234,11 @@ func ParseInts(s string) ([]int, error) {
 			return nil, fmt.Errorf("model: %q is not a list of integers like 256,256 or 64*54", s)
 		}
 		n, err := strconv.Atoi(strings.TrimSpace(count))
-		if err != nil || n < 1 || n > 10000 {
+		if err != nil || n < 1 || n > MaxRepeat {
 			return nil, fmt.Errorf("model: bad repeat count in %q", item)
+		}
+		if len(out)+n > MaxListItems {
+			return nil, fmt.Errorf("model: %q holds more than %d values", s, MaxListItems)
 		}
 		for range n {
 			out = append(out, v)

@@ -2,14 +2,14 @@
 // what changed in words (a demo chosen, a run started, paused, finished,
 // the worker restarted), rather than every step's numbers.
 
-import { state } from './state.js';
+import { state, setInternal } from './state.js';
 
 /** announce speaks text through the live region (a repeat is spoken again). */
 export function announce(text) {
   const region = document.getElementById('announce');
   if (!region) return;
   if (text === state.internal.lastAnnounced) region.textContent = '';
-  state.internal.lastAnnounced = text;
+  setInternal({ lastAnnounced: text });
   // A separate task makes screen readers notice a replaced text.
   setTimeout(() => { region.textContent = text; }, 50);
 }

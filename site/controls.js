@@ -5,6 +5,7 @@
 import { state, isBusy, ownRuns } from './state.js';
 import { setDisabled } from './a11y.js';
 import { statusWord } from './charts.js';
+import { FIELD_NAMES } from './fields.js';
 import { styled, viewRuns } from './views.js';
 
 const $ = (id) => document.getElementById(id);
@@ -106,7 +107,7 @@ export function renderStatus() {
     if (r.status === 'paused' && state.internal.pausedWhy) text += ` (${state.internal.pausedWhy})`;
     if (r.status === 'running' && r.imagesPerSec) {
       text += ` · ${Math.round(r.imagesPerSec).toLocaleString('en-US')} images/s`;
-      if (limit) text += ` · about ${formatSeconds(((limit - r.stepsDone) * r.settings.batch_size) / r.imagesPerSec)} left`;
+      if (limit) text += ` · about ${formatSeconds(((limit - r.stepsDone) * r.settings[FIELD_NAMES.BatchSize]) / r.imagesPerSec)} left`;
     }
   } else {
     text = `${r.label}: ${statusWord(r)}${r.status === 'done' ? ` after ${r.stepsDone} steps` : ''}`;

@@ -5,7 +5,7 @@
 // paused one says so); "Copy embed code" gives the <iframe> snippet of
 // the demo as shown, with the same size and attributes as embeds.html.
 
-import { state, subscribe, changed } from './state.js';
+import { state, subscribe, changed, setInternal } from './state.js';
 import { show } from './messages.js';
 import { announce } from './a11y.js';
 
@@ -136,7 +136,7 @@ export function oneAtATime(pause, redraw = () => changed('all')) {
     }).observe(document.body);
   }
   subscribe((what) => {
-    if (what === 'worker' && state.worker === 'running') state.internal.pausedWhy = '';
+    if (what === 'worker' && state.worker === 'running') setInternal({ pausedWhy: '' });
   });
   if (!('BroadcastChannel' in window)) return;
   const channel = new BroadcastChannel('fashionlab-training');
@@ -160,7 +160,7 @@ export function oneAtATime(pause, redraw = () => changed('all')) {
     if (since > m.at || (since === m.at && me > m.from)) { announceStart(); return; } // this one started later: it keeps training
     pause();
     since = 0;
-    state.internal.pausedWhy = `"${m.title}" started training in another demo of this site, and one demo trains at a time so that each gets the whole processor`;
+    setInternal({ pausedWhy: `"${m.title}" started training in another demo of this site, and one demo trains at a time so that each gets the whole processor` });
     const text = `Paused: ${state.internal.pausedWhy}. Press Resume to continue here (that pauses the other).`;
     show(text, 'info', 'paused-by-other');
     announce(text);

@@ -8,7 +8,8 @@
 // the bytes between it and the person's disk.
 
 import { state, patch, addLoadedRun, isBusy } from './state.js';
-import { COMMANDS, EVENTS } from './protocol.js';
+import { COMMANDS, EVENTS } from './worker-client.js';
+import { brief } from './fields.js';
 import { show, dismiss } from './messages.js';
 import { announce, setDisabled } from './a11y.js';
 import { reportFigures } from './figures.js';
@@ -255,7 +256,7 @@ export class Exchange {
         return true;
       case EVENTS.LOADED: {
         dismiss('exchange'); // an earlier file's error no longer applies
-        const r = addLoadedRun({ label: `${m.name} (${m.config.net})`, config: m.config, settings: m.settings, params: m.params, layers: m.layers });
+        const r = addLoadedRun({ label: `${m.name} (${brief(m.config, m.settings)})`, config: m.config, settings: m.settings, params: m.params, layers: m.layers });
         patch({ networkRun: r, maps: null }, 'network');
         const text = `Loaded ${m.name}: ${m.params.toLocaleString('en-US')} parameters. Its predictions and feature maps are shown below.${m.note ? ' ' + m.note : ''}`;
         this.note(text);

@@ -1,131 +1,114 @@
-// The configuration form: reads and writes the wire form of a network
-// configuration and training settings, asks the worker to count and check
-// them as the student types (the worker's limits are the only limits), and
-// marks the fields it refuses. Also the width-to-depth helper.
+// The configuration form: its fields are written by the site build from
+// the field table (fields.js); this module reads and writes them as loops
+// over that table, asks the worker to count and check them as the student
+// types (the worker's limits are the only limits), and marks the fields
+// it refuses. Also the width-to-depth helper.
 
-import { state, patch } from './state.js';
-import { Command } from './worker-client.js';
-import { writeList } from './url-state.js';
-
-const LIST_FIELDS = ['n_channels', 'kernel_sizes', 'strides', 'paddings', 'dense_hiddens'];
-const CNN_FIELDS = ['n_channels', 'kernel_sizes', 'strides', 'paddings'];
-const NUMBER_FIELDS = ['lr', 'momentum', 'batch_size', 'epochs', 'seed', 'train_limit', 'eval_train_size', 'max_steps'];
-const NAMES = {
-  n_channels: 'Channels', kernel_sizes: 'Kernel sizes', strides: 'Strides', paddings: 'Paddings', dense_hiddens: 'Dense hidden sizes',
-  lr: 'Learning rate', momentum: 'SGD momentum', batch_size: 'Batch size', epochs: 'Epochs', seed: 'Seed',
-  train_limit: 'Training images', eval_train_size: 'Training images evaluated per epoch', max_steps: 'Step limit',
-};
+import { state, patch, setInternal, nextSeq } from './state.js';
+import { Command, stepLimit } from './worker-client.js';
+import { FIELDS, Kind, applies, readText, textOf, valuesOf, wireOf, brief, formatNumber } from './fields.js';
 
 const elements = () => document.getElementById('config-form').elements;
 
 /**
- * splitList turns the text of a list field into numbers: comma-separated
- * items, "v*n" meaning n copies of v. It does not judge the values; the
- * worker does. It returns null when the text is not a list of numbers.
+ * readValues reads every field of the form: {values, problems}. values
+ * holds each field's value by name (a choice's string, a checkbox's
+ * boolean, a number, a list of numbers); a field whose text is not a
+ * number (or list of numbers) is left out of values and gets a problem
+ * naming it. The form (readForm) and the address (address.js) both read
+ * the form through it.
  */
-function splitList(text, maxLen) {
-  const out = [];
-  if (text.trim() === '') return out;
-  for (const item of text.split(',')) {
-    const [v, n = '1'] = item.split('*').map((s) => s.trim());
-    const value = Number(v), count = Number(n);
-    if (v === '' || !Number.isFinite(value) || !Number.isInteger(count) || count < 1) return null;
-    for (let i = 0; i < count && out.length <= maxLen; i++) out.push(value);
+export function readValues() {
+  const f = elements();
+  const values = {}, problems = [];
+  for (const field of FIELDS) {
+    const el = f[field.name];
+    if (field.kind === Kind.boolean) values[field.name] = el.checked;
+    else if (field.kind === Kind.choice) values[field.name] = el.value;
+    else {
+      const r = readText(field, el.value);
+      if (r.problem) problems.push({ field: field.name, message: r.problem });
+      else values[field.name] = r.value;
+    }
   }
-  return out;
+  return { values, problems };
 }
 
 /**
  * readForm returns {config, settings, maxSteps, problems}: the wire form
- * of the fields, and the fields that are not numbers at all.
+ * of the fields, and the fields that are not numbers at all (only those
+ * that apply: a CNN's fields are not read for an MLP).
  */
 export function readForm() {
+  const { values, problems } = readValues();
+  const wire = wireOf(values);
+  return { ...wire, problems: problems.filter((p) => applies(FIELDS.find((f) => f.name === p.field), values)) };
+}
+
+/**
+ * writeValues puts values (by field name) into the form; a field whose
+ * value is undefined keeps what it shows.
+ */
+export function writeValues(values) {
   const f = elements();
-  const problems = [];
-  const maxLen = (state.limits && state.limits.n_channels && state.limits.n_channels.max_len) || 10000;
-  const list = (name) => {
-    const v = splitList(f[name].value, Math.max(maxLen, 10000));
-    if (v === null) { problems.push({ field: name, message: `${NAMES[name]} must be whole numbers separated by commas, like 16,32,48 or 64*54.` }); return []; }
-    return v;
-  };
-  const config = { net: f.net.value, dense_hiddens: list('dense_hiddens'), activation: f.activation.value };
-  if (config.net === 'cnn') for (const k of CNN_FIELDS) config[k] = list(k);
-  const number = (name) => {
-    const text = f[name].value.trim();
-    const v = Number(text);
-    if (text === '' || !Number.isFinite(v)) { problems.push({ field: name, message: `${NAMES[name]} must be a number.` }); return 0; }
-    return v;
-  };
-  const settings = {
-    optimizer: f.optimizer.value, lr: number('lr'), momentum: number('momentum'), batch_size: number('batch_size'), epochs: number('epochs'),
-    seed: number('seed'), train_limit: number('train_limit'), eval_train_size: number('eval_train_size'),
-    normalize: f.normalize.checked, shuffle: f.shuffle.checked,
-  };
-  const maxSteps = number('max_steps');
-  const l = state.limits && state.limits.max_steps;
-  if (l && !problems.some((p) => p.field === 'max_steps') && (maxSteps < l.min || maxSteps > l.max || (l.integer && !Number.isInteger(maxSteps)))) {
-    problems.push({ field: 'max_steps', message: `${l.label} must be a whole number from ${l.min.toLocaleString('en-US')} to ${l.max.toLocaleString('en-US')}.` });
+  for (const field of FIELDS) {
+    const v = values[field.name];
+    if (v === undefined) continue;
+    if (field.kind === Kind.boolean) f[field.name].checked = Boolean(v);
+    else if (field.kind === Kind.choice) f[field.name].value = v;
+    else f[field.name].value = textOf(field, v);
   }
-  return { config, settings, maxSteps, problems };
+  showApplying();
 }
 
-/** writeForm fills the form with a configuration and settings. */
+/** writeForm fills the form with a configuration and settings (a CNN's fields keep their text for an MLP). */
 export function writeForm(config, settings, maxSteps = 0) {
-  const f = elements();
-  f.net.value = config.net;
-  f.activation.value = config.activation;
-  f.dense_hiddens.value = writeList(config.dense_hiddens || []);
-  for (const k of CNN_FIELDS) if (config[k]) f[k].value = writeList(config[k]);
-  for (const k of ['lr', 'momentum', 'batch_size', 'epochs', 'seed', 'train_limit', 'eval_train_size']) f[k].value = String(settings[k] ?? '');
-  f.train_limit.value = String(settings.train_limit ?? 0); // presets.json leaves out 0 (all the subset's images)
-  f.optimizer.value = settings.optimizer;
-  f.normalize.checked = settings.normalize;
-  f.shuffle.checked = settings.shuffle;
-  f.max_steps.value = String(maxSteps);
-  showKind();
+  writeValues(valuesOf(config, settings, maxSteps));
 }
 
-/** setConvDefaults fills the convolution fields once, so that switching Kind to CNN shows a working network. */
+/** setConvDefaults fills the fields that only a CNN has, once, so that choosing a CNN shows a working network. */
 export function setConvDefaults(config) {
   const f = elements();
-  for (const k of CNN_FIELDS) if (!f[k].value) f[k].value = writeList(config[k]);
+  const v = valuesOf(config, {});
+  for (const field of FIELDS) if (field.when && !f[field.name].value && v[field.name] !== undefined) f[field.name].value = textOf(field, v[field.name]);
 }
 
-/** showKind shows the convolution fields for a CNN only. */
-function showKind() {
-  const cnn = elements().net.value === 'cnn';
-  for (const el of document.querySelectorAll('.cnn-only')) el.hidden = !cnn;
+/** showApplying shows only the fields that apply (a CNN's fields for a CNN). */
+function showApplying() {
+  const f = elements();
+  const current = {};
+  for (const field of FIELDS) if (field.kind === Kind.choice) current[field.name] = f[field.name].value;
+  for (const field of FIELDS) if (field.when) f[field.name].closest('.field').hidden = !applies(field, current);
 }
 
 /** describe returns a short label of a configuration and settings. */
 export function describe(config, settings) {
-  const body = config.net === 'cnn' ? `CNN ${config.n_channels.join(',')} k${config.kernel_sizes.join(',')} dense ${writeList(config.dense_hiddens)}` : `MLP ${writeList(config.dense_hiddens) || 'no hidden layer'}`;
-  return `${body} ${config.activation} ${settings.optimizer} lr ${settings.lr}${settings.normalize ? '' : ' raw'}`;
+  return brief(config, settings);
 }
 
 /** rangeText says a field's allowed values from the worker's limits. */
-function rangeText(name) {
-  const l = state.limits && state.limits[name];
+function rangeText(field) {
+  const l = state.limits && state.limits[field.name];
   if (!l) return '';
-  const fmt = (v) => (typeof v !== 'number' ? String(v) : v !== 0 && Math.abs(v) < 1e-3 ? v.toExponential() : v.toLocaleString('en-US'));
-  let s = l.max >= 1e12 ? `${fmt(l.min)} or more` : `${fmt(l.min)}–${fmt(l.max)}`;
-  if (LIST_FIELDS.includes(name) && l.max_len) s += `, up to ${fmt(l.max_len)} layers`;
+  let s = l.max >= 1e12 ? `${formatNumber(l.min)} or more` : `${formatNumber(l.min)}–${formatNumber(l.max)}`;
+  if (field.kind === Kind.list && l.max_len) s += `, up to ${formatNumber(l.max_len)} layers`;
   return s;
 }
 
 /** showLimits writes each field's allowed range beside it (once limits are known). */
 export function showLimits() {
-  for (const name of [...LIST_FIELDS, ...NUMBER_FIELDS]) {
-    const input = document.getElementById('f-' + name);
+  for (const field of FIELDS) {
+    if (field.kind !== Kind.list && field.kind !== Kind.number) continue;
+    const input = document.getElementById('f-' + field.name);
     if (!input) continue;
-    let hint = document.getElementById(`f-${name}-hint`);
+    let hint = document.getElementById(`f-${field.name}-hint`);
     if (!hint) {
       hint = document.createElement('span');
-      hint.id = `f-${name}-hint`;
+      hint.id = `f-${field.name}-hint`;
       hint.className = 'hint';
       input.after(hint);
     }
-    const r = rangeText(name);
+    const r = rangeText(field);
     hint.textContent = r ? `(${r})` : '';
     describeBy(input);
   }
@@ -169,22 +152,22 @@ export function markProblems(problems) {
  * shows the parameter count, the memory estimate and the problems.
  */
 export function checkForm(client) {
-  showKind();
+  showApplying();
   clearTimeout(state.internal.formTimer);
-  const seq = ++state.internal.formSeq;
+  const seq = nextSeq('formSeq');
   patch({ form: Object.assign({}, state.form, { pending: true }) }, 'form');
   if (state.worker === 'loading') {
     document.getElementById('param-count').textContent = '…';
     document.getElementById('param-note').textContent = '(counted by the training worker once it has loaded)';
   }
-  state.internal.formTimer = setTimeout(async () => {
+  const check = async () => {
     const r = readForm();
     let answer;
     if (r.problems.length) {
       answer = { params: 0, bytes: 0, problems: r.problems };
     } else {
       try {
-        answer = await client.request(Command.count, { config: r.config, settings: r.settings });
+        answer = await client.request(Command.count, { config: r.config, settings: r.settings, ...stepLimit(r.maxSteps) });
       } catch {
         return; // the worker restarted; the form is checked again when it is ready
       }
@@ -199,7 +182,8 @@ export function checkForm(client) {
     if (problems.length) note = 'see the marked fields';
     document.getElementById('param-note').textContent = note;
     patch({ form: { params, bytes: answer.bytes || null, problems, pending: false } }, 'form');
-  }, 120);
+  };
+  setInternal({ formTimer: setTimeout(check, 120) });
 }
 
 /** formatBytes says a byte count in MB or GB. */
@@ -222,7 +206,7 @@ export async function checkMatcher(client) {
   const out = document.getElementById('match-result');
   const wText = document.getElementById('match-width').value.trim(), tText = document.getElementById('match-target').value.trim();
   const width = Number(wText), target = Number(tText);
-  const seq = ++state.internal.matchSeq;
+  const seq = nextSeq('matchSeq');
   if (!Number.isInteger(width) || width < 1 || !Number.isInteger(target) || target < 1) {
     out.textContent = 'Enter a whole width and target of at least 1.';
     return;
@@ -232,7 +216,8 @@ export async function checkMatcher(client) {
     if (seq !== state.internal.matchSeq) return;
     let text = `${m.layers.toLocaleString('en-US')} hidden layers of width ${width}: ${m.params.toLocaleString('en-US')} parameters`;
     if (m.capped) text += ` — the search stops at ${m.layers.toLocaleString('en-US')} layers, so more layers might come closer to ${target.toLocaleString('en-US')}`;
-    const maxLen = state.limits && state.limits.dense_hiddens && state.limits.dense_hiddens.max_len;
+    const hidden = FIELDS.find((f) => f.kind === Kind.list && !f.when); // the MLP's hidden layers
+    const maxLen = hidden && state.limits && state.limits[hidden.name] && state.limits[hidden.name].max_len;
     if (maxLen && m.layers > maxLen) text += `; the form trains at most ${maxLen} hidden layers`;
     out.textContent = text + '.';
   } catch (err) {

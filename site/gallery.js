@@ -2,7 +2,7 @@
 // validation images (wrong ones framed in red with the predicted class)
 // and the confusion matrix, each with a text alternative.
 
-import { state } from './state.js';
+import { state, setInternal } from './state.js';
 
 /** classes returns the class names of presets.json. */
 const classes = () => state.presets.classes;
@@ -13,7 +13,7 @@ const classes = () => state.presets.classes;
  * and its label 12 px, so that both stay legible on a phone.
  */
 export function drawGallery(m) {
-  state.internal.gallery = m; // drawn again when the width changes (redrawGallery)
+  setInternal({ gallery: m }); // drawn again when the width changes (redrawGallery)
   const c = document.getElementById('gallery'), g = c.getContext('2d');
   delete document.getElementById('results').dataset.empty;
   const dpr = window.devicePixelRatio || 1;
@@ -66,7 +66,7 @@ export function redrawGallery() {
 
 /** clear blanks the gallery and the confusion matrix. */
 export function clearPredictions() {
-  state.internal.gallery = null;
+  setInternal({ gallery: null });
   document.getElementById('results').dataset.empty = 'true';
   for (const id of ['gallery', 'confusion']) {
     const c = document.getElementById(id);

@@ -4,9 +4,10 @@
 // animation frame. window.fashionlab.state() lets tests and embedding
 // pages read the state; nothing there can act on the page.
 
-import { state, subscribe, setWorker, patch } from './state.js';
+import { state, subscribe, setWorker, patch, recordError, markTime, countFrame, restartFrames } from './state.js';
 import { WorkerClient, Event } from './worker-client.js';
 import { LIMITS } from './protocol.js';
+import { isConvolutional } from './fields.js';
 import { show, dismiss } from './messages.js';
 import { announce, initReasons } from './a11y.js';
 import { initForm, checkForm, checkMatcher, showLimits, setConvDefaults } from './form.js';
@@ -57,8 +58,8 @@ function readSettings() {
 
 
 async function main() {
-  window.addEventListener('error', (e) => state.errors.push(String(e.message)));
-  window.addEventListener('unhandledrejection', (e) => state.errors.push(String(e.reason)));
+  window.addEventListener('error', (e) => recordError(e.message));
+  window.addEventListener('unhandledrejection', (e) => recordError(e.reason));
   initReasons();
   // The saved runs' database opens meanwhile (an embed's is its demo's own, opened later).
   const storage = new URLSearchParams(location.search).get('embed') === '1' ? null : openStorage();
@@ -82,16 +83,16 @@ async function main() {
 
   let training, visual, exchange, saved, everReady = false;
   const client = new WorkerClient({
-    url: 'worker.js',
-    name: workers.forced ? `workers=${workers.workers}` : 'workers=auto',
-    early: self.fashionlabEarlyWorker, // started by index.html
+    start: self.fashionlabBoot.start, // index.html: the one way a worker starts
+    workers: workers.forced ? workers.workers : 'auto',
+    early: self.fashionlabBoot.early, // started by index.html while the page was parsed
     onEvent: (m) => {
       if (m.kind === Event.ready) return saved.ready.then(() => onReady(m));
       if (m.kind === Event.workers) return patch({ workers: Object.assign({}, state.workers, { count: m.workers, requested: m.requested, simd: m.simd }) }, 'workers');
       if (saved.handle(m) || training.handle(m) || visual.handle(m) || exchange.handle(m)) return;
       if (m.kind === Event.error) {
         const text = m.problems && m.problems.length ? m.problems.map((p) => p.message).join(' ') : m.message;
-        show(m.command && m.command.startsWith('get_') && !state.networkRun ? 'That needs a trained network: start a run first.' : text, 'error', 'worker-' + (m.command || 'error'));
+        show(m.command && m.command.startsWith('get_') && !state.networkRun ? 'That needs a trained network: start a run first.' : text, 'error', 'worker-' + (m.command || m.event || 'error'));
       }
     },
     onDeath: (why) => training.onDeath(why),
@@ -104,7 +105,7 @@ async function main() {
 
   function onReady(m) {
     patch({ ready: { train: m.train, val: m.val, test: m.test }, limits: m.limits || LIMITS }, 'ready');
-    if (state.timing.readyMs === null) state.timing.readyMs = performance.mark('fashionlab:ready').startTime;
+    if (state.timing.readyMs === null) markTime('readyMs', performance.mark('fashionlab:ready').startTime);
     setWorker('idle');
     showLimits();
     checkForm(client);
@@ -157,7 +158,7 @@ async function main() {
     for (const [el, value, checked] of shown) { el.value = value; el.checked = checked; }
     syncAddress();
   });
-  const cnn = state.presets.demos.flatMap((d) => d.runs).find((r) => r.config.net === 'cnn');
+  const cnn = state.presets.demos.flatMap((d) => d.runs).find((r) => isConvolutional(r.config));
   if (cnn) setConvDefaults(cnn.config);
   choose(state.demo, false);
   // The address's settings: a changed form means the custom configuration.
@@ -192,14 +193,11 @@ async function main() {
   let dirty = new Set(['all']);
   subscribe((what) => {
     dirty.add(what);
-    if (what === 'steps' && state.timing.firstStepMs === null) state.timing.firstStepMs = performance.mark('fashionlab:first-step').startTime;
-    if (what === 'network') state.timing.frames = { count: 0, maxGapMs: 0, last: 0, since: performance.now() }; // a run started
+    if (what === 'steps' && state.timing.firstStepMs === null) markTime('firstStepMs', performance.mark('fashionlab:first-step').startTime);
+    if (what === 'network') restartFrames(); // a run started
   });
   const frame = (t) => {
-    const f = state.timing.frames;
-    if (f.last) f.maxGapMs = Math.max(f.maxGapMs, t - f.last);
-    f.last = t;
-    f.count++;
+    countFrame(t);
     if (dirty.size) {
       const d = dirty;
       dirty = new Set();
@@ -244,6 +242,6 @@ window.fashionlab = Object.freeze({
 });
 
 main().catch((err) => {
-  state.errors.push(String(err && err.stack || err));
+  recordError(err && err.stack || err);
   show(`The page failed to start: ${err.message || err}`, 'error', 'main');
 });

@@ -2,7 +2,7 @@
 // that a new message replaces an older one of the same key instead of
 // piling up; every message can be dismissed, and the area stays in view.
 
-import { state, changed } from './state.js';
+import { state, patch } from './state.js';
 
 const MAX_SHOWN = 3;
 
@@ -15,17 +15,17 @@ export function show(text, kind = 'error', key = text) {
   const list = state.messages.filter((m) => m.key !== key);
   list.push({ key, text, kind });
   while (list.length > MAX_SHOWN) list.shift();
-  state.messages = list;
+  patch({ messages: list }, 'messages');
   render();
-  changed('messages');
   if (kind === 'info') setTimeout(() => dismiss(key, text), 10000);
 }
 
 /** dismiss removes the message with the key (only if its text is still text, when given). */
 export function dismiss(key, text) {
-  const before = state.messages.length;
-  state.messages = state.messages.filter((m) => m.key !== key || (text !== undefined && m.text !== text));
-  if (state.messages.length !== before) { render(); changed('messages'); }
+  const list = state.messages.filter((m) => m.key !== key || (text !== undefined && m.text !== text));
+  if (list.length === state.messages.length) return;
+  patch({ messages: list }, 'messages');
+  render();
 }
 
 /** render draws the messages into #messages. */

@@ -8,7 +8,7 @@
 // after asking.
 
 import { state, subscribe, patch, patchRun, runById, restoreRuns, resumeRun, rewindRun, restartRun, failCurrent, finishRun, isBusy, ownRuns } from './state.js';
-import { COMMANDS, EVENTS } from './protocol.js';
+import { COMMANDS, EVENTS, startFields, stepLimit } from './worker-client.js';
 import { Storage } from './storage.js';
 import { show } from './messages.js';
 import { announce } from './a11y.js';
@@ -180,12 +180,12 @@ export class Saved {
     resumeRun(r);
     if (cp) {
       this.restoring = { id, train: true };
-      this.client.send(COMMANDS.LOAD_CHECKPOINT, { run: id, data: cp.data, train: true, max_steps: r.maxSteps });
+      this.client.send(COMMANDS.LOAD_CHECKPOINT, { run: id, data: cp.data, train: true, ...stepLimit(r.maxSteps) });
       announce(`Resuming ${r.label} after ${cp.epoch} epoch${cp.epoch === 1 ? '' : 's'}${cp.step ? ` and ${cp.step} steps` : ''}.`);
       return;
     }
     restartRun(r);
-    this.client.send(COMMANDS.START, { run: r.id, config: r.config, settings: r.settings, max_steps: r.maxSteps });
+    this.client.send(COMMANDS.START, startFields(r));
     announce(`${r.label} has no checkpoint; it trains again from its beginning.`);
   }
 
@@ -245,7 +245,7 @@ export class Saved {
         return true;
       }
       case EVENTS.ERROR: {
-        if (m.command === EVENTS.CHECKPOINT) {
+        if (m.event === EVENTS.CHECKPOINT) {
           show(m.message, 'error', 'storage-checkpoint');
           return true;
         }

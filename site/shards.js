@@ -1,7 +1,7 @@
 // FashionLab helper workers for data-parallel training, loaded by worker.js.
 // fashionlabShardHost(module, wasmExec) prepares self.fashionlabShards; its
 // start() starts workers−1 helper Web Workers (the count comes from the
-// worker's name, "workers=N" or "workers=auto", which the page sets), each running the training
+// page's configuration message, a number or 'auto'), each running the training
 // worker's own compiled module in helper mode (shard-worker.js). worker.js
 // calls start() after the first training step or once the page has been idle
 // for a moment, so the helpers' start-up stays off the path to the first step.
@@ -34,23 +34,23 @@ function fashionlabChooseWorkers(cores) {
 }
 
 /**
- * fashionlabWorkerCount reads the worker's name, which the page sets:
- * "workers=N" is N workers (1 to 16), "workers=auto" the count
+ * fashionlabWorkerCount returns the count of workers the page asked for:
+ * a whole number from 1 to 16 is itself (clamped), 'auto' the count
  * fashionlabChooseWorkers picks for cores; anything else is 1.
  */
-function fashionlabWorkerCount(name, cores) {
-  if (/(?:^|[&?\s])workers=auto(?:$|[&\s])/.test(name || '')) return fashionlabChooseWorkers(cores);
-  const m = /(?:^|[&?\s])workers=(\d{1,2})(?:$|[&\s])/.exec(name || '');
-  return m ? Math.min(Math.max(Number(m[1]), 1), 16) : 1;
+function fashionlabWorkerCount(workers, cores) {
+  if (workers === 'auto') return fashionlabChooseWorkers(cores);
+  return Number.isInteger(workers) ? Math.min(Math.max(workers, 1), 16) : 1;
 }
 
 /**
  * fashionlabShardHost prepares the helpers of module (a WebAssembly.Module;
- * wasmExec is wasm_exec.js's URL) as self.fashionlabShards and returns it,
- * or null when the worker trains alone.
+ * wasmExec is wasm_exec.js's URL) for workers (the page's count or 'auto')
+ * as self.fashionlabShards and returns it, or null when the worker trains
+ * alone.
  */
-function fashionlabShardHost(module, wasmExec) {
-  const helpers = fashionlabWorkerCount(self.name, navigator.hardwareConcurrency) - 1;
+function fashionlabShardHost(module, wasmExec, workers) {
+  const helpers = fashionlabWorkerCount(workers, navigator.hardwareConcurrency) - 1;
   if (helpers < 1) return null;
   const host = {
     workers: helpers + 1, // the training worker and its helpers

@@ -2,7 +2,9 @@
 // notification. Every other module reads `state` and changes it through
 // the functions exported here; `state.internal` holds the little
 // bookkeeping of the other modules (request sequence numbers, a timer, the
-// calls waiting for the canvas), so that no module keeps state of its own.
+// calls waiting for the canvas, the last announcement).
+
+import { FIELD_NAMES } from './fields.js';
 
 const COLORS = ['#2f6fde', '#e4572e', '#29a36a', '#9b51e0', '#c98a1b', '#17a2b8', '#d6336c', '#6c757d'];
 
@@ -74,7 +76,7 @@ export function addRuns(specs, demo) {
     const r = {
       id: state.nextRunId++, label: spec.label, demo, color: COLORS[state.runs.length % COLORS.length],
       config: spec.config, settings: spec.settings, maxSteps: spec.maxSteps || 0,
-      status: 'queued', reason: '', detail: '', params: null, epochsTotal: spec.settings.epochs, stepsPerEpoch: 0,
+      status: 'queued', reason: '', detail: '', params: null, epochsTotal: spec.settings[FIELD_NAMES.Epochs], stepsPerEpoch: 0,
       epochs: [], stepLoss: [], stepNorm: [], smoothLoss: undefined, smoothNorm: undefined,
       stepsDone: 0, epochNow: 0, images: 0, seconds: 0, imagesPerSec: 0,
     };
@@ -161,6 +163,43 @@ export function removeRuns(runs) {
   changed('runs');
   if (network) changed('predictions');
   return network;
+}
+
+/**
+ * setInternal assigns fields to state.internal, the other modules'
+ * bookkeeping; nothing is drawn from it, so no subscriber is told.
+ */
+export function setInternal(fields) {
+  Object.assign(state.internal, fields);
+}
+
+/** nextSeq increments the sequence number state.internal[name] and returns it. */
+export function nextSeq(name) {
+  state.internal[name] += 1;
+  return state.internal[name];
+}
+
+/** recordError keeps an uncaught error of the page itself (window.fashionlab.state() shows them). */
+export function recordError(text) {
+  state.errors.push(String(text));
+}
+
+/** markTime records the start-up instant state.timing[name] (ms since navigation), once. */
+export function markTime(name, ms) {
+  if (state.timing[name] === null) state.timing[name] = ms;
+}
+
+/** countFrame counts an animation frame drawn at time t and the longest gap between two. */
+export function countFrame(t) {
+  const f = state.timing.frames;
+  if (f.last) f.maxGapMs = Math.max(f.maxGapMs, t - f.last);
+  f.last = t;
+  f.count++;
+}
+
+/** restartFrames starts counting frames again (a run started). */
+export function restartFrames() {
+  state.timing.frames = { count: 0, maxGapMs: 0, last: 0, since: performance.now() };
 }
 
 /** patch assigns fields to the state and notifies with `what`. */

@@ -3,7 +3,7 @@
 // and the queue along.
 
 import { state, addRuns, addSteps, addEpoch, takeNext, cancelQueue, finishRun, failCurrent, interruptCurrent, removeRuns, runById, patch, patchRun, setWorker, isBusy } from './state.js';
-import { Command, Event } from './worker-client.js';
+import { Command, Event, startFields } from './worker-client.js';
 import { show, dismiss } from './messages.js';
 import { announce } from './a11y.js';
 import { readForm, describe } from './form.js';
@@ -53,7 +53,7 @@ export class Training {
   startNext() {
     const r = takeNext();
     if (!r) return;
-    this.client.send(Command.start, { run: r.id, config: r.config, settings: r.settings, max_steps: r.maxSteps });
+    this.client.send(Command.start, startFields(r));
     announce(`Starting ${r.label}.`);
   }
 

@@ -1,12 +1,21 @@
 // The page's settings in its address: pure functions that read them from
 // a query string and write them back, keeping only what differs from the
-// chosen demo's defaults. Nothing here touches the page.
+// chosen demo's defaults. The form's keys are the field table's
+// (fields.js); the lab's are listed here. Nothing here touches the page.
 
-/** The form's fields in the address, by kind, in the order they are written. */
-export const CHOICE_KEYS = { net: ['mlp', 'cnn'], activation: ['relu', 'tanh', 'sigmoid'], optimizer: ['adam', 'sgd'], f: ['random', 'trained'], view: ['maps', 'lab'] };
-export const LIST_KEYS = ['n_channels', 'kernel_sizes', 'strides', 'paddings', 'dense_hiddens'];
-export const NUMBER_KEYS = ['lr', 'momentum', 'batch_size', 'epochs', 'seed', 'train_limit', 'eval_train_size', 'max_steps', 'dx', 'dy', 'rot', 'lab_seed'];
-export const BOOLEAN_KEYS = ['normalize', 'shuffle'];
+import { FIELDS, Kind, fieldsOf, valuesOf, parseList, listError, parseNumber, formatNumber, rangeWords, holds, writeList } from './fields.js';
+
+/** The lab's choices in the address (the form's come from the field table). */
+const LAB_CHOICES = { f: ['random', 'trained'], view: ['maps', 'lab'] };
+
+/** CHOICE_KEYS are the allowed values of every choice in the address, by key. */
+export const CHOICE_KEYS = Object.freeze({ ...Object.fromEntries(fieldsOf(Kind.choice).map((f) => [f.name, f.choices.map((c) => c.value)])), ...LAB_CHOICES });
+/** LIST_KEYS, NUMBER_KEYS and BOOLEAN_KEYS are the other keys of the address, by kind. */
+export const LIST_KEYS = Object.freeze(fieldsOf(Kind.list).map((f) => f.name));
+export const NUMBER_KEYS = Object.freeze([...fieldsOf(Kind.number).map((f) => f.name), 'dx', 'dy', 'rot', 'lab_seed']);
+export const BOOLEAN_KEYS = Object.freeze(fieldsOf(Kind.boolean).map((f) => f.name));
+/** FORM_KEYS are the keys of the values that the configuration form holds, in its order. */
+export const FORM_KEYS = Object.freeze(FIELDS.map((f) => f.name));
 
 /** Keys the page reads itself (the demo, embedding, autostart, training workers, presentation mode, when an embed loads, a weights file's address); parse leaves them alone. */
 export const PAGE_KEYS = ['demo', 'embed', 'autostart', 'workers', 'present', 'load', 'weights'];
@@ -29,7 +38,7 @@ export function readWorkers(search) {
     return auto;
   }
   if (raw.length === 0) return auto;
-  const x = number(raw[0]);
+  const x = parseNumber(raw[0]);
   if (!holds(x, WORKER_LIMITS)) {
     return Object.assign(auto, { problem: `The address parameter workers (${WORKER_LIMITS.label}) must be ${rangeWords(WORKER_LIMITS)}, not ${quote(raw[0])}; using the count chosen for this computer.` });
   }
@@ -37,7 +46,7 @@ export function readWorkers(search) {
 }
 
 /** ORDER is the order of the keys in a written address. */
-export const ORDER = ['net', ...LIST_KEYS, 'activation', 'optimizer', 'lr', 'momentum', 'batch_size', 'epochs', 'seed', 'train_limit', 'eval_train_size', 'max_steps', ...BOOLEAN_KEYS, 'view', 'dx', 'dy', 'rot', 'f', 'lab_seed'];
+export const ORDER = Object.freeze([...FORM_KEYS, 'view', 'dx', 'dy', 'rot', 'f', 'lab_seed']);
 
 /**
  * LAB_LIMITS are the limits of the equivariance lab's controls (the same
@@ -56,22 +65,16 @@ export const LAB_DEFAULTS = Object.freeze({ dx: 5, dy: 5, rot: 90, f: 'random', 
 
 /**
  * defaultsFor returns the address defaults of a demo ({id, mode, runs}):
- * its last run's configuration and settings, no step limit, the
- * convolution fields of cnn (a CNN configuration) when the run is an MLP,
- * the lab's defaults and the demo's panel.
+ * its last run's configuration and settings, no step limit, the fields
+ * that do not apply to the run (a CNN's, for an MLP) from cnn (a CNN
+ * configuration), the lab's defaults and the demo's panel.
  */
 export function defaultsFor(demo, cnn) {
   const run = demo.runs[demo.runs.length - 1] || { config: {}, settings: {} };
-  const c = run.config, s = run.settings;
-  const out = { demo: demo.id, net: c.net, activation: c.activation, optimizer: s.optimizer, dense_hiddens: [...(c.dense_hiddens || [])] };
-  for (const k of ['n_channels', 'kernel_sizes', 'strides', 'paddings']) out[k] = [...((c.net === 'cnn' ? c[k] : cnn && cnn[k]) || [])];
-  for (const k of ['lr', 'momentum', 'batch_size', 'epochs', 'seed', 'train_limit', 'eval_train_size']) out[k] = s[k];
-  out.train_limit = s.train_limit ?? 0; // presets.json leaves out 0 (all the subset's images)
-  out.max_steps = 0;
-  out.normalize = !!s.normalize;
-  out.shuffle = !!s.shuffle;
-  out.view = demo.mode;
-  return Object.assign(out, LAB_DEFAULTS);
+  const out = valuesOf(run.config, run.settings, 0);
+  const conv = valuesOf(cnn || {}, {}, 0);
+  for (const f of FIELDS) if (out[f.name] === undefined) out[f.name] = conv[f.name] === undefined ? [] : conv[f.name];
+  return Object.assign(out, { demo: demo.id, view: demo.mode }, LAB_DEFAULTS);
 }
 
 /** limitOf returns the range of key from the form's limits or the lab's. */
@@ -79,59 +82,19 @@ function limitOf(key, limits) {
   return LAB_LIMITS[key] || (limits && limits[key]) || null;
 }
 
-/** fmt writes a bound as a person reads it. */
-function fmt(v) {
-  return v !== 0 && Math.abs(v) < 1e-3 ? v.toExponential() : v.toLocaleString('en-US');
-}
-
-/** rangeWords says the allowed values of a range. */
-export function rangeWords(l) {
-  let s = `${l.integer ? 'a whole number' : 'a number'} from ${fmt(l.min)} to ${fmt(l.max)}`;
-  if (l.step) s = `a multiple of ${l.step} from ${fmt(l.min)} to ${fmt(l.max)}`;
-  return s;
-}
-
-/** holds reports whether number x is within range l. */
-function holds(x, l) {
-  return Number.isFinite(x) && x >= l.min && x <= l.max && (!l.integer || Number.isInteger(x)) && (!l.step || x % l.step === 0);
-}
-
-/** number reads a decimal number; it returns NaN for anything else (no hex, no blanks). */
-function number(text) {
-  const t = text.trim();
-  return /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(t) ? Number(t) : NaN;
-}
-
 /**
  * readList reads "16,32,48" or "64*54" (54 copies of 64) within range l;
  * it returns the list or a sentence saying what is wrong.
  */
 function readList(text, l) {
-  const out = [];
-  if (text.trim() === '') return out;
-  for (const item of text.split(',')) {
-    const parts = item.split('*');
-    if (parts.length > 2) return 'each item is a number or number*count';
-    const v = number(parts[0]), n = parts.length === 2 ? number(parts[1]) : 1;
-    if (!Number.isInteger(n) || n < 1) return 'a count after * must be a whole number of at least 1';
-    if (!holds(v, l)) return `each value must be ${rangeWords(l)}`;
-    if (out.length + n > l.max_len) return `at most ${l.max_len} layers are allowed`;
-    for (let i = 0; i < n; i++) out.push(v);
-  }
-  return out;
+  const r = parseList(text);
+  if (!r.list) return listError(r);
+  if (r.list.length > l.max_len) return `at most ${formatNumber(l.max_len)} layers are allowed`;
+  if (!r.list.every((v) => holds(v, l))) return `each value must be ${rangeWords(l)}`;
+  return r.list;
 }
 
-/** writeList writes a list as the form does: runs longer than 8 as "v*n". */
-export function writeList(list) {
-  const parts = [];
-  for (let i = 0; i < list.length;) {
-    let j = i;
-    while (j < list.length && list[j] === list[i]) j++;
-    parts.push(j - i > 8 ? `${list[i]}*${j - i}` : Array(j - i).fill(list[i]).join(','));
-    i = j;
-  }
-  return parts.join(',');
-}
+export { writeList, rangeWords };
 
 /** show quotes a value of the address, shortened. */
 function quote(text) {
@@ -183,7 +146,7 @@ export function parse(search, limits, defaults) {
       else problems.push({ param: key, message: `The address parameter ${key} (${l ? l.label : key}) is not valid: ${list}; not ${quote(raw)}${fallback}.` });
     } else {
       const l = limitOf(key, limits);
-      const x = number(raw);
+      const x = parseNumber(raw);
       if (l && holds(x, l)) values[key] = x;
       else problems.push({ param: key, message: `The address parameter ${key} (${l ? l.label : key}) must be ${l ? rangeWords(l) : 'a number'}, not ${quote(raw)}${fallback}.` });
     }

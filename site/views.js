@@ -4,7 +4,7 @@
 // label gets its number: "default CNN (2)"), so that a chart can name its
 // runs on itself. Runs stay saved whichever view is shown.
 
-import { state } from './state.js';
+import { state, setInternal } from './state.js';
 
 /**
  * PALETTE is the colours of a view's runs, in order: distinct for the
@@ -40,7 +40,8 @@ export function compared(r) {
 
 /** setCompared ticks (on) or unticks run r in the comparison view. */
 export function setCompared(r, on) {
-  const c = state.internal.compare || (state.internal.compare = { picked: new Set(), hidden: new Set() });
+  if (!state.internal.compare) setInternal({ compare: { picked: new Set(), hidden: new Set() } });
+  const c = state.internal.compare;
   const own = r.demo === 'custom' || r.demo === 'file';
   if (own) { if (on) c.hidden.delete(r.id); else c.hidden.add(r.id); } else if (on) c.picked.add(r.id); else c.picked.delete(r.id);
 }

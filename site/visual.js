@@ -2,11 +2,12 @@
 // canvas, their controls, and the predictions of the network the worker
 // holds (which run they show is always said).
 
-import { state, patch, subscribe } from './state.js';
+import { state, patch, subscribe, setInternal } from './state.js';
 import { Command, Event } from './worker-client.js';
 import { withCanvas } from './canvas-bridge.js';
 import { drawGallery, drawConfusion } from './gallery.js';
 import { announce } from './a11y.js';
+import { isConvolutional, FIELD_NAMES } from './fields.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -29,7 +30,7 @@ export class Visual {
       const run = state.networkRun;
       const mark = run ? `${run.id}:${run.status}:${run.stepsDone > 0}` : '';
       if (mark === state.internal.labMark) return;
-      state.internal.labMark = mark;
+      setInternal({ labMark: mark });
       if (state.weightsRun !== null) patch({ weights: null, weightsRun: null }, 'weights');
       if (state.mode === 'lab' && $('lab-source').value === 'trained') this.updateLab();
     });
@@ -109,12 +110,12 @@ export class Visual {
     if (source === 'trained') {
       const run = state.networkRun;
       // A CNN that has trained here, or one loaded from a file.
-      if (!run || run.config.net !== 'cnn' || !(run.stepsDone > 0 || run.demo === 'file')) {
+      if (!run || !isConvolutional(run.config) || !(run.stepsDone > 0 || run.demo === 'file')) {
         $('lab-seed-hint').textContent = 'Channel of the trained first layer: needs a CNN that has trained or was loaded from a file.';
         stats('The trained layer comes from the latest run, which must be a CNN: press Start (q1 trains one) or load a CNN\'s weights file; the lab then shows its first layer.');
         return;
       }
-      const channels = run.config.n_channels[0];
+      const channels = run.config[FIELD_NAMES.Channels][0];
       hint = `Channel of the trained first layer: 0 to ${channels - 1} (it has ${channels}).`;
       $('lab-seed-hint').textContent = hint;
       valid = valid && seed < channels;

@@ -1,23 +1,34 @@
 // The only module that talks to the training worker (Go wasm in a Web
-// Worker): the message kinds and fields live here, requests that expect an
-// answer are matched by id, and a worker that dies is reported once and
-// replaced by a new one.
+// Worker): the page's other modules take the message kinds (Command and
+// Event, or protocol.js's COMMANDS and EVENTS re-exported here) and the
+// start command's fields (startFields, stepLimit) from here; requests
+// that expect an answer are matched by id, and a worker that dies is
+// reported once and replaced by a new one.
 
-import { COMMANDS, EVENTS } from './protocol.js';
+import { COMMANDS, EVENTS, FIELD_NAMES } from './protocol.js';
 
-/** Commands the page sends: the kinds of protocol.js (generated from Go by the site build). */
-export const Command = Object.freeze({
-  start: COMMANDS.START, pause: COMMANDS.PAUSE, resume: COMMANDS.RESUME, stop: COMMANDS.STOP, reset: COMMANDS.RESET,
-  count: COMMANDS.COUNT, matchDepth: COMMANDS.MATCH_DEPTH,
-  getActivations: COMMANDS.GET_ACTIVATIONS, getPredictions: COMMANDS.GET_PREDICTIONS, getWeights: COMMANDS.GET_WEIGHTS, getImage: COMMANDS.GET_IMAGE,
-});
+export { COMMANDS, EVENTS };
 
-/** Events the worker sends (protocol.js). */
-export const Event = Object.freeze({
-  ready: EVENTS.READY, started: EVENTS.STARTED, steps: EVENTS.STEPS, epoch: EVENTS.EPOCH, state: EVENTS.STATE, done: EVENTS.DONE,
-  paramCount: EVENTS.PARAM_COUNT, depthMatch: EVENTS.DEPTH_MATCH,
-  activations: EVENTS.ACTIVATIONS, predictions: EVENTS.PREDICTIONS, weights: EVENTS.WEIGHTS, image: EVENTS.IMAGE, workers: EVENTS.WORKERS, error: EVENTS.ERROR,
-});
+/** stepLimit returns the step-limit field of a start, count or load_checkpoint command. */
+export function stepLimit(maxSteps) {
+  return { [FIELD_NAMES.MaxSteps]: maxSteps || 0 };
+}
+
+/** startFields returns the fields of the start command of run r ({id, config, settings, maxSteps}). */
+export function startFields(r) {
+  return { run: r.id, config: r.config, settings: r.settings, ...stepLimit(r.maxSteps) };
+}
+
+/** camelKinds maps protocol.js's kinds (MATCH_DEPTH: 'match_depth') to camelCase names (matchDepth). */
+function camelKinds(kinds) {
+  return Object.freeze(Object.fromEntries(Object.entries(kinds).map(([key, kind]) => [key.toLowerCase().replace(/_([a-z])/g, (_, c) => c.toUpperCase()), kind])));
+}
+
+/** Commands the page sends: every kind of protocol.js (generated from Go by the site build), e.g. Command.matchDepth. */
+export const Command = camelKinds(COMMANDS);
+
+/** Events the worker sends (protocol.js), e.g. Event.paramCount. */
+export const Event = camelKinds(EVENTS);
 
 /** Requests answered by an event carrying the same id. */
 const answers = { [Command.count]: Event.paramCount, [Command.matchDepth]: Event.depthMatch };
@@ -29,11 +40,13 @@ const answers = { [Command.count]: Event.paramCount, [Command.matchDepth]: Event
  */
 export class WorkerClient {
   /**
-   * name is the worker's name ("workers=N"). early, when given, is a
-   * worker already started, with the events it sent before this client
-   * existed ({worker, url, name, events}): the client takes it over as its
-   * first worker if it runs opts.url under opts.name, else ends it.
-   * @param {{url: string, name: string, onEvent: function(object), onDeath: function(string), early?: {worker: Worker, url: string, name: string, events: Event[]}}} opts
+   * start(workers) starts a training worker configured for workers (a
+   * count or 'auto') and returns it: index.html's fashionlabBoot.start,
+   * the one way a worker starts. early, when given, is a worker it already
+   * started, with the events it sent before this client existed ({worker,
+   * workers, events}): the client takes it over as its first worker if it
+   * was started for opts.workers, else ends it.
+   * @param {{start: function((number|string)): Worker, workers: (number|string), onEvent: function(object), onDeath: function(string), early?: {worker: Worker, workers: (number|string), events: Event[]}}} opts
    */
   constructor(opts) {
     this.opts = opts;
@@ -48,11 +61,11 @@ export class WorkerClient {
   spawn() {
     let early = this.opts.early;
     this.opts.early = null;
-    if (early && (early.url !== this.opts.url || early.name !== (this.opts.name || ''))) {
+    if (early && early.workers !== this.opts.workers) {
       early.worker.terminate();
       early = null;
     }
-    const w = early ? early.worker : new Worker(this.opts.url, { name: this.opts.name || '' });
+    const w = early ? early.worker : this.opts.start(this.opts.workers);
     this.worker = w;
     this.dead = false;
     w.onmessage = (e) => { if (this.worker === w) this.receive(e.data); };

@@ -1,48 +1,41 @@
-// FashionLab training worker: loads the Go wasm trainer and the data subset.
+// FashionLab training worker: runs the Go wasm trainer on the data subset.
 // The subset comes in parts: the first (header, labels and the first
-// training images) is fetched beside the wasm binary, so that training can
-// start; the Go program asks for the rest (fashionlabFetchRest) once it has
-// trained its first step, and receives it chunk by chunk as it streams in.
+// training images) comes from the page with the compiled program, so that
+// training can start; the Go program asks for the rest
+// (fashionlabFetchRest) once it has trained its first step, and receives
+// it chunk by chunk as it streams in.
 // Messages that arrive before Go is running are queued for it.
 // Performance marks named fashionlab:… time the start-up (cmd/benchbrowser
-// -timeline prints them).
+// -timeline prints them). The globals this script and the ones it loads
+// (shards.js, simd.js; shard-worker.js in the helpers) share with Go are
+// the contract of wasm/protocol/globals.go: one constant per name, a test
+// fails on any other.
 'use strict';
-// The site build writes build.json's content here, saving a round trip;
-// the worker reads build.json when it is not there.
-const fashionlabManifest = null;
 self.fashionlabPending = [];
-// With boot=page in the worker's name, the page compiles the Go program and
-// fetches the first part of the data, and sends both in its first message
-// ({fashionlabBoot: {module, first} or {error}}); else the worker does.
-const fashionlabBootFromPage = /(?:^|\s)boot=page(?:$|\s)/.test(self.name);
-let fashionlabBooted;
-const fashionlabPageBoot = new Promise((resolve) => { fashionlabBooted = resolve; });
+// The page starts every training worker the same way (index.html,
+// fashionlabBoot.start) and tells it everything in two messages: first its
+// configuration, {boot: {workers, manifest}} (workers: the count of Go
+// instances that train together, or 'auto'; manifest: build.json), then
+// the Go program the page compiled as it streamed in and the first part of
+// the data it fetched, {boot: {module, first}}, or why it could not,
+// {boot: {error}}. Commands that come before Go runs wait in
+// fashionlabPending.
+// fashionlabWait returns a promise with its resolve and reject.
+function fashionlabWait() {
+  let resolve, reject;
+  const promise = new Promise((res, rej) => { resolve = res; reject = rej; });
+  promise.catch(() => {}); // awaited below; a failure is reported there
+  return { promise, resolve, reject };
+}
+const fashionlabConfiguration = fashionlabWait();
+const fashionlabProgram = fashionlabWait();
 self.onmessage = (e) => {
-  if (e.data && e.data.fashionlabBoot) fashionlabBooted(e.data.fashionlabBoot);
-  else self.fashionlabPending.push(e.data);
+  const boot = e.data && e.data.boot;
+  if (!boot) self.fashionlabPending.push(e.data);
+  else if (boot.error) for (const w of [fashionlabConfiguration, fashionlabProgram]) w.reject(new Error(boot.error));
+  else if (boot.manifest) fashionlabConfiguration.resolve(boot);
+  else fashionlabProgram.resolve(boot);
 };
-
-/** fashionlabFetchFirst fetches the first part of the data subset. */
-function fashionlabFetchFirst(name) {
-  return fetch(name).then((r) => {
-    if (!r.ok) throw new Error(`data subset: HTTP ${r.status}`);
-    return r.arrayBuffer();
-  }).then((b) => { performance.mark('fashionlab:subset-first-part'); return b; });
-}
-
-/** fashionlabBoot returns [first part of the data, compiled module], from the page or fetched here. */
-async function fashionlabBoot(manifest) {
-  if (fashionlabBootFromPage) {
-    const boot = await fashionlabPageBoot;
-    if (boot.error) throw new Error(boot.error);
-    performance.mark('fashionlab:subset-first-part');
-    performance.mark('fashionlab:compiled');
-    return [boot.first, boot.module];
-  }
-  const compiled = WebAssembly.compileStreaming(fetch(manifest.worker))
-    .then((m) => { performance.mark('fashionlab:compiled'); return m; });
-  return Promise.all([fashionlabFetchFirst(manifest.subset_parts[0]), compiled]);
-}
 
 /**
  * fashionlabReportExit tells the page when the Go program ends, which it
@@ -72,26 +65,25 @@ function fashionlabReportExit(go) {
 }
 
 (async () => {
-  const manifest = fashionlabManifest || await (await fetch('build.json', { cache: 'no-cache' })).json();
-  performance.mark('fashionlab:manifest');
-  // Everything the first step needs is asked for at once, before the
-  // scripts below are read: the Go program (compiled as it streams in), the
-  // first part of the data and the SIMD kernel's small module.
-  const needed = fashionlabBoot(manifest);
-  needed.catch(() => {}); // awaited below; reported there, not as unhandled
-  const parts = manifest.subset_parts;
+  // The SIMD kernel's small module is asked for at once.
   const simd = fetch('gemm-simd.wasm').then((r) => (r.ok ? r.arrayBuffer() : 'gemm-simd.wasm'), () => 'gemm-simd.wasm');
+  const configuration = await fashionlabConfiguration.promise;
+  const manifest = configuration.manifest;
+  performance.mark('fashionlab:manifest');
+  const parts = manifest.subset_parts;
   importScripts(manifest.wasm_exec, 'simd.js', 'shards.js');
   performance.mark('fashionlab:scripts');
   const go = new Go();
   fashionlabReportExit(go);
-  const [first, module] = await needed;
+  const { first, module } = await fashionlabProgram.promise;
+  performance.mark('fashionlab:subset-first-part');
+  performance.mark('fashionlab:compiled');
   const instance = await WebAssembly.instantiate(module, go.importObject);
   const wasm = { module, instance };
   self.fashionlabSubset = new Uint8Array(first);
   // The helper workers start after the first step (which asks for the rest
   // of the data) or after a second without one.
-  const shards = fashionlabShardHost(wasm.module, manifest.wasm_exec);
+  const shards = fashionlabShardHost(wasm.module, manifest.wasm_exec, configuration.workers);
   if (shards) setTimeout(shards.start, 1000);
   // fetchRest streams the other parts to onChunk(Uint8Array), then calls
   // onEnd('') or onEnd(message) on a failure.

@@ -12,9 +12,10 @@ import (
 
 // TestAMissingOrCorruptFirstPartIsReported serves a copy of the site whose
 // subset's first part is missing or corrupt, and checks that the page says
-// so in its message area instead of waiting forever, on both ways a worker
-// starts: from the page's early script (which fetches the first part for
-// the worker) and on its own (an address with workers=1).
+// so in its message area instead of waiting forever, for a worker started
+// early, while the page is parsed, and for one started by the page's
+// modules (an address with workers=1); both start through index.html's
+// fashionlabBoot.start, which fetches the first part for the worker.
 func TestAMissingOrCorruptFirstPartIsReported(t *testing.T) {
 	requireBrowser(t)
 	tests := []struct {
@@ -25,7 +26,7 @@ func TestAMissingOrCorruptFirstPartIsReported(t *testing.T) {
 		console string   // the console error this provokes
 	}{
 		{"missing, the page boots the worker", remove, "?demo=custom", []string{"could not start", "HTTP 404"}, "404"},
-		{"missing, the worker boots itself", remove, "?demo=custom&workers=1", []string{"could not start", "HTTP 404"}, "404"},
+		{"missing, a worker the page's modules start", remove, "?demo=custom&workers=1", []string{"could not start", "HTTP 404"}, "404"},
 		{"corrupt", corrupt, "?demo=custom", []string{"could not read the images"}, ""},
 	}
 	for _, tt := range tests {

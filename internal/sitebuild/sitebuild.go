@@ -178,6 +178,9 @@ func Build(ctx context.Context, o Options) (*Manifest, error) {
 	if err := o.copyPage(); err != nil {
 		return nil, err
 	}
+	if err := writeForm(o.Out, o.Train); err != nil {
+		return nil, err
+	}
 	if err := o.writePresets(); err != nil {
 		return nil, err
 	}
@@ -197,17 +200,16 @@ func Build(ctx context.Context, o Options) (*Manifest, error) {
 	if err := o.finish(m); err != nil {
 		return nil, err
 	}
-	// worker.js and index.html carry build.json, so that neither needs a
-	// round trip for it (their templates are in the version's hash; the
-	// manifest they get depends on the other files only).
-	for _, name := range []string{"worker.js", "index.html"} {
-		p := filepath.Join(o.Out, name)
-		if err := inlineManifest(p, m); err != nil {
-			return nil, err
-		}
-		if err := compressFile(p, o.Compression); err != nil {
-			return nil, err
-		}
+	// index.html carries build.json, so that starting the worker needs no
+	// round trip for it (its template is in the version's hash; the
+	// manifest it gets depends on the other files only); the page hands
+	// it to the worker.
+	p := filepath.Join(o.Out, "index.html")
+	if err := inlineManifest(p, m); err != nil {
+		return nil, err
+	}
+	if err := compressFile(p, o.Compression); err != nil {
+		return nil, err
 	}
 	return m, nil
 }
@@ -368,8 +370,8 @@ func (o *Options) placeSubset(m *Manifest, subset, tmp string) error {
 	return nil
 }
 
-// manifestLine is the line of site/worker.js and site/index.html that the
-// build replaces with the manifest, so that neither needs a round trip for
+// manifestLine is the line of site/index.html that the build replaces
+// with the manifest, so that starting the worker needs no round trip for
 // build.json: the page starts the worker's downloads itself.
 const manifestLine = "const fashionlabManifest = null;"
 
@@ -397,8 +399,8 @@ func inlineManifest(path string, m *Manifest) error {
 	return nil
 }
 
-// InlinedManifest returns the JSON the build wrote into a built worker.js
-// or index.html (the text after manifestPrefix on its line, without the
+// InlinedManifest returns the JSON the build wrote into a built
+// index.html (the text after manifestPrefix on its line, without the
 // semicolon), or an error when the file holds none.
 func InlinedManifest(src []byte) ([]byte, error) {
 	for l := range strings.Lines(string(src)) {

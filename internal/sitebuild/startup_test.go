@@ -12,13 +12,13 @@ import (
 	"fashionlab/model/train"
 )
 
-func TestTheWorkerScriptAndThePageCarryTheManifest(t *testing.T) {
+func TestThePageCarriesTheManifest(t *testing.T) {
 	want := &Manifest{
 		Worker: "worker.0123456789.wasm", Canvas: "canvas.0123456789.wasm", WasmExec: "wasm_exec.0123456789.js",
 		SubsetParts: []string{"fashion-subset-1.aaaaaaaaaa.bin", "fashion-subset-2.bbbbbbbbbb.bin"}, SubsetFirstImages: 2000,
 		SubsetBytes: 12345678, Train: 12000, Val: 2000, Test: 2000,
 	}
-	for _, name := range []string{"worker.js", "index.html"} {
+	for _, name := range []string{"index.html"} {
 		t.Run(name, func(t *testing.T) {
 			src, err := os.ReadFile(filepath.Join("..", "..", "site", name))
 			if err != nil {

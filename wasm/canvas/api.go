@@ -9,6 +9,7 @@ import (
 
 	"fashionlab/model"
 	"fashionlab/wasm/internal/jsbridge"
+	"fashionlab/wasm/protocol"
 )
 
 // registerAPI installs window.fashionlabCanvas.
@@ -73,7 +74,7 @@ func registerAPI(g *game) {
 			}
 		})
 	}))
-	js.Global().Set("fashionlabCanvas", api)
+	js.Global().Set(protocol.GlobalCanvas, api)
 }
 
 // newPromise returns a JavaScript promise that run resolves.

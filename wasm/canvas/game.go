@@ -31,8 +31,8 @@ const (
 	modeLab  = "lab"
 )
 
-// featureMaps is one convolution layer's activation, channels-last:
-// element (y, x, c) at data[(y*w+x)*c+c].
+// featureMaps is one convolution layer's activation, channels-last: the
+// value of channel k at (y, x) is data[(y*w+x)*c+k], for k < c.
 type featureMaps struct {
 	h, w, c int
 	data    []float32

@@ -80,36 +80,36 @@ func fieldsOf(t reflect.Type) []field {
 // json tags only. Configuration and settings numbers are decoded over a
 // wide range: their limits are checked by Limits, in plain words.
 const (
-	formInt    = "optional,min=-2147483648,max=2147483647"
-	formNumber = "optional,min=-1e308,max=1e308"
+	formInt    = "min=-2147483648,max=2147483647"
+	formNumber = "min=-1e308,max=1e308"
 )
 
 // externalWire returns the wire options of field name of type t when t is
-// declared outside this package.
+// declared outside this package. Those of configuration and settings
+// fields come from their rows in the field table (Fields): optional unless
+// required, the allowed strings of a choice, wide bounds for a number.
 func externalWire(t reflect.Type, name string) (string, bool) {
 	switch t {
-	case reflect.TypeFor[model.Config]():
-		switch name {
-		case "net":
-			return "oneof=mlp|cnn", true
-		case "activation":
-			return "optional", true
-		case "dropout":
-			return formNumber, true
+	case reflect.TypeFor[model.Config](), reflect.TypeFor[train.Settings]():
+		f, ok := fieldByName(name)
+		opts := []string{}
+		if !ok || !f.Required {
+			opts = append(opts, "optional")
 		}
-		return formInt, true
-	case reflect.TypeFor[train.Settings]():
-		switch name {
-		case "optimizer":
-			return "optional,oneof=" + strings.Join(train.OptimizerNames(), "|"), true
-		case "lr", "momentum":
-			return formNumber, true
-		case "shuffle", "normalize":
-			return "optional", true
-		case "seed":
-			return "optional", true
+		switch {
+		case !ok:
+			opts = append(opts, formInt)
+		case f.Kind == KindChoice:
+			opts = append(opts, "oneof="+strings.Join(f.ChoiceValues(), "|"))
+		case f.Kind == KindNumber && !f.Limit.Integer:
+			opts = append(opts, formNumber)
+		case f.Kind == KindNumber && f.Limit.Max > math.MaxInt32:
+			// A whole number beyond int32 (the seed): the default bounds,
+			// 0 to the largest integer a JavaScript number holds.
+		case f.Kind == KindNumber, f.Kind == KindList:
+			opts = append(opts, formInt)
 		}
-		return formInt, true
+		return strings.Join(opts, ","), true
 	case reflect.TypeFor[train.Epoch]():
 		switch name {
 		case "epoch":

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"unicode"
 
+	"fashionlab/model"
 	"fashionlab/model/train"
 )
 
@@ -133,7 +134,8 @@ const JSModuleName = "protocol.js"
 // JSModule returns protocol.js: an ES module exporting what the page
 // needs to know of the protocol, derived from the Go source: the kinds,
 // every message's and nested object's field names, the allowed values of
-// string fields, the default settings, and the form's limits for a
+// string fields, the default settings, the form's fields (Fields) and
+// its limits for a
 // subset of trainImages training images (the worker reports the same in
 // ready).
 func JSModule(trainImages int) string {
@@ -180,8 +182,27 @@ func JSModule(trainImages int) string {
 	export("The field names of the objects nested in messages.", "OBJECTS", objects)
 	export("The allowed values of string fields, by \"kind.field\" or \"object.field\".", "CHOICES", choices)
 	export("The training settings a start without settings uses.", "DEFAULT_SETTINGS", encodeValue(reflect.ValueOf(train.DefaultSettings())))
+	export("The fields of the configuration form, in its order: {name, section, kind, label, help?, choices?, limit?, when?, brief?} (protocol.Fields). The form, the address and their checks are loops over them.", "FORM_FIELDS", Fields(trainImages))
+	export("The JSON names of the form's fields by their Go names (model.Config, train.Settings and start's MaxSteps), e.g. FIELD_NAMES.Channels, for the few places that read one field.", "FIELD_NAMES", goFieldNames())
+	export("The bounds of a list's text (model.ParseInts): a count after * is at most max_count, a list holds at most max_items values.", "LIST_SYNTAX", map[string]int{"max_count": model.MaxRepeat, "max_items": model.MaxListItems})
 	export("The limits of the form, keyed by field; the worker enforces them on start and reports them in ready.limits.", "LIMITS", encodeValue(reflect.ValueOf(BrowserLimits(trainImages))))
 	return b.String()
+}
+
+// goFieldNames maps the Go names of the fields of model.Config,
+// train.Settings and Start.MaxSteps to their JSON names.
+func goFieldNames() map[string]string {
+	names := map[string]string{}
+	for _, t := range []reflect.Type{reflect.TypeFor[model.Config](), reflect.TypeFor[train.Settings]()} {
+		for i := range t.NumField() {
+			name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+			names[t.Field(i).Name] = name
+		}
+	}
+	sf, _ := reflect.TypeFor[Start]().FieldByName("MaxSteps")
+	name, _, _ := strings.Cut(sf.Tag.Get("json"), ",")
+	names[sf.Name] = name
+	return names
 }
 
 // WriteJSModule writes protocol.js (JSModule) into dir.

@@ -47,7 +47,7 @@
 //	                 end the run; its results stay available
 //	reset            {}
 //	                 end the run and forget it
-//	count            {id, config, settings}
+//	count            {id, config, settings, max_steps}
 //	                 parameter count, memory estimate and problems of a form
 //	match_depth      {id, width, target}
 //	                 hidden layers of a width matching a parameter count
@@ -110,7 +110,7 @@
 //	                 answers load_checkpoint: the run now held, and where it stands
 //	workers          {workers, requested, simd}
 //	                 how many workers train a step and whether SIMD kernels run
-//	error            {command, run, message, problems, fatal}
+//	error            {command, event, run, message, problems, fatal}
 //	                 a command failed; plain words, problems of the form
 //
 // Nested objects:

@@ -203,3 +203,18 @@ func IsCommand(kind string) bool {
 	s, ok := specOf(kind)
 	return ok && s.Command
 }
+
+// CommandKind returns kind when it is a command's kind and "" otherwise:
+// what Error.Command may say of a message whose kind the page sent.
+func CommandKind(kind string) string {
+	if IsCommand(kind) {
+		return kind
+	}
+	return ""
+}
+
+// IsEvent reports whether kind is the kind of an event.
+func IsEvent(kind string) bool {
+	s, ok := specOf(kind)
+	return ok && !s.Command
+}

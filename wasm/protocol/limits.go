@@ -25,6 +25,7 @@ type Range struct {
 
 // Limits are the bounds of every form field, keyed on the wire by the
 // field's wire name, and the memory budget of one network's training.
+// The ranges are the limits of the field table (Fields).
 // The worker reports them in Ready and enforces the same values on start;
 // count answers with the same problems.
 type Limits struct {
@@ -75,28 +76,10 @@ const FullTrainImages = 60000
 // networks (54 dense layers of 64, 28×28 kernels, padding 2), and holding
 // train.DefaultSettings, which fills absent settings.
 func BrowserLimits(trainImages int) Limits {
-	whole := func(label string, lo, hi float64) Range { return Range{Label: label, Min: lo, Max: hi, Integer: true} }
-	list := func(label string, lo, hi float64, layers int) Range {
-		return Range{Label: label, Min: lo, Max: hi, Integer: true, MaxLen: layers}
-	}
-	return Limits{
-		Epochs:        whole("Epochs", 1, 200),
-		LearningRate:  Range{Label: "Learning rate", Min: 1e-8, Max: 10},
-		Momentum:      Range{Label: "Momentum", Min: 0, Max: 0.999},
-		BatchSize:     whole("Batch size", 1, 4096),
-		Seed:          whole("Seed", 0, maxExact),
-		TrainLimit:    whole("Training images", 0, float64(trainImages)),
-		EvalTrainSize: whole("Training images evaluated per epoch", 1, FullTrainImages),
-		MaxSteps:      whole("Step limit", 0, 10_000_000),
-		Channels:      list("Channels", 1, 512, 8),
-		Kernels:       list("Kernel sizes", 1, model.ImageSize, 8),
-		Strides:       list("Strides", 1, model.ImageSize, 8),
-		Paddings:      list("Paddings", 0, model.ImageSize/2, 8),
-		Hidden:        list("Dense hidden sizes", 1, 4096, 64),
-		Dropout:       Range{Label: "Dropout", Min: 0, Max: 0.9},
-		MemoryBytes:   BrowserMemoryBytes,
-		MemoryReason:  "The page trains inside your browser, which gives it at most 4 GB of memory, and part of that holds the images and the training's own bookkeeping.",
-	}
+	l := limitsFromFields(Fields(trainImages))
+	l.MemoryBytes = BrowserMemoryBytes
+	l.MemoryReason = "The page trains inside your browser, which gives it at most 4 GB of memory, and part of that holds the images and the training's own bookkeeping."
+	return l
 }
 
 // Review is the verdict on a form: the parameter count (0 when the
@@ -241,20 +224,26 @@ func (l Limits) checkFields(form map[string]any) []Problem {
 				continue
 			}
 			if s, ok := raw.(string); !ok || !slices.Contains(f.oneOf, s) {
-				out = append(out, Problem{Field: f.name, Message: fmt.Sprintf("The %s must be %s.", choiceLabel(f.name), strings.Join(f.oneOf, " or "))})
+				out = append(out, Problem{Field: f.name, Message: fmt.Sprintf("The %s must be %s.", choiceLabel(f.name), orList(f.oneOf))})
 			}
 		}
 	}
 	return out
 }
 
-// choiceLabel names a field with fixed choices in plain words.
+// orList writes allowed values as a person says them: "a, b or c".
+func orList(values []string) string {
+	if len(values) < 2 {
+		return strings.Join(values, "")
+	}
+	return strings.Join(values[:len(values)-1], ", ") + " or " + values[len(values)-1]
+}
+
+// choiceLabel names a field with fixed choices in plain words: its label
+// in the field table, in lower case.
 func choiceLabel(name string) string {
-	switch name {
-	case "net":
-		return "network kind"
-	case "optimizer":
-		return "optimizer"
+	if f, ok := fieldByName(name); ok {
+		return strings.ToLower(f.Label[:1]) + f.Label[1:]
 	}
 	return strings.ReplaceAll(name, "_", " ")
 }
@@ -333,9 +322,7 @@ func structureProblem(c model.Config) (Problem, bool) {
 		return Problem{Field: "n_channels", Message: "An MLP has no convolution layers: leave channels, kernel sizes, strides and paddings empty."}, true
 	}
 	if strings.Contains(err.Error(), "activation") {
-		names := model.ActivationNames()
-		last := len(names) - 1
-		return Problem{Field: "activation", Message: fmt.Sprintf("The activation must be %s or %s.", strings.Join(names[:last], ", "), names[last])}, true
+		return Problem{Field: "activation", Message: fmt.Sprintf("The activation must be %s.", orList(model.ActivationNames()))}, true
 	}
 	return Problem{Message: sentence(err)}, true
 }

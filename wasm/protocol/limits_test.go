@@ -45,7 +45,7 @@ func TestBadFormsComeBackAsPlainProblems(t *testing.T) {
 		{"a negative learning rate", cnnForm(16.0), map[string]any{"lr": -1.0}, nil, "lr", "Learning rate must be a number"},
 		{"a batch of 10000", cnnForm(16.0), map[string]any{"batch_size": 10000.0}, nil, "batch_size", "Batch size must be a whole number from 1 to 4,096."},
 		{"more training images than the subset", cnnForm(16.0), map[string]any{"train_limit": 20000.0}, nil, "train_limit", "from 0 to 12,000"},
-		{"momentum of one", cnnForm(16.0), map[string]any{"optimizer": "sgd", "momentum": 1.0}, nil, "momentum", "Momentum must be a number from 0 to 0.999."},
+		{"momentum of one", cnnForm(16.0), map[string]any{"optimizer": "sgd", "momentum": 1.0}, nil, "momentum", "SGD momentum must be a number from 0 to 0.999."},
 		{"a negative step limit", cnnForm(16.0), nil, -5.0, "max_steps", "Step limit must be a whole number"},
 		{"nine convolution layers", cnnForm(8.0, 8.0, 8.0, 8.0, 8.0, 8.0, 8.0, 8.0, 8.0), nil, nil, "n_channels", "at most 8 layers are allowed; this has 9"},
 		{"65 dense layers", map[string]any{"net": "mlp", "dense_hiddens": func() []any {

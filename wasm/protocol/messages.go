@@ -34,11 +34,14 @@ type Stop struct{}
 type Reset struct{}
 
 // Count asks for the parameter count, the memory estimate and the
-// problems of a configuration and (optional) settings.
+// problems of a configuration, (optional) settings and step limit: the
+// problems start would find, so that the form is checked by the worker
+// alone.
 type Count struct {
 	ID       int            `json:"id" wire:"optional,min=-2147483648"`
 	Config   model.Config   `json:"config"`
 	Settings train.Settings `json:"settings" wire:"optional"`
+	MaxSteps int            `json:"max_steps" wire:"optional"`
 }
 
 // MatchDepth asks how many hidden layers of Width give an MLP whose
@@ -334,11 +337,12 @@ type Restored struct {
 	Training      bool     `json:"training"`
 }
 
-// Error reports a command that failed, in plain words. Problems lists what
-// is wrong with a start's form; Fatal is true when the worker cannot go
-// on (the page then restarts it).
+// Error reports a command that failed, or an event that could not be
+// made, in plain words. Problems lists what is wrong with a start's form;
+// Fatal is true when the worker cannot go on (the page then restarts it).
 type Error struct {
-	Command  string    `json:"command" wire:"optional"` // kind of the failed command ("checkpoint": a checkpoint could not be written), or "" if unknown
+	Command  string    `json:"command" wire:"optional"` // kind of the failed command, or "" if none or unknown; always a command's kind
+	Event    string    `json:"event" wire:"optional"`   // kind of the event that could not be made ("checkpoint": a checkpoint could not be written), or ""
 	Run      int       `json:"run" wire:"optional"`     // the run of a failed start
 	Message  string    `json:"message"`
 	Problems []Problem `json:"problems,omitempty"`

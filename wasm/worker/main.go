@@ -33,7 +33,7 @@ func main() {
 	// the model's engines and ops use it from here on.
 	simdjs.Install()
 	global := js.Global()
-	if global.Get("fashionlabShardHelper").Truthy() {
+	if global.Get(protocol.GlobalShardHelper).Truthy() {
 		// A helper of another training worker: it computes shards only.
 		runShardHelper(global)
 	}
@@ -52,12 +52,12 @@ func main() {
 	})
 	global.Set("onmessage", onMessage)
 
-	d, err := loadSubset(global.Get("fashionlabSubset"))
+	d, err := loadSubset(global.Get(protocol.GlobalSubset))
 	if err != nil {
 		post(protocol.Error{Message: "The training worker could not read the images: " + err.Error(), Fatal: true})
 		select {}
 	}
-	global.Delete("fashionlabSubset")
+	global.Delete(protocol.GlobalSubset)
 	mark(global, "subset-decoded")
 	s := session.NewStreaming(d, markFirstStep(global, post))
 	s.Ready()
@@ -68,11 +68,11 @@ func main() {
 		post(protocol.Workers{Workers: 1, Requested: 1, SIMD: simdInstalled()})
 	}
 	// Commands that arrived while the wasm binary was starting.
-	if pending := global.Get("fashionlabPending"); pending.Truthy() {
+	if pending := global.Get(protocol.GlobalPending); pending.Truthy() {
 		for i := range pending.Length() {
 			receive(forms, pending.Index(i))
 		}
-		global.Delete("fashionlabPending")
+		global.Delete(protocol.GlobalPending)
 	}
 	s.WarmUpWhenIdle()
 	go s.Loop(forms)
@@ -108,7 +108,7 @@ func receive(forms chan<- map[string]any, data js.Value) {
 	case forms <- form:
 	default:
 		kind, _ := form["kind"].(string)
-		post(protocol.Error{Command: kind, Message: "The worker has too many commands waiting; try again in a moment."})
+		post(protocol.Error{Command: protocol.CommandKind(kind), Message: "The worker has too many commands waiting; try again in a moment."})
 	}
 }
 
@@ -121,7 +121,7 @@ func loadSubset(first js.Value) (*startup.Data, error) {
 	}
 	var d *startup.Data
 	fetch := func() {
-		fetchRest := js.Global().Get("fashionlabFetchRest")
+		fetchRest := js.Global().Get(protocol.GlobalFetchRest)
 		if fetchRest.Type() != js.TypeFunction {
 			d.End(errors.New("the worker script cannot fetch the rest of the images"))
 			return

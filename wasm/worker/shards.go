@@ -94,7 +94,7 @@ func runShardHelper(global js.Value) {
 			"grad": jsbridge.NewFloat32Array(grad), "rows": r.Rows, "loss_sum": r.LossSum, "correct": r.Correct, "clamped": r.Clamped,
 		}, nil
 	}
-	global.Set("fashionlabShard", js.FuncOf(func(_ js.Value, args []js.Value) any {
+	global.Set(protocol.GlobalShard, js.FuncOf(func(_ js.Value, args []js.Value) any {
 		out, err := compute(args[0])
 		if err != nil {
 			out = map[string]any{"error": err.Error()}
@@ -102,7 +102,7 @@ func runShardHelper(global js.Value) {
 		out["seq"], out["shard"] = args[0].Get("seq"), args[0].Get("shard")
 		return out
 	}))
-	if ready := global.Get("fashionlabShardReady"); ready.Type() == js.TypeFunction {
+	if ready := global.Get(protocol.GlobalShardReady); ready.Type() == js.TypeFunction {
 		ready.Invoke()
 	}
 	select {}
@@ -133,7 +133,7 @@ type jsShards struct {
 // nil when the script started no helpers. Every change in the number of
 // ready helpers is posted to the page as a Workers event.
 func newJSShards(post func(protocol.Message)) *jsShards {
-	host := js.Global().Get("fashionlabShards")
+	host := js.Global().Get(protocol.GlobalShards)
 	if host.Type() != js.TypeObject {
 		return nil
 	}

@@ -25,7 +25,7 @@ func (w *Session) checkpoint() {
 	}
 	var b bytes.Buffer
 	if err := weights.NewCheckpoint(w.trainer).Save(&b); err != nil {
-		w.post(protocol.Error{Command: protocol.KindCheckpoint, Run: w.run, Message: "The run's checkpoint could not be written, so it cannot be continued after a reload: " + plain(err)})
+		w.post(protocol.Error{Event: protocol.KindCheckpoint, Run: w.run, Message: "The run's checkpoint could not be written, so it cannot be continued after a reload: " + plain(err)})
 		return
 	}
 	w.saved, w.savedAt = at, time.Now()

@@ -208,7 +208,7 @@ func (w *Session) Handle(form map[string]any) {
 	}
 	m, err := protocol.DecodeCommand(form)
 	if err != nil {
-		w.post(protocol.Error{Command: kind, Run: intField(form, "run"), Message: "The worker could not read a message from the page: " + err.Error()})
+		w.post(protocol.Error{Command: protocol.CommandKind(kind), Run: intField(form, "run"), Message: "The worker could not read a message from the page: " + err.Error()})
 		return
 	}
 	w.handle(m)
@@ -231,7 +231,7 @@ func (w *Session) recoverAs(kind string, form map[string]any) {
 		what = fmt.Sprintf("Training run %d failed", run)
 	}
 	w.abandon()
-	w.post(protocol.Error{Command: kind, Run: run, Message: fmt.Sprintf("%s (%v) and dropped the current run; it is ready for the next command.", what, v)})
+	w.post(protocol.Error{Command: protocol.CommandKind(kind), Run: run, Message: fmt.Sprintf("%s (%v) and dropped the current run; it is ready for the next command.", what, v)})
 	debug.FreeOSMemory()
 }
 

@@ -1,6 +1,7 @@
 package session
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"reflect"
 	"strings"
@@ -30,7 +31,16 @@ func labels(rng *rand.Rand, n int) []uint8 {
 // recorder collects the events a session sends.
 type recorder struct{ events []protocol.Message }
 
-func (r *recorder) post(m protocol.Message) { r.events = append(r.events, m) }
+// post records an event; an error whose command is not a command's kind
+// (or whose event is not an event's) panics, failing the test.
+func (r *recorder) post(m protocol.Message) {
+	if e, ok := m.(protocol.Error); ok {
+		if e.Command != "" && !protocol.IsCommand(e.Command) || e.Event != "" && !protocol.IsEvent(e.Event) {
+			panic(fmt.Sprintf("error event with command %q and event %q: %s", e.Command, e.Event, e.Message))
+		}
+	}
+	r.events = append(r.events, m)
+}
 
 // take returns the events so far and forgets them.
 func (r *recorder) take() []protocol.Message {
