@@ -9,6 +9,7 @@
 // say where it comes from, so that it can be checked against the run.
 
 import { state } from './state.js';
+import { FIELD_NAMES as F } from './fields.js';
 
 /** lrName writes a learning rate as the homework does: 1e-4. */
 export function lrName(lr) {
@@ -26,20 +27,20 @@ export function roleOf(q, r) {
   if (!c || !s) return '';
   switch (q) {
     case 'q2':
-      return c.net === 'mlp' ? `lr ${lrName(s.lr)} ${s.normalize ? 'normalized' : 'raw'}` : '';
+      return c[F.Net] === 'mlp' ? `lr ${lrName(s[F.LearningRate])} ${s[F.Normalize] ? 'normalized' : 'raw'}` : '';
     case 'q3': {
-      const h = c.dense_hiddens || [];
-      if (c.net !== 'mlp') return '';
+      const h = c[F.Hidden] || [];
+      if (c[F.Net] !== 'mlp') return '';
       if (h.length > 2 && h.every((w) => w === h[0])) return `mlp ${h[0]}*${h.length}`;
       return `mlp ${h.join(',')}`;
     }
     case 'q4':
-      return c.net;
+      return c[F.Net];
     case 'q5': {
-      if (c.net !== 'cnn') return '';
-      const k = c.kernel_sizes || [];
+      if (c[F.Net] !== 'cnn') return '';
+      const k = c[F.Kernels] || [];
       if (k.length === 1 && k[0] >= 28) return 'shallow';
-      if (k.length && k.every((x) => x === 1)) return (c.paddings || [])[0] > 0 ? 'deep pad2' : 'deep';
+      if (k.length && k.every((x) => x === 1)) return (c[F.Paddings] || [])[0] > 0 ? 'deep pad2' : 'deep';
       return 'default';
     }
     case 'fast':
@@ -355,7 +356,7 @@ function fillConclusion(el, q, c) {
     t.className = 'compare';
     const first = c.rows.find((row) => row.here);
     const r = first ? state.runs.find((x) => x.id === first.here.run) : null;
-    const scale = r ? ` (${r.settings.epochs} epoch${r.settings.epochs === 1 ? '' : 's'}, ${r.settings.train_limit ? r.settings.train_limit.toLocaleString('en-US') : 'all the'} images)` : '';
+    const scale = r ? ` (${r.settings[F.Epochs]} epoch${r.settings[F.Epochs] === 1 ? '' : 's'}, ${r.settings[F.TrainLimit] ? r.settings[F.TrainLimit].toLocaleString('en-US') : 'all the'} images)` : '';
     // One column of quantities only when they differ; the epochs of each source under the table.
     const quantities = new Set(c.rows.map((row) => row.quantity));
     const what = quantities.size > 1 ? '' : `: ${[...quantities][0]}`;

@@ -20,14 +20,14 @@ function formatSeconds(s) {
 /**
  * resultOf returns the validation accuracy run r reports and the epoch it
  * comes from: for a finished run that keeps its best epoch's weights
- * (settings.keep_best), the epoch of highest validation accuracy (as the
+ * (the keep-best setting), the epoch of highest validation accuracy (as the
  * worker chooses it: the first of equals), otherwise the last logged one.
  * kept says whether the weights are that epoch's rather than the last's.
  */
 export function resultOf(r) {
   const logged = r.epochs.filter((e) => e.epoch > 0 && e.val_acc !== null);
   const last = r.epochs[r.epochs.length - 1];
-  if (r.settings && r.settings.keep_best && r.status === 'done' && r.reason === 'finished' && logged.length) {
+  if (r.settings && r.settings[FIELD_NAMES.KeepBest] && r.status === 'done' && r.reason === 'finished' && logged.length) {
     const best = logged.reduce((a, e) => (e.val_acc > a.val_acc ? e : a));
     return { acc: best.val_acc, epoch: best.epoch, kept: true };
   }

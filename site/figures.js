@@ -11,6 +11,7 @@ import { state } from './state.js';
 import { drawPanels } from './plot.js';
 import { styled, viewRuns, demoName, compared, setCompared } from './views.js';
 import { roleOf, lrName, renderConclusion, conclusionText, lastEpoch, quantity } from './conclusions.js';
+import { FIELD_NAMES as F } from './fields.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -54,7 +55,7 @@ const FIGURES = {
   q2(runs) {
     const byLr = new Map();
     for (const s of runs) {
-      const key = s.run.settings.lr;
+      const key = s.run.settings[F.LearningRate];
       if (!byLr.has(key)) byLr.set(key, []);
       byLr.get(key).push(s);
     }
@@ -62,9 +63,9 @@ const FIGURES = {
     const panels = lrs.map((lr) => ({
       title: `lr ${lrName(lr)}: validation accuracy`, xLabel: 'epoch', yMin: 0, yMax: 1, integerX: true,
       series: byLr.get(lr).map(({ run, color, name }) => {
-        const kind = run.settings.normalize ? 'normalized' : 'raw';
+        const kind = run.settings[F.Normalize] ? 'normalized' : 'raw';
         const repeat = name.match(/ \(\d+\)$/);
-        return { name, run: run.id, color, dash: !run.settings.normalize, points: epochs(run, 'val_acc'), end: `${kind}${repeat ? repeat[0] : ''} ${lastVal(run)}`.trim() };
+        return { name, run: run.id, color, dash: !run.settings[F.Normalize], points: epochs(run, 'val_acc'), end: `${kind}${repeat ? repeat[0] : ''} ${lastVal(run)}`.trim() };
       }),
     }));
     return { panels: panels.length ? panels : [{ title: 'validation accuracy per learning rate', series: [] }], caption: 'One panel per learning rate: normalized inputs (solid) against raw pixels (dashed), validation accuracy per epoch.' };
