@@ -28,11 +28,13 @@ func syntheticSplit(train, val int) *assets.Split {
 
 // measureTraining returns the live heap bytes that building a network of
 // cfg, its trainer, the epoch-0 evaluation and one training step leave
-// behind.
+// behind. Each reading follows settledGC, so that what earlier tests left
+// unreachable (objects freed only after their cleanups have run) is gone
+// before the first reading rather than between the two.
 func measureTraining(t *testing.T, cfg model.Config, s Settings, data *assets.Split) int64 {
 	t.Helper()
 	var before, after runtime.MemStats
-	runtime.GC()
+	settledGC()
 	runtime.ReadMemStats(&before)
 	net, err := model.New(cfg, 1, parallel.New(1))
 	if err != nil {
@@ -44,10 +46,26 @@ func measureTraining(t *testing.T, cfg model.Config, s Settings, data *assets.Sp
 	}
 	tr.Start()
 	tr.Step()
-	runtime.GC()
+	settledGC()
 	runtime.ReadMemStats(&after)
 	runtime.KeepAlive(tr)
 	return int64(after.HeapAlloc) - int64(before.HeapAlloc)
+}
+
+// settledGC collects garbage until a collection frees nothing more (at
+// most 5 times): a cleanup that runs after one collection can leave more
+// to free in the next.
+func settledGC() {
+	var m runtime.MemStats
+	last := uint64(0)
+	for range 5 {
+		runtime.GC()
+		runtime.ReadMemStats(&m)
+		if m.HeapAlloc == last {
+			return
+		}
+		last = m.HeapAlloc
+	}
 }
 
 func TestMemoryEstimateMatchesTheHeapOfATrainingStep(t *testing.T) {
