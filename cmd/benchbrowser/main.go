@@ -28,6 +28,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -49,7 +50,8 @@ type state = headless.PageState
 
 // sample is one repetition's measurements.
 type sample struct {
-	firstBytes     float64 // bytes on the wire before the first finished step
+	firstBytes     float64 // bytes on the wire before the page showed the first finished step
+	workerBytes    float64 // bytes on the wire before the worker sent that step (it asks for the rest of the data right after)
 	loadBytes      float64 // bytes on the wire until worker and canvas are ready
 	ready          float64 // ms from navigation to the worker's data being loaded
 	firstStep      float64 // ms from navigation to the first finished step (default MLP)
@@ -73,6 +75,7 @@ var figures = []struct {
 	{"navigation to first step (MLP)", "ms", "%8.0f", func(s sample) float64 { return s.firstStep }},
 	{"Start pressed after ready to first step", "ms", "%8.0f", func(s sample) float64 { return s.clickStep }},
 	{"bytes before the first step", "MB", "%8.2f", func(s sample) float64 { return s.firstBytes / 1e6 }},
+	{"bytes before the worker sent it", "MB", "%8.2f", func(s sample) float64 { return s.workerBytes / 1e6 }},
 	{"bytes with the canvas loaded", "MB", "%8.2f", func(s sample) float64 { return s.loadBytes / 1e6 }},
 	{"frame rate, MLP training", "fps", "%8.1f", func(s sample) float64 { return s.fpsMLP }},
 	{"longest frame gap, MLP training", "ms", "%8.0f", func(s sample) float64 { return s.gapMLP }},
@@ -142,8 +145,8 @@ func main() {
 				fmt.Fprintf(os.Stderr, "benchbrowser: %s, repetition %d: %v\n", sites[k], i+1, err)
 				os.Exit(1)
 			}
-			fmt.Printf("rep %d %s: MLP %.0f img/s, CNN %.0f img/s, ready %.0f ms, first step %.0f ms after %.2f MB (Start pressed: %.0f ms), fps %.1f/%.1f, max gap %.0f/%.0f ms, %.2f MB with the canvas; workers %s, SIMD %s\n",
-				i+1, sites[k], s.mlp, s.cnn, s.ready, s.firstStep, s.firstBytes/1e6, s.clickStep, s.fpsMLP, s.fpsCNN, s.gapMLP, s.gapCNN, s.loadBytes/1e6, s.workers, s.simd)
+			fmt.Printf("rep %d %s: MLP %.0f img/s, CNN %.0f img/s, ready %.0f ms, first step %.0f ms after %.2f MB (%.2f MB when the worker sent it; Start pressed: %.0f ms), fps %.1f/%.1f, max gap %.0f/%.0f ms, %.2f MB with the canvas; workers %s, SIMD %s\n",
+				i+1, sites[k], s.mlp, s.cnn, s.ready, s.firstStep, s.firstBytes/1e6, s.workerBytes/1e6, s.clickStep, s.fpsMLP, s.fpsCNN, s.gapMLP, s.gapCNN, s.loadBytes/1e6, s.workers, s.simd)
 			samples[k] = append(samples[k], s)
 		}
 	}
@@ -217,6 +220,19 @@ func measure(srv *headless.Server, params string, mlpSteps, cnnSteps int, timeli
 	}
 	firstAt := time.UnixMicro(int64((origin + *s.FirstStepMs) * 1000))
 	out.firstBytes = float64(srv.BytesBefore(firstAt))
+	// The worker asks for the rest of the data as soon as it has sent the
+	// step, while the page may still be busy before it handles it: the
+	// bytes before the worker's mark are what the first step waited for.
+	sent, err := inWorker(b.Ctx, func(wctx context.Context) (float64, error) {
+		return chromedp.Run(wctx, chromedp.Evaluate[float64](firstStepSentJS))
+	})
+	if err != nil {
+		return out, fmt.Errorf("the worker's first step: %w", err)
+	}
+	if sent == 0 {
+		return out, errors.New("the worker has no fashionlab:first-step-sent mark")
+	}
+	out.workerBytes = float64(srv.BytesBefore(time.UnixMicro(int64(sent * 1000))))
 	if timeline != nil {
 		if err := writeTimeline(b.Ctx, timeline, srv, origin, *s.FirstStepMs); err != nil {
 			return out, fmt.Errorf("timeline: %w", err)
@@ -370,6 +386,10 @@ type mark struct {
 	Name string  `json:"name"`
 	At   float64 `json:"at"`
 }
+
+// firstStepSentJS returns when the worker sent its first step (ms since
+// the Unix epoch), or 0 without the mark.
+const firstStepSentJS = `(() => { const m = performance.getEntriesByName('fashionlab:first-step-sent')[0]; return m ? performance.timeOrigin + m.startTime : 0; })()`
 
 // marksJS reads a global scope's fashionlab:… performance marks.
 const marksJS = `performance.getEntriesByType('mark').filter((m) => m.name.startsWith('fashionlab:')).map((m) => ({name: m.name, at: performance.timeOrigin + m.startTime}))`
