@@ -24,9 +24,10 @@ export class Visual {
     for (const id of ['lab-dx', 'lab-dy', 'lab-deg', 'lab-source', 'lab-seed']) $(id).addEventListener('input', () => this.updateLab());
     // The trained first layer follows the network: a new one (a run
     // started, a file loaded, a saved run restored) and a run's end
-    // redraw it with fresh weights.
+    // redraw it with fresh weights. Steps count too: a short run's last
+    // steps can be applied after its end was.
     subscribe((what) => {
-      if (what !== 'network' && what !== 'runs') return;
+      if (what !== 'network' && what !== 'runs' && what !== 'steps') return;
       const run = state.networkRun;
       const mark = run ? `${run.id}:${run.status}:${run.stepsDone > 0}` : '';
       if (mark === state.internal.labMark) return;
