@@ -107,7 +107,7 @@ const FIGURES = {
     return { panels: [panel], caption: 'Validation (solid) and training (dashed) accuracy per epoch; the promise is 0.88 validation accuracy.' };
   },
   q1(runs) {
-    return { panels: [accuracyPanel('the CNN trained for the lab: accuracy per epoch', runs, true)], caption: 'The equivariance lab below is this question\'s figure; this CNN gives it a trained first layer.' };
+    return { panels: [accuracyPanel('the CNN trained for the lab: accuracy per epoch (dashed: training)', runs, true)], caption: 'Validation (solid) and training (dashed) accuracy of the CNN trained for the lab. The equivariance lab below is this question\'s figure; this CNN gives it a trained first layer.' };
   },
   custom(runs) {
     return {
