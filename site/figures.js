@@ -83,7 +83,7 @@ const FIGURES = {
     const panels = runs.map(({ run, color, name }) => {
       const e = lastEpoch(run);
       return {
-        title: `${name}: training vs validation accuracy`, xLabel: 'epoch', yMin: 0, yMax: 1, integerX: true,
+        title: `${name}: accuracy`, xLabel: 'epoch', yMin: 0, yMax: 1, integerX: true,
         series: [
           { name, run: run.id, color, dash: true, points: epochs(run, 'train_acc'), end: `train ${e ? two(e.train_acc) : ''}`.trim() },
           { name, run: run.id, color, points: epochs(run, 'val_acc'), end: `val ${e ? two(e.val_acc) : ''}${e ? ` · gap ${two(quantity(run, 'gap'))}` : ''}` },
