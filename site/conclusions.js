@@ -239,8 +239,11 @@ export function conclude(q, runs) {
     const d = decimals([v, best]);
     const at = r.run.epochs.find((e) => e.epoch > 0 && e.val_acc === best);
     say('The run ended at ', num(v, r.run, 'val_acc', d), ` validation accuracy; its best epoch, epoch ${at ? at.epoch : '–'}, reached `, num(best, r.run, 'best_val_acc', d), '.');
-    agrees = v >= 0.88;
-    say(agrees ? ' It keeps the 0.88 it promises.' : ' It did not end at 0.88 this time.');
+    // With "Keep the best epoch" the run's result (its list entry, predictions and weights) is that epoch's.
+    const kept = !!(r.run.settings && r.run.settings[F.KeepBest]);
+    agrees = (kept ? best : v) >= 0.88;
+    if (kept) say(agrees ? ' The run keeps that epoch\'s weights, so its result keeps the 0.88 it promises.' : ' Even its best epoch did not reach 0.88 this time.');
+    else say(agrees ? ' It keeps the 0.88 it promises.' : ' It did not end at 0.88 this time.');
   }
   const repeated = Object.values(p).filter((x) => x.count > 1).length;
   if (repeated) say(' Where a run was trained more than once, the numbers are of its latest run; the figure shows them all.');

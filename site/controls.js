@@ -50,7 +50,7 @@ function renderWorkers() {
     return;
   }
   const of = w.count < w.requested ? ` of ${w.requested}` : '';
-  el.textContent = `training on ${w.count}${of} worker${w.requested === 1 ? '' : 's'} · SIMD ${w.simd ? 'on' : 'off'}`;
+  el.textContent = `training on ${w.count}${of} worker${w.requested === 1 ? '' : 's'} (background thread${w.requested === 1 ? '' : 's'} of this tab) · SIMD (the processor's vector instructions) ${w.simd ? 'on' : 'off'}`;
 }
 
 /** workerReason says why nothing can be sent to the worker now, or ''. */

@@ -83,7 +83,7 @@ const FIGURES = {
     const panels = runs.map(({ run, color, name }) => {
       const e = lastEpoch(run);
       return {
-        title: `${name}: training vs validation accuracy`, xLabel: 'epoch', yMin: 0, yMax: 1, integerX: true,
+        title: `${name}: accuracy`, xLabel: 'epoch', yMin: 0, yMax: 1, integerX: true,
         series: [
           { name, run: run.id, color, dash: true, points: epochs(run, 'train_acc'), end: `train ${e ? two(e.train_acc) : ''}`.trim() },
           { name, run: run.id, color, points: epochs(run, 'val_acc'), end: `val ${e ? two(e.val_acc) : ''}${e ? ` · gap ${two(quantity(run, 'gap'))}` : ''}` },
@@ -107,7 +107,7 @@ const FIGURES = {
     return { panels: [panel], caption: 'Validation (solid) and training (dashed) accuracy per epoch; the promise is 0.88 validation accuracy.' };
   },
   q1(runs) {
-    return { panels: [accuracyPanel('the CNN trained for the lab: accuracy per epoch', runs, true)], caption: 'The equivariance lab below is this question\'s figure; this CNN gives it a trained first layer.' };
+    return { panels: [accuracyPanel('the CNN trained for the lab: accuracy per epoch (dashed: training)', runs, true)], caption: 'Validation (solid) and training (dashed) accuracy of the CNN trained for the lab. The equivariance lab below is this question\'s figure; this CNN gives it a trained first layer.' };
   },
   custom(runs) {
     return {
