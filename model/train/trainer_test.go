@@ -40,11 +40,11 @@ func realData(t *testing.T, o assets.SplitOptions) *assets.Split {
 	return split
 }
 
-// trainToEnd builds the network cfg (seed 1, default threads), trains it on
-// split with s and returns its history; any error fails the test.
-func trainToEnd(t *testing.T, cfg model.Config, split *assets.Split, s Settings) *History {
+// trainToEnd builds the network cfg (seed 1) on pool, trains it on split
+// with s and returns its history; any error fails the test.
+func trainToEnd(t *testing.T, cfg model.Config, pool *parallel.Pool, split *assets.Split, s Settings) *History {
 	t.Helper()
-	net, err := model.New(cfg, 1, parallel.New(0))
+	net, err := model.New(cfg, 1, pool)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +75,7 @@ func TestTrainingLearnsRealFashionMNIST(t *testing.T) {
 			s := DefaultSettings()
 			s.Epochs = tt.epochs
 			s.LearningRate = 1e-3
-			h := trainToEnd(t, tt.cfg, split, s)
+			h := trainToEnd(t, tt.cfg, parallel.New(0), split, s)
 			if len(h.Epochs) != tt.epochs+1 {
 				t.Fatalf("logged %d epochs, want %d (with epoch 0)", len(h.Epochs), tt.epochs+1)
 			}
@@ -100,7 +100,7 @@ func TestRawPixelsAtLearningRate1e2SaturateTheSoftmax(t *testing.T) {
 	split := realData(t, assets.SplitOptions{Normalize: false, TrainLimit: 2560})
 	s := DefaultSettings()
 	s.Epochs, s.LearningRate, s.Normalize = 1, 1e-2, false
-	h := trainToEnd(t, model.DefaultMLP(), split, s)
+	h := trainToEnd(t, model.DefaultMLP(), parallel.New(0), split, s)
 	if h.Diverged != nil {
 		t.Fatalf("diverged: %+v", h.Diverged)
 	}
@@ -118,7 +118,7 @@ func TestDivergenceIsReportedWithItsEpochAndStep(t *testing.T) {
 	// SGD at an absurd learning rate overflows the weights to Inf, and the next forward pass gives NaN.
 	s := DefaultSettings()
 	s.Optimizer, s.LearningRate, s.Momentum, s.Epochs, s.Normalize = SGD, 1e35, 0.9, 3, false
-	h := trainToEnd(t, model.DefaultMLP(), split, s)
+	h := trainToEnd(t, model.DefaultMLP(), parallel.New(0), split, s)
 	d := h.Diverged
 	if d == nil {
 		t.Fatal("no divergence recorded")
