@@ -25,11 +25,7 @@ func TestExactKernelsMatchGo(t *testing.T) {
 	if len(exact) == 0 {
 		t.Skip("no exact kernel besides the portable one on this CPU")
 	}
-	shapes := oddShapes()
-	for _, s := range trainingShapes(true) {
-		shapes = append(shapes, s, shape{s.m, s.n, s.k, !s.transA, !s.transB})
-	}
-	shapes = append(shapes, shape{517, 13, 700, false, false}, shape{9, 1030, 259, true, true})
+	shapes := comparedShapes()
 	for _, kr := range exact {
 		t.Run(kr.name, func(t *testing.T) {
 			for _, th := range []int{1, 2} {
@@ -53,18 +49,22 @@ func TestExactKernelsMatchGo(t *testing.T) {
 	}
 }
 
+// comparedShapes are the products a kernel is compared with the portable
+// one on: the odd shapes, the training shapes in both transpositions, and
+// two past one k slab (kc = 256) and one m block, with edge tiles.
+func comparedShapes() []shape {
+	shapes := oddShapes()
+	for _, s := range trainingShapes(true) {
+		shapes = append(shapes, s, shape{s.m, s.n, s.k, !s.transA, !s.transB})
+	}
+	return append(shapes, shape{517, 13, 700, false, false}, shape{9, 1030, 259, true, true})
+}
+
 // compareKernels runs one product on both engines and requires identical
 // bits everywhere in C, padding included.
 func compareKernels(t *testing.T, want, got *Engine, rng *rand.Rand, s shape, alpha, beta float32, pad int) {
 	t.Helper()
-	ar, ac := s.m, s.k
-	if s.transA {
-		ar, ac = s.k, s.m
-	}
-	br, bc := s.k, s.n
-	if s.transB {
-		br, bc = s.n, s.k
-	}
+	ar, ac, br, bc := s.operands()
 	lda, ldb, ldc := ac+pad, bc+pad, s.n+pad
 	a := mat(rng, ar, ac, lda).body
 	b := mat(rng, br, bc, ldb).body

@@ -70,6 +70,20 @@ type shape struct {
 	transA, transB bool
 }
 
+// operands returns the rows and columns of A and B as stored (before any
+// transposition) for the product s.
+func (s shape) operands() (ar, ac, br, bc int) {
+	ar, ac = s.m, s.k
+	if s.transA {
+		ar, ac = s.k, s.m
+	}
+	br, bc = s.k, s.n
+	if s.transB {
+		br, bc = s.n, s.k
+	}
+	return ar, ac, br, bc
+}
+
 func (s shape) String() string {
 	t := func(b bool) string {
 		if b {
@@ -484,14 +498,7 @@ func TestScheduleDoesNotChangeBits(t *testing.T) {
 					pooled.tune = tuning{split: sp, allThreads: true}
 					serial.tune = pooled.tune
 					rng := rand.New(rand.NewPCG(11, 12))
-					ar, ac := s.m, s.k
-					if s.transA {
-						ar, ac = s.k, s.m
-					}
-					br, bc := s.k, s.n
-					if s.transB {
-						br, bc = s.n, s.k
-					}
+					ar, ac, br, bc := s.operands()
 					a, b := mat(rng, ar, ac, ac).body, mat(rng, br, bc, bc).body
 					c0 := mat(rng, s.m, s.n, s.n).body
 					want := append([]float32(nil), c0...)

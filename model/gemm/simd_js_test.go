@@ -22,12 +22,7 @@ func TestSIMDMatchesGo(t *testing.T) {
 	if simd == nil {
 		t.Skip("the SIMD kernel is not installed (run through site/simd.js)")
 	}
-	shapes := oddShapes()
-	for _, s := range trainingShapes(true) {
-		shapes = append(shapes, s, shape{s.m, s.n, s.k, !s.transA, !s.transB})
-	}
-	// Past one k slab (kc = 256) and one m block, with edge tiles.
-	shapes = append(shapes, shape{517, 13, 700, false, false}, shape{9, 1030, 259, true, true})
+	shapes := comparedShapes()
 	// The engines as New makes them (thin products take the direct loop
 	// on both), with every block packed, and with operands read in place.
 	// With two threads the split is fixed to a grid of C: the automatic
