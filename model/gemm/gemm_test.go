@@ -8,8 +8,8 @@ import (
 	"runtime"
 	"sync"
 	"testing"
-	"time"
 
+	"fashionlab/internal/goroutinetest"
 	"fashionlab/model/parallel"
 )
 
@@ -455,15 +455,7 @@ func TestWorkersExit(t *testing.T) {
 			e.Gemm(false, false, 64, 64, 64, 1, a, 64, a, 64, 0, make([]float32, 64*64), 64)
 		}
 	}()
-	deadline := time.Now().Add(5 * time.Second)
-	for time.Now().Before(deadline) {
-		runtime.GC()
-		if runtime.NumGoroutine() <= base+2 {
-			return
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	t.Fatalf("%d goroutines, %d before creating the Engines", runtime.NumGoroutine(), base)
+	goroutinetest.Settles(t, base, "the Engines")
 }
 
 // reverseRunner runs every part on the calling goroutine, last part first:
