@@ -57,11 +57,7 @@ func FuzzReadLabels(f *testing.F) {
 }
 
 func FuzzReadSubset(f *testing.F) {
-	f.Add(encodeSubset(f, &Subset{
-		Train: fakeImages(2, 2, 2), TrainLabels: []uint8{1, 2},
-		Val: fakeImages(1, 2, 2), ValLabels: []uint8{3},
-		Test: fakeImages(0, 2, 2), TestLabels: []uint8{},
-	}))
+	f.Add(encodeSubset(f, tinySubset()))
 	f.Add([]byte("FLSUB2\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		checkCanonical(t, data, ReadSubset, WriteSubset, nil)
@@ -71,11 +67,7 @@ func FuzzReadSubset(f *testing.F) {
 // FuzzSubsetDecoder checks that a decoder fed a stream in two pieces, cut
 // anywhere, agrees with ReadSubset: the same subset, or an error.
 func FuzzSubsetDecoder(f *testing.F) {
-	f.Add(encodeSubset(f, &Subset{
-		Train: fakeImages(2, 2, 2), TrainLabels: []uint8{1, 2},
-		Val: fakeImages(1, 2, 2), ValLabels: []uint8{3},
-		Test: fakeImages(1, 2, 2), TestLabels: []uint8{9},
-	}), uint16(30))
+	f.Add(encodeSubset(f, tinySubset(9)), uint16(30))
 	f.Add([]byte("FLSUB2\n"), uint16(3))
 	f.Fuzz(func(t *testing.T, data []byte, cut uint16) {
 		r := bytes.NewReader(data)

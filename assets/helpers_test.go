@@ -117,3 +117,14 @@ func beUint32(v uint32) []byte {
 func cat(parts ...[]byte) []byte {
 	return bytes.Join(parts, nil)
 }
+
+// tinySubset returns a subset of 2×2 images: two training images labelled
+// 1 and 2, one validation image labelled 3, and one test image per label
+// of testLabels.
+func tinySubset(testLabels ...uint8) *Subset {
+	return &Subset{
+		Train: fakeImages(2, 2, 2), TrainLabels: []uint8{1, 2},
+		Val: fakeImages(1, 2, 2), ValLabels: []uint8{3},
+		Test: fakeImages(len(testLabels), 2, 2), TestLabels: append([]uint8{}, testLabels...),
+	}
+}

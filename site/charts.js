@@ -4,17 +4,8 @@
 // per chart and a table of each run's latest values.
 
 import { state } from './state.js';
-import { drawPanels } from './plot.js';
+import { drawPanels, decimate } from './plot.js';
 import { styled, viewRuns } from './views.js';
-
-/** decimate keeps at most n points of a per-step series. */
-function decimate(values, n) {
-  const step = Math.max(1, Math.ceil(values.length / n));
-  const out = [];
-  for (let i = 0; i < values.length; i += step) out.push([i + 1, values[i]]);
-  if (values.length && (values.length - 1) % step) out.push([values.length, values[values.length - 1]]);
-  return out;
-}
 
 const pct = (v) => (v === null || v === undefined || !Number.isFinite(v) ? '–' : `${(100 * v).toFixed(1)} %`);
 const num = (v) => (v === null || v === undefined || !Number.isFinite(v) ? '–' : v.toPrecision(4));

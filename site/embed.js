@@ -176,13 +176,24 @@ export function initCopy() {
     const code = snippet(d, embedURL(pageBase(), location.search));
     field.value = code;
     field.hidden = false;
-    try {
-      await navigator.clipboard.writeText(code);
-      note.textContent = 'Copied the embed code; paste it into your notes. It is also in the field below.';
-    } catch {
-      field.focus();
-      field.select();
-      note.textContent = 'The browser did not allow copying: the code is selected in the field below; press Ctrl+C (⌘C) to copy it.';
-    }
+    await copyOrSelect(code, field, note,
+      'Copied the embed code; paste it into your notes. It is also in the field below.',
+      'The browser did not allow copying: the code is selected in the field below; press Ctrl+C (⌘C) to copy it.');
   });
+}
+
+/**
+ * copyOrSelect puts code on the clipboard and says so in note (copied);
+ * when the browser does not allow it, it selects code in field for the
+ * person to copy by hand and says that instead (selected).
+ */
+export async function copyOrSelect(code, field, note, copied, selected) {
+  try {
+    await navigator.clipboard.writeText(code);
+    note.textContent = copied;
+  } catch {
+    field.focus();
+    field.select();
+    note.textContent = selected;
+  }
 }

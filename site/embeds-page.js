@@ -2,7 +2,7 @@
 // same snippet as the page's "Copy embed code" for the demo's defaults)
 // and a preview, which is that very iframe.
 
-import { snippet, embedURL } from './embed.js';
+import { snippet, embedURL, copyOrSelect } from './embed.js';
 
 const main = document.getElementById('embeds');
 const loading = document.getElementById('embeds-loading');
@@ -29,16 +29,7 @@ function card(demo, base) {
   button.textContent = 'Copy';
   const note = document.createElement('span');
   note.setAttribute('role', 'status');
-  button.addEventListener('click', async () => {
-    try {
-      await navigator.clipboard.writeText(code);
-      note.textContent = 'Copied.';
-    } catch {
-      field.focus();
-      field.select();
-      note.textContent = 'Selected: press Ctrl+C (⌘C) to copy.';
-    }
-  });
+  button.addEventListener('click', () => copyOrSelect(code, field, note, 'Copied.', 'Selected: press Ctrl+C (⌘C) to copy.'));
   const preview = document.createElement('div');
   preview.className = 'preview';
   preview.innerHTML = code; // the snippet itself, built from escaped values

@@ -8,7 +8,7 @@
 // on the chart. The figure's answer (conclusions.js) goes under it.
 
 import { state } from './state.js';
-import { drawPanels } from './plot.js';
+import { drawPanels, decimate } from './plot.js';
 import { styled, viewRuns, demoName, compared, setCompared } from './views.js';
 import { roleOf, lrName, renderConclusion, conclusionText, lastEpoch, quantity } from './conclusions.js';
 import { FIELD_NAMES as F } from './fields.js';
@@ -18,15 +18,6 @@ const $ = (id) => document.getElementById(id);
 /** epochs returns a run's per-epoch points of key (epoch 0 included when logged). */
 function epochs(r, key) {
   return r.epochs.map((e) => [e.epoch, e[key] === null || e[key] === undefined ? NaN : e[key]]);
-}
-
-/** decimate keeps at most n points of a per-step series. */
-function decimate(values, n) {
-  const step = Math.max(1, Math.ceil(values.length / n));
-  const out = [];
-  for (let i = 0; i < values.length; i += step) out.push([i + 1, values[i]]);
-  if (values.length && (values.length - 1) % step) out.push([values.length, values[values.length - 1]]);
-  return out;
 }
 
 /** two writes an accuracy with two decimals, '' when there is none. */

@@ -18,6 +18,18 @@ export function niceTicks(lo, hi, n) {
   return ticks;
 }
 
+/**
+ * decimate keeps about n points of a per-step series as [step, value]
+ * pairs (steps counted from 1), the last one included.
+ */
+export function decimate(values, n) {
+  const step = Math.max(1, Math.ceil(values.length / n));
+  const out = [];
+  for (let i = 0; i < values.length; i += step) out.push([i + 1, values[i]]);
+  if (values.length && (values.length - 1) % step) out.push([values.length, values[values.length - 1]]);
+  return out;
+}
+
 /** tickText writes a tick value as people write it (0.5, 1,000, 2e-5). */
 export function tickText(v) {
   if (v === 0) return '0';

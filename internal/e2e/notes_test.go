@@ -413,6 +413,23 @@ const maxEmbedHeight = 1400
 // snippetHeight matches the height of an embed's snippet.
 var snippetHeight = regexp.MustCompile(`height="(\d+)"`)
 
+// copiedSnippetHeight presses Copy embed code and returns the height of
+// the snippet it shows in the embed code field (waiting up to 5 s for it).
+func (p *person) copiedSnippetHeight() int {
+	p.t.Helper()
+	p.click("#btn-copy-embed")
+	var code string
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline) && code == ""; time.Sleep(100 * time.Millisecond) {
+		code = look[string](p, `document.getElementById('embed-code').value`)
+	}
+	m := snippetHeight.FindStringSubmatch(code)
+	if m == nil {
+		p.t.Fatalf("the embed code %q has no height", code)
+	}
+	h, _ := strconv.Atoi(m[1])
+	return h
+}
+
 // TestEmbedsFit640 opens every demo's embed in a window 640 px wide, the
 // width of its snippet: no sideways scrolling, only the panels that
 // matter for the demo, the snippet's height holds the whole embed, and
@@ -458,17 +475,9 @@ func TestEmbedsFit640(t *testing.T) {
 			}
 			height := look[int](p, `document.documentElement.scrollHeight`)
 			p.shot("embed-640-" + tt.demo)
-			p.click("#btn-copy-embed")
-			var code string
-			for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline) && code == ""; time.Sleep(100 * time.Millisecond) {
-				code = look[string](p, `document.getElementById('embed-code').value`)
-			}
-			m := snippetHeight.FindStringSubmatch(code)
-			if m == nil {
-				t.Fatalf("the embed code %q has no height", code)
-			}
-			t.Logf("%s embed: %d px tall, snippet height %s", tt.demo, height, m[1])
-			if h, _ := strconv.Atoi(m[1]); height > h || h > maxEmbedHeight {
+			h := p.copiedSnippetHeight()
+			t.Logf("%s embed: %d px tall, snippet height %d", tt.demo, height, h)
+			if height > h || h > maxEmbedHeight {
 				t.Errorf("the %s embed is %d px tall at 640 px, its snippet %d px: want the embed within the snippet and the snippet at most %d px", tt.demo, height, h, maxEmbedHeight)
 			}
 			if note := p.text("#copy-note"); note == "" {

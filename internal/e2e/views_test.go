@@ -176,16 +176,7 @@ func TestEachQuestionAnswersFromItsOwnRuns(t *testing.T) {
 			p.checkView(q)
 			p.waitLaidOut()
 			height := look[float64](p, `document.documentElement.scrollHeight`)
-			p.click("#btn-copy-embed")
-			var code string
-			for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline) && code == ""; time.Sleep(100 * time.Millisecond) {
-				code = look[string](p, `document.getElementById('embed-code').value`)
-			}
-			m := snippetHeight.FindStringSubmatch(code)
-			if m == nil {
-				t.Fatalf("the embed code %q has no height", code)
-			}
-			h, _ := strconv.Atoi(m[1])
+			h := p.copiedSnippetHeight()
 			t.Logf("the %s embed with its runs' answer is %.0f px tall at 640 px; its snippet %d px", q, height, h)
 			if height > float64(h) || h > maxEmbedHeight {
 				t.Errorf("the %s embed with its answer is %.0f px tall, its snippet %d px (at most %d)", q, height, h, maxEmbedHeight)

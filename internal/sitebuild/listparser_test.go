@@ -29,32 +29,11 @@ var listCases = []string{
 // in Node.js on listCases and checks that it accepts what
 // model.ParseInts accepts, with the same numbers, and refuses the rest.
 func TestTheJavaScriptListParserIsModelParseInts(t *testing.T) {
-	node, err := exec.LookPath("node")
-	if err != nil {
-		if os.Getenv("FASHIONLAB_REQUIRE_BROWSER") == "1" {
-			t.Fatal("needs node (Node.js) to run the page's parser")
-		}
-		t.Skip("needs node (Node.js) to run the page's parser")
-	}
-	dir := t.TempDir()
-	src, err := os.ReadFile(filepath.Join("..", "..", "site", "fields.js"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	cases, _ := json.Marshal(listCases)
-	runner := `import { parseList } from './fields.js';
-const cases = ` + string(cases) + `;
+	out := runFieldsModule(t, "the page's parser", `import { parseList } from './fields.js';
+const cases = `+string(cases)+`;
 console.log(JSON.stringify(cases.map((c) => parseList(c))));
-`
-	for name, body := range map[string]string{"fields.js": string(src), "protocol.js": protocol.JSModule(100), "run.mjs": runner, "package.json": `{"type": "module"}`} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	out, err := exec.Command(node, filepath.Join(dir, "run.mjs")).Output()
-	if err != nil {
-		t.Fatalf("node: %v", err)
-	}
+`)
 	var got []struct {
 		List  []float64 `json:"list"`
 		Error string    `json:"error"`
@@ -96,13 +75,6 @@ console.log(JSON.stringify(cases.map((c) => parseList(c))));
 // configuration, settings and step limit (wireOf), a CNN's fields do not
 // apply to the MLP, and a run's short label names the network.
 func TestThePagesValuesRoundTripTheWireForm(t *testing.T) {
-	node, err := exec.LookPath("node")
-	if err != nil {
-		if os.Getenv("FASHIONLAB_REQUIRE_BROWSER") == "1" {
-			t.Fatal("needs node (Node.js) to run the page's field functions")
-		}
-		t.Skip("needs node (Node.js) to run the page's field functions")
-	}
 	type wire struct {
 		Config   map[string]any `json:"config"`
 		Settings map[string]any `json:"settings"`
@@ -123,24 +95,10 @@ func TestThePagesValuesRoundTripTheWireForm(t *testing.T) {
 		cases = append(cases, w)
 	}
 	in, _ := json.Marshal(cases)
-	dir := t.TempDir()
-	src, err := os.ReadFile(filepath.Join("..", "..", "site", "fields.js"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	runner := `import { valuesOf, wireOf, brief, isConvolutional } from './fields.js';
-const cases = ` + string(in) + `;
+	out := runFieldsModule(t, "the page's field functions", `import { valuesOf, wireOf, brief, isConvolutional } from './fields.js';
+const cases = `+string(in)+`;
 console.log(JSON.stringify(cases.map((c) => ({ wire: wireOf(valuesOf(c.config, c.settings, c.maxSteps)), brief: brief(c.config, c.settings), conv: isConvolutional(c.config) }))));
-`
-	for name, body := range map[string]string{"fields.js": string(src), "protocol.js": protocol.JSModule(100), "run.mjs": runner, "package.json": `{"type": "module"}`} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	out, err := exec.Command(node, filepath.Join(dir, "run.mjs")).Output()
-	if err != nil {
-		t.Fatalf("node: %v", err)
-	}
+`)
 	var got []struct {
 		Wire  wire   `json:"wire"`
 		Brief string `json:"brief"`
@@ -168,6 +126,36 @@ console.log(JSON.stringify(cases.map((c) => ({ wire: wireOf(valuesOf(c.config, c
 			t.Errorf("case %d: label %q and convolutional %v, want %q and %v", i, g.Brief, g.Conv, wantBrief[i], i == 1)
 		}
 	}
+}
+
+// runFieldsModule runs the ES module runner in Node.js beside the page's
+// site/fields.js (and the protocol module it imports) and returns what it
+// printed. Without node it skips, or fails under FASHIONLAB_REQUIRE_BROWSER=1;
+// need says what node is needed for.
+func runFieldsModule(t *testing.T, need, runner string) []byte {
+	t.Helper()
+	node, err := exec.LookPath("node")
+	if err != nil {
+		if os.Getenv("FASHIONLAB_REQUIRE_BROWSER") == "1" {
+			t.Fatalf("needs node (Node.js) to run %s", need)
+		}
+		t.Skipf("needs node (Node.js) to run %s", need)
+	}
+	dir := t.TempDir()
+	src, err := os.ReadFile(filepath.Join("..", "..", "site", "fields.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, body := range map[string]string{"fields.js": string(src), "protocol.js": protocol.JSModule(100), "run.mjs": runner, "package.json": `{"type": "module"}`} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, err := exec.Command(node, filepath.Join(dir, "run.mjs")).Output()
+	if err != nil {
+		t.Fatalf("node: %v", err)
+	}
+	return out
 }
 
 func mustMarshal(t *testing.T, v any) string {

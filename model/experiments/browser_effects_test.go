@@ -3,7 +3,6 @@
 package experiments
 
 import (
-	"context"
 	"fmt"
 	"math"
 	"os"
@@ -13,8 +12,7 @@ import (
 	"testing"
 
 	"fashionlab/assets"
-	"fashionlab/model"
-	"fashionlab/model/parallel"
+	"fashionlab/internal/nativetest"
 	"fashionlab/model/train"
 )
 
@@ -72,18 +70,7 @@ func trainDemo(t *testing.T, sub *assets.Subset, demo Demo, seed uint64) demoRes
 		if err != nil {
 			t.Fatal(err)
 		}
-		net, err := model.New(r.Config, seed, parallel.New(1))
-		if err != nil {
-			t.Fatal(err)
-		}
-		tr, err := train.New(net, split, s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := tr.Run(context.Background(), train.Hooks{}); err != nil {
-			t.Fatal(err)
-		}
-		out[r.Label] = tr.History()
+		out[r.Label] = nativetest.Train(t, r.Config, seed, split, s).History()
 	}
 	return out
 }

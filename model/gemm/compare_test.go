@@ -25,46 +25,56 @@ func TestExactKernelsMatchGo(t *testing.T) {
 	if len(exact) == 0 {
 		t.Skip("no exact kernel besides the portable one on this CPU")
 	}
+	for _, kr := range exact {
+		t.Run(kr.name, func(t *testing.T) {
+			compareOnShapes(t, kr, 31, []tuning{{}, {forcePacked: true}}, testing.Short())
+		})
+	}
+}
+
+// compareOnShapes compares kr with the portable kernel (compareKernels) on
+// comparedShapes, with 1 and 2 threads and each of tunings (with two
+// threads the split fixed to a grid of C), cycling through alphaBeta and
+// paddings of 0 to 2; rng streams start from seed. With halve it skips
+// every other shape.
+func compareOnShapes(t *testing.T, kr *kernel, seed uint64, tunings []tuning, halve bool) {
+	t.Helper()
+	shapes := comparedShapes()
+	for _, th := range []int{1, 2} {
+		for ti, tu := range tunings {
+			if th > 1 {
+				tu.split = splitGrid
+			}
+			goEng, eng := newEngine(parallel.New(th), goKernel), newEngine(parallel.New(th), kr)
+			goEng.tune, eng.tune = tu, tu
+			rng := rand.New(rand.NewPCG(seed, uint64(3*th+ti)))
+			for si, s := range shapes {
+				if halve && si%2 == 1 {
+					continue
+				}
+				ab := alphaBeta[si%len(alphaBeta)]
+				compareKernels(t, goEng, eng, rng, s, ab[0], ab[1], si%3)
+			}
+		}
+	}
+}
+
+// comparedShapes are the products a kernel is compared with the portable
+// one on: the odd shapes, the training shapes in both transpositions, and
+// two past one k slab (kc = 256) and one m block, with edge tiles.
+func comparedShapes() []shape {
 	shapes := oddShapes()
 	for _, s := range trainingShapes(true) {
 		shapes = append(shapes, s, shape{s.m, s.n, s.k, !s.transA, !s.transB})
 	}
-	shapes = append(shapes, shape{517, 13, 700, false, false}, shape{9, 1030, 259, true, true})
-	for _, kr := range exact {
-		t.Run(kr.name, func(t *testing.T) {
-			for _, th := range []int{1, 2} {
-				for ti, tu := range []tuning{{}, {forcePacked: true}} {
-					if th > 1 {
-						tu.split = splitGrid
-					}
-					goEng, eng := newEngine(parallel.New(th), goKernel), newEngine(parallel.New(th), kr)
-					goEng.tune, eng.tune = tu, tu
-					rng := rand.New(rand.NewPCG(31, uint64(3*th+ti)))
-					for si, s := range shapes {
-						if testing.Short() && si%2 == 1 {
-							continue
-						}
-						ab := alphaBeta[si%len(alphaBeta)]
-						compareKernels(t, goEng, eng, rng, s, ab[0], ab[1], si%3)
-					}
-				}
-			}
-		})
-	}
+	return append(shapes, shape{517, 13, 700, false, false}, shape{9, 1030, 259, true, true})
 }
 
 // compareKernels runs one product on both engines and requires identical
 // bits everywhere in C, padding included.
 func compareKernels(t *testing.T, want, got *Engine, rng *rand.Rand, s shape, alpha, beta float32, pad int) {
 	t.Helper()
-	ar, ac := s.m, s.k
-	if s.transA {
-		ar, ac = s.k, s.m
-	}
-	br, bc := s.k, s.n
-	if s.transB {
-		br, bc = s.n, s.k
-	}
+	ar, ac, br, bc := s.operands()
 	lda, ldb, ldc := ac+pad, bc+pad, s.n+pad
 	a := mat(rng, ar, ac, lda).body
 	b := mat(rng, br, bc, ldb).body

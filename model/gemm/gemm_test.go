@@ -8,8 +8,8 @@ import (
 	"runtime"
 	"sync"
 	"testing"
-	"time"
 
+	"fashionlab/internal/goroutinetest"
 	"fashionlab/model/parallel"
 )
 
@@ -68,6 +68,20 @@ func mat(rng *rand.Rand, rows, cols, ld int) guarded {
 type shape struct {
 	m, n, k        int
 	transA, transB bool
+}
+
+// operands returns the rows and columns of A and B as stored (before any
+// transposition) for the product s.
+func (s shape) operands() (ar, ac, br, bc int) {
+	ar, ac = s.m, s.k
+	if s.transA {
+		ar, ac = s.k, s.m
+	}
+	br, bc = s.k, s.n
+	if s.transB {
+		br, bc = s.n, s.k
+	}
+	return ar, ac, br, bc
 }
 
 func (s shape) String() string {
@@ -441,15 +455,7 @@ func TestWorkersExit(t *testing.T) {
 			e.Gemm(false, false, 64, 64, 64, 1, a, 64, a, 64, 0, make([]float32, 64*64), 64)
 		}
 	}()
-	deadline := time.Now().Add(5 * time.Second)
-	for time.Now().Before(deadline) {
-		runtime.GC()
-		if runtime.NumGoroutine() <= base+2 {
-			return
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	t.Fatalf("%d goroutines, %d before creating the Engines", runtime.NumGoroutine(), base)
+	goroutinetest.Settles(t, base, "the Engines")
 }
 
 // reverseRunner runs every part on the calling goroutine, last part first:
@@ -484,14 +490,7 @@ func TestScheduleDoesNotChangeBits(t *testing.T) {
 					pooled.tune = tuning{split: sp, allThreads: true}
 					serial.tune = pooled.tune
 					rng := rand.New(rand.NewPCG(11, 12))
-					ar, ac := s.m, s.k
-					if s.transA {
-						ar, ac = s.k, s.m
-					}
-					br, bc := s.k, s.n
-					if s.transB {
-						br, bc = s.n, s.k
-					}
+					ar, ac, br, bc := s.operands()
 					a, b := mat(rng, ar, ac, ac).body, mat(rng, br, bc, bc).body
 					c0 := mat(rng, s.m, s.n, s.n).body
 					want := append([]float32(nil), c0...)

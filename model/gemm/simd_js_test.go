@@ -22,33 +22,12 @@ func TestSIMDMatchesGo(t *testing.T) {
 	if simd == nil {
 		t.Skip("the SIMD kernel is not installed (run through site/simd.js)")
 	}
-	shapes := oddShapes()
-	for _, s := range trainingShapes(true) {
-		shapes = append(shapes, s, shape{s.m, s.n, s.k, !s.transA, !s.transB})
-	}
-	// Past one k slab (kc = 256) and one m block, with edge tiles.
-	shapes = append(shapes, shape{517, 13, 700, false, false}, shape{9, 1030, 259, true, true})
 	// The engines as New makes them (thin products take the direct loop
 	// on both), with every block packed, and with operands read in place.
 	// With two threads the split is fixed to a grid of C: the automatic
 	// choice between splitting C and splitting k depends on the kernel's
 	// tile, and a k split changes the summation order.
-	tunings := []tuning{{}, {forcePacked: true, noInPlace: true}, {forcePacked: true}}
-	for _, th := range []int{1, 2} {
-		for ti, tu := range tunings {
-			if th > 1 {
-				tu.split = splitGrid
-			}
-			goEng, simdEng := newEngine(parallel.New(th), goKernel), newEngine(parallel.New(th), simd)
-			goEng.tune, simdEng.tune = tu, tu
-			rng := rand.New(rand.NewPCG(11, uint64(3*th+ti)))
-			for si, s := range shapes {
-				ab := alphaBeta[si%len(alphaBeta)]
-				pad := si % 3
-				compareKernels(t, goEng, simdEng, rng, s, ab[0], ab[1], pad)
-			}
-		}
-	}
+	compareOnShapes(t, simd, 11, []tuning{{}, {forcePacked: true, noInPlace: true}, {forcePacked: true}}, false)
 }
 
 // TestSIMDPackMatchesGo compares the module's transposing pack with packB

@@ -7,6 +7,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"fashionlab/internal/goroutinetest"
 )
 
 // TestRunCallsEveryPartOnce checks that Run calls each part exactly once,
@@ -134,15 +136,7 @@ func TestWorkersExit(t *testing.T) {
 			p.Do(8, func(int, int) {})
 		}
 	}()
-	deadline := time.Now().Add(5 * time.Second)
-	for time.Now().Before(deadline) {
-		runtime.GC()
-		if runtime.NumGoroutine() <= base+2 {
-			return
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	t.Fatalf("%d goroutines, %d before creating the Pools", runtime.NumGoroutine(), base)
+	goroutinetest.Settles(t, base, "the Pools")
 }
 
 // TestNewDefaultsToGOMAXPROCS checks the thread count New settles on.

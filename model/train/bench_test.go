@@ -12,18 +12,21 @@ import (
 	"fashionlab/model/parallel"
 )
 
+// defaultNets are the networks the benchmarks time: the default MLP and CNN.
+var defaultNets = []struct {
+	name string
+	cfg  model.Config
+}{
+	{"mlp", model.DefaultMLP()},
+	{"cnn", model.DefaultCNN()},
+}
+
 // BenchmarkTrainStep times one Adam training step (forward, loss, backward,
 // update) of the default networks at the homework's batch size on random
 // data, with 1 and 2 matrix-product threads.
 func BenchmarkTrainStep(b *testing.B) {
 	const batch = 128
-	for _, bc := range []struct {
-		name string
-		cfg  model.Config
-	}{
-		{"mlp", model.DefaultMLP()},
-		{"cnn", model.DefaultCNN()},
-	} {
+	for _, bc := range defaultNets {
 		for _, threads := range []int{1, 2} {
 			b.Run(bc.name+"/threads="+string(rune('0'+threads)), func(b *testing.B) {
 				net, err := model.New(bc.cfg, 1, parallel.New(threads))
@@ -34,15 +37,7 @@ func BenchmarkTrainStep(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				rng := rand.New(rand.NewPCG(1, 2))
-				x := make([]float32, batch*model.ImageSize*model.ImageSize)
-				for i := range x {
-					x[i] = float32(rng.NormFloat64())
-				}
-				y := make([]uint8, batch)
-				for i := range y {
-					y[i] = uint8(rng.IntN(model.Classes))
-				}
+				x, y := randomRows(rand.New(rand.NewPCG(1, 2)), batch)
 				var ws ops.Workspace
 				b.ReportAllocs()
 				b.ResetTimer()
@@ -65,13 +60,7 @@ func BenchmarkTrainStep(b *testing.B) {
 // two workers computes. Their ratio bounds what a second worker can gain.
 func BenchmarkShardGradient(b *testing.B) {
 	const batch = 128
-	for _, bc := range []struct {
-		name string
-		cfg  model.Config
-	}{
-		{"mlp", model.DefaultMLP()},
-		{"cnn", model.DefaultCNN()},
-	} {
+	for _, bc := range defaultNets {
 		for _, rows := range []int{batch, batch / 2} {
 			b.Run(fmt.Sprintf("%s/rows=%d", bc.name, rows), func(b *testing.B) {
 				net, err := model.New(bc.cfg, 1, parallel.New(1))

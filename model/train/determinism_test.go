@@ -20,15 +20,7 @@ import (
 func TestTrainingIsDeterministic(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
 	const batch, steps = 40, 3
-	rng := rand.New(rand.NewPCG(3, 4))
-	x := make([]float32, batch*model.ImageSize*model.ImageSize)
-	for i := range x {
-		x[i] = float32(rng.NormFloat64())
-	}
-	y := make([]uint8, batch)
-	for i := range y {
-		y[i] = uint8(rng.IntN(model.Classes))
-	}
+	x, y := randomRows(rand.New(rand.NewPCG(3, 4)), batch)
 	train := func() [][]float32 {
 		net, err := model.New(model.DefaultCNN(), 1, parallel.New(2))
 		if err != nil {

@@ -1,7 +1,6 @@
 package train
 
 import (
-	"context"
 	"slices"
 	"testing"
 
@@ -35,20 +34,9 @@ func TestDropoutLearnsRealFashionMNIST(t *testing.T) {
 	split := realData(t, assets.SplitOptions{Normalize: true, TrainLimit: 6000})
 	cfg := model.DefaultMLP()
 	cfg.Dropout = 0.5
-	net, err := model.New(cfg, 1, parallel.New(0))
-	if err != nil {
-		t.Fatal(err)
-	}
 	s := DefaultSettings()
 	s.Epochs, s.LearningRate = 1, 1e-3
-	tr, err := New(net, split, s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := tr.Run(context.Background(), Hooks{}); err != nil {
-		t.Fatal(err)
-	}
-	last := tr.History().Epochs[1]
+	last := trainToEnd(t, cfg, parallel.New(0), split, s).Epochs[1]
 	t.Logf("the MLP with dropout 0.5 after one epoch on 6,000 images: validation accuracy %.4f, training accuracy %.4f", last.ValAcc, last.TrainAcc)
 	if last.ValAcc < 0.72 {
 		t.Errorf("validation accuracy %.3f, want at least 0.72", last.ValAcc)

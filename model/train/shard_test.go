@@ -42,7 +42,12 @@ func TestShardRangeCoversTheBatchInOrder(t *testing.T) {
 
 // randomBatch returns rows random inputs and labels.
 func randomBatch(seed uint64, rows int) ([]float32, []uint8) {
-	rng := rand.New(rand.NewPCG(seed, 7))
+	return randomRows(rand.New(rand.NewPCG(seed, 7)), rows)
+}
+
+// randomRows draws rows random inputs (normal pixels) and then their
+// labels from rng.
+func randomRows(rng *rand.Rand, rows int) ([]float32, []uint8) {
 	x := make([]float32, rows*assets.ImagePixels)
 	for i := range x {
 		x[i] = float32(rng.NormFloat64())

@@ -1,7 +1,6 @@
 package train
 
 import (
-	"context"
 	"math/rand/v2"
 	"runtime"
 	"strings"
@@ -50,17 +49,7 @@ func TestOneThreadPoolStartsNoWorkers(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			pool := parallel.New(tt.threads)
-			net, err := model.New(tt.cfg, 1, pool)
-			if err != nil {
-				t.Fatal(err)
-			}
-			tr, err := New(net, split, s)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := tr.Run(context.Background(), Hooks{}); err != nil {
-				t.Fatal(err)
-			}
+			trainToEnd(t, tt.cfg, pool, split, s)
 			if got := settledWorkers(tt.wantWorkers); got != tt.wantWorkers {
 				t.Errorf("%d goroutines of fashionlab/model left after training, want %d", got, tt.wantWorkers)
 			}

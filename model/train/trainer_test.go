@@ -40,6 +40,24 @@ func realData(t *testing.T, o assets.SplitOptions) *assets.Split {
 	return split
 }
 
+// trainToEnd builds the network cfg (seed 1) on pool, trains it on split
+// with s and returns its history; any error fails the test.
+func trainToEnd(t *testing.T, cfg model.Config, pool *parallel.Pool, split *assets.Split, s Settings) *History {
+	t.Helper()
+	net, err := model.New(cfg, 1, pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := New(net, split, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tr.Run(context.Background(), Hooks{}); err != nil {
+		t.Fatal(err)
+	}
+	return tr.History()
+}
+
 func TestTrainingLearnsRealFashionMNIST(t *testing.T) {
 	tests := []struct {
 		name   string
@@ -54,21 +72,10 @@ func TestTrainingLearnsRealFashionMNIST(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			split := realData(t, assets.SplitOptions{Normalize: true, TrainLimit: tt.limit})
-			net, err := model.New(tt.cfg, 1, parallel.New(0))
-			if err != nil {
-				t.Fatal(err)
-			}
 			s := DefaultSettings()
 			s.Epochs = tt.epochs
 			s.LearningRate = 1e-3
-			tr, err := New(net, split, s)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := tr.Run(context.Background(), Hooks{}); err != nil {
-				t.Fatal(err)
-			}
-			h := tr.History()
+			h := trainToEnd(t, tt.cfg, parallel.New(0), split, s)
 			if len(h.Epochs) != tt.epochs+1 {
 				t.Fatalf("logged %d epochs, want %d (with epoch 0)", len(h.Epochs), tt.epochs+1)
 			}
@@ -91,20 +98,9 @@ func TestTrainingLearnsRealFashionMNIST(t *testing.T) {
 
 func TestRawPixelsAtLearningRate1e2SaturateTheSoftmax(t *testing.T) {
 	split := realData(t, assets.SplitOptions{Normalize: false, TrainLimit: 2560})
-	net, err := model.New(model.DefaultMLP(), 1, parallel.New(0))
-	if err != nil {
-		t.Fatal(err)
-	}
 	s := DefaultSettings()
 	s.Epochs, s.LearningRate, s.Normalize = 1, 1e-2, false
-	tr, err := New(net, split, s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := tr.Run(context.Background(), Hooks{}); err != nil {
-		t.Fatal(err)
-	}
-	h := tr.History()
+	h := trainToEnd(t, model.DefaultMLP(), parallel.New(0), split, s)
 	if h.Diverged != nil {
 		t.Fatalf("diverged: %+v", h.Diverged)
 	}
@@ -119,28 +115,18 @@ func TestRawPixelsAtLearningRate1e2SaturateTheSoftmax(t *testing.T) {
 
 func TestDivergenceIsReportedWithItsEpochAndStep(t *testing.T) {
 	split := realData(t, assets.SplitOptions{Normalize: false, TrainLimit: 1280})
-	net, err := model.New(model.DefaultMLP(), 1, parallel.New(0))
-	if err != nil {
-		t.Fatal(err)
-	}
 	// SGD at an absurd learning rate overflows the weights to Inf, and the next forward pass gives NaN.
 	s := DefaultSettings()
 	s.Optimizer, s.LearningRate, s.Momentum, s.Epochs, s.Normalize = SGD, 1e35, 0.9, 3, false
-	tr, err := New(net, split, s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := tr.Run(context.Background(), Hooks{}); err != nil {
-		t.Fatal(err)
-	}
-	d := tr.History().Diverged
+	h := trainToEnd(t, model.DefaultMLP(), parallel.New(0), split, s)
+	d := h.Diverged
 	if d == nil {
 		t.Fatal("no divergence recorded")
 	}
 	if d.Epoch < 1 || d.Step < 1 || d.Reason == "" {
 		t.Errorf("divergence %+v lacks its position or reason", d)
 	}
-	for _, e := range tr.History().Epochs {
+	for _, e := range h.Epochs {
 		if math.IsNaN(float64(e.ValAcc)) {
 			t.Errorf("epoch %d logged a NaN accuracy", e.Epoch)
 		}
