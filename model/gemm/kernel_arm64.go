@@ -22,15 +22,5 @@ func kernels() []*kernel { return []*kernel{goKernel, neonKernel} }
 // alpha·A·B into c: c = t when beta is 0, else t + beta·c, the epilogue of
 // microRef.
 func storeTile(t, c []float32, ldc int, beta float32, rows, cols int) {
-	for r := 0; r < rows; r++ {
-		src := t[r*16 : r*16+cols]
-		dst := c[r*ldc : r*ldc+cols]
-		if beta == 0 {
-			copy(dst, src)
-			continue
-		}
-		for j, v := range src {
-			dst[j] = v + beta*dst[j]
-		}
-	}
+	merge(t, 16, c, ldc, rows, cols, beta)
 }
